@@ -1,0 +1,169 @@
+//! Who may reach a table: signed credentials.
+//!
+//! The QR code on a table encodes a link carrying a *table token* (`t.<tableId>.<mac>`). Opening
+//! it makes the phone a *diner* with its own token (`d.<tableId>.<dinerId>.<mac>`), which is what
+//! attributes cart changes to a person. Both are HMAC-SHA256 over their claims with the server's
+//! key, so the server keeps no session table and any instance can check any token.
+//!
+//! A credential may arrive as `Authorization: Bearer`, `?token=`, or the `ob_token` cookie, so
+//! that a browser's `EventSource` (which cannot set headers) and seed-style clients both work.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::app::AppState;
+use crate::error::{Error, Result};
+
+/// The cookie that a table link sets in the diner's browser.
+pub const COOKIE_NAME: &str = "ob_token";
+
+/// What a verified credential grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// The table link: may watch the table's cart and join it as a diner.
+    Table { table_id: i64 },
+    /// One diner (phone) at a table: may also change the cart.
+    Diner { table_id: i64, diner_id: i64 },
+}
+
+impl Grant {
+    fn claims(self) -> String {
+        match self {
+            Grant::Table { table_id } => format!("t.{table_id}"),
+            Grant::Diner { table_id, diner_id } => format!("d.{table_id}.{diner_id}"),
+        }
+    }
+
+    fn parse(claims: &str) -> Option<Grant> {
+        let mut parts = claims.split('.');
+        let grant = match (parts.next()?, parts.next()?.parse().ok()?) {
+            ("t", table_id) => Grant::Table { table_id },
+            ("d", table_id) => Grant::Diner {
+                table_id,
+                diner_id: parts.next()?.parse().ok()?,
+            },
+            _ => return None,
+        };
+        parts.next().is_none().then_some(grant)
+    }
+
+    /// The grant's diner at `table_id`, if it grants that table at all.
+    pub fn for_table(self, table_id: i64) -> Result<Option<i64>> {
+        match self {
+            Grant::Table { table_id: t } if t == table_id => Ok(None),
+            Grant::Diner { table_id: t, diner_id } if t == table_id => Ok(Some(diner_id)),
+            _ => Err(Error::Forbidden),
+        }
+    }
+}
+
+/// The server's signing key.
+pub struct Keys {
+    key: Vec<u8>,
+}
+
+impl Keys {
+    pub fn new(key: &[u8]) -> Self {
+        Keys { key: key.to_vec() }
+    }
+
+    fn mac(&self, claims: &str) -> Hmac<Sha256> {
+        // Any key length is valid for HMAC, so this cannot fail.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(b"orderbell-v1:");
+        mac.update(claims.as_bytes());
+        mac
+    }
+
+    pub fn sign(&self, grant: Grant) -> String {
+        let claims = grant.claims();
+        let tag = URL_SAFE_NO_PAD.encode(self.mac(&claims).finalize().into_bytes());
+        format!("{claims}.{tag}")
+    }
+
+    pub fn verify(&self, token: &str) -> Option<Grant> {
+        let (claims, tag) = token.rsplit_once('.')?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
+        self.mac(claims).verify_slice(&tag).ok()?;
+        Grant::parse(claims)
+    }
+}
+
+/// A verified credential, taken from the header, the query or the cookie.
+pub struct Credential(pub Grant);
+
+impl FromRequestParts<AppState> for Credential {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let token = presented_token(parts).ok_or(Error::Unauthorized)?;
+        state.keys.verify(token).map(Credential).ok_or(Error::Unauthorized)
+    }
+}
+
+fn presented_token(parts: &Parts) -> Option<&str> {
+    let bearer = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let query = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("token=")));
+    bearer
+        .or(query)
+        .or_else(|| cookie(&parts.headers, COOKIE_NAME))
+        .map(str::trim)
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_resist_tampering() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
+        let token = keys.sign(Grant::Diner {
+            table_id: 3,
+            diner_id: 9,
+        });
+        assert_eq!(
+            keys.verify(&token),
+            Some(Grant::Diner {
+                table_id: 3,
+                diner_id: 9
+            })
+        );
+        let forged = token.replacen("d.3", "d.4", 1);
+        assert_eq!(
+            keys.verify(&forged),
+            None,
+            "changing the table must break the signature"
+        );
+        let other = Keys::new(b"another key, another server....!");
+        assert_eq!(other.verify(&token), None, "another key must not accept it");
+    }
+
+    #[test]
+    fn a_grant_reaches_only_its_table() {
+        let grant = Grant::Table { table_id: 1 };
+        assert_eq!(grant.for_table(1).ok(), Some(None));
+        assert!(matches!(grant.for_table(2), Err(Error::Forbidden)));
+    }
+}

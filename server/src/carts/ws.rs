@@ -1,0 +1,138 @@
+//! `/ws/cart/{tableId}`: the seed's cart WebSocket. Commands are answered on the same socket;
+//! every change, from any channel, reaches every client of the table as `cart_update`. A bad
+//! message gets an `error` and the socket stays open.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use orderbell_shared::ws::CartCommand;
+use orderbell_shared::{MessageType, ServerMessage};
+use tokio::time::{Instant, interval_at, timeout};
+
+use super::apply_change;
+use super::rules::CartChange;
+use super::watch::{CartEvent, CartWatch};
+use crate::app::AppState;
+use crate::auth::Credential;
+use crate::clock::now_ms;
+use crate::error::{Error, Result};
+use crate::extract::Path;
+
+/// Largest message a client may send; commands are a few hundred bytes.
+const MAX_MESSAGE: usize = 16 * 1024;
+/// A client that does not take a message within this time is gone or stuck: drop it.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(table_id): Path<i64>,
+) -> Result<Response> {
+    let diner = grant.for_table(table_id)?;
+    // Subscribe before upgrading so that an unknown table is a plain 404, not a dead socket.
+    let (watch, first) = CartWatch::start(&state, table_id, None).await?;
+    Ok(ws
+        .max_message_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| session(socket, state, table_id, diner, watch, first)))
+}
+
+async fn session(
+    mut socket: WebSocket,
+    state: AppState,
+    table_id: i64,
+    diner: Option<i64>,
+    mut watch: CartWatch,
+    first: Option<CartEvent>,
+) {
+    let connected = ServerMessage::new(MessageType::Connected, None, now_ms());
+    if send(&mut socket, text(&connected)).await.is_err() {
+        return;
+    }
+    if let Some(first) = first
+        && send(&mut socket, Message::Text(first.ws)).await.is_err()
+    {
+        return;
+    }
+    let every = state.heartbeat;
+    let mut ping = interval_at(Instant::now() + every, every);
+    loop {
+        let outgoing = tokio::select! {
+            () = state.shutdown.cancelled() => Message::Close(None),
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(command))) => text(&answer(&state, table_id, diner, &command).await),
+                Some(Ok(Message::Binary(_))) => text(&ServerMessage::error("invalid_message", "只接受 JSON 文本消息 (text frames only)".into(), now_ms())),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+            },
+            event = watch.next() => match event {
+                Some(event) => Message::Text(event.ws.clone()),
+                None => Message::Close(None),
+            },
+            _ = ping.tick() => Message::Ping(Bytes::new()),
+        };
+        let closing = matches!(outgoing, Message::Close(_));
+        if send(&mut socket, outgoing).await.is_err() || closing {
+            break;
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: Message) -> std::result::Result<(), ()> {
+    match timeout(SEND_TIMEOUT, socket.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}
+
+fn text(message: &ServerMessage) -> Message {
+    Message::Text(serde_json::to_string(message).unwrap_or_default().into())
+}
+
+/// Carry out one client message and say how it went.
+async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
+    let command = match serde_json::from_str::<CartCommand>(raw) {
+        Ok(command) => command,
+        Err(e) => return ServerMessage::error("invalid_message", format!("无法解析消息 (bad message): {e}"), now_ms()),
+    };
+    let success = command.success();
+    let outcome = match change_for(command, diner) {
+        Ok(Some(change)) => apply_change(state, table_id, change).await.map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(cart) => ServerMessage::new(success, cart, now_ms()),
+        Err(e) => {
+            let body = e.body();
+            ServerMessage::error(&body.code, body.message, now_ms())
+        }
+    }
+}
+
+/// The cart change a command asks for; `None` for a heartbeat.
+fn change_for(command: CartCommand, diner: Option<i64>) -> Result<Option<CartChange>> {
+    let diner = || diner.ok_or(Error::DinerRequired);
+    let change = match command {
+        CartCommand::Heartbeat => return Ok(None),
+        CartCommand::AddItem(add) => CartChange::add(add.cuisine_id, add.quantity, add.remark, diner()?)?,
+        CartCommand::UpdateQuantity(update) => {
+            diner()?;
+            CartChange::set_quantity(update.cuisine_id, update.quantity)?
+        }
+        CartCommand::RemoveItem(remove) => {
+            diner()?;
+            CartChange::Remove {
+                dish_id: remove.cuisine_id,
+            }
+        }
+        CartCommand::ClearCart => {
+            diner()?;
+            CartChange::Clear
+        }
+    };
+    Ok(Some(change))
+}

@@ -1,0 +1,66 @@
+//! The `orderbell` command: `serve` (the default) or `links`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use orderbell_server::config::{Cli, Command};
+use orderbell_server::{App, Result, TableLink};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = ?e, "orderbell stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let app = App::open(&cli.config).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Links => print_links(&app.table_links().await?),
+        Command::Serve => {
+            let listener = TcpListener::bind(cli.config.listen).await?;
+            tracing::info!(address = %listener.local_addr()?, "orderbell is listening");
+            println!("Table links (open one on a phone, or use its token with curl):");
+            print_links(&app.table_links().await?);
+            app.serve(listener, shutdown_signal()).await?;
+            tracing::info!("orderbell stopped cleanly");
+        }
+    }
+    Ok(())
+}
+
+fn print_links(links: &[TableLink]) {
+    for link in links {
+        println!("{}\t{}", link.table_number, link.url);
+    }
+}
+
+/// Ctrl-C or SIGTERM (what systemd and container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,130 @@
+//! Tables and the diners at them: the signed link on each table's QR code, and joining a table
+//! as a diner (one per phone), which is what attributes cart changes to a person.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use orderbell_shared::{DinerSession, NewDiner};
+
+use crate::app::AppState;
+use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
+use crate::clock::now_ms;
+use crate::db::TableRow;
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{table_id}", get(open_link))
+        .route("/api/tables/{table_id}/diners", post(join))
+}
+
+/// A table's link, as printed for its QR code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableLink {
+    pub table_id: i64,
+    pub store_id: i64,
+    pub table_number: String,
+    pub token: String,
+    pub url: String,
+}
+
+pub async fn links(state: &AppState) -> Result<Vec<TableLink>> {
+    let tables = state.db.tables().await?;
+    Ok(tables
+        .into_iter()
+        .map(|t| {
+            let token = state.keys.sign(Grant::Table { table_id: t.id });
+            let url = format!("{}/t/{}?token={token}", state.public_url, t.id);
+            TableLink {
+                table_id: t.id,
+                store_id: t.store_id,
+                table_number: t.number,
+                token,
+                url,
+            }
+        })
+        .collect())
+}
+
+/// What a phone opens by scanning the QR code: it joins the table as a diner (or stays the diner
+/// its cookie already says it is) and keeps that identity in a cookie, which EventSource and
+/// WebSocket requests then carry by themselves.
+async fn open_link(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(table_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    grant.for_table(table_id)?;
+    let table = table(&state, table_id).await?;
+    let known = cookie(&headers, COOKIE_NAME)
+        .and_then(|t| state.keys.verify(t))
+        .and_then(|g| match g {
+            Grant::Diner { table_id: t, diner_id } if t == table_id => Some(diner_id),
+            _ => None,
+        });
+    let diner_id = match known {
+        Some(id) => id,
+        None => state.db.create_diner(table_id, None, now_ms()).await?,
+    };
+    let session = session(&state, &table, diner_id);
+    let cookie = format!(
+        "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
+        session.token
+    );
+    let cookie = HeaderValue::from_str(&cookie).map_err(|_| Error::Unauthorized)?;
+    Ok(([(SET_COOKIE, cookie)], Json(session)).into_response())
+}
+
+/// `POST /api/tables/{tableId}/diners` with the table's credential: a new diner token.
+async fn join(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(table_id): Path<i64>,
+    Json(new): Json<NewDiner>,
+) -> Result<Json<DinerSession>> {
+    grant.for_table(table_id)?;
+    let table = table(&state, table_id).await?;
+    let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    if let Some(phone) = phone
+        && !valid_phone(phone)
+    {
+        return Err(Error::invalid(
+            "invalid_phone",
+            "手机号格式不正确 (5-20 digits, + - and spaces allowed)",
+        ));
+    }
+    let diner_id = state.db.create_diner(table_id, phone, now_ms()).await?;
+    Ok(Json(session(&state, &table, diner_id)))
+}
+
+async fn table(state: &AppState, table_id: i64) -> Result<TableRow> {
+    state.db.table(table_id).await?.ok_or(Error::NotFound {
+        code: "table_not_found",
+        what: "桌台",
+        id: table_id,
+    })
+}
+
+fn session(state: &AppState, table: &TableRow, diner_id: i64) -> DinerSession {
+    DinerSession {
+        diner_id,
+        table_id: table.id,
+        table_number: table.number.clone(),
+        store_id: table.store_id,
+        token: state.keys.sign(Grant::Diner {
+            table_id: table.id,
+            diner_id,
+        }),
+    }
+}
+
+fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (5..=20).contains(&digits) && phone.chars().all(|c| c.is_ascii_digit() || "+- ".contains(c))
+}

@@ -1,0 +1,29 @@
+//! Orderbell's wire protocol: the JSON that crosses between the server, the merchant's desktop app,
+//! the customer's browser and the tests. Serde types only — no I/O lives here, so every end can
+//! depend on it and agree on the bytes.
+//!
+//! Field names follow the seed documents (`CartDTO`, `cuisineId`, …) because clients already use
+//! them; everything is camelCase JSON.
+
+pub mod api;
+pub mod cart;
+pub mod menu;
+pub mod money;
+pub mod ws;
+
+pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};
+pub use cart::{CartDTO, CartItemDTO, CuisineType};
+pub use menu::{DishDTO, MenuCategoryDTO, MenuDTO};
+pub use money::Money;
+pub use ws::{CartCommand, MessageType, ServerMessage};
+
+/// SSE event names of the table stream, as the seed defines them.
+pub mod sse {
+    pub const CONNECTED: &str = "connected";
+    pub const CART_UPDATE: &str = "cart_update";
+    pub const HEARTBEAT: &str = "heartbeat";
+    /// The data of the `connected` event.
+    pub const CONNECTED_DATA: &str = "连接成功";
+    /// The data of the `heartbeat` event.
+    pub const HEARTBEAT_DATA: &str = "ping";
+}
