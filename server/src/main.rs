@@ -22,12 +22,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let app = App::open(&cli.config).await?;
+    let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Links => print_links(&app.table_links().await?),
+        Command::Links => print_links(&App::open(&config).await?.table_links().await?),
         Command::Serve => {
-            let listener = TcpListener::bind(cli.config.listen).await?;
-            tracing::info!(address = %listener.local_addr()?, "orderbell is listening");
+            let listener = TcpListener::bind(config.listen).await?;
+            // With `--listen …:0` the links must name the port actually bound.
+            config.listen = listener.local_addr()?;
+            let app = App::open(&config).await?;
+            tracing::info!(address = %config.listen, "orderbell is listening");
             println!("Table links (open one on a phone, or use its token with curl):");
             print_links(&app.table_links().await?);
             app.serve(listener, shutdown_signal()).await?;

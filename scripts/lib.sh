@@ -1,0 +1,24 @@
+# Shared by scripts/run and scripts/test: install what is missing, say what is going on.
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+# Install Debian/Ubuntu packages that are not installed yet (root, or through sudo).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+need_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "Orderbell needs Rust 1.95 or newer (cargo). Install it with rustup, then run this again." >&2
+    exit 1
+  fi
+}

@@ -1,0 +1,103 @@
+//! The `orderbell` binary as a new user runs it: `links` prints the QR links, `serve` answers
+//! them, and SIGTERM stops it cleanly even with a stream open.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_orderbell");
+
+fn orderbell(dir: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("ORDERBELL_SECRET")
+        .env("RUST_LOG", "info");
+    command
+}
+
+/// A plain HTTP/1.1 GET; returns the head and body as text.
+fn get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "orderbell did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn links_then_serve_then_stop_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let links = orderbell(dir.path(), &["links"]).output().expect("run links");
+    assert!(links.status.success());
+    let printed = String::from_utf8(links.stdout).expect("utf-8");
+    let table_lines: Vec<&str> = printed.lines().filter(|l| l.starts_with('A')).collect();
+    assert_eq!(table_lines.len(), 12, "a dozen demo tables: {printed}");
+
+    let mut server = orderbell(dir.path(), &["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let a01 = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("A01\t"))
+        .expect("serve prints the table links");
+    let url = a01.split('\t').nth(1).expect("a URL");
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (addr, path) = rest.split_at(rest.find('/').expect("a path"));
+    assert!(!addr.ends_with(":0"), "links name the port really bound: {addr}");
+    // The token printed by `links` before is the same one `serve` prints: QR codes stay valid.
+    let token = path.split("token=").nth(1).expect("token");
+    assert!(printed.contains(token), "links are stable across runs");
+
+    let opened = get(addr, path);
+    assert!(opened.starts_with("HTTP/1.1 200"), "{opened}");
+    assert!(
+        opened.to_ascii_lowercase().contains("set-cookie: ob_token="),
+        "{opened}"
+    );
+
+    // Keep a stream open: graceful shutdown must still finish.
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET /api/store/order/sse/1?token={token} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .expect("write");
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).expect("stream answers");
+    assert_eq!(&head, b"HTTP/1.1 200");
+
+    let pid = server.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let status = wait_for_exit(&mut server);
+    assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped cleanly")), "{rest:?}");
+}

@@ -1,0 +1,9 @@
+//! The shared table cart, end to end: the real server, real sockets, real client crates.
+
+mod access;
+mod bad_input;
+mod concurrency;
+mod live;
+mod menu;
+mod restart;
+mod resume;
