@@ -13,15 +13,19 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::Keys;
+use crate::auth::{Grant, Keys, Role};
 use crate::carts::{self, CartEvent};
-use crate::config::Config;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, PaymentConfig};
 use crate::db::{Database, Sqlite};
 use crate::demo::DEMO;
 use crate::error::{Error, Result};
-use crate::menu;
+use crate::journal::{Encoded, Stream};
+use crate::maintenance::{self, Schedule};
+use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::tables::{self, TableLink};
+use crate::{menu, orders, reminders, streams};
 
 /// Requests are small JSON documents; anything larger is refused before it is read.
 const MAX_BODY: usize = 16 * 1024;
@@ -30,9 +34,14 @@ const MAX_BODY: usize = 16 * 1024;
 pub struct AppState {
     pub db: Arc<dyn Database>,
     pub keys: Arc<Keys>,
+    pub clock: Arc<dyn Clock>,
     /// Live carts, one topic per table.
     pub carts: Arc<Feed<i64, CartEvent>>,
+    /// Live durable events, one topic per stream.
+    pub journal: Arc<Feed<Stream, Encoded>>,
+    pub payments: Arc<Payments>,
     pub heartbeat: Duration,
+    pub reminder_interval: Duration,
     /// Cancelled at shutdown, so that endless streams end and the server can stop.
     pub shutdown: CancellationToken,
     pub public_url: Arc<str>,
@@ -40,11 +49,17 @@ pub struct AppState {
 
 pub struct App {
     state: AppState,
+    schedule: Schedule,
 }
 
 impl App {
     /// Open the database (creating and migrating it on first run) and the demo store.
     pub async fn open(config: &Config) -> Result<App> {
+        Self::open_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`App::open`], with time from `clock` (tests move it by hand).
+    pub async fn open_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<App> {
         let db = Sqlite::open(&config.data_dir).await?;
         if !config.no_demo && db.seed_demo(&DEMO).await? {
             tracing::info!(store = DEMO.name, "created the demo store");
@@ -53,15 +68,25 @@ impl App {
             Some(secret) => secret.0.clone(),
             None => db.setting_or_insert("link_secret", &random_secret).await?,
         };
+        let payments = load_payments(&config.payments, &db, &config.self_url()).await?;
         let state = AppState {
             db: Arc::new(db),
             keys: Arc::new(Keys::new(secret.as_bytes())),
+            clock,
             carts: Arc::new(Feed::new()),
+            journal: Arc::new(Feed::new()),
+            payments: Arc::new(payments),
             heartbeat: config.heartbeat(),
+            reminder_interval: Duration::from_secs(config.reminder_interval_secs),
             shutdown: CancellationToken::new(),
             public_url: config.public_url().into(),
         };
-        Ok(App { state })
+        let schedule = Schedule {
+            every: Duration::from_millis(config.maintenance_millis.max(10)),
+            unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
+            retention: config.event_retention.max(1),
+        };
+        Ok(App { state, schedule })
     }
 
     pub fn router(&self) -> Router {
@@ -69,6 +94,10 @@ impl App {
             .merge(menu::router())
             .merge(carts::router())
             .merge(tables::router())
+            .merge(orders::router())
+            .merge(payments::router())
+            .merge(reminders::router())
+            .merge(streams::router())
             .fallback(|| async {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,
@@ -86,19 +115,88 @@ impl App {
         tables::links(&self.state).await
     }
 
+    /// A store credential for the merchant's app or the kitchen.
+    pub fn credential(&self, store_id: i64, role: Role) -> String {
+        self.state.keys.sign(match role {
+            Role::Merchant => Grant::Merchant { store_id },
+            Role::Kitchen => Grant::Kitchen { store_id },
+        })
+    }
+
     /// Serve on `listener` until `shutdown` completes; then end every stream, let requests in
     /// flight finish, and close the database.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let streams = self.state.shutdown.clone();
-        axum::serve(listener, self.router())
+        let router = self.router();
+        let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
+        let served = axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 streams.cancel();
             })
-            .await?;
+            .await;
+        // Also when serving failed: stop the housekeeping before the database closes under it.
+        self.state.shutdown.cancel();
+        let _ = housekeeping.await;
         self.state.db.close().await;
-        Ok(())
+        served.map_err(Error::from)
     }
+}
+
+async fn load_payments(config: &PaymentConfig, db: &Sqlite, self_url: &str) -> Result<Payments> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
+    };
+    let wechat = match &config.wechat_mchid {
+        None => None,
+        Some(mchid) => {
+            let key = config
+                .wechat_apiv3_key
+                .as_ref()
+                .ok_or_else(|| Error::Config("--wechat-apiv3-key is required".into()))?;
+            let mut platform_keys = Vec::new();
+            for pair in &config.wechat_platform_key {
+                let (serial, path) = pair
+                    .split_once('=')
+                    .ok_or_else(|| Error::Config(format!("--wechat-platform-key wants SERIAL=PATH, not {pair:?}")))?;
+                platform_keys.push((serial.to_owned(), read(path.as_ref())?));
+            }
+            if platform_keys.is_empty() {
+                return Err(Error::Config(
+                    "--wechat-platform-key is required with --wechat-mchid".into(),
+                ));
+            }
+            Some(wechat::WechatConfig::new(
+                mchid.clone(),
+                config.wechat_appid.clone(),
+                &key.0,
+                &platform_keys,
+            )?)
+        }
+    };
+    let alipay = match &config.alipay_app_id {
+        None => None,
+        Some(app_id) => {
+            let path = config
+                .alipay_public_key
+                .as_ref()
+                .ok_or_else(|| Error::Config("--alipay-public-key is required with --alipay-app-id".into()))?;
+            Some(alipay::AlipayConfig::new(app_id.clone(), &read(path)?)?)
+        }
+    };
+    let secret = match &config.webhook_secret {
+        Some(secret) => secret.0.clone(),
+        None => {
+            db.setting_or_insert("webhook_secret", &webhook::WebhookConfig::generate_secret)
+                .await?
+        }
+    };
+    Ok(Payments {
+        wechat,
+        alipay,
+        webhook: webhook::WebhookConfig::new(&secret, config.webhook_merchant_id.clone())?,
+        simulator: (!config.no_simulator).then(|| Simulator::new(self_url)),
+    })
 }
 
 fn random_secret() -> String {

@@ -5,6 +5,10 @@
 //! attributes cart changes to a person. Both are HMAC-SHA256 over their claims with the server's
 //! key, so the server keeps no session table and any instance can check any token.
 //!
+//! Orders and stores have credentials of the same kind: an *order token* (`o.<orderId>.<mac>`)
+//! goes to the customer who submitted the order, and *store tokens* (`m.<storeId>.<mac>` for the
+//! merchant, `k.<storeId>.<mac>` for the kitchen) are made by `orderbell credential`.
+//!
 //! A credential may arrive as `Authorization: Bearer`, `?token=`, or the `ob_token` cookie, so
 //! that a browser's `EventSource` (which cannot set headers) and seed-style clients both work.
 
@@ -30,6 +34,19 @@ pub enum Grant {
     Table { table_id: i64 },
     /// One diner (phone) at a table: may also change the cart.
     Diner { table_id: i64, diner_id: i64 },
+    /// The customer who submitted an order: its status stream, pay, 催单, cancel.
+    Order { order_id: i64 },
+    /// A store's merchant: everything about the store's orders.
+    Merchant { store_id: i64 },
+    /// A store's kitchen: read the tickets, mark them ready.
+    Kitchen { store_id: i64 },
+}
+
+/// Which store credential to make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Merchant,
+    Kitchen,
 }
 
 impl Grant {
@@ -37,6 +54,9 @@ impl Grant {
         match self {
             Grant::Table { table_id } => format!("t.{table_id}"),
             Grant::Diner { table_id, diner_id } => format!("d.{table_id}.{diner_id}"),
+            Grant::Order { order_id } => format!("o.{order_id}"),
+            Grant::Merchant { store_id } => format!("m.{store_id}"),
+            Grant::Kitchen { store_id } => format!("k.{store_id}"),
         }
     }
 
@@ -48,9 +68,29 @@ impl Grant {
                 table_id,
                 diner_id: parts.next()?.parse().ok()?,
             },
+            ("o", order_id) => Grant::Order { order_id },
+            ("m", store_id) => Grant::Merchant { store_id },
+            ("k", store_id) => Grant::Kitchen { store_id },
             _ => return None,
         };
         parts.next().is_none().then_some(grant)
+    }
+
+    /// The role a grant has at `store_id`, if it is a store credential for that store.
+    pub fn for_store(self, store_id: i64) -> Result<Role> {
+        match self {
+            Grant::Merchant { store_id: s } if s == store_id => Ok(Role::Merchant),
+            Grant::Kitchen { store_id: s } if s == store_id => Ok(Role::Kitchen),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
+    /// Whether this is the credential of `order_id`'s customer.
+    pub fn for_order(self, order_id: i64) -> Result<()> {
+        match self {
+            Grant::Order { order_id: o } if o == order_id => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
     }
 
     /// The grant's diner at `table_id`, if it grants that table at all.
@@ -165,5 +205,18 @@ mod tests {
         let grant = Grant::Table { table_id: 1 };
         assert_eq!(grant.for_table(1).ok(), Some(None));
         assert!(matches!(grant.for_table(2), Err(Error::Forbidden)));
+        assert!(
+            matches!(grant.for_store(1), Err(Error::Forbidden)),
+            "a table link is no store credential"
+        );
+    }
+
+    #[test]
+    fn store_credentials_carry_their_role() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
+        let kitchen = keys.verify(&keys.sign(Grant::Kitchen { store_id: 1 })).expect("valid");
+        assert_eq!(kitchen.for_store(1).ok(), Some(Role::Kitchen));
+        assert!(kitchen.for_store(2).is_err(), "another store's kitchen");
+        assert!(kitchen.for_order(1).is_err());
     }
 }

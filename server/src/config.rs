@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::auth::Role;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "orderbell",
@@ -26,42 +28,113 @@ pub enum Command {
     Serve,
     /// Print each table's signed link: what its QR code encodes.
     Links,
+    /// Print a store credential for the merchant's app or the kitchen.
+    Credential {
+        #[arg(long, default_value_t = 1)]
+        store: i64,
+        #[arg(long, value_enum, default_value_t = Role::Merchant)]
+        role: Role,
+    },
 }
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_DATA_DIR: &str = "data";
+const DEFAULT_HEARTBEAT_SECS: u64 = 20;
+const DEFAULT_UNPAID_TIMEOUT_SECS: u64 = 15 * 60;
+const DEFAULT_REMINDER_INTERVAL_SECS: u64 = 3 * 60;
+const DEFAULT_EVENT_RETENTION: u64 = 10_000;
+const DEFAULT_MAINTENANCE_MILLIS: u64 = 30_000;
+const DEFAULT_WEBHOOK_MERCHANT: &str = "orderbell";
 
 #[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "ORDERBELL_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(long, env = "ORDERBELL_LISTEN", default_value = DEFAULT_LISTEN, global = true)]
     pub listen: SocketAddr,
     /// Folder for the embedded database; created on first run.
-    #[arg(long, env = "ORDERBELL_DATA_DIR", default_value = "data", global = true)]
+    #[arg(long, env = "ORDERBELL_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
     pub data_dir: PathBuf,
     /// The address customers' phones reach this server at; table links are made from it.
     /// Defaults to `http://<listen>`.
     #[arg(long, env = "ORDERBELL_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
     /// Seconds between heartbeats on every stream.
-    #[arg(long, env = "ORDERBELL_HEARTBEAT_SECS", default_value_t = 20, global = true)]
+    #[arg(long, env = "ORDERBELL_HEARTBEAT_SECS", default_value_t = DEFAULT_HEARTBEAT_SECS, global = true)]
     pub heartbeat_secs: u64,
-    /// Key that signs table links and diner tokens. Generated and kept in the database when
-    /// unset; changing it invalidates every printed QR code.
+    /// Key that signs table links and every other credential. Generated and kept in the database
+    /// when unset; changing it invalidates every printed QR code and credential.
     #[arg(long, env = "ORDERBELL_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<Secret>,
     /// Do not create the demo store on first run.
     #[arg(long, env = "ORDERBELL_NO_DEMO", global = true)]
     pub no_demo: bool,
+    /// Seconds an order may stay unpaid before it is cancelled.
+    #[arg(long, env = "ORDERBELL_UNPAID_TIMEOUT_SECS", default_value_t = DEFAULT_UNPAID_TIMEOUT_SECS, global = true)]
+    pub unpaid_timeout_secs: u64,
+    /// Seconds a customer must wait between two 催单 of one order.
+    #[arg(long, env = "ORDERBELL_REMINDER_INTERVAL_SECS", default_value_t = DEFAULT_REMINDER_INTERVAL_SECS, global = true)]
+    pub reminder_interval_secs: u64,
+    /// Events each store stream keeps for clients that come back (older ids get `resync`).
+    #[arg(long, env = "ORDERBELL_EVENT_RETENTION", default_value_t = DEFAULT_EVENT_RETENTION, global = true)]
+    pub event_retention: u64,
+    /// Milliseconds between maintenance rounds (cancelling unpaid orders, pruning old events).
+    #[arg(long, env = "ORDERBELL_MAINTENANCE_MILLIS", default_value_t = DEFAULT_MAINTENANCE_MILLIS, global = true)]
+    pub maintenance_millis: u64,
+    #[command(flatten)]
+    pub payments: PaymentConfig,
+}
+
+/// Payment providers. WeChat Pay and Alipay are on when their ids are set.
+#[derive(Clone, Debug, Default, Args)]
+pub struct PaymentConfig {
+    /// WeChat Pay merchant id (`mchid`).
+    #[arg(long, env = "ORDERBELL_WECHAT_MCHID", global = true)]
+    pub wechat_mchid: Option<String>,
+    /// WeChat Pay app id (`appid`); checked when set.
+    #[arg(long, env = "ORDERBELL_WECHAT_APPID", global = true)]
+    pub wechat_appid: Option<String>,
+    /// WeChat Pay APIv3 key (32 characters), which decrypts notifications.
+    #[arg(long, env = "ORDERBELL_WECHAT_APIV3_KEY", hide_env_values = true, global = true)]
+    pub wechat_apiv3_key: Option<Secret>,
+    /// A WeChat Pay platform public key as `SERIAL=PATH` (PEM); repeat for several. The serial
+    /// is the certificate serial or the `PUB_KEY_ID_…` of a 微信支付公钥.
+    #[arg(long, env = "ORDERBELL_WECHAT_PLATFORM_KEYS", value_delimiter = ',', global = true)]
+    pub wechat_platform_key: Vec<String>,
+    /// Alipay app id (`app_id`).
+    #[arg(long, env = "ORDERBELL_ALIPAY_APP_ID", global = true)]
+    pub alipay_app_id: Option<String>,
+    /// File with the Alipay public key (支付宝公钥), PEM or the bare base64 the console shows.
+    #[arg(long, env = "ORDERBELL_ALIPAY_PUBLIC_KEY", global = true)]
+    pub alipay_public_key: Option<PathBuf>,
+    /// Secret of the generic `hmac` provider (`whsec_…`). Generated and kept when unset.
+    #[arg(long, env = "ORDERBELL_WEBHOOK_SECRET", hide_env_values = true, global = true)]
+    pub webhook_secret: Option<Secret>,
+    /// The merchant id the `hmac` provider's notifications must name.
+    #[arg(long, env = "ORDERBELL_WEBHOOK_MERCHANT_ID", default_value = DEFAULT_WEBHOOK_MERCHANT, global = true)]
+    pub webhook_merchant_id: String,
+    /// Turn the built-in payment simulator off (for a server taking real payments).
+    #[arg(long, env = "ORDERBELL_NO_SIMULATOR", global = true)]
+    pub no_simulator: bool,
 }
 
 impl Config {
     /// A configuration with the defaults, keeping its database in `data_dir`.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen: DEFAULT_LISTEN.parse().expect("the default address parses"),
             data_dir: data_dir.into(),
             public_url: None,
-            heartbeat_secs: 20,
+            heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
             secret: None,
             no_demo: false,
+            unpaid_timeout_secs: DEFAULT_UNPAID_TIMEOUT_SECS,
+            reminder_interval_secs: DEFAULT_REMINDER_INTERVAL_SECS,
+            event_retention: DEFAULT_EVENT_RETENTION,
+            maintenance_millis: DEFAULT_MAINTENANCE_MILLIS,
+            payments: PaymentConfig {
+                webhook_merchant_id: DEFAULT_WEBHOOK_MERCHANT.to_owned(),
+                ..Default::default()
+            },
         }
     }
 
@@ -75,6 +148,15 @@ impl Config {
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.listen));
         url.trim_end_matches('/').to_owned()
+    }
+
+    /// Where this server reaches itself (the payment simulator calls back here).
+    pub fn self_url(&self) -> String {
+        let mut addr = self.listen;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}")
     }
 }
 
@@ -92,7 +174,7 @@ impl std::str::FromStr for Secret {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         if s.len() < 16 {
-            return Err("the secret must be at least 16 characters".into());
+            return Err("a secret must be at least 16 characters".into());
         }
         Ok(Secret(s.to_owned()))
     }

@@ -1,20 +1,27 @@
-//! Orderbell's server: the menu, the shared cart of each table, and the live streams (SSE and
-//! WebSocket) that push every change to every phone at the table.
+//! Orderbell's server: the menu, the shared cart of each table, orders and their payments,
+//! 催单 reminders, and the live streams (SSE and WebSocket) that push every change — durably,
+//! for the merchant — to whoever must hear of it.
 //!
 //! `main.rs` only parses the command line; tests open an [`App`] and serve it on a port of their
 //! own.
 
 mod app;
-mod auth;
+pub mod auth;
 mod carts;
-mod clock;
+pub mod clock;
 pub mod config;
 mod db;
 mod demo;
 mod error;
 mod extract;
+mod journal;
+mod maintenance;
 mod menu;
+mod orders;
+pub mod payments;
 mod push;
+mod reminders;
+mod streams;
 mod tables;
 
 pub use app::App;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use orderbell_server::auth::Role;
 use orderbell_server::config::{Cli, Command};
 use orderbell_server::{App, Result, TableLink};
 use tokio::net::TcpListener;
@@ -25,6 +26,7 @@ async fn run(cli: Cli) -> Result<()> {
     let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Links => print_links(&App::open(&config).await?.table_links().await?),
+        Command::Credential { store, role } => println!("{}", App::open(&config).await?.credential(store, role)),
         Command::Serve => {
             let listener = TcpListener::bind(config.listen).await?;
             // With `--listen …:0` the links must name the port actually bound.
@@ -32,7 +34,13 @@ async fn run(cli: Cli) -> Result<()> {
             let app = App::open(&config).await?;
             tracing::info!(address = %config.listen, "orderbell is listening");
             println!("Table links (open one on a phone, or use its token with curl):");
-            print_links(&app.table_links().await?);
+            let links = app.table_links().await?;
+            print_links(&links);
+            if let Some(store) = links.first().map(|l| l.store_id) {
+                println!("Store {store} credentials (`orderbell credential` prints them again):");
+                println!("merchant\t{}", app.credential(store, Role::Merchant));
+                println!("kitchen\t{}", app.credential(store, Role::Kitchen));
+            }
             app.serve(listener, shutdown_signal()).await?;
             tracing::info!("orderbell stopped cleanly");
         }

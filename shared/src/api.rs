@@ -5,9 +5,16 @@ use serde::{Deserialize, Serialize};
 
 /// Every 4xx/5xx answer: a stable machine `code` (clients match on it) and a human `message`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    /// On 409 for an order: the status it is in now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<crate::order::OrderStatus>,
+    /// On 429: how long to wait before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 /// `POST /api/store/order/cart/add`. The diner comes from the credential, never from the body.

@@ -7,14 +7,21 @@
 
 pub mod api;
 pub mod cart;
+pub mod events;
 pub mod menu;
 pub mod money;
+pub mod order;
+pub mod payment;
 pub mod ws;
 
 pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};
 pub use cart::{CartDTO, CartItemDTO, CuisineType};
+pub use events::Event;
 pub use menu::{DishDTO, MenuCategoryDTO, MenuDTO};
 pub use money::Money;
+pub use order::{
+    Actor, OrderDTO, OrderItemDTO, OrderStatus, RejectRequest, ReplyRequest, SubmitOrderRequest, SubmittedOrder,
+};
 pub use ws::{CartCommand, MessageType, ServerMessage};
 
 /// SSE event names of the table stream, as the seed defines them.

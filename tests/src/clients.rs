@@ -6,7 +6,8 @@ use eventsource_client::{self as es, Client as _};
 use futures_util::stream::BoxStream;
 use futures_util::{SinkExt as _, StreamExt as _};
 use launchdarkly_sdk_transport::HyperTransport;
-use orderbell_shared::{CartDTO, ServerMessage, sse};
+use orderbell_shared::events::kind;
+use orderbell_shared::{CartDTO, Event, ServerMessage, sse};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -45,7 +46,9 @@ impl Sse {
             loop {
                 match self.stream.next().await {
                     Some(Ok(es::SSE::Event(event))) => return event,
-                    Some(Ok(_) | Err(_)) => continue,
+                    Some(Ok(_)) => continue,
+                    // The client reconnects by itself; let the timer run meanwhile.
+                    Some(Err(_)) => tokio::task::yield_now().await,
                     None => panic!("SSE stream ended"),
                 }
             }
@@ -53,6 +56,13 @@ impl Sse {
         tokio::time::timeout(PATIENCE, wait)
             .await
             .expect("an SSE event arrives")
+    }
+
+    /// Wait for the connection's `connected` event (the client connects lazily, on first read).
+    pub async fn connected(mut self) -> Self {
+        let first = self.next_event().await;
+        assert_eq!(first.event_type, kind::CONNECTED, "a stream starts with `connected`");
+        self
     }
 
     /// The next `cart_update`, with its SSE id; heartbeats and `connected` pass by.
@@ -70,6 +80,34 @@ impl Sse {
                 return (id, cart);
             }
         }
+    }
+
+    /// The next durable event with its id; `connected`, `heartbeat` pass by, `resync` is
+    /// returned as `None` for the caller to check.
+    pub async fn next_durable(&mut self) -> Option<(u64, Event)> {
+        loop {
+            let event = self.next_event().await;
+            match event.event_type.as_str() {
+                kind::CONNECTED | kind::HEARTBEAT => continue,
+                kind::RESYNC => return None,
+                other => {
+                    let id = event
+                        .id
+                        .as_deref()
+                        .and_then(|id| id.parse().ok())
+                        .expect("durable events have ids");
+                    let parsed = Event::parse(other, &event.data)
+                        .expect("a known kind")
+                        .expect("well-formed data");
+                    return Some((id, parsed));
+                }
+            }
+        }
+    }
+
+    /// The next durable event, which must be one.
+    pub async fn next_typed(&mut self) -> (u64, Event) {
+        self.next_durable().await.expect("an event, not a resync")
     }
 
     /// Read carts until one with `version` arrives (or a later one: that would be a bug the

@@ -6,13 +6,18 @@
 //! how fast anything is: timing lives in benchmarks.
 
 mod clients;
+pub mod providers;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
+use orderbell_server::auth::Role;
+use orderbell_server::clock::ManualClock;
 use orderbell_server::{App, Config, TableLink};
-use orderbell_shared::{CartDTO, DinerSession, NewDiner};
+use orderbell_shared::{CartDTO, DinerSession, NewDiner, SubmitOrderRequest, SubmittedOrder};
+use serde_json::json;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -27,6 +32,14 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub links: Vec<TableLink>,
     pub http: reqwest::Client,
+    /// The server's clock: tests move it instead of sleeping.
+    pub clock: Arc<ManualClock>,
+    /// The demo store's merchant and kitchen credentials.
+    pub merchant: String,
+    pub kitchen: String,
+    /// A genuine merchant credential of another store (2), which must open nothing of store 1.
+    pub other_merchant: String,
+    config: Config,
     dir: TempDir,
     stop: CancellationToken,
     task: JoinHandle<orderbell_server::Result<()>>,
@@ -35,24 +48,48 @@ pub struct TestServer {
 impl TestServer {
     /// A fresh server with the demo store, a one-second heartbeat, on a port of its own.
     pub async fn start() -> Self {
-        let dir = tempfile::tempdir().expect("temporary data dir");
-        Self::start_in(dir, "127.0.0.1:0".parse().expect("address")).await
+        Self::start_with(|_| {}).await
     }
 
-    async fn start_in(dir: TempDir, addr: SocketAddr) -> Self {
-        let listener = bind(addr).await;
-        let addr = listener.local_addr().expect("bound address");
+    /// A fresh server whose configuration `configure` may change first.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temporary data dir");
         let mut config = Config::new(dir.path());
-        config.listen = addr;
         config.heartbeat_secs = 1;
-        let app = App::open(&config).await.expect("server opens its database");
+        config.maintenance_millis = 100;
+        configure(&mut config);
+        config.listen = "127.0.0.1:0".parse().expect("address");
+        Self::start_in(dir, config, Arc::new(ManualClock::new())).await
+    }
+
+    async fn start_in(dir: TempDir, mut config: Config, clock: Arc<ManualClock>) -> Self {
+        // `ORDERBELL_TEST_LOG=debug cargo test …` shows what the server did.
+        if let Ok(filter) = std::env::var("ORDERBELL_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
+        let listener = bind(config.listen).await;
+        config.listen = listener.local_addr().expect("bound address");
+        let app = App::open_with_clock(&config, clock.clone())
+            .await
+            .expect("server opens its database");
         let links = app.table_links().await.expect("table links");
+        let (merchant, kitchen) = (app.credential(1, Role::Merchant), app.credential(1, Role::Kitchen));
+        let other_merchant = app.credential(2, Role::Merchant);
         let stop = CancellationToken::new();
         let task = tokio::spawn(app.serve(listener, stop.clone().cancelled_owned()));
+        let http = reqwest::Client::new();
         TestServer {
-            addr,
+            addr: config.listen,
             links,
-            http: reqwest::Client::new(),
+            http,
+            clock,
+            merchant,
+            kitchen,
+            other_merchant,
+            config,
             dir,
             stop,
             task,
@@ -62,9 +99,9 @@ impl TestServer {
     /// Stop the server gracefully (with clients still connected) and start it again on the same
     /// address and database, as after a deploy or a power cut.
     pub async fn restart(self) -> Self {
-        let addr = self.addr;
+        let (config, clock) = (self.config.clone(), self.clock.clone());
         let dir = self.stop_gracefully().await;
-        Self::start_in(dir, addr).await
+        Self::start_in(dir, config, clock).await
     }
 
     /// Stop and wait until the server has let go of every connection and its database.
@@ -138,6 +175,91 @@ impl TestServer {
             .await
             .expect("add request")
     }
+}
+
+impl TestServer {
+    /// POST `body` as JSON with `token`; the raw response. The future owns its request, so
+    /// callers may build arguments on the fly.
+    pub fn post(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> impl Future<Output = reqwest::Response> + use<> {
+        sent(self.http.post(self.url(path)).bearer_auth(token).json(&body))
+    }
+
+    /// POST with no body.
+    pub fn post_empty(&self, path: &str, token: &str) -> impl Future<Output = reqwest::Response> + use<> {
+        sent(self.http.post(self.url(path)).bearer_auth(token))
+    }
+
+    /// A diner at `table_id` puts `dishes` (id, quantity) in the cart and submits the order.
+    pub async fn order(&self, table_id: i64, dishes: &[(i64, u32)]) -> SubmittedOrder {
+        let diner = self.join(table_id, None).await;
+        for (dish, quantity) in dishes {
+            let body = json!({"tableId": table_id, "cuisineId": dish, "quantity": quantity});
+            assert_eq!(self.add(&diner.token, body).await.status(), 200);
+        }
+        let key = format!("k{}", rand::random::<u64>());
+        let request = SubmitOrderRequest {
+            table_id,
+            idempotency_key: key,
+            cart_version: None,
+        };
+        let response = self
+            .post(
+                "/api/orders",
+                &diner.token,
+                serde_json::to_value(request).expect("json"),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "submitting a full cart makes an order");
+        response.json().await.expect("submitted order")
+    }
+
+    /// Pay through the built-in simulator, which calls back like a provider.
+    pub async fn pay(&self, order: &SubmittedOrder) {
+        let response = self
+            .post_empty(&format!("/api/orders/{}/pay", order.order.order_id), &order.token)
+            .await;
+        assert_eq!(response.status(), 202, "the simulator takes the payment");
+    }
+
+    /// The order as the server has it now.
+    pub async fn fetch_order(&self, order: &SubmittedOrder) -> orderbell_shared::OrderDTO {
+        let path = format!("/api/orders/{}", order.order.order_id);
+        let response = self
+            .http
+            .get(self.url(&path))
+            .bearer_auth(&order.token)
+            .send()
+            .await
+            .expect("GET order");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("order")
+    }
+
+    /// The merchant's store stream, from `last_event_id` (or from now), once it is connected:
+    /// a stream that starts "from now" must be listening before the events it expects.
+    pub async fn store_stream(&self, last_event_id: Option<u64>) -> Sse {
+        Sse::connect(&self.url("/api/stores/1/events"), &self.merchant, last_event_id)
+            .connected()
+            .await
+    }
+
+    /// The customer's order stream.
+    pub fn order_stream(&self, order: &SubmittedOrder) -> Sse {
+        Sse::connect(
+            &self.url(&format!("/api/orders/{}/events", order.order.order_id)),
+            &order.token,
+            None,
+        )
+    }
+}
+
+async fn sent(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("request reaches the server")
 }
 
 /// Bind, retrying briefly: right after a restart the old socket may still be closing.

@@ -2,15 +2,13 @@
 //! every change, from any channel, reaches every client of the table as `cart_update`. A bad
 //! message gets an `error` and the socket stays open.
 
-use std::time::Duration;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use orderbell_shared::ws::CartCommand;
 use orderbell_shared::{MessageType, ServerMessage};
-use tokio::time::{Instant, interval_at, timeout};
+use tokio::time::{Instant, interval_at};
 
 use super::apply_change;
 use super::rules::CartChange;
@@ -20,11 +18,7 @@ use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::Path;
-
-/// Largest message a client may send; commands are a few hundred bytes.
-const MAX_MESSAGE: usize = 16 * 1024;
-/// A client that does not take a message within this time is gone or stuck: drop it.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::push::ws::{MAX_MESSAGE, send};
 
 pub async fn upgrade(
     ws: WebSocketUpgrade,
@@ -78,13 +72,6 @@ async fn session(
         if send(&mut socket, outgoing).await.is_err() || closing {
             break;
         }
-    }
-}
-
-async fn send(socket: &mut WebSocket, message: Message) -> std::result::Result<(), ()> {
-    match timeout(SEND_TIMEOUT, socket.send(message)).await {
-        Ok(Ok(())) => Ok(()),
-        _ => Err(()),
     }
 }
 

@@ -3,13 +3,15 @@
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
 mod sqlite;
+mod sqlite_tx;
 
 use async_trait::async_trait;
-use orderbell_shared::{CuisineType, Money};
+use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 
 use crate::carts::rules::CartChange;
 use crate::demo::DemoStore;
 use crate::error::Result;
+use crate::journal::{Entry, Stream};
 
 pub use sqlite::Sqlite;
 
@@ -63,8 +65,89 @@ pub struct CartSnapshot {
     pub lines: Vec<CartLine>,
 }
 
+/// An order about to be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOrder {
+    pub store_id: i64,
+    pub table_id: i64,
+    pub table_number: String,
+    pub diner_id: Option<i64>,
+    pub idempotency_key: String,
+    pub total: Money,
+    pub created_at: i64,
+    pub items: Vec<OrderItemDTO>,
+}
+
+/// A payment a provider told us of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub provider: &'static str,
+    pub transaction_id: String,
+    pub notification_id: String,
+    pub order_id: i64,
+    pub amount: Money,
+    /// `applied` or `refund_due`.
+    pub outcome: &'static str,
+    pub received_at: i64,
+}
+
+/// One transaction. The order logic (`crate::orders`, `crate::reminders`) is written once against
+/// these primitives; each engine implements them. Dropping it without `commit` rolls back.
+#[async_trait]
+pub trait Tx: Send {
+    async fn commit(self: Box<Self>) -> Result<()>;
+
+    /// Raise the table's cart version (serialising changes to that table); `None` if no table.
+    async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>>;
+
+    async fn cart_lines(&mut self, table_id: i64) -> Result<Vec<CartLine>>;
+
+    async fn clear_cart(&mut self, table_id: i64) -> Result<()>;
+
+    async fn order_id_by_key(&mut self, table_id: i64, key: &str) -> Result<Option<i64>>;
+
+    async fn insert_order(&mut self, order: &NewOrder) -> Result<i64>;
+
+    async fn order(&mut self, order_id: i64) -> Result<Option<OrderDTO>>;
+
+    /// Write the order's status, times and reminder fields if it is still in `expected`
+    /// (compare-and-set). False if another change got there first.
+    async fn update_order(&mut self, order: &OrderDTO, expected: OrderStatus) -> Result<bool>;
+
+    /// False if this provider's transaction was recorded before: a repeated notification.
+    async fn insert_payment(&mut self, payment: &PaymentRow) -> Result<bool>;
+
+    async fn insert_reminder(&mut self, order_id: i64, at: i64) -> Result<i64>;
+
+    /// Answer the order's latest 催单; `None` if it has none.
+    async fn reply_latest_reminder(&mut self, order_id: i64, text: &str, at: i64) -> Result<Option<i64>>;
+
+    /// Append an event to a stream with the stream's next number.
+    async fn append(&mut self, stream: Stream, kind: &str, data: &str, at: i64) -> Result<Entry>;
+}
+
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
+    /// A transaction that may write.
+    async fn begin(&self) -> Result<Box<dyn Tx>>;
+
+    async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>>;
+
+    /// The store's paid, unfinished orders, oldest first.
+    async fn open_orders(&self, store_id: i64) -> Result<Vec<OrderDTO>>;
+
+    /// Unpaid orders created before `cutoff`.
+    async fn unpaid_before(&self, cutoff: i64) -> Result<Vec<i64>>;
+
+    /// Up to `limit` events of `stream` after `after`, in order.
+    async fn events_after(&self, stream: Stream, after: u64, limit: u32) -> Result<Vec<Entry>>;
+
+    /// The stream's newest event id and the id up to which events were pruned.
+    async fn stream_head(&self, stream: Stream) -> Result<(u64, u64)>;
+
+    /// Keep only the newest `keep` events of every store stream.
+    async fn prune_store_streams(&self, keep: u64) -> Result<()>;
+
     /// The value of a setting, creating it with `make()` on first use (atomically).
     async fn setting_or_insert(&self, key: &str, make: &(dyn Fn() -> String + Sync)) -> Result<String>;
 

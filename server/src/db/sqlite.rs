@@ -8,14 +8,16 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use orderbell_shared::{CuisineType, Money};
+use orderbell_shared::{CuisineType, Money, OrderDTO};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-use super::{CartLine, CartSnapshot, Database, DishRow, LineState, StoreRow, TableRow};
+use super::sqlite_tx::{self, SqliteTx};
+use super::{CartLine, CartSnapshot, Database, DishRow, LineState, StoreRow, TableRow, Tx};
 use crate::carts::rules::{self, CartChange, LineWrite};
 use crate::demo::DemoStore;
 use crate::error::{Error, Result};
+use crate::journal::{Entry, Stream};
 
 pub struct Sqlite {
     pool: SqlitePool,
@@ -121,7 +123,7 @@ async fn line(conn: &mut SqliteConnection, table_id: i64, dish_id: i64) -> Resul
     }))
 }
 
-async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
+pub(super) async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
     let sql = format!(
         "SELECT {DISH_COLUMNS}, c.quantity, c.remark, c.diner_id, n.phone AS diner_phone
          FROM cart_items c JOIN dishes d ON d.id = c.dish_id LEFT JOIN diners n ON n.id = c.diner_id
@@ -324,6 +326,79 @@ impl Database for Sqlite {
         let lines = lines(&mut tx, table_id).await?;
         tx.commit().await?;
         Ok(CartSnapshot { table, version, lines })
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(SqliteTx(self.pool.begin_with("BEGIN IMMEDIATE").await?)))
+    }
+
+    async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>> {
+        sqlite_tx::order(&mut *self.pool.acquire().await?, order_id).await
+    }
+
+    async fn open_orders(&self, store_id: i64) -> Result<Vec<OrderDTO>> {
+        sqlite_tx::open_orders(&mut *self.pool.acquire().await?, store_id).await
+    }
+
+    async fn unpaid_before(&self, cutoff: i64) -> Result<Vec<i64>> {
+        let ids: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < ? ORDER BY id")
+                .bind(cutoff)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn events_after(&self, stream: Stream, after: u64, limit: u32) -> Result<Vec<Entry>> {
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT seq, kind, data, at FROM events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?")
+                .bind(stream.name())
+                .bind(i64::try_from(after).unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, kind, data, at)| Entry {
+                stream,
+                seq: u64::try_from(seq).unwrap_or(0),
+                kind,
+                data,
+                at,
+            })
+            .collect())
+    }
+
+    async fn stream_head(&self, stream: Stream) -> Result<(u64, u64)> {
+        let head: Option<(i64, i64)> = sqlx::query_as("SELECT last_seq, pruned_through FROM streams WHERE name = ?")
+            .bind(stream.name())
+            .fetch_optional(&self.pool)
+            .await?;
+        let (last, pruned) = head.unwrap_or((0, 0));
+        Ok((u64::try_from(last).unwrap_or(0), u64::try_from(pruned).unwrap_or(0)))
+    }
+
+    async fn prune_store_streams(&self, keep: u64) -> Result<()> {
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Record the new floor first, then delete below it: a reader never sees a gap that the
+        // floor does not explain.
+        sqlx::query(
+            "UPDATE streams SET pruned_through = last_seq - ?
+             WHERE name LIKE 'store:%' AND last_seq - ? > pruned_through",
+        )
+        .bind(keep)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM events WHERE stream LIKE 'store:%'
+             AND seq <= (SELECT pruned_through FROM streams WHERE streams.name = events.stream)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn close(&self) {

@@ -6,3 +6,4 @@
 
 pub mod feed;
 pub mod sse;
+pub mod ws;

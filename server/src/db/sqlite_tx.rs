@@ -1,0 +1,296 @@
+//! SQLite's implementation of [`Tx`], and the order reads shared by transactions and the pool.
+//!
+//! Transactions start with `BEGIN IMMEDIATE`: they take SQLite's one write lock up front, so a
+//! transaction that reads and then writes queues behind others instead of failing on upgrade.
+
+use async_trait::async_trait;
+use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
+use sqlx::{FromRow, Sqlite, SqliteConnection, Transaction};
+
+use super::sqlite::lines;
+use super::{CartLine, NewOrder, PaymentRow, TableRow, Tx};
+use crate::error::{Error, Result};
+use crate::journal::{Entry, Stream};
+use crate::orders::order_no;
+
+pub struct SqliteTx(pub Transaction<'static, Sqlite>);
+
+#[derive(FromRow)]
+struct OrderRecord {
+    id: i64,
+    store_id: i64,
+    table_id: i64,
+    table_number: String,
+    status: String,
+    total_cents: i64,
+    created_at: i64,
+    paid_at: Option<i64>,
+    accepted_at: Option<i64>,
+    ready_at: Option<i64>,
+    finished_at: Option<i64>,
+    reject_reason: Option<String>,
+    reminder_count: u32,
+    last_reminder_at: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct ItemRecord {
+    dish_id: i64,
+    name: String,
+    kind: u8,
+    unit_price_cents: i64,
+    quantity: u32,
+    remark: Option<String>,
+    diner_id: Option<i64>,
+}
+
+const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
+     accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at";
+
+fn corrupt(what: String) -> Error {
+    Error::Database(sqlx::Error::Decode(what.into()))
+}
+
+async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
+    let records: Vec<ItemRecord> = sqlx::query_as(
+        "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id
+         FROM order_items WHERE order_id = ? ORDER BY position",
+    )
+    .bind(r.id)
+    .fetch_all(conn)
+    .await?;
+    let items = records
+        .into_iter()
+        .map(|i| {
+            let unit_price = Money::from_cents(i.unit_price_cents);
+            Ok(OrderItemDTO {
+                cuisine_id: i.dish_id,
+                cuisine_name: i.name,
+                cuisine_type: CuisineType::try_from(i.kind).map_err(corrupt)?,
+                unit_price,
+                quantity: i.quantity,
+                subtotal_amount: unit_price * i.quantity,
+                remark: i.remark,
+                add_user_id: i.diner_id,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let status = OrderStatus::parse(&r.status).ok_or_else(|| corrupt(format!("order status {:?}", r.status)))?;
+    Ok(OrderDTO {
+        order_id: r.id,
+        order_no: order_no(r.id),
+        store_id: r.store_id,
+        table_id: r.table_id,
+        table_number: r.table_number,
+        status,
+        total_quantity: items.iter().map(|i| i.quantity).sum(),
+        items,
+        total_amount: Money::from_cents(r.total_cents),
+        created_at: r.created_at,
+        paid_at: r.paid_at,
+        accepted_at: r.accepted_at,
+        ready_at: r.ready_at,
+        finished_at: r.finished_at,
+        reject_reason: r.reject_reason,
+        reminder_count: r.reminder_count,
+        last_reminder_at: r.last_reminder_at,
+    })
+}
+
+pub async fn order(conn: &mut SqliteConnection, order_id: i64) -> Result<Option<OrderDTO>> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?");
+    let record: Option<OrderRecord> = sqlx::query_as(&sql).bind(order_id).fetch_optional(&mut *conn).await?;
+    match record {
+        Some(r) => Ok(Some(with_items(conn, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn open_orders(conn: &mut SqliteConnection, store_id: i64) -> Result<Vec<OrderDTO>> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND status IN ('paid', 'accepted', 'ready')
+         ORDER BY paid_at, id"
+    );
+    let records: Vec<OrderRecord> = sqlx::query_as(&sql).bind(store_id).fetch_all(&mut *conn).await?;
+    let mut orders = Vec::with_capacity(records.len());
+    for r in records {
+        orders.push(with_items(conn, r).await?);
+    }
+    Ok(orders)
+}
+
+fn seq(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        self.0.commit().await?;
+        Ok(())
+    }
+
+    async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>> {
+        let head: Option<(i64, String, i64)> = sqlx::query_as(
+            "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? RETURNING store_id, number, cart_version",
+        )
+        .bind(table_id)
+        .fetch_optional(&mut *self.0)
+        .await?;
+        Ok(head.map(|(store_id, number, version)| {
+            (
+                TableRow {
+                    id: table_id,
+                    store_id,
+                    number,
+                },
+                seq(version),
+            )
+        }))
+    }
+
+    async fn cart_lines(&mut self, table_id: i64) -> Result<Vec<CartLine>> {
+        lines(&mut self.0, table_id).await
+    }
+
+    async fn clear_cart(&mut self, table_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM cart_items WHERE table_id = ?")
+            .bind(table_id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn order_id_by_key(&mut self, table_id: i64, key: &str) -> Result<Option<i64>> {
+        let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM orders WHERE table_id = ? AND idempotency_key = ?")
+            .bind(table_id)
+            .bind(key)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        Ok(id.map(|(id,)| id))
+    }
+
+    async fn insert_order(&mut self, order: &NewOrder) -> Result<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO orders (store_id, table_id, table_number, diner_id, idempotency_key, status, total_cents, created_at)
+             VALUES (?, ?, ?, ?, ?, 'pending_payment', ?, ?) RETURNING id",
+        )
+        .bind(order.store_id)
+        .bind(order.table_id)
+        .bind(&order.table_number)
+        .bind(order.diner_id)
+        .bind(&order.idempotency_key)
+        .bind(order.total.cents())
+        .bind(order.created_at)
+        .fetch_one(&mut *self.0)
+        .await?;
+        for (position, item) in order.items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO order_items (order_id, position, dish_id, name, kind, unit_price_cents, quantity, remark, diner_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(item.cuisine_id)
+            .bind(&item.cuisine_name)
+            .bind(u8::from(item.cuisine_type))
+            .bind(item.unit_price.cents())
+            .bind(item.quantity)
+            .bind(&item.remark)
+            .bind(item.add_user_id)
+            .execute(&mut *self.0)
+            .await?;
+        }
+        Ok(id)
+    }
+
+    async fn order(&mut self, order_id: i64) -> Result<Option<OrderDTO>> {
+        order(&mut self.0, order_id).await
+    }
+
+    async fn update_order(&mut self, order: &OrderDTO, expected: OrderStatus) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE orders SET status = ?, paid_at = ?, accepted_at = ?, ready_at = ?, finished_at = ?,
+                 reject_reason = ?, reminder_count = ?, last_reminder_at = ?
+             WHERE id = ? AND status = ?",
+        )
+        .bind(order.status.as_str())
+        .bind(order.paid_at)
+        .bind(order.accepted_at)
+        .bind(order.ready_at)
+        .bind(order.finished_at)
+        .bind(&order.reject_reason)
+        .bind(order.reminder_count)
+        .bind(order.last_reminder_at)
+        .bind(order.order_id)
+        .bind(expected.as_str())
+        .execute(&mut *self.0)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn insert_payment(&mut self, p: &PaymentRow) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO payments (provider, transaction_id, notification_id, order_id, amount_cents, outcome, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, transaction_id) DO NOTHING",
+        )
+        .bind(p.provider)
+        .bind(&p.transaction_id)
+        .bind(&p.notification_id)
+        .bind(p.order_id)
+        .bind(p.amount.cents())
+        .bind(p.outcome)
+        .bind(p.received_at)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn insert_reminder(&mut self, order_id: i64, at: i64) -> Result<i64> {
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO reminders (order_id, created_at) VALUES (?, ?) RETURNING id")
+            .bind(order_id)
+            .bind(at)
+            .fetch_one(&mut *self.0)
+            .await?;
+        Ok(id)
+    }
+
+    async fn reply_latest_reminder(&mut self, order_id: i64, text: &str, at: i64) -> Result<Option<i64>> {
+        let id: Option<(i64,)> = sqlx::query_as(
+            "UPDATE reminders SET reply = ?, replied_at = ?
+             WHERE id = (SELECT MAX(id) FROM reminders WHERE order_id = ?) RETURNING id",
+        )
+        .bind(text)
+        .bind(at)
+        .bind(order_id)
+        .fetch_optional(&mut *self.0)
+        .await?;
+        Ok(id.map(|(id,)| id))
+    }
+
+    async fn append(&mut self, stream: Stream, kind: &str, data: &str, at: i64) -> Result<Entry> {
+        let name = stream.name();
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO streams (name, last_seq) VALUES (?, 1)
+             ON CONFLICT (name) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+        )
+        .bind(&name)
+        .fetch_one(&mut *self.0)
+        .await?;
+        sqlx::query("INSERT INTO events (stream, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&name)
+            .bind(last)
+            .bind(kind)
+            .bind(data)
+            .bind(at)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(Entry {
+            stream,
+            seq: seq(last),
+            kind: kind.to_owned(),
+            data: data.to_owned(),
+            at,
+        })
+    }
+}

@@ -1,0 +1,90 @@
+//! The durable event journal behind the store and order streams.
+//!
+//! An event is appended in the same transaction as the change it reports, with the next number
+//! of its stream, and only published to live connections after that transaction commits. A
+//! client that was away replays from the journal; one that is connected gets the published copy.
+
+use axum::body::Bytes;
+use axum::extract::ws::Utf8Bytes;
+use orderbell_shared::Event;
+use orderbell_shared::events::StreamMessage;
+
+use crate::app::AppState;
+use crate::db::Tx;
+use crate::error::Result;
+use crate::push::feed::Versioned;
+use crate::push::sse::frame;
+
+/// A durable stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stream {
+    /// Everything a store's merchant and kitchen must hear of.
+    Store(i64),
+    /// One order's story, for the customer who placed it.
+    Order(i64),
+}
+
+impl Stream {
+    pub fn name(self) -> String {
+        match self {
+            Stream::Store(id) => format!("store:{id}"),
+            Stream::Order(id) => format!("order:{id}"),
+        }
+    }
+}
+
+/// A committed event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub stream: Stream,
+    pub seq: u64,
+    pub kind: String,
+    /// The event's data as JSON text, exactly as clients receive it.
+    pub data: String,
+    pub at: i64,
+}
+
+/// An event encoded once for every subscriber: as an SSE frame and as a WebSocket message.
+pub struct Encoded {
+    pub seq: u64,
+    pub sse: Bytes,
+    pub ws: Utf8Bytes,
+}
+
+impl Encoded {
+    pub fn new(entry: &Entry) -> Self {
+        let data = serde_json::from_str(&entry.data).unwrap_or(serde_json::Value::Null);
+        let message = StreamMessage {
+            kind: entry.kind.clone(),
+            id: Some(entry.seq),
+            data,
+            timestamp: entry.at,
+        };
+        Encoded {
+            seq: entry.seq,
+            sse: frame(Some(entry.seq), &entry.kind, &entry.data),
+            ws: Utf8Bytes::from(serde_json::to_string(&message).unwrap_or_default()),
+        }
+    }
+}
+
+impl Versioned for Encoded {
+    fn version(&self) -> u64 {
+        self.seq
+    }
+}
+
+/// Append a typed event inside `tx`.
+pub async fn append(tx: &mut dyn Tx, stream: Stream, event: &Event, at: i64) -> Result<Entry> {
+    tx.append(stream, event.kind(), &event.data_json()?, at).await
+}
+
+/// Commit, then hand the events to live subscribers: nobody hears of a change that could still
+/// roll back, and a subscriber that misses the live copy finds the event in the journal.
+pub async fn commit(state: &AppState, tx: Box<dyn Tx>, entries: &[Entry]) -> Result<()> {
+    tx.commit().await?;
+    for entry in entries {
+        state.journal.publish(entry.stream, Encoded::new(entry));
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! Housekeeping that runs beside the server: cancel orders left unpaid too long, and prune store
+//! streams to their retention (clients asking for pruned ids are told to resync).
+
+use std::time::Duration;
+
+use orderbell_shared::Actor;
+
+use crate::app::AppState;
+use crate::error::Error;
+use crate::orders::rules::Action;
+use crate::orders::transition;
+
+pub struct Schedule {
+    pub every: Duration,
+    pub unpaid_timeout: Duration,
+    pub retention: u64,
+}
+
+pub async fn run(state: AppState, schedule: Schedule) {
+    let mut tick = tokio::time::interval(schedule.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        expire_unpaid(&state, schedule.unpaid_timeout).await;
+        if let Err(e) = state.db.prune_store_streams(schedule.retention).await {
+            tracing::warn!(error = ?e, "pruning old events failed");
+        }
+    }
+}
+
+async fn expire_unpaid(state: &AppState, timeout: Duration) {
+    let cutoff = state.clock.now_ms() - i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
+    let due = match state.db.unpaid_before(cutoff).await {
+        Ok(due) => due,
+        Err(e) => return tracing::warn!(error = ?e, "finding unpaid orders failed"),
+    };
+    for order_id in due {
+        match transition(state, order_id, Action::Expire, Actor::System, |_| Ok(())).await {
+            // Paid in the meantime: exactly what should win.
+            Ok(_) | Err(Error::Conflict { .. }) => {}
+            Err(e) => tracing::warn!(error = ?e, order_id, "cancelling an unpaid order failed"),
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The order endpoints for the merchant, the kitchen and the customer.
+
+use axum::extract::State;
+use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::{Actor, OrderDTO, RejectRequest};
+
+use super::rules::Action;
+use super::{not_found, transition};
+use crate::app::AppState;
+use crate::auth::{Credential, Grant, Role};
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+use crate::journal::Stream;
+
+/// The order, for its customer or its store's staff.
+pub async fn get_order(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(order_id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    grant
+        .for_order(order_id)
+        .or_else(|_| grant.for_store(order.store_id).map(drop))?;
+    Ok(Json(order))
+}
+
+/// A step taken by the store's staff; the credential's role says who took it.
+async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action) -> Result<Json<OrderDTO>> {
+    let actor = match grant {
+        Grant::Merchant { .. } => Actor::Merchant,
+        Grant::Kitchen { .. } => Actor::Kitchen,
+        _ => return Err(Error::Forbidden),
+    };
+    let order = transition(state, order_id, action, actor, |o| {
+        grant.for_store(o.store_id).map(drop)
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+pub async fn accept(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    by_staff(&s, g, id, Action::Accept).await
+}
+
+pub async fn ready(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    by_staff(&s, g, id, Action::MarkReady).await
+}
+
+pub async fn complete(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    by_staff(&s, g, id, Action::Complete).await
+}
+
+pub async fn reject(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+    Json(req): Json<RejectRequest>,
+) -> Result<Json<OrderDTO>> {
+    let reason = req.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 100 {
+        return Err(Error::invalid("invalid_reason", "拒单需要填写原因 (1-100 个字)"));
+    }
+    by_staff(
+        &s,
+        g,
+        id,
+        Action::Reject {
+            reason: reason.to_owned(),
+        },
+    )
+    .await
+}
+
+/// The customer cancels before paying.
+pub async fn cancel(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    g.for_order(id)?;
+    Ok(Json(
+        transition(&s, id, Action::Cancel, Actor::Customer, |_| Ok(())).await?,
+    ))
+}
+
+/// `GET /api/stores/{storeId}/orders`: the open orders and the stream position they reflect.
+pub async fn snapshot(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(store_id): Path<i64>,
+) -> Result<Json<StoreSnapshot>> {
+    grant.for_store(store_id).map(|_: Role| ())?;
+    // The position is read before the orders: whatever happens in between is replayed after, never
+    // lost (clients apply events idempotently by order id and status).
+    let (last_event_id, _) = state.db.stream_head(Stream::Store(store_id)).await?;
+    let orders = state.db.open_orders(store_id).await?;
+    Ok(Json(StoreSnapshot {
+        store_id,
+        last_event_id,
+        orders,
+    }))
+}

@@ -1,0 +1,123 @@
+//! `POST /api/orders`: the table's cart becomes an order, priced on the server from the menu and
+//! frozen, and the cart is emptied — all in one transaction. A repeated idempotency key returns
+//! the order it made the first time.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use orderbell_shared::events::StatusChange;
+use orderbell_shared::{Actor, Event, Money, OrderItemDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder};
+
+use super::{not_found, order_no, rules};
+use crate::app::AppState;
+use crate::auth::{Credential, Grant};
+use crate::carts::{CartEvent, cart_dto};
+use crate::db::{CartSnapshot, NewOrder};
+use crate::error::{Error, Result};
+use crate::extract::Json;
+use crate::journal::{self, Stream};
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Json(req): Json<SubmitOrderRequest>,
+) -> Result<(StatusCode, Json<SubmittedOrder>)> {
+    let diner = grant.for_table(req.table_id)?.ok_or(Error::DinerRequired)?;
+    let key = checked_key(&req.idempotency_key)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let (table, version) = tx.bump_cart(req.table_id).await?.ok_or(Error::NotFound {
+        code: "table_not_found",
+        what: "桌台",
+        id: req.table_id,
+    })?;
+    if let Some(order_id) = tx.order_id_by_key(req.table_id, key).await? {
+        // A double tap or a retry: the first request's order, and nothing changes.
+        let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+        return Ok((StatusCode::OK, Json(submitted(&state, order))));
+    }
+    let reviewed = version - 1;
+    if req.cart_version.is_some_and(|v| v != reviewed) {
+        return Err(Error::Conflict {
+            code: "cart_changed",
+            message: format!("购物车已被同桌修改 (the cart is now at version {reviewed}): 请确认后再提交"),
+            current: None,
+        });
+    }
+    let lines = tx.cart_lines(req.table_id).await?;
+    if lines.is_empty() {
+        return Err(Error::invalid("cart_empty", "购物车是空的 (the cart is empty)"));
+    }
+    if let Some(gone) = lines.iter().find(|l| !l.dish.available) {
+        return Err(Error::invalid(
+            "dish_unavailable",
+            format!("{} 已售罄，请从购物车移除", gone.dish.name),
+        ));
+    }
+    let items: Vec<OrderItemDTO> = lines
+        .iter()
+        .map(|l| OrderItemDTO {
+            cuisine_id: l.dish.id,
+            cuisine_name: l.dish.name.clone(),
+            cuisine_type: l.dish.kind,
+            unit_price: l.dish.price,
+            quantity: l.line.quantity,
+            subtotal_amount: l.dish.price * l.line.quantity,
+            remark: l.line.remark.clone(),
+            add_user_id: l.line.diner_id,
+        })
+        .collect();
+    let new = NewOrder {
+        store_id: table.store_id,
+        table_id: table.id,
+        table_number: table.number.clone(),
+        diner_id: Some(diner),
+        idempotency_key: key.to_owned(),
+        total: items.iter().map(|i| i.subtotal_amount).sum::<Money>(),
+        created_at: now,
+        items,
+    };
+    let order_id = tx.insert_order(&new).await?;
+    tx.clear_cart(table.id).await?;
+    let created = Event::OrderStatus(StatusChange {
+        order_id,
+        order_no: order_no(order_id),
+        table_number: table.number.clone(),
+        from: None,
+        to: OrderStatus::PendingPayment,
+        by: Actor::Customer,
+        reason: None,
+        message: rules::message(OrderStatus::PendingPayment, None),
+        at: now,
+    });
+    let entry = journal::append(&mut *tx, Stream::Order(order_id), &created, now).await?;
+    let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    journal::commit(&state, tx, &[entry]).await?;
+    // Everyone at the table sees the cart empty out.
+    let cleared = cart_dto(&CartSnapshot {
+        table,
+        version,
+        lines: Vec::new(),
+    });
+    state.carts.publish(cleared.table_id, CartEvent::new(&cleared));
+    tracing::info!(order = %order.order_no, table = %order.table_number, total = %order.total_amount, "order submitted");
+    Ok((StatusCode::CREATED, Json(submitted(&state, order))))
+}
+
+fn submitted(state: &AppState, order: orderbell_shared::OrderDTO) -> SubmittedOrder {
+    let token = state.keys.sign(Grant::Order {
+        order_id: order.order_id,
+    });
+    SubmittedOrder { order, token }
+}
+
+fn checked_key(key: &str) -> Result<&str> {
+    let ok = (1..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(key)
+    } else {
+        Err(Error::invalid(
+            "invalid_idempotency_key",
+            "idempotencyKey: 1-64 letters, digits, - or _",
+        ))
+    }
+}

@@ -1,0 +1,67 @@
+//! One step in an order's life: checked against the rules, written as a compare-and-set on the
+//! current status, and reported on the order's stream (and, once paid, the store's) in the same
+//! transaction.
+
+use orderbell_shared::events::StatusChange;
+use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
+
+use super::not_found;
+use super::rules::{self, Action, Decision};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::journal::{self, Stream};
+
+/// Take `action` on the order as `by`. `authorize` sees the order first and may refuse.
+pub async fn transition(
+    state: &AppState,
+    order_id: i64,
+    action: Action,
+    by: Actor,
+    authorize: impl FnOnce(&OrderDTO) -> Result<()> + Send,
+) -> Result<OrderDTO> {
+    if !action.allowed(by) {
+        return Err(Error::Forbidden);
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let mut order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    authorize(&order)?;
+    let from = order.status;
+    let to = match rules::decide(from, &action) {
+        Decision::Move(to) => to,
+        Decision::AlreadyDone => return Ok(order),
+        Decision::Conflict => return Err(conflict(&order)),
+    };
+    let reason = action.reason();
+    rules::apply(&mut order, to, now, reason.clone());
+    if !tx.update_order(&order, from).await? {
+        return Err(conflict(&order));
+    }
+    let change = Event::OrderStatus(StatusChange {
+        order_id,
+        order_no: order.order_no.clone(),
+        table_number: order.table_number.clone(),
+        from: Some(from),
+        to,
+        by,
+        message: rules::message(to, reason.as_deref()),
+        reason,
+        at: now,
+    });
+    let mut entries = vec![journal::append(&mut *tx, Stream::Order(order_id), &change, now).await?];
+    // The merchant never saw an unpaid order, so its cancellation is the customer's business only.
+    if from != OrderStatus::PendingPayment {
+        entries.push(journal::append(&mut *tx, Stream::Store(order.store_id), &change, now).await?);
+    }
+    journal::commit(state, tx, &entries).await?;
+    tracing::info!(order = %order.order_no, ?from, ?to, ?by, "order status changed");
+    Ok(order)
+}
+
+pub fn conflict(order: &OrderDTO) -> Error {
+    Error::Conflict {
+        code: "invalid_transition",
+        message: format!("订单当前状态为「{}」，不能这样操作", order.status.label()),
+        current: Some(order.status),
+    }
+}

@@ -1,0 +1,77 @@
+//! `POST /api/pay/notify/{provider}`: verify first, then apply once, then answer in the
+//! provider's own words so that it stops (or keeps) retrying.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::{Provider, alipay, webhook, wechat};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::extract::Path;
+use crate::orders::{PaymentOutcome, apply_payment};
+
+pub async fn notify(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(provider) = Provider::parse(&provider) else {
+        let unknown = Error::BadRequest {
+            status: StatusCode::NOT_FOUND,
+            code: "unknown_provider",
+            message: format!("unknown payment provider {provider:?}: wechat, alipay or hmac"),
+        };
+        return unknown.into_response();
+    };
+    let outcome = handle(&state, provider, &headers, &body).await;
+    match &outcome {
+        Ok(outcome) => tracing::info!(provider = provider.as_str(), ?outcome, "payment notification"),
+        Err(e) => {
+            tracing::warn!(provider = provider.as_str(), code = e.code(), error = %e, "payment notification refused")
+        }
+    }
+    answer(provider, outcome)
+}
+
+async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body: &[u8]) -> Result<PaymentOutcome> {
+    let now_secs = state.clock.now_ms() / 1000;
+    let not_configured = || Error::BadRequest {
+        status: StatusCode::NOT_FOUND,
+        code: "provider_not_configured",
+        message: format!("{} is not configured on this server", provider.as_str()),
+    };
+    let payments = &state.payments;
+    let notice = match provider {
+        Provider::Wechat => wechat::verify(
+            payments.wechat.as_ref().ok_or_else(not_configured)?,
+            headers,
+            body,
+            now_secs,
+        )?,
+        Provider::Alipay => alipay::verify(payments.alipay.as_ref().ok_or_else(not_configured)?, body)?,
+        Provider::Hmac => webhook::verify(&payments.webhook, headers, body, now_secs)?,
+    };
+    apply_payment(state, &notice).await
+}
+
+/// Success stops the provider's retries; failure asks for them (and for server faults, a retry
+/// is exactly right).
+fn answer(provider: Provider, outcome: Result<PaymentOutcome>) -> Response {
+    match (provider, outcome) {
+        // Alipay wants exactly `success`; anything else means "send it again".
+        (Provider::Alipay, Ok(_)) => ([(CONTENT_TYPE, "text/plain")], "success").into_response(),
+        (Provider::Alipay, Err(e)) => (e.status(), [(CONTENT_TYPE, "text/plain")], "fail").into_response(),
+        (Provider::Wechat, Ok(_)) => StatusCode::NO_CONTENT.into_response(),
+        (Provider::Wechat, Err(e)) => (
+            e.status(),
+            axum::Json(json!({ "code": "FAIL", "message": e.public_message() })),
+        )
+            .into_response(),
+        (Provider::Hmac, Ok(_)) => StatusCode::NO_CONTENT.into_response(),
+        (Provider::Hmac, Err(e)) => e.into_response(),
+    }
+}

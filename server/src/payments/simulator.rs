@@ -1,0 +1,110 @@
+//! The built-in payment simulator: the embedded default's stand-in for a provider's sandbox.
+//!
+//! The customer's "pay" step makes it send a correctly signed `hmac` notification to this
+//! server's own callback URL, over a real HTTP connection, retrying like a provider does. So the
+//! demo and the tests take exactly the path a real payment takes.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookPayment};
+use orderbell_shared::{OrderDTO, OrderStatus};
+
+use super::webhook;
+use crate::app::AppState;
+use crate::auth::Credential;
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+use crate::orders::{not_found, transition_conflict};
+
+/// Delays between attempts, as a provider backs off.
+const RETRIES: [Duration; 4] = [
+    Duration::ZERO,
+    Duration::from_millis(500),
+    Duration::from_secs(2),
+    Duration::from_secs(10),
+];
+
+pub struct Simulator {
+    client: reqwest::Client,
+    notify_url: String,
+}
+
+impl Simulator {
+    /// `base_url`: where this server can reach itself.
+    pub fn new(base_url: &str) -> Self {
+        Simulator {
+            client: reqwest::Client::new(),
+            notify_url: format!("{base_url}/api/pay/notify/hmac"),
+        }
+    }
+}
+
+/// `POST /api/orders/{orderId}/pay`: the customer pays through the simulator. Answers at once
+/// (202) with the order still unpaid; the payment arrives as the provider's callback and the
+/// order stream says `支付成功`.
+pub async fn pay(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(order_id): Path<i64>,
+) -> Result<(StatusCode, Json<OrderDTO>)> {
+    grant.for_order(order_id)?;
+    let Some(simulator) = state.payments.simulator.as_ref() else {
+        return Err(Error::BadRequest {
+            status: StatusCode::NOT_FOUND,
+            code: "simulator_disabled",
+            message: "this server takes real payments only".into(),
+        });
+    };
+    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    match order.status {
+        OrderStatus::PendingPayment => {}
+        OrderStatus::Cancelled => return Err(transition_conflict(&order)),
+        _ => return Ok((StatusCode::OK, Json(order))),
+    }
+    let notification = WebhookNotification {
+        kind: PAYMENT_SUCCEEDED.to_owned(),
+        data: WebhookPayment {
+            trade_no: order.order_no.clone(),
+            transaction_id: format!("SIM{:016x}", rand::random::<u64>()),
+            amount: order.total_amount,
+            merchant_id: state.payments.webhook.merchant_id().to_owned(),
+        },
+    };
+    let body = serde_json::to_vec(&notification)?;
+    let id = format!("msg_{:016x}", rand::random::<u64>());
+    let (client, url, clock) = (
+        simulator.client.clone(),
+        simulator.notify_url.clone(),
+        state.clock.clone(),
+    );
+    let payments = state.payments.clone();
+    tokio::spawn(async move {
+        for delay in RETRIES {
+            tokio::time::sleep(delay).await;
+            // Each attempt is signed afresh, as providers do, so retries stay within the window.
+            let timestamp = clock.now_ms() / 1000;
+            let signature = webhook::sign(&payments.webhook, &id, timestamp, &body);
+            let sent = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("webhook-id", &id)
+                .header("webhook-timestamp", timestamp.to_string())
+                .header("webhook-signature", signature)
+                .body(body.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(response) if response.status().is_success() => return,
+                Ok(response) if response.status().is_client_error() => {
+                    tracing::warn!(status = %response.status(), "the simulated payment was refused");
+                    return;
+                }
+                Ok(response) => tracing::warn!(status = %response.status(), "simulated payment: retrying"),
+                Err(e) => tracing::warn!(error = %e, "simulated payment: retrying"),
+            }
+        }
+    });
+    Ok((StatusCode::ACCEPTED, Json(order)))
+}

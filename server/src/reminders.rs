@@ -1,0 +1,147 @@
+//! 催单: a customer hurries their order, the merchant hears it at once, and may answer.
+//!
+//! Only the order's own customer may hurry it, only while it is paid or accepted, and at most
+//! once per interval (default 3 minutes) — the seed let anyone hurry any order, as often as
+//! they liked.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use orderbell_shared::events::{Reminder, ReminderReply};
+use orderbell_shared::order::ReminderReceipt;
+use orderbell_shared::{Event, OrderStatus, ReplyRequest};
+
+use crate::app::AppState;
+use crate::auth::{Credential, Role};
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+use crate::journal::{self, Stream};
+use crate::orders::not_found;
+
+pub const MAX_REPLY_CHARS: usize = 30;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/orders/{order_id}/reminders", post(remind))
+        .route("/api/orders/{order_id}/reply", post(reply))
+}
+
+/// How long until the next 催单 is allowed, if it is too soon.
+pub fn wait_before_next(last: Option<i64>, now: i64, interval: Duration) -> Option<u64> {
+    let interval_ms = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
+    let allowed_at = last?.saturating_add(interval_ms);
+    (now < allowed_at).then(|| u64::try_from(allowed_at - now).unwrap_or(0).div_ceil(1000))
+}
+
+async fn remind(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(order_id): Path<i64>,
+) -> Result<(StatusCode, Json<ReminderReceipt>)> {
+    grant.for_order(order_id)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let mut order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    if !matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted) {
+        return Err(Error::Conflict {
+            code: "order_not_remindable",
+            message: format!(
+                "订单「{}」不能催单：只有已支付、制作中的订单可以催单",
+                order.status.label()
+            ),
+            current: Some(order.status),
+        });
+    }
+    if let Some(retry_after_secs) = wait_before_next(order.last_reminder_at, now, state.reminder_interval) {
+        return Err(Error::TooSoon { retry_after_secs });
+    }
+    let reminder_id = tx.insert_reminder(order_id, now).await?;
+    order.reminder_count += 1;
+    order.last_reminder_at = Some(now);
+    if !tx.update_order(&order, order.status).await? {
+        return Err(crate::orders::transition_conflict(&order));
+    }
+    let event = Event::OrderReminder(Reminder {
+        reminder_id,
+        count: order.reminder_count,
+        at: now,
+        order: order.clone(),
+    });
+    let entry = journal::append(&mut *tx, Stream::Store(order.store_id), &event, now).await?;
+    journal::commit(&state, tx, &[entry]).await?;
+    tracing::info!(order = %order.order_no, count = order.reminder_count, "催单");
+    let interval_ms = i64::try_from(state.reminder_interval.as_millis()).unwrap_or(i64::MAX);
+    let receipt = ReminderReceipt {
+        reminder_id,
+        order_id,
+        count: order.reminder_count,
+        next_allowed_at: now.saturating_add(interval_ms),
+    };
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(order_id): Path<i64>,
+    Json(req): Json<ReplyRequest>,
+) -> Result<Json<ReminderReply>> {
+    let text = req.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_REPLY_CHARS {
+        return Err(Error::invalid(
+            "invalid_reply",
+            format!("回复需要 1 到 {MAX_REPLY_CHARS} 个字"),
+        ));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    if grant.for_store(order.store_id)? != Role::Merchant {
+        return Err(Error::Forbidden);
+    }
+    let reminder_id = tx
+        .reply_latest_reminder(order_id, text, now)
+        .await?
+        .ok_or_else(|| Error::Conflict {
+            code: "no_reminder",
+            message: "这个订单还没有催单 (this order has not been hurried)".into(),
+            current: Some(order.status),
+        })?;
+    let answer = ReminderReply {
+        reminder_id,
+        order_id,
+        order_no: order.order_no.clone(),
+        table_number: order.table_number.clone(),
+        text: text.to_owned(),
+        at: now,
+    };
+    let event = Event::ReminderReply(answer.clone());
+    // The customer reads it; the merchant's other devices learn the 催单 was answered.
+    let entries = [
+        journal::append(&mut *tx, Stream::Order(order_id), &event, now).await?,
+        journal::append(&mut *tx, Stream::Store(order.store_id), &event, now).await?,
+    ];
+    journal::commit(&state, tx, &entries).await?;
+    Ok(Json(answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_rounds_up_to_whole_seconds() {
+        let three_minutes = Duration::from_secs(180);
+        assert_eq!(
+            wait_before_next(None, 1_000, three_minutes),
+            None,
+            "the first 催单 is always allowed"
+        );
+        assert_eq!(wait_before_next(Some(0), 1, three_minutes), Some(180));
+        assert_eq!(wait_before_next(Some(0), 179_001, three_minutes), Some(1));
+        assert_eq!(wait_before_next(Some(0), 180_000, three_minutes), None);
+    }
+}

@@ -1,0 +1,87 @@
+//! Durable streams over SSE: `connected`, then (if the client's id is too old) `resync`, then
+//! every event in order with its id, and a `heartbeat` between.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use orderbell_shared::events::{Connected, kind};
+use orderbell_shared::sse::{CONNECTED_DATA, HEARTBEAT_DATA};
+use tokio::time::{Instant, interval_at};
+
+use super::cursor::{Cursor, Fresh};
+use crate::app::AppState;
+use crate::auth::Credential;
+use crate::error::Result;
+use crate::extract::Path;
+use crate::journal::Stream;
+use crate::orders::not_found;
+use crate::push::sse::{RETRY, frame, last_event_id, response};
+
+/// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
+pub async fn store_events(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(store_id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response> {
+    grant.for_store(store_id)?;
+    durable(
+        state,
+        Stream::Store(store_id),
+        last_event_id(&headers, uri.query()),
+        Fresh::Now,
+    )
+    .await
+}
+
+/// `GET /api/orders/{orderId}/events`, for the customer who placed the order.
+pub async fn order_events(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(order_id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response> {
+    grant.for_order(order_id)?;
+    state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    durable(
+        state,
+        Stream::Order(order_id),
+        last_event_id(&headers, uri.query()),
+        Fresh::Start,
+    )
+    .await
+}
+
+async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
+    let opened = Cursor::open(&state, stream, last_id, fresh).await?;
+    let connected = serde_json::to_string(&Connected {
+        message: CONNECTED_DATA.to_owned(),
+        last_event_id: opened.head,
+    })?;
+    let resync = opened.resync.map(|r| serde_json::to_string(&r)).transpose()?;
+    let mut cursor = opened.cursor;
+    let every = state.heartbeat;
+    let shutdown = state.shutdown.clone();
+    let frames = async_stream::stream! {
+        yield Bytes::from_static(RETRY);
+        yield frame(None, kind::CONNECTED, &connected);
+        if let Some(resync) = resync {
+            yield frame(None, kind::RESYNC, &resync);
+        }
+        let mut heartbeat = interval_at(Instant::now() + every, every);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = heartbeat.tick() => yield frame(None, kind::HEARTBEAT, HEARTBEAT_DATA),
+                event = cursor.next() => match event {
+                    Some(event) => yield event.sse.clone(),
+                    None => break,
+                },
+            }
+        }
+    };
+    Ok(response(frames))
+}

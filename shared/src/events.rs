@@ -1,0 +1,171 @@
+//! The typed events of the durable streams: the merchant's store stream
+//! (`/api/stores/{storeId}/events`, `/ws/stores/{storeId}`) and the customer's order stream
+//! (`/api/orders/{orderId}/events`).
+//!
+//! On SSE each event is `id: <seq>`, `event: <kind>`, `data: <JSON>`; over WebSocket it is
+//! `{type: <kind>, id, data, timestamp}`. The ids rise by one per stream, so a client that
+//! resumes with `Last-Event-ID` can tell that nothing is missing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+use crate::order::{Actor, OrderDTO, OrderStatus};
+
+/// A change of an order's status, with who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    pub order_id: i64,
+    pub order_no: String,
+    pub table_number: String,
+    /// `None` when the order was just created.
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub by: Actor,
+    pub reason: Option<String>,
+    /// What to show: `支付成功` when paid, `商家已接单`, …
+    pub message: String,
+    pub at: i64,
+}
+
+/// A customer's 催单.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminder {
+    pub reminder_id: i64,
+    /// How many times this order has been hurried, this one included.
+    pub count: u32,
+    pub at: i64,
+    pub order: OrderDTO,
+}
+
+/// The merchant's answer to a 催单.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderReply {
+    pub reminder_id: i64,
+    pub order_id: i64,
+    pub order_no: String,
+    pub table_number: String,
+    pub text: String,
+    pub at: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    /// Money arrived for an order that was already cancelled: refund it.
+    PaidAfterCancel,
+    /// A second, different payment for an order already paid: refund one.
+    DuplicatePayment,
+}
+
+/// A payment that cannot simply be applied. It is recorded for refund, never dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAnomaly {
+    pub kind: AnomalyKind,
+    pub order_id: i64,
+    pub order_no: String,
+    pub table_number: String,
+    pub provider: String,
+    pub transaction_id: String,
+    pub amount: Money,
+    pub message: String,
+    pub at: i64,
+}
+
+/// Every durable event. The store stream carries all kinds; an order's stream carries its
+/// `order_status` and `reminder_reply` events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    OrderPaid(OrderDTO),
+    OrderReminder(Reminder),
+    OrderStatus(StatusChange),
+    ReminderReply(ReminderReply),
+    PaymentAnomaly(PaymentAnomaly),
+}
+
+impl Event {
+    /// The SSE event name / WebSocket `type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::OrderPaid(_) => kind::ORDER_PAID,
+            Event::OrderReminder(_) => kind::ORDER_REMINDER,
+            Event::OrderStatus(_) => kind::ORDER_STATUS,
+            Event::ReminderReply(_) => kind::REMINDER_REPLY,
+            Event::PaymentAnomaly(_) => kind::PAYMENT_ANOMALY,
+        }
+    }
+
+    /// The event's `data` as JSON.
+    pub fn data_json(&self) -> serde_json::Result<String> {
+        match self {
+            Event::OrderPaid(d) => serde_json::to_string(d),
+            Event::OrderReminder(d) => serde_json::to_string(d),
+            Event::OrderStatus(d) => serde_json::to_string(d),
+            Event::ReminderReply(d) => serde_json::to_string(d),
+            Event::PaymentAnomaly(d) => serde_json::to_string(d),
+        }
+    }
+
+    /// Read an event from its kind and `data`; `None` for a kind this version does not know
+    /// (newer servers may add kinds: skip them, do not fail).
+    pub fn parse(kind: &str, data: &str) -> Option<serde_json::Result<Event>> {
+        Some(match kind {
+            kind::ORDER_PAID => serde_json::from_str(data).map(Event::OrderPaid),
+            kind::ORDER_REMINDER => serde_json::from_str(data).map(Event::OrderReminder),
+            kind::ORDER_STATUS => serde_json::from_str(data).map(Event::OrderStatus),
+            kind::REMINDER_REPLY => serde_json::from_str(data).map(Event::ReminderReply),
+            kind::PAYMENT_ANOMALY => serde_json::from_str(data).map(Event::PaymentAnomaly),
+            _ => return None,
+        })
+    }
+}
+
+/// Event names on the durable streams, the control events among them.
+pub mod kind {
+    pub const ORDER_PAID: &str = "order_paid";
+    pub const ORDER_REMINDER: &str = "order_reminder";
+    pub const ORDER_STATUS: &str = "order_status";
+    pub const REMINDER_REPLY: &str = "reminder_reply";
+    pub const PAYMENT_ANOMALY: &str = "payment_anomaly";
+    /// Not durable: the first event of every connection ([`super::Connected`]).
+    pub const CONNECTED: &str = "connected";
+    /// Not durable: keeps proxies and clients sure the connection lives.
+    pub const HEARTBEAT: &str = "heartbeat";
+    /// Not durable: the client's `Last-Event-ID` is older than what the server keeps; reload the
+    /// snapshot ([`super::Resync`]).
+    pub const RESYNC: &str = "resync";
+}
+
+/// The data of `connected` on a durable stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connected {
+    pub message: String,
+    /// The id of the newest event on the stream when the client connected.
+    pub last_event_id: u64,
+}
+
+/// The data of `resync`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resync {
+    /// The oldest event id the server still has.
+    pub oldest_event_id: u64,
+    /// The stream continues after this id.
+    pub last_event_id: u64,
+}
+
+/// A message of the store WebSocket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamMessage {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The event id, on durable events only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    pub data: serde_json::Value,
+    pub timestamp: i64,
+}

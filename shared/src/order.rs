@@ -1,0 +1,168 @@
+//! Orders: what a table submitted, priced and frozen at that moment, and where it stands.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cart::CuisineType;
+use crate::money::Money;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Accepted,
+    Ready,
+    Completed,
+    Cancelled,
+    Rejected,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Accepted,
+        OrderStatus::Ready,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+        OrderStatus::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "pending_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Ready => "ready",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The word a customer or merchant sees.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "待支付",
+            OrderStatus::Paid => "已支付",
+            OrderStatus::Accepted => "已接单",
+            OrderStatus::Ready => "已出餐",
+            OrderStatus::Completed => "已完成",
+            OrderStatus::Cancelled => "已取消",
+            OrderStatus::Rejected => "已拒单",
+        }
+    }
+
+    /// Paid and not yet finished: the orders a merchant's board shows.
+    pub fn is_open(self) -> bool {
+        matches!(self, OrderStatus::Paid | OrderStatus::Accepted | OrderStatus::Ready)
+    }
+}
+
+/// Who made a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Customer,
+    Merchant,
+    Kitchen,
+    Payment,
+    System,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItemDTO {
+    pub cuisine_id: i64,
+    pub cuisine_name: String,
+    pub cuisine_type: CuisineType,
+    pub unit_price: Money,
+    pub quantity: u32,
+    pub subtotal_amount: Money,
+    pub remark: Option<String>,
+    pub add_user_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderDTO {
+    pub order_id: i64,
+    /// The number customers, merchants and payment providers see (`out_trade_no`).
+    pub order_no: String,
+    pub store_id: i64,
+    pub table_id: i64,
+    pub table_number: String,
+    pub status: OrderStatus,
+    pub items: Vec<OrderItemDTO>,
+    pub total_amount: Money,
+    pub total_quantity: u32,
+    /// Times are milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub paid_at: Option<i64>,
+    pub accepted_at: Option<i64>,
+    pub ready_at: Option<i64>,
+    /// When it was completed, cancelled or rejected.
+    pub finished_at: Option<i64>,
+    pub reject_reason: Option<String>,
+    pub reminder_count: u32,
+    pub last_reminder_at: Option<i64>,
+}
+
+/// `POST /api/orders`: submit the table's cart. The same `idempotencyKey` gives the same order,
+/// so a double tap or a retried request makes one order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitOrderRequest {
+    pub table_id: i64,
+    pub idempotency_key: String,
+    /// The cart version the customer reviewed; if the cart changed since, the order is refused.
+    #[serde(default)]
+    pub cart_version: Option<u64>,
+}
+
+/// A submitted order and the credential that follows it (status stream, pay, 催单, cancel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmittedOrder {
+    pub order: OrderDTO,
+    pub token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+/// The merchant's answer to a 催单: a preset or custom text of at most 30 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyRequest {
+    pub text: String,
+}
+
+/// The replies a merchant can send with one tap.
+pub const REPLY_PRESETS: [&str; 3] = ["正在制作", "马上就好", "已出餐"];
+
+/// The answer to a 催单.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderReceipt {
+    pub reminder_id: i64,
+    pub order_id: i64,
+    pub count: u32,
+    /// When the next 催单 for this order will be accepted (ms since the epoch).
+    pub next_allowed_at: i64,
+}
+
+/// `GET /api/stores/{storeId}/orders`: where a client starting fresh begins. Stream from
+/// `lastEventId` afterwards and nothing falls between.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreSnapshot {
+    pub store_id: i64,
+    pub last_event_id: u64,
+    pub orders: Vec<OrderDTO>,
+}

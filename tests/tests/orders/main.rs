@@ -1,0 +1,29 @@
+//! Orders, payments, 催单 and the durable store stream, end to end.
+
+mod access;
+mod flow;
+mod payments;
+mod reminders;
+mod resume;
+mod transitions;
+mod websocket;
+
+use orderbell_shared::{ErrorBody, OrderStatus};
+
+/// Assert a refused request: its status and stable code.
+pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
+    assert_eq!(response.status(), status, "expected {status} {code}");
+    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
+    assert_eq!(body.code, code);
+    body
+}
+
+/// Assert a 409 that names the order's current status.
+pub async fn conflict(response: reqwest::Response, current: OrderStatus) {
+    let body = refused(response, 409, "invalid_transition").await;
+    assert_eq!(
+        body.current_status,
+        Some(current),
+        "a conflict says where the order stands"
+    );
+}
