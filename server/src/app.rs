@@ -14,13 +14,13 @@ use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Grant, Keys, Role};
-use crate::carts::{self, CartEvent};
+use crate::carts;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, PaymentConfig};
 use crate::db::{Database, Sqlite};
 use crate::demo::DEMO;
 use crate::error::{Error, Result};
-use crate::journal::{Encoded, Stream};
+use crate::journal::Stream;
 use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
@@ -36,9 +36,9 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub clock: Arc<dyn Clock>,
     /// Live carts, one topic per table.
-    pub carts: Arc<Feed<i64, CartEvent>>,
+    pub carts: Arc<Feed<i64>>,
     /// Live durable events, one topic per stream.
-    pub journal: Arc<Feed<Stream, Encoded>>,
+    pub journal: Arc<Feed<Stream>>,
     pub payments: Arc<Payments>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,

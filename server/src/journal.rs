@@ -4,16 +4,13 @@
 //! of its stream, and only published to live connections after that transaction commits. A
 //! client that was away replays from the journal; one that is connected gets the published copy.
 
-use axum::body::Bytes;
-use axum::extract::ws::Utf8Bytes;
 use orderbell_shared::Event;
 use orderbell_shared::events::StreamMessage;
 
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::error::Result;
-use crate::push::feed::Versioned;
-use crate::push::sse::frame;
+use crate::push::Encoded;
 
 /// A durable stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,34 +41,22 @@ pub struct Entry {
     pub at: i64,
 }
 
-/// An event encoded once for every subscriber: as an SSE frame and as a WebSocket message.
-pub struct Encoded {
-    pub seq: u64,
-    pub sse: Bytes,
-    pub ws: Utf8Bytes,
-}
-
-impl Encoded {
-    pub fn new(entry: &Entry) -> Self {
-        let data = serde_json::from_str(&entry.data).unwrap_or(serde_json::Value::Null);
-        let message = StreamMessage {
-            kind: entry.kind.clone(),
-            id: Some(entry.seq),
-            data,
-            timestamp: entry.at,
-        };
-        Encoded {
-            seq: entry.seq,
-            sse: frame(Some(entry.seq), &entry.kind, &entry.data),
-            ws: Utf8Bytes::from(serde_json::to_string(&message).unwrap_or_default()),
-        }
-    }
-}
-
-impl Versioned for Encoded {
-    fn version(&self) -> u64 {
-        self.seq
-    }
+/// An entry as it goes out: its data as the SSE `data:`, and inside `{type, id, data,
+/// timestamp}` over WebSocket.
+pub fn encode(entry: &Entry) -> Encoded {
+    let data = serde_json::from_str(&entry.data).unwrap_or(serde_json::Value::Null);
+    let message = StreamMessage {
+        kind: entry.kind.clone(),
+        id: Some(entry.seq),
+        data,
+        timestamp: entry.at,
+    };
+    Encoded::new(
+        entry.seq,
+        &entry.kind,
+        &entry.data,
+        serde_json::to_string(&message).unwrap_or_default(),
+    )
 }
 
 /// Append a typed event inside `tx`.
@@ -84,7 +69,7 @@ pub async fn append(tx: &mut dyn Tx, stream: Stream, event: &Event, at: i64) -> 
 pub async fn commit(state: &AppState, tx: Box<dyn Tx>, entries: &[Entry]) -> Result<()> {
     tx.commit().await?;
     for entry in entries {
-        state.journal.publish(entry.stream, Encoded::new(entry));
+        state.journal.publish(entry.stream, encode(entry));
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::error::Result;
 use rules::CartChange;
 pub use view::cart_dto;
-pub use watch::CartEvent;
+pub use watch::cart_event;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +34,6 @@ pub fn router() -> Router<AppState> {
 pub async fn apply_change(state: &AppState, table_id: i64, change: CartChange) -> Result<CartDTO> {
     let snapshot = state.db.change_cart(table_id, &change).await?;
     let cart = cart_dto(&snapshot);
-    state.carts.publish(table_id, CartEvent::new(&cart));
+    state.carts.publish(table_id, cart_event(&cart));
     Ok(cart)
 }

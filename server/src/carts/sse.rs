@@ -1,19 +1,17 @@
 //! `GET /api/store/order/sse/{tableId}`: the seed's table stream — `connected`, `cart_update`
 //! (with the cart version as the SSE id), and `heartbeat`.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use orderbell_shared::sse::{CONNECTED, CONNECTED_DATA, HEARTBEAT, HEARTBEAT_DATA};
-use tokio::time::{Instant, interval_at};
+use orderbell_shared::sse::{CONNECTED, CONNECTED_DATA};
 
 use super::watch::CartWatch;
 use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::Result;
 use crate::extract::Path;
-use crate::push::sse::{RETRY, frame, last_event_id, response};
+use crate::push::sse::{frame, last_event_id, live};
 
 pub async fn stream(
     State(state): State<AppState>,
@@ -23,27 +21,7 @@ pub async fn stream(
     uri: Uri,
 ) -> Result<Response> {
     grant.for_table(table_id)?;
-    let last_seen = last_event_id(&headers, uri.query());
-    let (mut watch, first) = CartWatch::start(&state, table_id, last_seen).await?;
-    let every = state.heartbeat;
-    let shutdown = state.shutdown.clone();
-    let frames = async_stream::stream! {
-        yield Bytes::from_static(RETRY);
-        yield frame(None, CONNECTED, CONNECTED_DATA);
-        if let Some(first) = first {
-            yield first.sse;
-        }
-        let mut heartbeat = interval_at(Instant::now() + every, every);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                _ = heartbeat.tick() => yield frame(None, HEARTBEAT, HEARTBEAT_DATA),
-                event = watch.next() => match event {
-                    Some(event) => yield event.sse.clone(),
-                    None => break,
-                },
-            }
-        }
-    };
-    Ok(response(frames))
+    let watch = CartWatch::start(&state, table_id, last_event_id(&headers, uri.query())).await?;
+    let greeting = vec![frame(None, CONNECTED, CONNECTED_DATA)];
+    Ok(live(greeting, watch, state.heartbeat, state.shutdown.clone()))
 }

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::ws::Utf8Bytes;
 use orderbell_shared::{CartDTO, MessageType, ServerMessage, sse};
 use tokio::sync::broadcast::{self, error::RecvError};
 
@@ -12,31 +10,12 @@ use super::view::cart_dto;
 use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
-use crate::push::feed::Versioned;
-use crate::push::sse::frame;
+use crate::push::{Encoded, Subscription};
 
-/// A cart change, encoded once for SSE and once for WebSocket, shared by every subscriber.
-pub struct CartEvent {
-    pub version: u64,
-    pub sse: Bytes,
-    pub ws: Utf8Bytes,
-}
-
-impl CartEvent {
-    pub fn new(cart: &CartDTO) -> Self {
-        let message = ServerMessage::new(MessageType::CartUpdate, Some(cart.clone()), now_ms());
-        CartEvent {
-            version: cart.version,
-            sse: frame(Some(cart.version), sse::CART_UPDATE, &json(cart)),
-            ws: Utf8Bytes::from(json(&message)),
-        }
-    }
-}
-
-impl Versioned for CartEvent {
-    fn version(&self) -> u64 {
-        self.version
-    }
+/// A cart as it goes out: the CartDTO for SSE, the seed's `cart_update` envelope for WebSocket.
+pub fn cart_event(cart: &CartDTO) -> Encoded {
+    let message = ServerMessage::new(MessageType::CartUpdate, Some(cart.clone()), now_ms());
+    Encoded::new(cart.version, sse::CART_UPDATE, &json(cart), json(&message))
 }
 
 /// Our own types always serialize; an empty object would be a visible bug, not a crash.
@@ -45,38 +24,41 @@ fn json(value: &impl serde::Serialize) -> String {
 }
 
 pub struct CartWatch {
-    rx: broadcast::Receiver<Arc<CartEvent>>,
+    rx: broadcast::Receiver<Arc<Encoded>>,
     seen: u64,
+    first: Option<Arc<Encoded>>,
 }
 
 impl CartWatch {
     /// Subscribe to the table, then read its cart: subscribing first means no change can slip
-    /// between the read and the first live event. Returns the current cart as the first event
-    /// unless `last_seen` is its version already.
-    pub async fn start(state: &AppState, table_id: i64, last_seen: Option<u64>) -> Result<(Self, Option<CartEvent>)> {
+    /// between the read and the first live event. The current cart comes first unless
+    /// `last_seen` is its version already.
+    pub async fn start(state: &AppState, table_id: i64, last_seen: Option<u64>) -> Result<Self> {
         let rx = state.carts.subscribe(table_id);
         let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
             code: "table_not_found",
             what: "桌台",
             id: table_id,
         })?;
-        let first = (last_seen != Some(snapshot.version)).then(|| CartEvent::new(&cart_dto(&snapshot)));
-        Ok((
-            CartWatch {
-                rx,
-                seen: snapshot.version,
-            },
+        let first = (last_seen != Some(snapshot.version)).then(|| Arc::new(cart_event(&cart_dto(&snapshot))));
+        Ok(CartWatch {
+            rx,
+            seen: snapshot.version,
             first,
-        ))
+        })
     }
+}
 
+impl Subscription for CartWatch {
     /// The next cart newer than any sent on this connection; `None` once the feed is gone.
-    /// Cancel-safe, so it can sit in a `select!` beside heartbeats.
-    pub async fn next(&mut self) -> Option<Arc<CartEvent>> {
+    async fn next(&mut self) -> Option<Arc<Encoded>> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
         loop {
             match self.rx.recv().await {
-                Ok(event) if event.version > self.seen => {
-                    self.seen = event.version;
+                Ok(event) if event.seq > self.seen => {
+                    self.seen = event.seq;
                     return Some(event);
                 }
                 Ok(_) => {}

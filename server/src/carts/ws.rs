@@ -2,23 +2,21 @@
 //! every change, from any channel, reaches every client of the table as `cart_update`. A bad
 //! message gets an `error` and the socket stays open.
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::response::Response;
 use orderbell_shared::ws::CartCommand;
 use orderbell_shared::{MessageType, ServerMessage};
-use tokio::time::{Instant, interval_at};
 
 use super::apply_change;
 use super::rules::CartChange;
-use super::watch::{CartEvent, CartWatch};
+use super::watch::CartWatch;
 use crate::app::AppState;
 use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::Path;
-use crate::push::ws::{MAX_MESSAGE, send};
+use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 
 pub async fn upgrade(
     ws: WebSocketUpgrade,
@@ -28,50 +26,25 @@ pub async fn upgrade(
 ) -> Result<Response> {
     let diner = grant.for_table(table_id)?;
     // Subscribe before upgrading so that an unknown table is a plain 404, not a dead socket.
-    let (watch, first) = CartWatch::start(&state, table_id, None).await?;
+    let watch = CartWatch::start(&state, table_id, None).await?;
+    let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
+    let talk = CartTalk { state, table_id, diner };
+    let greeting = vec![text(&ServerMessage::new(MessageType::Connected, None, now_ms()))];
     Ok(ws
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| session(socket, state, table_id, diner, watch, first)))
+        .on_upgrade(move |socket| run(socket, greeting, watch, talk, heartbeat, shutdown)))
 }
 
-async fn session(
-    mut socket: WebSocket,
+/// The cart commands of one diner (or watcher) at one table.
+struct CartTalk {
     state: AppState,
     table_id: i64,
     diner: Option<i64>,
-    mut watch: CartWatch,
-    first: Option<CartEvent>,
-) {
-    let connected = ServerMessage::new(MessageType::Connected, None, now_ms());
-    if send(&mut socket, text(&connected)).await.is_err() {
-        return;
-    }
-    if let Some(first) = first
-        && send(&mut socket, Message::Text(first.ws)).await.is_err()
-    {
-        return;
-    }
-    let every = state.heartbeat;
-    let mut ping = interval_at(Instant::now() + every, every);
-    loop {
-        let outgoing = tokio::select! {
-            () = state.shutdown.cancelled() => Message::Close(None),
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(command))) => text(&answer(&state, table_id, diner, &command).await),
-                Some(Ok(Message::Binary(_))) => text(&ServerMessage::error("invalid_message", "只接受 JSON 文本消息 (text frames only)".into(), now_ms())),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-            },
-            event = watch.next() => match event {
-                Some(event) => Message::Text(event.ws.clone()),
-                None => Message::Close(None),
-            },
-            _ = ping.tick() => Message::Ping(Bytes::new()),
-        };
-        let closing = matches!(outgoing, Message::Close(_));
-        if send(&mut socket, outgoing).await.is_err() || closing {
-            break;
-        }
+}
+
+impl Conversation for CartTalk {
+    async fn answer(&mut self, raw: &str) -> Message {
+        text(&answer(&self.state, self.table_id, self.diner, raw).await)
     }
 }
 

@@ -10,7 +10,7 @@ use orderbell_shared::{Actor, Event, Money, OrderItemDTO, OrderStatus, SubmitOrd
 use super::{not_found, order_no, rules};
 use crate::app::AppState;
 use crate::auth::{Credential, Grant};
-use crate::carts::{CartEvent, cart_dto};
+use crate::carts::{cart_dto, cart_event};
 use crate::db::{CartSnapshot, NewOrder};
 use crate::error::{Error, Result};
 use crate::extract::Json;
@@ -98,7 +98,7 @@ pub async fn submit(
         version,
         lines: Vec::new(),
     });
-    state.carts.publish(cleared.table_id, CartEvent::new(&cleared));
+    state.carts.publish(cleared.table_id, cart_event(&cleared));
     tracing::info!(order = %order.order_no, table = %order.table_number, total = %order.total_amount, "order submitted");
     Ok((StatusCode::CREATED, Json(submitted(&state, order))))
 }

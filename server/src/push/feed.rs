@@ -1,8 +1,10 @@
-//! A topic-per-key broadcast of versioned snapshots (today: one topic per table's cart).
+//! A topic-per-key broadcast of encoded events (one topic per table's cart, one per durable
+//! stream).
 //!
-//! Changes commit concurrently, so their publications can arrive out of order. A snapshot
-//! contains every change before it, so the feed passes on only snapshots newer than the last one
-//! it sent: subscribers never step back to an older cart, and all end on the newest.
+//! Changes commit concurrently, so their publications can arrive out of order. The feed passes on
+//! only events newer than the last one it sent: cart subscribers never step back to an older cart
+//! (each cart contains every change before it), and durable-stream subscribers notice the jump
+//! and fetch what they skipped from the journal.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -10,60 +12,57 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::broadcast;
 
+use super::Encoded;
+
 /// How many events a subscriber may fall behind before it is told it lagged.
 const QUEUE: usize = 64;
 
-/// A value published on a feed, with the version that orders it.
-pub trait Versioned {
-    fn version(&self) -> u64;
+pub struct Feed<K> {
+    topics: Mutex<HashMap<K, Topic>>,
 }
 
-pub struct Feed<K, E> {
-    topics: Mutex<HashMap<K, Topic<E>>>,
+struct Topic {
+    sender: broadcast::Sender<Arc<Encoded>>,
+    last_seq: u64,
 }
 
-struct Topic<E> {
-    sender: broadcast::Sender<Arc<E>>,
-    last_version: u64,
-}
-
-impl<K: Eq + Hash, E: Versioned> Feed<K, E> {
+impl<K: Eq + Hash> Feed<K> {
     pub fn new() -> Self {
         Feed {
             topics: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn subscribe(&self, key: K) -> broadcast::Receiver<Arc<E>> {
+    pub fn subscribe(&self, key: K) -> broadcast::Receiver<Arc<Encoded>> {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         topics.entry(key).or_insert_with(Topic::new).sender.subscribe()
     }
 
     /// Send `event` to the key's subscribers unless a newer one already went out. The lock is
     /// held only for the non-blocking send, never across I/O.
-    pub fn publish(&self, key: K, event: E) {
+    pub fn publish(&self, key: K, event: Encoded) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         let topic = topics.entry(key).or_insert_with(Topic::new);
-        if event.version() <= topic.last_version {
+        if event.seq <= topic.last_seq {
             return;
         }
-        topic.last_version = event.version();
+        topic.last_seq = event.seq;
         // An error only means nobody is listening right now.
         let _ = topic.sender.send(Arc::new(event));
     }
 }
 
-impl<K: Eq + Hash, E: Versioned> Default for Feed<K, E> {
+impl<K: Eq + Hash> Default for Feed<K> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Topic<E> {
+impl Topic {
     fn new() -> Self {
         Topic {
             sender: broadcast::channel(QUEUE).0,
-            last_version: 0,
+            last_seq: 0,
         }
     }
 }
@@ -72,25 +71,22 @@ impl<E> Topic<E> {
 mod tests {
     use super::*;
 
-    struct V(u64);
-    impl Versioned for V {
-        fn version(&self) -> u64 {
-            self.0
-        }
+    fn event(seq: u64) -> Encoded {
+        Encoded::new(seq, "test", "{}", String::new())
     }
 
     #[test]
-    fn older_snapshots_are_not_passed_on() {
+    fn older_events_are_not_passed_on() {
         let feed = Feed::new();
         let mut rx = feed.subscribe(1);
-        feed.publish(1, V(2));
-        feed.publish(1, V(1));
-        feed.publish(1, V(3));
-        assert_eq!(rx.try_recv().map(|e| e.0).ok(), Some(2));
+        feed.publish(1, event(2));
+        feed.publish(1, event(1));
+        feed.publish(1, event(3));
+        assert_eq!(rx.try_recv().map(|e| e.seq).ok(), Some(2));
         assert_eq!(
-            rx.try_recv().map(|e| e.0).ok(),
+            rx.try_recv().map(|e| e.seq).ok(),
             Some(3),
-            "version 1 arrived late and must be skipped"
+            "seq 1 arrived late and must be skipped"
         );
         assert!(rx.try_recv().is_err());
     }
@@ -99,7 +95,7 @@ mod tests {
     fn topics_are_separate() {
         let feed = Feed::new();
         let mut other = feed.subscribe(2);
-        feed.publish(1, V(1));
+        feed.publish(1, event(1));
         assert!(other.try_recv().is_err());
     }
 }

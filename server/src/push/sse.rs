@@ -1,12 +1,18 @@
 //! Server-Sent Events framing and the response that carries a stream of frames.
 
 use std::convert::Infallible;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
+use orderbell_shared::sse::{HEARTBEAT, HEARTBEAT_DATA};
+use tokio::time::{Instant, interval_at};
+use tokio_util::sync::CancellationToken;
+
+use super::Subscription;
 
 /// One SSE frame. Data with line breaks is split over several `data:` lines, as the format wants.
 pub fn frame(id: Option<u64>, event: &str, data: &str) -> Bytes {
@@ -29,7 +35,34 @@ pub fn frame(id: Option<u64>, event: &str, data: &str) -> Bytes {
 }
 
 /// How long a browser waits before reconnecting, sent once at the start of each stream.
-pub const RETRY: &[u8] = b"retry: 2000\n\n";
+const RETRY: &[u8] = b"retry: 2000\n\n";
+
+/// A live stream: the `greeting` frames, then every event of `subscription` with a `heartbeat`
+/// between, until the subscription ends or the server shuts down.
+pub fn live(
+    greeting: Vec<Bytes>,
+    mut subscription: impl Subscription,
+    heartbeat: Duration,
+    shutdown: CancellationToken,
+) -> Response {
+    response(async_stream::stream! {
+        yield Bytes::from_static(RETRY);
+        for frame in greeting {
+            yield frame;
+        }
+        let mut beat = interval_at(Instant::now() + heartbeat, heartbeat);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = beat.tick() => yield frame(None, HEARTBEAT, HEARTBEAT_DATA),
+                event = subscription.next() => match event {
+                    Some(event) => yield event.sse.clone(),
+                    None => break,
+                },
+            }
+        }
+    })
+}
 
 /// The `Last-Event-ID` a reconnecting client sends (header, or `?lastEventId=` for clients that
 /// cannot set headers).
@@ -40,7 +73,7 @@ pub fn last_event_id(headers: &HeaderMap, query: Option<&str>) -> Option<u64> {
 }
 
 /// A `text/event-stream` response with the headers proxies need to pass it through unbuffered.
-pub fn response(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response {
+fn response(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response {
     use futures_util::StreamExt as _;
     let body = Body::from_stream(frames.map(Ok::<_, Infallible>));
     let headers = [

@@ -1,8 +1,15 @@
-//! Sending on a WebSocket without letting a stuck client hold its task forever.
+//! One WebSocket loop for every socket: greet, then push the subscription's events, answer what
+//! the client sends, ping between — and never let a stuck client hold its task forever.
 
+use std::future::Future;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
+use tokio::time::{Instant, interval_at};
+use tokio_util::sync::CancellationToken;
+
+use super::Subscription;
 
 /// A client that does not take a message within this time is gone or stuck: drop it.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -10,8 +17,68 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest message a client may send; commands are a few hundred bytes.
 pub const MAX_MESSAGE: usize = 16 * 1024;
 
+/// What a socket says back to its client.
+pub trait Conversation: Send + 'static {
+    /// The reply to one text message (a binary frame arrives as its UTF-8 text, or as empty).
+    fn answer(&mut self, text: &str) -> impl Future<Output = Message> + Send;
+}
+
+/// Run the socket until the client leaves, the subscription ends or the server shuts down.
+pub async fn run(
+    mut socket: WebSocket,
+    greeting: Vec<Message>,
+    mut subscription: impl Subscription,
+    mut conversation: impl Conversation,
+    heartbeat: Duration,
+    shutdown: CancellationToken,
+) {
+    for message in greeting {
+        if send(&mut socket, message).await.is_err() {
+            return;
+        }
+    }
+    let mut ping = interval_at(Instant::now() + heartbeat, heartbeat);
+    loop {
+        // Decide inside the select, act after it: the reply may take a database round trip, and
+        // the subscription must not be borrowed meanwhile.
+        let incoming = tokio::select! {
+            () = shutdown.cancelled() => None,
+            received = socket.recv() => match received {
+                Some(Ok(Message::Text(text))) => Some(text.to_string()),
+                Some(Ok(Message::Binary(bytes))) => Some(String::from_utf8(bytes.to_vec()).unwrap_or_default()),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+            },
+            event = subscription.next() => match event {
+                Some(event) => {
+                    if send(&mut socket, Message::Text(event.ws.clone())).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                // Cut off: the client reconnects with its last id and resumes.
+                None => None,
+            },
+            _ = ping.tick() => {
+                if send(&mut socket, Message::Ping(Bytes::new())).await.is_err() {
+                    break;
+                }
+                continue;
+            }
+        };
+        let Some(text) = incoming else {
+            let _ = send(&mut socket, Message::Close(None)).await;
+            break;
+        };
+        let reply = conversation.answer(&text).await;
+        if send(&mut socket, reply).await.is_err() {
+            break;
+        }
+    }
+}
+
 /// Send one message; `Err` means the connection is finished.
-pub async fn send(socket: &mut WebSocket, message: Message) -> Result<(), ()> {
+async fn send(socket: &mut WebSocket, message: Message) -> Result<(), ()> {
     match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(()),

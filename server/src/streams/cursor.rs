@@ -14,7 +14,8 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::app::AppState;
 use crate::error::Result;
-use crate::journal::{Encoded, Stream};
+use crate::journal::{Stream, encode};
+use crate::push::{Encoded, Subscription};
 
 /// Events read from the journal per query while catching up.
 const PAGE: u32 = 256;
@@ -78,10 +79,12 @@ impl Cursor {
         };
         Ok(Opened { cursor, head, resync })
     }
+}
 
+impl Subscription for Cursor {
     /// The next event, exactly once and in order; `None` when the connection must end (cut off
     /// for falling behind, or the server is going away). Cancel-safe.
-    pub async fn next(&mut self) -> Option<Arc<Encoded>> {
+    async fn next(&mut self) -> Option<Arc<Encoded>> {
         loop {
             if let Some(event) = self.pending.pop_front() {
                 self.sent = event.seq;
@@ -90,7 +93,7 @@ impl Cursor {
             if self.sent < self.target {
                 match self.state.db.events_after(self.stream, self.sent, PAGE).await {
                     Ok(page) if page.is_empty() => self.target = self.sent,
-                    Ok(page) => self.pending = page.iter().map(|e| Arc::new(Encoded::new(e))).collect(),
+                    Ok(page) => self.pending = page.iter().map(|e| Arc::new(encode(e))).collect(),
                     Err(e) => {
                         tracing::warn!(error = ?e, stream = %self.stream.name(), "replay failed; closing the stream");
                         return None;

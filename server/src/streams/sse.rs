@@ -1,13 +1,11 @@
 //! Durable streams over SSE: `connected`, then (if the client's id is too old) `resync`, then
 //! every event in order with its id, and a `heartbeat` between.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use orderbell_shared::events::{Connected, kind};
-use orderbell_shared::sse::{CONNECTED_DATA, HEARTBEAT_DATA};
-use tokio::time::{Instant, interval_at};
+use orderbell_shared::sse::CONNECTED_DATA;
 
 use super::cursor::{Cursor, Fresh};
 use crate::app::AppState;
@@ -16,7 +14,7 @@ use crate::error::Result;
 use crate::extract::Path;
 use crate::journal::Stream;
 use crate::orders::not_found;
-use crate::push::sse::{RETRY, frame, last_event_id, response};
+use crate::push::sse::{frame, last_event_id, live};
 
 /// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
 pub async fn store_events(
@@ -57,31 +55,13 @@ pub async fn order_events(
 
 async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
     let opened = Cursor::open(&state, stream, last_id, fresh).await?;
-    let connected = serde_json::to_string(&Connected {
+    let connected = Connected {
         message: CONNECTED_DATA.to_owned(),
         last_event_id: opened.head,
-    })?;
-    let resync = opened.resync.map(|r| serde_json::to_string(&r)).transpose()?;
-    let mut cursor = opened.cursor;
-    let every = state.heartbeat;
-    let shutdown = state.shutdown.clone();
-    let frames = async_stream::stream! {
-        yield Bytes::from_static(RETRY);
-        yield frame(None, kind::CONNECTED, &connected);
-        if let Some(resync) = resync {
-            yield frame(None, kind::RESYNC, &resync);
-        }
-        let mut heartbeat = interval_at(Instant::now() + every, every);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                _ = heartbeat.tick() => yield frame(None, kind::HEARTBEAT, HEARTBEAT_DATA),
-                event = cursor.next() => match event {
-                    Some(event) => yield event.sse.clone(),
-                    None => break,
-                },
-            }
-        }
     };
-    Ok(response(frames))
+    let mut greeting = vec![frame(None, kind::CONNECTED, &serde_json::to_string(&connected)?)];
+    if let Some(resync) = opened.resync {
+        greeting.push(frame(None, kind::RESYNC, &serde_json::to_string(&resync)?));
+    }
+    Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }
