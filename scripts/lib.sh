@@ -2,6 +2,14 @@
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
+# System packages, by component. Each component's owner edits only its own lines.
+SERVER_PACKAGES=(gcc libc6-dev pkg-config)
+# The customer page and kitchen board are tested in Debian's Chromium, driven by Playwright.
+WEB_TEST_PACKAGES=()
+# The desktop app (Tauri 2): what it builds against, and what its tests need.
+DESKTOP_BUILD_PACKAGES=()
+DESKTOP_TEST_PACKAGES=()
+
 # Install Debian/Ubuntu packages that are not installed yet (root, or through sudo).
 apt_install() {
   local missing=()
