@@ -5,7 +5,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # System packages, by component. Each component's owner edits only its own lines.
 SERVER_PACKAGES=(gcc libc6-dev pkg-config)
 # The customer page and kitchen board are tested in Debian's Chromium, driven by Playwright.
-WEB_TEST_PACKAGES=()
+WEB_TEST_PACKAGES=(chromium fonts-wqy-microhei)
 # The desktop app (Tauri 2): what it builds against, and what its tests need.
 DESKTOP_BUILD_PACKAGES=()
 DESKTOP_TEST_PACKAGES=()
@@ -22,6 +22,11 @@ apt_install() {
   say "installing system packages: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Node.js for the browser tests (Playwright drives Chromium from it).
+need_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 }
 
 need_rust() {

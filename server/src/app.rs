@@ -25,7 +25,7 @@ use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::tables::{self, TableLink};
-use crate::{menu, orders, reminders, streams};
+use crate::{menu, orders, reminders, streams, web};
 
 /// Requests are small JSON documents; anything larger is refused before it is read.
 const MAX_BODY: usize = 16 * 1024;
@@ -98,6 +98,7 @@ impl App {
             .merge(payments::router())
             .merge(reminders::router())
             .merge(streams::router())
+            .merge(web::router())
             .fallback(|| async {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,

@@ -23,6 +23,7 @@ mod push;
 mod reminders;
 mod streams;
 mod tables;
+mod web;
 
 pub use app::App;
 pub use config::Config;

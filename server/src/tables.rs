@@ -5,9 +5,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::HeaderValue;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{ACCEPT, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use orderbell_shared::api::DinerIdentity;
 use orderbell_shared::{DinerSession, NewDiner};
 
 use crate::app::AppState;
@@ -16,11 +17,13 @@ use crate::clock::now_ms;
 use crate::db::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::web;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{table_id}", get(open_link))
         .route("/api/tables/{table_id}/diners", post(join))
+        .route("/api/session", get(who_am_i))
 }
 
 /// A table's link, as printed for its QR code.
@@ -78,7 +81,32 @@ async fn open_link(
         session.token
     );
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| Error::Unauthorized)?;
-    Ok(([(SET_COOKIE, cookie)], Json(session)).into_response())
+    // A phone's browser gets the ordering page; API clients get the session as JSON.
+    let wants_page = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let body = if wants_page {
+        web::page(web::TABLE)
+    } else {
+        Json(session).into_response()
+    };
+    Ok(([(SET_COOKIE, cookie)], body).into_response())
+}
+
+/// `GET /api/session`: who this phone is, from its credential (the page's cookie is HttpOnly, so
+/// this is how the page learns its table without ever seeing the token).
+async fn who_am_i(State(state): State<AppState>, Credential(grant): Credential) -> Result<Json<DinerIdentity>> {
+    let Grant::Diner { table_id, diner_id } = grant else {
+        return Err(Error::DinerRequired);
+    };
+    let table = table(&state, table_id).await?;
+    Ok(Json(DinerIdentity {
+        diner_id,
+        table_id,
+        table_number: table.number,
+        store_id: table.store_id,
+    }))
 }
 
 /// `POST /api/tables/{tableId}/diners` with the table's credential: a new diner token.

@@ -69,6 +69,16 @@ pub struct DinerSession {
     pub token: String,
 }
 
+/// `GET /api/session`: the diner a credential stands for (without the credential itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DinerIdentity {
+    pub diner_id: i64,
+    pub table_id: i64,
+    pub table_number: String,
+    pub store_id: i64,
+}
+
 pub(crate) fn one() -> u32 {
     1
 }

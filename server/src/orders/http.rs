@@ -55,6 +55,14 @@ pub async fn ready(
     by_staff(&s, g, id, Action::MarkReady).await
 }
 
+pub async fn recall(
+    State(s): State<AppState>,
+    Credential(g): Credential,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDTO>> {
+    by_staff(&s, g, id, Action::Recall).await
+}
+
 pub async fn complete(
     State(s): State<AppState>,
     Credential(g): Credential,

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/orders/{order_id}/accept", post(http::accept))
         .route("/api/orders/{order_id}/reject", post(http::reject))
         .route("/api/orders/{order_id}/ready", post(http::ready))
+        .route("/api/orders/{order_id}/recall", post(http::recall))
         .route("/api/orders/{order_id}/complete", post(http::complete))
         .route("/api/orders/{order_id}/cancel", post(http::cancel))
         .route("/api/stores/{store_id}/orders", get(http::snapshot))

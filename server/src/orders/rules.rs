@@ -15,6 +15,8 @@ pub enum Action {
         reason: String,
     },
     MarkReady,
+    /// The kitchen takes back a ticket marked ready by mistake.
+    Recall,
     Complete,
     /// The customer changes their mind before paying.
     Cancel,
@@ -46,7 +48,7 @@ impl Action {
     pub fn allowed(&self, actor: Actor) -> bool {
         match self {
             Action::Accept | Action::Reject { .. } | Action::Complete => actor == Actor::Merchant,
-            Action::MarkReady => matches!(actor, Actor::Merchant | Actor::Kitchen),
+            Action::MarkReady | Action::Recall => matches!(actor, Actor::Merchant | Actor::Kitchen),
             Action::Cancel => actor == Actor::Customer,
             Action::Expire => actor == Actor::System,
         }
@@ -72,6 +74,11 @@ pub fn decide(current: OrderStatus, action: &Action) -> Decision {
         Action::Accept => forward(Accepted),
         Action::MarkReady => forward(Ready),
         Action::Complete => forward(Completed),
+        Action::Recall => match current {
+            Ready => Decision::Move(Accepted),
+            Accepted => Decision::AlreadyDone,
+            _ => Decision::Conflict,
+        },
         Action::Reject { .. } => match current {
             Paid | Accepted => Decision::Move(Rejected),
             Rejected => Decision::AlreadyDone,
@@ -90,7 +97,11 @@ pub fn apply(order: &mut OrderDTO, to: OrderStatus, now: i64, reason: Option<Str
     order.status = to;
     match to {
         OrderStatus::Paid => order.paid_at = Some(now),
-        OrderStatus::Accepted => order.accepted_at = Some(now),
+        OrderStatus::Accepted => {
+            // A recalled ticket was accepted long ago; only its readiness is undone.
+            order.accepted_at.get_or_insert(now);
+            order.ready_at = None;
+        }
         OrderStatus::Ready => order.ready_at = Some(now),
         OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::Rejected => order.finished_at = Some(now),
         OrderStatus::PendingPayment => {}
@@ -144,6 +155,18 @@ mod tests {
         assert_eq!(decide(Accepted, &Action::Accept), Decision::AlreadyDone);
         assert_eq!(decide(Completed, &Action::Accept), Decision::AlreadyDone);
         assert_eq!(decide(Cancelled, &Action::Cancel), Decision::AlreadyDone);
+        assert_eq!(decide(Accepted, &Action::Recall), Decision::AlreadyDone);
+    }
+
+    #[test]
+    fn a_ready_ticket_can_be_recalled_to_the_kitchen() {
+        assert_eq!(decide(Ready, &Action::Recall), Decision::Move(Accepted));
+        assert_eq!(
+            decide(Completed, &Action::Recall),
+            Decision::Conflict,
+            "served food is not recalled"
+        );
+        assert!(Action::Recall.allowed(Actor::Kitchen));
     }
 
     #[test]

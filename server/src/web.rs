@@ -1,0 +1,94 @@
+//! The web pages the server itself serves: the customer's ordering page (what a table's QR link
+//! opens), the payment simulator's cashier page, and the kitchen board. The files are compiled
+//! into the binary, so there is nothing else to deploy or start.
+//!
+//! Every page is served with a strict Content-Security-Policy: scripts and styles come only from
+//! these files, so text a customer typed (a remark, say) can never run as code, even if a page
+//! forgot to treat it as text.
+
+use axum::Router;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::error::Error;
+use crate::extract::Path;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/kitchen", get(|| async { page(KITCHEN) }))
+        .route("/pay/{order_id}", get(|| async { page(CASHIER) }))
+        .route("/assets/{file}", get(asset))
+}
+
+pub const TABLE: &str = include_str!("../web/table.html");
+const KITCHEN: &str = include_str!("../web/kitchen.html");
+const CASHIER: &str = include_str!("../web/cashier.html");
+
+/// The assets by name, with their content types.
+const ASSETS: &[(&str, &str, &str)] = &[
+    ("app.css", "text/css; charset=utf-8", include_str!("../web/app.css")),
+    (
+        "common.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/common.js"),
+    ),
+    (
+        "table.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/table.js"),
+    ),
+    (
+        "kitchen.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/kitchen.js"),
+    ),
+    (
+        "cashier.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/cashier.js"),
+    ),
+];
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn headers(content_type: &'static str) -> [(HeaderName, HeaderValue); 5] {
+    [
+        (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        // Pages and scripts change with the binary; always revalidate.
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(CSP),
+        ),
+        (
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ),
+        // Table links carry their token in the URL: never hand it to another site.
+        (
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ),
+    ]
+}
+
+/// An HTML page.
+pub fn page(html: &'static str) -> Response {
+    (headers("text/html; charset=utf-8"), html).into_response()
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, body)) => (headers(content_type), *body).into_response(),
+        None => Error::BadRequest {
+            status: StatusCode::NOT_FOUND,
+            code: "asset_not_found",
+            message: file,
+        }
+        .into_response(),
+    }
+}

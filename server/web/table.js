@@ -1,0 +1,273 @@
+// The customer's page, opened by the table's QR link. Everyone at the table shares one cart: the
+// page follows the table's stream and redraws on every `cart_update`, whoever made the change.
+import { $, el, money, api, follow, toast, STATUS_LABEL } from './common.js';
+
+const tableId = Number(location.pathname.split('/')[2]);
+const state = { me: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null };
+const orderKey = `orderbell.order.${tableId}`;
+const payingKey = (orderId) => `orderbell.paying.${orderId}`;
+
+function show(view) {
+  $('#menu-view').hidden = view !== 'menu';
+  $('#order-view').hidden = view !== 'order';
+  $('#cart-bar').hidden = view !== 'menu';
+}
+
+function connection(stateName) {
+  const badge = $('#conn');
+  badge.dataset.state = stateName === 'open' ? 'open' : 'down';
+  badge.textContent = stateName === 'open' ? '已连接' : '重新连接中';
+  $('#offline').hidden = stateName === 'open';
+}
+
+// ---- menu ----
+function renderMenu(menu) {
+  $('#store-name').textContent = menu.storeName;
+  const nav = $('#categories');
+  const list = $('#menu');
+  nav.replaceChildren();
+  list.replaceChildren();
+  menu.categories.forEach((category, i) => {
+    nav.append(el('a', { href: `#cat-${i}` }, category.name));
+    list.append(el('h2', { id: `cat-${i}` }, category.name));
+    for (const dish of category.dishes) {
+      state.dishes.set(dish.cuisineId, dish);
+      const thumb = dish.cuisineImage
+        ? el('div', { class: 'thumb' }, el('img', { src: dish.cuisineImage, alt: '' }))
+        : el('div', { class: dish.cuisineType === 2 ? 'thumb set' : 'thumb' }, dish.cuisineName.slice(0, 1));
+      list.append(
+        el('div', { class: 'dish', dataset: { dish: dish.cuisineId } }, thumb,
+          el('div', { class: 'info' },
+            el('div', { class: 'name' }, dish.cuisineName, dish.cuisineType === 2 ? ' · 套餐' : ''),
+            dish.description ? el('div', { class: 'desc' }, dish.description) : null,
+            el('div', { class: 'price' }, money(dish.unitPrice))),
+          el('button', { 'aria-label': `加入 ${dish.cuisineName}`, onclick: () => pick(dish) }, '+')));
+    }
+  });
+}
+
+function pick(dish) {
+  state.picking = { dish, quantity: 1 };
+  $('#dish-name').textContent = dish.cuisineName;
+  $('#dish-price').textContent = money(dish.unitPrice);
+  $('#dish-qty').textContent = '1';
+  $('#dish-remark').value = '';
+  $('#dish-sheet').hidden = false;
+}
+
+function step(delta) {
+  if (!state.picking) return;
+  state.picking.quantity = Math.min(99, Math.max(1, state.picking.quantity + delta));
+  $('#dish-qty').textContent = String(state.picking.quantity);
+}
+
+async function addPicked() {
+  const { dish, quantity } = state.picking;
+  const remark = $('#dish-remark').value.trim() || null;
+  try {
+    renderCart(await api('/api/store/order/cart/add', {
+      method: 'POST', body: { tableId, cuisineId: dish.cuisineId, quantity, remark },
+    }));
+    $('#dish-sheet').hidden = true;
+    toast(`已加入 ${dish.cuisineName}`);
+  } catch (error) {
+    toast(error.message, 'error');
+  }
+}
+
+// ---- the shared cart ----
+function who(item) {
+  if (item.addUserId === state.me.dinerId) return '我加的';
+  if (item.addUserPhone) return `${item.addUserPhone} 加的`;
+  return '同桌加的';
+}
+
+function renderCart(cart) {
+  // Answers and pushed updates can cross: never step back to an older cart.
+  if (state.cart && cart.version < state.cart.version) return;
+  state.cart = cart;
+  $('#cart-count').textContent = String(cart.totalQuantity);
+  $('#cart-total').textContent = money(cart.totalAmount);
+  $('#submit').disabled = cart.items.length === 0;
+  $('#cart-empty').hidden = cart.items.length > 0;
+  $('#cart-items').replaceChildren(...cart.items.map((item) =>
+    el('li', { class: 'cart-item', dataset: { dish: item.cuisineId } },
+      el('div', { class: 'info' },
+        el('div', { class: 'name' }, item.cuisineName),
+        el('div', { class: 'who' }, who(item), ' · ', money(item.subtotalAmount)),
+        item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null),
+      el('div', { class: 'stepper' },
+        el('button', { 'aria-label': '减少', onclick: () => setQuantity(item, item.quantity - 1) }, '−'),
+        el('span', { class: 'qty' }, String(item.quantity)),
+        el('button', { 'aria-label': '增加', onclick: () => setQuantity(item, item.quantity + 1) }, '+')))));
+}
+
+async function setQuantity(item, quantity) {
+  const query = `tableId=${tableId}&cuisineId=${item.cuisineId}`;
+  try {
+    const cart = quantity < 1
+      ? await api(`/api/store/order/cart/remove?${query}`, { method: 'DELETE' })
+      : await api(`/api/store/order/cart/update?${query}&quantity=${quantity}`, { method: 'PUT' });
+    renderCart(cart);
+  } catch (error) {
+    toast(error.message, 'error');
+  }
+}
+
+async function clearCart() {
+  if (!confirm('清空同桌共享的购物车？')) return;
+  try {
+    renderCart(await api(`/api/store/order/cart/clear?tableId=${tableId}`, { method: 'DELETE' }));
+  } catch (error) {
+    toast(error.message, 'error');
+  }
+}
+
+// ---- the order ----
+async function submitOrder() {
+  const cart = state.cart;
+  // One key per reviewed cart: a double tap, or a retry after a dropped answer, makes one order.
+  const idempotencyKey = `d${state.me.dinerId}-v${cart.version}`;
+  try {
+    const submitted = await api('/api/orders', { method: 'POST', body: { tableId, idempotencyKey, cartVersion: cart.version } });
+    localStorage.setItem(orderKey, JSON.stringify({ orderId: submitted.order.orderId, token: submitted.token }));
+    $('#cart-sheet').hidden = true;
+    openOrder(submitted.order.orderId, submitted.token, submitted.order);
+  } catch (error) {
+    toast(error.code === 'cart_changed' ? '同桌刚修改了购物车，请确认后再提交' : error.message, 'error');
+  }
+}
+
+function renderOrder(order) {
+  state.order = order;
+  $('#order-no').textContent = order.orderNo;
+  $('#order-table').textContent = `${order.tableNumber} 桌`;
+  const statusLine = $('#order-status');
+  statusLine.textContent = order.status === 'paid' ? '支付成功' : STATUS_LABEL[order.status];
+  statusLine.classList.toggle('paid-flash', order.status === 'paid');
+  if (order.rejectReason) statusLine.append(`：${order.rejectReason}`);
+  const pending = order.status === 'pending_payment';
+  $('#pay').hidden = !pending;
+  $('#cancel').hidden = !pending;
+  $('#waiting').hidden = !(pending && localStorage.getItem(payingKey(order.orderId)));
+  $('#hurry').hidden = !['paid', 'accepted'].includes(order.status);
+  $('#order-total').textContent = money(order.totalAmount);
+  $('#order-items').replaceChildren(...order.items.map((item) =>
+    el('li', { class: 'cart-item' },
+      el('div', { class: 'info' }, el('div', {}, item.cuisineName, ' × ', String(item.quantity)),
+        item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null),
+      el('span', { class: 'price' }, money(item.subtotalAmount)))));
+  $('#my-order').hidden = false;
+}
+
+async function openOrder(orderId, token, known) {
+  state.orderToken = token;
+  show('order');
+  try {
+    renderOrder(known || await api(`/api/orders/${orderId}`, { token }));
+  } catch (error) {
+    if (error.status === 404 || error.status === 403) return forgetOrder();
+    toast(error.message, 'error');
+  }
+  state.orderStream?.close();
+  // The order's stream replays its whole story, so a reload lands on the current status.
+  state.orderStream = follow(`/api/orders/${orderId}/events?token=${encodeURIComponent(token)}`, {
+    order_status: (change) => {
+      if (!state.order) return;
+      if (change.to === 'paid') localStorage.removeItem(payingKey(orderId));
+      renderOrder({ ...state.order, status: change.to, rejectReason: change.reason || state.order.rejectReason });
+    },
+    reminder_reply: (reply) => {
+      const box = $('#reply');
+      box.textContent = `商家回复：${reply.text}`;
+      box.hidden = false;
+    },
+  }, connection);
+}
+
+function forgetOrder() {
+  state.orderStream?.close();
+  state.order = null;
+  localStorage.removeItem(orderKey);
+  $('#my-order').hidden = true;
+  show('menu');
+}
+
+function pay() {
+  localStorage.setItem(payingKey(state.order.orderId), '1');
+  // The token travels in the fragment: never sent to the server in a URL, never in a Referer.
+  location.href = `/pay/${state.order.orderId}#${encodeURIComponent(state.orderToken)}`;
+}
+
+async function cancelOrder() {
+  try {
+    renderOrder(await api(`/api/orders/${state.order.orderId}/cancel`, { method: 'POST', token: state.orderToken }));
+  } catch (error) {
+    toast(error.message, 'error');
+  }
+}
+
+let hurryTimer;
+function countdown(seconds) {
+  const button = $('#hurry');
+  clearInterval(hurryTimer);
+  let left = seconds;
+  const tick = () => {
+    button.disabled = left > 0;
+    button.textContent = left > 0 ? `催单（${left} 秒后可再催）` : '催单';
+    left -= 1;
+    if (left < 0) clearInterval(hurryTimer);
+  };
+  tick();
+  hurryTimer = setInterval(tick, 1000);
+}
+
+async function hurry() {
+  try {
+    const receipt = await api(`/api/orders/${state.order.orderId}/reminders`, { method: 'POST', token: state.orderToken });
+    toast('已提醒商家尽快出餐');
+    countdown(Math.ceil((receipt.nextAllowedAt - Date.now()) / 1000));
+  } catch (error) {
+    if (error.code === 'reminder_too_soon') countdown(error.body.retryAfterSecs);
+    toast(error.message, 'error');
+  }
+}
+
+// ---- start ----
+async function start() {
+  try {
+    state.me = await api('/api/session');
+  } catch (error) {
+    const notice = $('#notice');
+    notice.textContent = error.status === 401 || error.status === 403
+      ? '请扫描餐桌上的二维码开始点餐'
+      : `加载失败：${error.message}`;
+    notice.hidden = false;
+    return;
+  }
+  $('#table-number').textContent = `${state.me.tableNumber} 桌`;
+  renderMenu(await api(`/api/stores/${state.me.storeId}/menu`));
+  show('menu');
+  follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart }, connection);
+  const saved = JSON.parse(localStorage.getItem(orderKey) || 'null');
+  if (saved) openOrder(saved.orderId, saved.token);
+}
+
+$('#dish-minus').addEventListener('click', () => step(-1));
+$('#dish-plus').addEventListener('click', () => step(1));
+$('#dish-add').addEventListener('click', addPicked);
+$('#close-dish').addEventListener('click', () => ($('#dish-sheet').hidden = true));
+$('#cart-toggle').addEventListener('click', () => ($('#cart-sheet').hidden = !$('#cart-sheet').hidden));
+$('#close-cart').addEventListener('click', () => ($('#cart-sheet').hidden = true));
+$('#clear').addEventListener('click', clearCart);
+$('#submit').addEventListener('click', submitOrder);
+$('#pay').addEventListener('click', pay);
+$('#cancel').addEventListener('click', cancelOrder);
+$('#hurry').addEventListener('click', hurry);
+$('#back-to-menu').addEventListener('click', () => {
+  const finished = ['completed', 'cancelled', 'rejected'].includes(state.order?.status);
+  if (finished) forgetOrder();
+  else show('menu');
+});
+$('#my-order').addEventListener('click', () => show('order'));
+start();

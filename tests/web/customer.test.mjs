@@ -1,0 +1,158 @@
+// The customer's page in real Chromium: the shared cart live between phones, ordering, paying,
+// 催单 and the merchant's reply — and customer text shown as text, never run as code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, startBrowser, phone, call, listen, SHOTS } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const text = (page, selector) => page.locator(selector).innerText();
+const until = (page, selector, expected) =>
+  page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent.includes(e), [selector, expected]);
+
+async function open(table) {
+  const page = await phone(browser);
+  await page.goto(server.links.get(table));
+  await page.locator('#conn[data-state="open"]').waitFor();
+  await page.locator('.dish').first().waitFor();
+  return page;
+}
+
+/** Tap a dish, choose how many and a remark, and put it in the cart. */
+async function add(page, dish, { quantity = 1, remark = '' } = {}) {
+  await page.locator('.dish', { hasText: dish }).first().getByRole('button').click();
+  for (let i = 1; i < quantity; i += 1) await page.locator('#dish-plus').click();
+  if (remark) await page.locator('#dish-remark').fill(remark);
+  await page.locator('#dish-add').click();
+  await page.locator('#dish-sheet').waitFor({ state: 'hidden' });
+}
+
+/** The order this page submitted, as its localStorage keeps it. */
+const savedOrder = (page, tableId) => page.evaluate((t) => JSON.parse(localStorage.getItem(`orderbell.order.${t}`)), tableId);
+
+test('phones at one table see each other\'s cart at once; another table sees none of it', async () => {
+  const alice = await open('A01');
+  const bob = await open('A01');
+  const stranger = await open('A02');
+
+  await add(alice, '宫保鸡丁', { quantity: 2, remark: '不要花生' });
+  await until(bob, '#cart-count', '2');
+  await bob.locator('#cart-toggle').click();
+  const line = bob.locator('.cart-item', { hasText: '宫保鸡丁' });
+  assert.match(await line.innerText(), /同桌加的/, 'Bob sees who added it');
+  assert.match(await line.innerText(), /不要花生/);
+
+  await line.getByRole('button', { name: '增加' }).click();
+  await until(alice, '#cart-count', '3');
+  assert.equal(await text(alice, '#cart-total'), '¥114.00');
+  await alice.locator('#cart-toggle').click();
+  assert.match(await alice.locator('.cart-item').innerText(), /我加的/, 'Alice sees it as hers');
+  await alice.screenshot({ path: join(SHOTS, 'customer-cart.png') });
+
+  assert.equal(await text(stranger, '#cart-count'), '0', 'table A02 sees nothing of A01');
+  await stranger.locator('#cart-toggle').click();
+  assert.equal(await stranger.locator('.cart-item').count(), 0);
+  await stranger.screenshot({ path: join(SHOTS, 'customer-menu-other-table.png') });
+  await Promise.all([alice, bob, stranger].map((p) => p.context().close()));
+});
+
+test('submit, pay at the cashier, and the waiting view flips to 支付成功 — also after a reload', async () => {
+  const page = await open('A03');
+  await add(page, '红烧肉');
+  await until(page, '#cart-count', '1');
+  await page.locator('#submit').click();
+  await until(page, '#order-status', '待支付');
+  assert.equal(await text(page, '#order-total'), '¥48.50');
+
+  await page.locator('#pay').click();
+  await page.waitForURL(/\/pay\/\d+/);
+  await until(page, '#amount', '¥48.50');
+  await page.screenshot({ path: join(SHOTS, 'cashier.png') });
+  await page.locator('#confirm').click();
+  await page.waitForURL(/\/t\/3/);
+  await until(page, '#order-status', '支付成功');
+  await page.reload();
+  await until(page, '#order-status', '支付成功');
+  await page.context().close();
+});
+
+test('the page flips the moment the payment arrives, without a reload', async () => {
+  const page = await open('A04');
+  await add(page, '酸梅汤', { quantity: 2 });
+  await until(page, '#cart-count', '2');
+  await page.locator('#submit').click();
+  await until(page, '#order-status', '待支付');
+  await page.evaluate(() => (window.stillTheSamePage = true));
+  const { orderId, token } = await savedOrder(page, 4);
+  // The payment completes elsewhere (the provider's callback): the stream tells the page.
+  assert.equal((await call(server.base, `/api/orders/${orderId}/pay`, { method: 'POST', token })).status, 202);
+  await until(page, '#order-status', '支付成功');
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true, 'no reload happened');
+  await page.context().close();
+});
+
+test('催单 reaches the merchant, the button waits, and the reply shows on the page', async () => {
+  const merchant = await listen(`${server.base}/api/stores/1/events`, server.merchant);
+  const page = await open('A05');
+  await add(page, '扬州炒饭');
+  await until(page, '#cart-count', '1');
+  await page.locator('#submit').click();
+  await until(page, '#order-status', '待支付');
+  const { orderId, token } = await savedOrder(page, 5);
+  await call(server.base, `/api/orders/${orderId}/pay`, { method: 'POST', token });
+  await until(page, '#order-status', '支付成功');
+  assert.equal((await merchant.next('order_paid')).orderId, orderId);
+
+  await page.locator('#hurry').click();
+  const reminder = await merchant.next('order_reminder');
+  assert.equal(reminder.order.tableNumber, 'A05');
+  await until(page, '#hurry', '秒后可再催');
+  assert.equal(await page.locator('#hurry').isDisabled(), true, 'the rate limit shows as a countdown');
+
+  const replied = await call(server.base, `/api/orders/${orderId}/reply`, { method: 'POST', token: server.merchant, body: { text: '马上就好' } });
+  assert.equal(replied.status, 200);
+  await until(page, '#reply', '商家回复：马上就好');
+  await page.screenshot({ path: join(SHOTS, 'customer-order.png') });
+  merchant.close();
+  await page.context().close();
+});
+
+test('a remark that looks like HTML is shown as text on the customer page and the kitchen board', async () => {
+  const payload = '<img src=x onerror="window.pwned=1">辣';
+  const page = await open('A06');
+  await add(page, '麻婆豆腐', { remark: payload });
+  await until(page, '#cart-count', '1');
+  await page.locator('#cart-toggle').click();
+  const remark = page.locator('.cart-item .remark');
+  assert.equal(await remark.innerText(), `备注：${payload}`, 'the remark reads exactly as typed');
+  assert.equal(await remark.locator('img').count(), 0, 'no element was made from it');
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+
+  await page.locator('#close-cart').click();
+  await page.locator('#submit').click();
+  await until(page, '#order-status', '待支付');
+  const { orderId, token } = await savedOrder(page, 6);
+  await call(server.base, `/api/orders/${orderId}/pay`, { method: 'POST', token });
+  await until(page, '#order-status', '支付成功');
+
+  const board = await phone(browser);
+  await board.goto(`${server.base}/kitchen?token=${server.kitchen}`);
+  await board.locator('#enable-sound').click();
+  const ticket = board.locator(`.ticket[data-order="${orderId}"]`);
+  await ticket.waitFor();
+  assert.match(await ticket.locator('.remark').innerText(), /<img src=x onerror="window.pwned=1">辣/);
+  assert.equal(await ticket.locator('img').count(), 0);
+  assert.equal(await board.evaluate(() => window.pwned), undefined);
+  await page.context().close();
+  await board.context().close();
+});

@@ -1,0 +1,130 @@
+// The web tests' harness: the real `orderbell` binary on a port and data dir of its own, Debian's
+// Chromium driven by Playwright, and a plain SSE reader for the merchant's side.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BINARY = process.env.ORDERBELL_BIN || join(here, '../../target/debug/orderbell');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+/** Where screenshots go, for a person to look at. */
+export const SHOTS = join(here, 'screenshots');
+/** How long any single wait may take before the test is declared hung (not a timing target). */
+export const PATIENCE = 15_000;
+
+/** Start the server with the demo store; resolves once it printed its links and credentials. */
+export async function startServer(extraArgs = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderbell-web-'));
+  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--heartbeat-secs', '2', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+  });
+  const links = new Map();
+  const credentials = {};
+  const lines = createInterface({ input: child.stdout });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start')), PATIENCE);
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    lines.on('line', (line) => {
+      const [name, value] = line.split('\t');
+      if (/^A\d+$/.test(name)) links.set(name, value);
+      if (name === 'merchant' || name === 'kitchen') credentials[name] = value;
+      if (credentials.kitchen) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const base = new URL(links.get('A01')).origin;
+  return {
+    base,
+    links,
+    merchant: credentials.merchant,
+    kitchen: credentials.kitchen,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Chromium as the machine provides it: headless, no sandbox (root), no background traffic. */
+export async function startBrowser() {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A phone: its own browser context (cookies, storage), portrait and small. */
+export async function phone(browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(PATIENCE);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+/** An HTTP call as an API client. */
+export async function call(base, path, { method = 'GET', token, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Read an SSE stream: `next(kind)` resolves with the data of the next event of that kind. */
+export async function listen(url, token) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  if (response.status !== 200) throw new Error(`stream answered ${response.status}`);
+  const events = [];
+  const waiters = [];
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = { kind: 'message', data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) event.kind = line.slice(7);
+            else if (line.startsWith('data: ')) event.data += line.slice(6);
+          }
+          events.push(event);
+          waiters.splice(0).forEach((wake) => wake());
+        }
+      }
+    } catch {
+      // aborted at the end of the test
+    }
+  })();
+  return {
+    async next(kind) {
+      const deadline = Date.now() + PATIENCE;
+      for (;;) {
+        const index = events.findIndex((e) => e.kind === kind);
+        if (index >= 0) return JSON.parse(events.splice(index, 1)[0].data);
+        if (Date.now() > deadline) throw new Error(`no ${kind} event arrived`);
+        await new Promise((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 250);
+        });
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
