@@ -64,6 +64,8 @@ export async function api(path, { method = 'GET', body, token } = {}) {
 export function follow(url, handlers, onState) {
   const source = new EventSource(url);
   source.addEventListener('open', () => onState?.('open'));
+  // The browser knows of a lost network before the stream does.
+  window.addEventListener('offline', () => onState?.('down'));
   source.addEventListener('error', () => onState?.(source.readyState === EventSource.CLOSED ? 'closed' : 'down'));
   for (const [name, handle] of Object.entries(handlers)) {
     source.addEventListener(name, (event) => {

@@ -156,3 +156,21 @@ test('a remark that looks like HTML is shown as text on the customer page and th
   await page.context().close();
   await board.context().close();
 });
+
+test('the page says when the server is gone, reconnects by itself, and catches up', async () => {
+  const page = await open('A10');
+  await add(page, '拍黄瓜');
+  await until(page, '#cart-count', '1');
+  await server.kill();
+  await page.locator('#offline').waitFor();
+  assert.equal(await page.locator('#conn').getAttribute('data-state'), 'down');
+  await page.screenshot({ path: join(SHOTS, 'customer-offline.png') });
+
+  await server.revive();
+  await page.locator('#offline').waitFor({ state: 'hidden' });
+  // Back on the same cart, and live again: another phone's change arrives.
+  const other = await open('A10');
+  await add(other, '拍黄瓜', { quantity: 2 });
+  await until(page, '#cart-count', '3');
+  await Promise.all([page, other].map((p) => p.context().close()));
+});

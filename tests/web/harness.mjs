@@ -16,10 +16,9 @@ export const SHOTS = join(here, 'screenshots');
 /** How long any single wait may take before the test is declared hung (not a timing target). */
 export const PATIENCE = 15_000;
 
-/** Start the server with the demo store; resolves once it printed its links and credentials. */
-export async function startServer(extraArgs = []) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'orderbell-web-'));
-  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--heartbeat-secs', '2', ...extraArgs], {
+/** Run the binary on `listen` with `dataDir`; resolves with its links and credentials once printed. */
+async function spawnServer(dataDir, listen, extraArgs) {
+  const child = spawn(BINARY, ['serve', '--listen', listen, '--data-dir', dataDir, '--heartbeat-secs', '2', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   });
@@ -39,15 +38,33 @@ export async function startServer(extraArgs = []) {
       }
     });
   });
+  return { child, links, credentials };
+}
+
+const stopped = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+
+/** Start the server with the demo store, on a port and in a data dir of its own. */
+export async function startServer(extraArgs = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderbell-web-'));
+  let { child, links, credentials } = await spawnServer(dataDir, '127.0.0.1:0', extraArgs);
   const base = new URL(links.get('A01')).origin;
   return {
     base,
     links,
     merchant: credentials.merchant,
     kitchen: credentials.kitchen,
+    /** Stop the server, as a power cut would (its data stays). */
+    async kill() {
+      child.kill('SIGTERM');
+      await stopped(child);
+    },
+    /** Start it again on the same address and data. */
+    async revive() {
+      ({ child } = await spawnServer(dataDir, new URL(base).host, extraArgs));
+    },
     async stop() {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      await stopped(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
