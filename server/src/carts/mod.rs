@@ -13,7 +13,8 @@ use axum::routing::{delete, get, post, put};
 use orderbell_shared::CartDTO;
 
 use crate::app::AppState;
-use crate::error::Result;
+use crate::db::CartSnapshot;
+use crate::error::{Error, Result};
 use rules::CartChange;
 pub use view::cart_dto;
 pub use watch::cart_event;
@@ -29,11 +30,26 @@ pub fn router() -> Router<AppState> {
         .route("/ws/cart/{table_id}", get(ws::upgrade))
 }
 
-/// Apply a change, then tell every subscriber of the table. Publishing happens only after the
+/// Apply a change in one transaction that also raises the cart's version, then tell every
+/// subscriber of the table. Raising the version first serialises concurrent changes to a table,
+/// so none is lost; a change that breaks a rule writes nothing. Publishing happens only after the
 /// change has committed, so nobody is shown a cart that could still roll back.
 pub async fn apply_change(state: &AppState, table_id: i64, change: CartChange) -> Result<CartDTO> {
-    let snapshot = state.db.change_cart(table_id, &change).await?;
-    let cart = cart_dto(&snapshot);
+    let mut tx = state.db.begin().await?;
+    let (table, version) = tx.bump_cart(table_id).await?.ok_or(Error::NotFound {
+        code: "table_not_found",
+        what: "桌台",
+        id: table_id,
+    })?;
+    let (dish, current) = match change.dish_id() {
+        Some(dish_id) => (tx.dish(dish_id).await?, tx.cart_line(table_id, dish_id).await?),
+        None => (None, None),
+    };
+    let write = rules::plan(&change, &table, dish.as_ref(), current.as_ref())?;
+    tx.write_line(table_id, version, write).await?;
+    let lines = tx.cart_lines(table_id).await?;
+    tx.commit().await?;
+    let cart = cart_dto(&CartSnapshot { table, version, lines });
     state.carts.publish(table_id, cart_event(&cart));
     Ok(cart)
 }

@@ -1,6 +1,6 @@
-//! The rules of a cart change, apart from any storage engine: each engine reads the current line
-//! and dish inside its transaction, asks [`plan`] what to write, and writes it. A change that
-//! breaks a rule is refused before anything is written.
+//! The rules of a cart change, apart from any storage: inside the change's transaction the
+//! current line and dish are read, [`plan`] decides what to write, and that is written. A change
+//! that breaks a rule is refused before anything is written.
 
 use crate::db::{DishRow, LineState, TableRow};
 use crate::error::{Error, Result};

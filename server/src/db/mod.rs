@@ -3,12 +3,13 @@
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
 mod sqlite;
+mod sqlite_rows;
 mod sqlite_tx;
 
 use async_trait::async_trait;
 use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 
-use crate::carts::rules::CartChange;
+use crate::carts::rules::LineWrite;
 use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -100,6 +101,14 @@ pub trait Tx: Send {
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
     async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>>;
 
+    async fn dish(&mut self, dish_id: i64) -> Result<Option<DishRow>>;
+
+    /// The line of `dish_id` in the table's cart, if it is there.
+    async fn cart_line(&mut self, table_id: i64, dish_id: i64) -> Result<Option<LineState>>;
+
+    /// Write a cart change; `version` is the cart's new version (lines keep the one that added them).
+    async fn write_line(&mut self, table_id: i64, version: u64, write: LineWrite) -> Result<()>;
+
     async fn cart_lines(&mut self, table_id: i64) -> Result<Vec<CartLine>>;
 
     async fn clear_cart(&mut self, table_id: i64) -> Result<()>;
@@ -164,10 +173,6 @@ pub trait Database: Send + Sync + 'static {
     async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64>;
 
     async fn cart(&self, table_id: i64) -> Result<Option<CartSnapshot>>;
-
-    /// Apply one change in one transaction that also raises the cart's version; concurrent
-    /// changes to a table are serialised, so none is lost. Bad changes leave everything as it was.
-    async fn change_cart(&self, table_id: i64, change: &CartChange) -> Result<CartSnapshot>;
 
     /// Finish outstanding work and close connections.
     async fn close(&self);

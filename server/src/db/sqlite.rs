@@ -1,22 +1,19 @@
-//! The embedded engine: one SQLite file in WAL mode.
-//!
-//! SQLite allows one writer at a time. Every cart change starts with the `UPDATE` that raises the
-//! table's version, so the transaction takes the write lock before it reads anything: concurrent
-//! changes queue on the busy timeout instead of failing on a read-to-write upgrade.
+//! The embedded engine: one SQLite file in WAL mode. Readers never wait; SQLite allows one writer
+//! at a time, so every writing transaction takes the write lock up front (see `sqlite_tx`).
 
 use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use orderbell_shared::{CuisineType, Money, OrderDTO};
+use orderbell_shared::OrderDTO;
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-use super::sqlite_tx::{self, SqliteTx};
-use super::{CartLine, CartSnapshot, Database, DishRow, LineState, StoreRow, TableRow, Tx};
-use crate::carts::rules::{self, CartChange, LineWrite};
+use super::sqlite_rows::{self, DISH_COLUMNS, DishRecord, TableRecord};
+use super::sqlite_tx::SqliteTx;
+use super::{CartSnapshot, Database, DishRow, StoreRow, TableRow, Tx};
 use crate::demo::DemoStore;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
 pub struct Sqlite {
@@ -41,144 +38,6 @@ impl Sqlite {
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Sqlite { pool })
     }
-}
-
-#[derive(FromRow)]
-struct TableRecord {
-    id: i64,
-    store_id: i64,
-    number: String,
-}
-
-impl From<TableRecord> for TableRow {
-    fn from(r: TableRecord) -> Self {
-        TableRow {
-            id: r.id,
-            store_id: r.store_id,
-            number: r.number,
-        }
-    }
-}
-
-#[derive(FromRow)]
-struct DishRecord {
-    id: i64,
-    store_id: i64,
-    category: String,
-    name: String,
-    kind: u8,
-    image: Option<String>,
-    description: Option<String>,
-    price_cents: i64,
-    available: bool,
-}
-
-impl DishRecord {
-    fn into_row(self) -> Result<DishRow> {
-        let kind = CuisineType::try_from(self.kind).map_err(|e| Error::Database(sqlx::Error::Decode(e.into())))?;
-        Ok(DishRow {
-            id: self.id,
-            store_id: self.store_id,
-            category: self.category,
-            name: self.name,
-            kind,
-            image: self.image,
-            description: self.description,
-            price: Money::from_cents(self.price_cents),
-            available: self.available,
-        })
-    }
-}
-
-#[derive(FromRow)]
-struct LineRecord {
-    #[sqlx(flatten)]
-    dish: DishRecord,
-    quantity: u32,
-    remark: Option<String>,
-    diner_id: Option<i64>,
-    diner_phone: Option<String>,
-}
-
-const DISH_COLUMNS: &str =
-    "d.id, d.store_id, d.category, d.name, d.kind, d.image, d.description, d.price_cents, d.available";
-
-async fn dish(conn: &mut SqliteConnection, dish_id: i64) -> Result<Option<DishRow>> {
-    let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.id = ?");
-    let record: Option<DishRecord> = sqlx::query_as(&sql).bind(dish_id).fetch_optional(conn).await?;
-    record.map(DishRecord::into_row).transpose()
-}
-
-async fn line(conn: &mut SqliteConnection, table_id: i64, dish_id: i64) -> Result<Option<LineState>> {
-    let row: Option<(u32, Option<String>, Option<i64>)> =
-        sqlx::query_as("SELECT quantity, remark, diner_id FROM cart_items WHERE table_id = ? AND dish_id = ?")
-            .bind(table_id)
-            .bind(dish_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(quantity, remark, diner_id)| LineState {
-        quantity,
-        remark,
-        diner_id,
-    }))
-}
-
-pub(super) async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
-    let sql = format!(
-        "SELECT {DISH_COLUMNS}, c.quantity, c.remark, c.diner_id, n.phone AS diner_phone
-         FROM cart_items c JOIN dishes d ON d.id = c.dish_id LEFT JOIN diners n ON n.id = c.diner_id
-         WHERE c.table_id = ? ORDER BY c.added_version, c.dish_id"
-    );
-    let records: Vec<LineRecord> = sqlx::query_as(&sql).bind(table_id).fetch_all(conn).await?;
-    records
-        .into_iter()
-        .map(|r| {
-            Ok(CartLine {
-                dish: r.dish.into_row()?,
-                line: LineState {
-                    quantity: r.quantity,
-                    remark: r.remark,
-                    diner_id: r.diner_id,
-                },
-                diner_phone: r.diner_phone,
-            })
-        })
-        .collect()
-}
-
-async fn apply(conn: &mut SqliteConnection, table_id: i64, version: u64, write: LineWrite) -> Result<()> {
-    match write {
-        LineWrite::Upsert { dish_id, line } => {
-            sqlx::query(
-                "INSERT INTO cart_items (table_id, dish_id, quantity, remark, diner_id, added_version)
-                 VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (table_id, dish_id) DO UPDATE
-                 SET quantity = excluded.quantity, remark = excluded.remark, diner_id = excluded.diner_id",
-            )
-            .bind(table_id)
-            .bind(dish_id)
-            .bind(line.quantity)
-            .bind(line.remark)
-            .bind(line.diner_id)
-            .bind(i64::try_from(version).unwrap_or(i64::MAX))
-            .execute(conn)
-            .await?;
-        }
-        LineWrite::Delete { dish_id } => {
-            sqlx::query("DELETE FROM cart_items WHERE table_id = ? AND dish_id = ?")
-                .bind(table_id)
-                .bind(dish_id)
-                .execute(conn)
-                .await?;
-        }
-        LineWrite::DeleteAll => {
-            sqlx::query("DELETE FROM cart_items WHERE table_id = ?")
-                .bind(table_id)
-                .execute(conn)
-                .await?;
-        }
-    }
-    Ok(())
 }
 
 #[async_trait]
@@ -284,7 +143,7 @@ impl Database for Sqlite {
         let Some((id, store_id, number, version)) = head else {
             return Ok(None);
         };
-        let lines = lines(&mut tx, table_id).await?;
+        let lines = sqlite_rows::lines(&mut tx, table_id).await?;
         tx.commit().await?;
         let table = TableRow { id, store_id, number };
         Ok(Some(CartSnapshot {
@@ -294,50 +153,16 @@ impl Database for Sqlite {
         }))
     }
 
-    async fn change_cart(&self, table_id: i64, change: &CartChange) -> Result<CartSnapshot> {
-        let mut tx = self.pool.begin().await?;
-        // Write first: this takes SQLite's write lock before any read (see the module comment).
-        let head: Option<(i64, String, i64)> = sqlx::query_as(
-            "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? RETURNING store_id, number, cart_version",
-        )
-        .bind(table_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (store_id, number, version) = head.ok_or(Error::NotFound {
-            code: "table_not_found",
-            what: "桌台",
-            id: table_id,
-        })?;
-        let version = u64::try_from(version).unwrap_or(0);
-        let table = TableRow {
-            id: table_id,
-            store_id,
-            number,
-        };
-        let write = match change.dish_id() {
-            Some(dish_id) => {
-                let dish = dish(&mut tx, dish_id).await?;
-                let current = line(&mut tx, table_id, dish_id).await?;
-                rules::plan(change, &table, dish.as_ref(), current.as_ref())?
-            }
-            None => rules::plan(change, &table, None, None)?,
-        };
-        apply(&mut tx, table_id, version, write).await?;
-        let lines = lines(&mut tx, table_id).await?;
-        tx.commit().await?;
-        Ok(CartSnapshot { table, version, lines })
-    }
-
     async fn begin(&self) -> Result<Box<dyn Tx>> {
         Ok(Box::new(SqliteTx(self.pool.begin_with("BEGIN IMMEDIATE").await?)))
     }
 
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>> {
-        sqlite_tx::order(&mut *self.pool.acquire().await?, order_id).await
+        sqlite_rows::order(&mut *self.pool.acquire().await?, order_id).await
     }
 
     async fn open_orders(&self, store_id: i64) -> Result<Vec<OrderDTO>> {
-        sqlite_tx::open_orders(&mut *self.pool.acquire().await?, store_id).await
+        sqlite_rows::open_orders(&mut *self.pool.acquire().await?, store_id).await
     }
 
     async fn unpaid_before(&self, cutoff: i64) -> Result<Vec<i64>> {

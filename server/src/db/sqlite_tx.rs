@@ -1,123 +1,19 @@
-//! SQLite's implementation of [`Tx`], and the order reads shared by transactions and the pool.
+//! SQLite's implementation of [`Tx`].
 //!
 //! Transactions start with `BEGIN IMMEDIATE`: they take SQLite's one write lock up front, so a
 //! transaction that reads and then writes queues behind others instead of failing on upgrade.
 
 use async_trait::async_trait;
-use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
-use sqlx::{FromRow, Sqlite, SqliteConnection, Transaction};
+use orderbell_shared::{OrderDTO, OrderStatus};
+use sqlx::{Sqlite, Transaction};
 
-use super::sqlite::lines;
-use super::{CartLine, NewOrder, PaymentRow, TableRow, Tx};
-use crate::error::{Error, Result};
+use super::sqlite_rows::{self, lines};
+use super::{CartLine, DishRow, LineState, NewOrder, PaymentRow, TableRow, Tx};
+use crate::carts::rules::LineWrite;
+use crate::error::Result;
 use crate::journal::{Entry, Stream};
-use crate::orders::order_no;
 
 pub struct SqliteTx(pub Transaction<'static, Sqlite>);
-
-#[derive(FromRow)]
-struct OrderRecord {
-    id: i64,
-    store_id: i64,
-    table_id: i64,
-    table_number: String,
-    status: String,
-    total_cents: i64,
-    created_at: i64,
-    paid_at: Option<i64>,
-    accepted_at: Option<i64>,
-    ready_at: Option<i64>,
-    finished_at: Option<i64>,
-    reject_reason: Option<String>,
-    reminder_count: u32,
-    last_reminder_at: Option<i64>,
-}
-
-#[derive(FromRow)]
-struct ItemRecord {
-    dish_id: i64,
-    name: String,
-    kind: u8,
-    unit_price_cents: i64,
-    quantity: u32,
-    remark: Option<String>,
-    diner_id: Option<i64>,
-}
-
-const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
-     accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at";
-
-fn corrupt(what: String) -> Error {
-    Error::Database(sqlx::Error::Decode(what.into()))
-}
-
-async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
-    let records: Vec<ItemRecord> = sqlx::query_as(
-        "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id
-         FROM order_items WHERE order_id = ? ORDER BY position",
-    )
-    .bind(r.id)
-    .fetch_all(conn)
-    .await?;
-    let items = records
-        .into_iter()
-        .map(|i| {
-            let unit_price = Money::from_cents(i.unit_price_cents);
-            Ok(OrderItemDTO {
-                cuisine_id: i.dish_id,
-                cuisine_name: i.name,
-                cuisine_type: CuisineType::try_from(i.kind).map_err(corrupt)?,
-                unit_price,
-                quantity: i.quantity,
-                subtotal_amount: unit_price * i.quantity,
-                remark: i.remark,
-                add_user_id: i.diner_id,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let status = OrderStatus::parse(&r.status).ok_or_else(|| corrupt(format!("order status {:?}", r.status)))?;
-    Ok(OrderDTO {
-        order_id: r.id,
-        order_no: order_no(r.id),
-        store_id: r.store_id,
-        table_id: r.table_id,
-        table_number: r.table_number,
-        status,
-        total_quantity: items.iter().map(|i| i.quantity).sum(),
-        items,
-        total_amount: Money::from_cents(r.total_cents),
-        created_at: r.created_at,
-        paid_at: r.paid_at,
-        accepted_at: r.accepted_at,
-        ready_at: r.ready_at,
-        finished_at: r.finished_at,
-        reject_reason: r.reject_reason,
-        reminder_count: r.reminder_count,
-        last_reminder_at: r.last_reminder_at,
-    })
-}
-
-pub async fn order(conn: &mut SqliteConnection, order_id: i64) -> Result<Option<OrderDTO>> {
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?");
-    let record: Option<OrderRecord> = sqlx::query_as(&sql).bind(order_id).fetch_optional(&mut *conn).await?;
-    match record {
-        Some(r) => Ok(Some(with_items(conn, r).await?)),
-        None => Ok(None),
-    }
-}
-
-pub async fn open_orders(conn: &mut SqliteConnection, store_id: i64) -> Result<Vec<OrderDTO>> {
-    let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND status IN ('paid', 'accepted', 'ready')
-         ORDER BY paid_at, id"
-    );
-    let records: Vec<OrderRecord> = sqlx::query_as(&sql).bind(store_id).fetch_all(&mut *conn).await?;
-    let mut orders = Vec::with_capacity(records.len());
-    for r in records {
-        orders.push(with_items(conn, r).await?);
-    }
-    Ok(orders)
-}
 
 fn seq(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
@@ -147,6 +43,18 @@ impl Tx for SqliteTx {
                 seq(version),
             )
         }))
+    }
+
+    async fn dish(&mut self, dish_id: i64) -> Result<Option<DishRow>> {
+        sqlite_rows::dish(&mut self.0, dish_id).await
+    }
+
+    async fn cart_line(&mut self, table_id: i64, dish_id: i64) -> Result<Option<LineState>> {
+        sqlite_rows::line(&mut self.0, table_id, dish_id).await
+    }
+
+    async fn write_line(&mut self, table_id: i64, version: u64, write: LineWrite) -> Result<()> {
+        sqlite_rows::write_line(&mut self.0, table_id, version, write).await
     }
 
     async fn cart_lines(&mut self, table_id: i64) -> Result<Vec<CartLine>> {
@@ -205,7 +113,7 @@ impl Tx for SqliteTx {
     }
 
     async fn order(&mut self, order_id: i64) -> Result<Option<OrderDTO>> {
-        order(&mut self.0, order_id).await
+        sqlite_rows::order(&mut self.0, order_id).await
     }
 
     async fn update_order(&mut self, order: &OrderDTO, expected: OrderStatus) -> Result<bool> {

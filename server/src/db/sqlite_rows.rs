@@ -1,0 +1,251 @@
+//! SQLite rows and the reads and writes that both the pool and transactions use.
+
+use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::{CartLine, DishRow, LineState, TableRow};
+use crate::carts::rules::LineWrite;
+use crate::error::{Error, Result};
+use crate::orders::order_no;
+
+#[derive(FromRow)]
+pub struct TableRecord {
+    id: i64,
+    store_id: i64,
+    number: String,
+}
+
+impl From<TableRecord> for TableRow {
+    fn from(r: TableRecord) -> Self {
+        TableRow {
+            id: r.id,
+            store_id: r.store_id,
+            number: r.number,
+        }
+    }
+}
+
+#[derive(FromRow)]
+pub struct DishRecord {
+    id: i64,
+    store_id: i64,
+    category: String,
+    name: String,
+    kind: u8,
+    image: Option<String>,
+    description: Option<String>,
+    price_cents: i64,
+    available: bool,
+}
+
+impl DishRecord {
+    pub fn into_row(self) -> Result<DishRow> {
+        let kind = CuisineType::try_from(self.kind).map_err(|e| Error::Database(sqlx::Error::Decode(e.into())))?;
+        Ok(DishRow {
+            id: self.id,
+            store_id: self.store_id,
+            category: self.category,
+            name: self.name,
+            kind,
+            image: self.image,
+            description: self.description,
+            price: Money::from_cents(self.price_cents),
+            available: self.available,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct LineRecord {
+    #[sqlx(flatten)]
+    dish: DishRecord,
+    quantity: u32,
+    remark: Option<String>,
+    diner_id: Option<i64>,
+    diner_phone: Option<String>,
+}
+
+pub const DISH_COLUMNS: &str =
+    "d.id, d.store_id, d.category, d.name, d.kind, d.image, d.description, d.price_cents, d.available";
+
+pub async fn dish(conn: &mut SqliteConnection, dish_id: i64) -> Result<Option<DishRow>> {
+    let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.id = ?");
+    let record: Option<DishRecord> = sqlx::query_as(&sql).bind(dish_id).fetch_optional(conn).await?;
+    record.map(DishRecord::into_row).transpose()
+}
+
+pub async fn line(conn: &mut SqliteConnection, table_id: i64, dish_id: i64) -> Result<Option<LineState>> {
+    let row: Option<(u32, Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT quantity, remark, diner_id FROM cart_items WHERE table_id = ? AND dish_id = ?")
+            .bind(table_id)
+            .bind(dish_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(quantity, remark, diner_id)| LineState {
+        quantity,
+        remark,
+        diner_id,
+    }))
+}
+
+pub async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
+    let sql = format!(
+        "SELECT {DISH_COLUMNS}, c.quantity, c.remark, c.diner_id, n.phone AS diner_phone
+         FROM cart_items c JOIN dishes d ON d.id = c.dish_id LEFT JOIN diners n ON n.id = c.diner_id
+         WHERE c.table_id = ? ORDER BY c.added_version, c.dish_id"
+    );
+    let records: Vec<LineRecord> = sqlx::query_as(&sql).bind(table_id).fetch_all(conn).await?;
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(CartLine {
+                dish: r.dish.into_row()?,
+                line: LineState {
+                    quantity: r.quantity,
+                    remark: r.remark,
+                    diner_id: r.diner_id,
+                },
+                diner_phone: r.diner_phone,
+            })
+        })
+        .collect()
+}
+
+pub async fn write_line(conn: &mut SqliteConnection, table_id: i64, version: u64, write: LineWrite) -> Result<()> {
+    match write {
+        LineWrite::Upsert { dish_id, line } => {
+            sqlx::query(
+                "INSERT INTO cart_items (table_id, dish_id, quantity, remark, diner_id, added_version)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (table_id, dish_id) DO UPDATE
+                 SET quantity = excluded.quantity, remark = excluded.remark, diner_id = excluded.diner_id",
+            )
+            .bind(table_id)
+            .bind(dish_id)
+            .bind(line.quantity)
+            .bind(line.remark)
+            .bind(line.diner_id)
+            .bind(i64::try_from(version).unwrap_or(i64::MAX))
+            .execute(conn)
+            .await?;
+        }
+        LineWrite::Delete { dish_id } => {
+            sqlx::query("DELETE FROM cart_items WHERE table_id = ? AND dish_id = ?")
+                .bind(table_id)
+                .bind(dish_id)
+                .execute(conn)
+                .await?;
+        }
+        LineWrite::DeleteAll => {
+            sqlx::query("DELETE FROM cart_items WHERE table_id = ?")
+                .bind(table_id)
+                .execute(conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct OrderRecord {
+    id: i64,
+    store_id: i64,
+    table_id: i64,
+    table_number: String,
+    status: String,
+    total_cents: i64,
+    created_at: i64,
+    paid_at: Option<i64>,
+    accepted_at: Option<i64>,
+    ready_at: Option<i64>,
+    finished_at: Option<i64>,
+    reject_reason: Option<String>,
+    reminder_count: u32,
+    last_reminder_at: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct ItemRecord {
+    dish_id: i64,
+    name: String,
+    kind: u8,
+    unit_price_cents: i64,
+    quantity: u32,
+    remark: Option<String>,
+    diner_id: Option<i64>,
+}
+
+const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
+     accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at";
+
+fn corrupt(what: String) -> Error {
+    Error::Database(sqlx::Error::Decode(what.into()))
+}
+
+async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
+    let records: Vec<ItemRecord> = sqlx::query_as(
+        "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id
+         FROM order_items WHERE order_id = ? ORDER BY position",
+    )
+    .bind(r.id)
+    .fetch_all(conn)
+    .await?;
+    let items = records
+        .into_iter()
+        .map(|i| {
+            let unit_price = Money::from_cents(i.unit_price_cents);
+            Ok(OrderItemDTO {
+                cuisine_id: i.dish_id,
+                cuisine_name: i.name,
+                cuisine_type: CuisineType::try_from(i.kind).map_err(corrupt)?,
+                unit_price,
+                quantity: i.quantity,
+                subtotal_amount: unit_price * i.quantity,
+                remark: i.remark,
+                add_user_id: i.diner_id,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let status = OrderStatus::parse(&r.status).ok_or_else(|| corrupt(format!("order status {:?}", r.status)))?;
+    Ok(OrderDTO {
+        order_id: r.id,
+        order_no: order_no(r.id),
+        store_id: r.store_id,
+        table_id: r.table_id,
+        table_number: r.table_number,
+        status,
+        total_quantity: items.iter().map(|i| i.quantity).sum(),
+        items,
+        total_amount: Money::from_cents(r.total_cents),
+        created_at: r.created_at,
+        paid_at: r.paid_at,
+        accepted_at: r.accepted_at,
+        ready_at: r.ready_at,
+        finished_at: r.finished_at,
+        reject_reason: r.reject_reason,
+        reminder_count: r.reminder_count,
+        last_reminder_at: r.last_reminder_at,
+    })
+}
+
+pub async fn order(conn: &mut SqliteConnection, order_id: i64) -> Result<Option<OrderDTO>> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?");
+    let record: Option<OrderRecord> = sqlx::query_as(&sql).bind(order_id).fetch_optional(&mut *conn).await?;
+    match record {
+        Some(r) => Ok(Some(with_items(conn, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn open_orders(conn: &mut SqliteConnection, store_id: i64) -> Result<Vec<OrderDTO>> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND status IN ('paid', 'accepted', 'ready')
+         ORDER BY paid_at, id"
+    );
+    let records: Vec<OrderRecord> = sqlx::query_as(&sql).bind(store_id).fetch_all(&mut *conn).await?;
+    let mut orders = Vec::with_capacity(records.len());
+    for r in records {
+        orders.push(with_items(conn, r).await?);
+    }
+    Ok(orders)
+}
