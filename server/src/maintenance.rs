@@ -1,5 +1,6 @@
-//! Housekeeping that runs beside the server: cancel orders left unpaid too long, and prune store
-//! streams to their retention (clients asking for pruned ids are told to resync).
+//! Housekeeping that runs beside the server: cancel orders left unpaid too long, prune store
+//! streams to their retention (clients asking for pruned ids are told to resync), and forget live
+//! topics nobody listens to any more.
 
 use std::time::Duration;
 
@@ -28,6 +29,8 @@ pub async fn run(state: AppState, schedule: Schedule) {
         if let Err(e) = state.db.prune_store_streams(schedule.retention).await {
             tracing::warn!(error = ?e, "pruning old events failed");
         }
+        state.carts.sweep();
+        state.journal.sweep();
     }
 }
 

@@ -38,17 +38,36 @@ impl<K: Eq + Hash> Feed<K> {
         topics.entry(key).or_insert_with(Topic::new).sender.subscribe()
     }
 
-    /// Send `event` to the key's subscribers unless a newer one already went out. The lock is
+    /// Send `event` to the key's subscribers unless a newer one already went out. A key nobody
+    /// listens to has no topic, and publishing never makes one: topics live only as long as
+    /// their listeners (every order has a stream; few are watched at any moment). The lock is
     /// held only for the non-blocking send, never across I/O.
     pub fn publish(&self, key: K, event: Encoded) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
-        let topic = topics.entry(key).or_insert_with(Topic::new);
+        let Some(topic) = topics.get_mut(&key) else { return };
+        if topic.sender.receiver_count() == 0 {
+            topics.remove(&key);
+            return;
+        }
         if event.seq <= topic.last_seq {
             return;
         }
         topic.last_seq = event.seq;
-        // An error only means nobody is listening right now.
+        // An error only means the last listener left just now.
         let _ = topic.sender.send(Arc::new(event));
+    }
+
+    /// Drop the topics whose listeners have all gone. Subscribers filter by their own position,
+    /// so forgetting a topic's `last_seq` loses nothing.
+    pub fn sweep(&self) {
+        let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        topics.retain(|_, topic| topic.sender.receiver_count() > 0);
+    }
+
+    /// How many keys have a topic.
+    #[cfg(test)]
+    fn topics(&self) -> usize {
+        self.topics.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 }
 
@@ -89,6 +108,22 @@ mod tests {
             "seq 1 arrived late and must be skipped"
         );
         assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn topics_live_only_as_long_as_their_listeners() {
+        let feed = Feed::new();
+        feed.publish(7, event(1));
+        assert_eq!(feed.topics(), 0, "publishing to nobody makes no topic");
+        let rx = feed.subscribe(7);
+        assert_eq!(feed.topics(), 1);
+        drop(rx);
+        feed.sweep();
+        assert_eq!(feed.topics(), 0, "a topic whose listeners left is dropped");
+        let rx = feed.subscribe(8);
+        drop(rx);
+        feed.publish(8, event(1));
+        assert_eq!(feed.topics(), 0, "publishing drops a topic nobody listens to any more");
     }
 
     #[test]
