@@ -39,7 +39,9 @@ async fn run(cli: Cli) -> Result<()> {
             if let Some(store) = links.first().map(|l| l.store_id) {
                 println!("Store {store} credentials (`orderbell credential` prints them again):");
                 println!("merchant\t{}", app.credential(store, Role::Merchant));
-                println!("kitchen\t{}", app.credential(store, Role::Kitchen));
+                let kitchen = app.credential(store, Role::Kitchen);
+                println!("kitchen\t{kitchen}");
+                println!("Kitchen board: {}/kitchen?token={kitchen}", config.public_url());
             }
             app.serve(listener, shutdown_signal()).await?;
             tracing::info!("orderbell stopped cleanly");
