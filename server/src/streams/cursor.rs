@@ -9,7 +9,9 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use orderbell_shared::events::Resync;
+use orderbell_shared::events::{Connected, Resync, kind};
+use orderbell_shared::sse::CONNECTED_DATA;
+use serde_json::json;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::app::AppState;
@@ -45,6 +47,22 @@ pub struct Opened {
     pub head: u64,
     /// Set when the client's id is older than the journal keeps: it must reload the snapshot.
     pub resync: Option<Resync>,
+}
+
+impl Opened {
+    /// What a connection says first, before any event: `connected` (with the stream's newest id),
+    /// then `resync` if the client's id is older than the journal keeps.
+    pub fn greeting(&self) -> Vec<(&'static str, serde_json::Value)> {
+        let connected = Connected {
+            message: CONNECTED_DATA.to_owned(),
+            last_event_id: self.head,
+        };
+        let mut greeting = vec![(kind::CONNECTED, json!(connected))];
+        if let Some(resync) = &self.resync {
+            greeting.push((kind::RESYNC, json!(resync)));
+        }
+        greeting
+    }
 }
 
 impl Cursor {

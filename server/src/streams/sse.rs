@@ -4,8 +4,6 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use orderbell_shared::events::{Connected, kind};
-use orderbell_shared::sse::CONNECTED_DATA;
 
 use super::cursor::{Cursor, Fresh};
 use crate::app::AppState;
@@ -55,13 +53,10 @@ pub async fn order_events(
 
 async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
     let opened = Cursor::open(&state, stream, last_id, fresh).await?;
-    let connected = Connected {
-        message: CONNECTED_DATA.to_owned(),
-        last_event_id: opened.head,
-    };
-    let mut greeting = vec![frame(None, kind::CONNECTED, &serde_json::to_string(&connected)?)];
-    if let Some(resync) = opened.resync {
-        greeting.push(frame(None, kind::RESYNC, &serde_json::to_string(&resync)?));
-    }
+    let greeting = opened
+        .greeting()
+        .into_iter()
+        .map(|(kind, data)| frame(None, kind, &data.to_string()))
+        .collect();
     Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }

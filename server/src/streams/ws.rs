@@ -7,8 +7,7 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use orderbell_shared::events::{Connected, StreamMessage, kind};
-use orderbell_shared::sse::CONNECTED_DATA;
+use orderbell_shared::events::{StreamMessage, kind};
 use serde_json::json;
 
 use super::cursor::{Cursor, Fresh};
@@ -32,14 +31,11 @@ pub async fn upgrade(
     grant.for_store(store_id)?;
     let last_id = last_event_id(&headers, uri.query());
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
-    let connected = Connected {
-        message: CONNECTED_DATA.to_owned(),
-        last_event_id: opened.head,
-    };
-    let mut greeting = vec![message(kind::CONNECTED, json!(connected))];
-    if let Some(resync) = opened.resync {
-        greeting.push(message(kind::RESYNC, json!(resync)));
-    }
+    let greeting = opened
+        .greeting()
+        .into_iter()
+        .map(|(kind, data)| message(kind, data))
+        .collect();
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)
