@@ -7,8 +7,11 @@ SERVER_PACKAGES=(gcc libc6-dev pkg-config)
 # The customer page and kitchen board are tested in Debian's Chromium, driven by Playwright.
 WEB_TEST_PACKAGES=(chromium fonts-wqy-microhei)
 # The desktop app (Tauri 2): what it builds against, and what its tests need.
-DESKTOP_BUILD_PACKAGES=()
-DESKTOP_TEST_PACKAGES=()
+DESKTOP_BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
+  libxdo-dev libssl-dev libasound2-dev pkg-config build-essential file)
+# A display, a session bus with a notification daemon, tools to watch them, audio measuring,
+# CJK fonts for the window, Chromium for the UI tests (Node.js and npm come with the machine).
+DESKTOP_TEST_PACKAGES=(xvfb dbus dunst imagemagick sox fonts-wqy-microhei chromium)
 
 # Install Debian/Ubuntu packages that are not installed yet (root, or through sudo).
 apt_install() {

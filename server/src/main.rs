@@ -38,10 +38,12 @@ async fn run(cli: Cli) -> Result<()> {
             print_links(&links);
             if let Some(store) = links.first().map(|l| l.store_id) {
                 println!("Store {store} credentials (`orderbell credential` prints them again):");
-                println!("merchant\t{}", app.credential(store, Role::Merchant));
+                let merchant = app.credential(store, Role::Merchant);
+                println!("merchant\t{merchant}");
                 let kitchen = app.credential(store, Role::Kitchen);
                 println!("kitchen\t{kitchen}");
                 println!("Kitchen board: {}/kitchen?token={kitchen}", config.public_url());
+                println!("Desktop app pairing link: {}/?token={merchant}", config.public_url());
             }
             app.serve(listener, shutdown_signal()).await?;
             tracing::info!("orderbell stopped cleanly");

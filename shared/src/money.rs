@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 /// An amount of money with two decimal places (fen precision).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct Money(Decimal);
 
 impl Money {

@@ -6,6 +6,7 @@ use crate::cart::CuisineType;
 use crate::money::Money;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     PendingPayment,
@@ -75,10 +76,13 @@ pub enum Actor {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderItemDTO {
     pub cuisine_id: i64,
     pub cuisine_name: String,
+    /// 1 = single dish, 2 = set meal.
+    #[cfg_attr(feature = "ts", ts(type = "1 | 2"))]
     pub cuisine_type: CuisineType,
     pub unit_price: Money,
     pub quantity: u32,
@@ -88,6 +92,7 @@ pub struct OrderItemDTO {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderDTO {
     pub order_id: i64,

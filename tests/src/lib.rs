@@ -104,6 +104,15 @@ impl TestServer {
         Self::start_in(dir, config, clock).await
     }
 
+    /// Stop the server, run `while_down` while nothing answers on its address, then start it
+    /// again on the same address and database: an outage of as long as `while_down` takes.
+    pub async fn restart_after<T>(self, while_down: impl Future<Output = T>) -> (Self, T) {
+        let (config, clock) = (self.config.clone(), self.clock.clone());
+        let dir = self.stop_gracefully().await;
+        let seen = while_down.await;
+        (Self::start_in(dir, config, clock).await, seen)
+    }
+
     /// Stop and wait until the server has let go of every connection and its database.
     pub async fn stop_gracefully(self) -> TempDir {
         self.stop.cancel();

@@ -1,0 +1,217 @@
+//! The alert policy: when to notify, what to say, and when to say it again. Pure: every method
+//! takes the time, and the answer is a list of [`Effect`]s for someone else to carry out.
+//!
+//! - A paid order is announced and then repeated every `repeat_secs` until it is accepted or
+//!   rejected anywhere; then its pending and queued announcements are dropped.
+//! - One voice at a time: plans wait in a queue until the player says it finished
+//!   ([`AlertPolicy::spoken`]); a plan for an order handled meanwhile is never spoken.
+//! - Mute and quiet hours silence the voice; notifications still show.
+//! - A connection down for longer than [`LOST_AFTER_MS`] gets one alarm until it is back.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use orderbell_shared::{OrderDTO, OrderStatus};
+
+use crate::notify::Note;
+use crate::saved::Settings;
+use crate::voice::{Cue, VoicePlan};
+
+/// How long the stream may be down before the merchant is told.
+pub const LOST_AFTER_MS: i64 = 30_000;
+
+/// Something the outside world must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Notify(Note),
+    Speak(VoicePlan),
+}
+
+#[derive(Debug)]
+struct Repeat {
+    table: String,
+    due_ms: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct AlertPolicy {
+    settings: Settings,
+    utc_offset_secs: i32,
+    repeats: BTreeMap<i64, Repeat>,
+    queue: VecDeque<VoicePlan>,
+    speaking: bool,
+    offline_since: Option<i64>,
+    alarmed: bool,
+}
+
+impl AlertPolicy {
+    pub fn new(settings: Settings) -> AlertPolicy {
+        AlertPolicy {
+            settings,
+            ..AlertPolicy::default()
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn set_settings(&mut self, settings: Settings) {
+        self.settings = settings;
+    }
+
+    /// The local zone, for quiet hours; the desk sets it from its clock.
+    pub fn set_utc_offset(&mut self, secs: i32) {
+        self.utc_offset_secs = secs;
+    }
+
+    /// A paid order: a notification if it is news, and the voice now and every `repeat_secs`.
+    pub fn new_order(&mut self, order: &OrderDTO, notify: bool, now: i64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if notify {
+            effects.push(Effect::Notify(Note::new_order(order)));
+        }
+        self.repeats.insert(
+            order.order_id,
+            Repeat {
+                table: order.table_number.clone(),
+                due_ms: now + self.repeat_ms(),
+            },
+        );
+        let volume = self.settings.volume;
+        effects.extend(self.say(VoicePlan::new_order(order.order_id, &order.table_number, volume), now));
+        effects
+    }
+
+    /// Whether `order_id`'s announcement is already repeating.
+    pub fn is_repeating(&self, order_id: i64) -> bool {
+        self.repeats.contains_key(&order_id)
+    }
+
+    /// A 催单: a notification with reply buttons and 「N号桌催单」 once.
+    pub fn hurry(&mut self, order: &OrderDTO, count: u32, now: i64) -> Vec<Effect> {
+        let mut effects = vec![Effect::Notify(Note::hurry(order, count))];
+        let plan = VoicePlan::hurry(order.order_id, &order.table_number, self.settings.volume);
+        effects.extend(self.say(plan, now));
+        effects
+    }
+
+    /// The kitchen's chime for a ticket to cook.
+    pub fn ticket(&mut self, order_id: i64, now: i64) -> Vec<Effect> {
+        self.say(VoicePlan::ticket(order_id, self.settings.volume), now)
+    }
+
+    pub fn notify(&mut self, note: Note) -> Vec<Effect> {
+        vec![Effect::Notify(note)]
+    }
+
+    /// The test-sound button: plays even when muted or in quiet hours — it was asked for.
+    pub fn test_sound(&mut self) -> Vec<Effect> {
+        self.enqueue(VoicePlan::test(self.settings.volume))
+    }
+
+    /// An order's status is now `status` (`None`: gone from the board). Drops what no longer
+    /// needs saying.
+    pub fn settle(&mut self, order_id: i64, status: Option<OrderStatus>) {
+        let unhandled = status == Some(OrderStatus::Paid);
+        let cooking = matches!(status, Some(OrderStatus::Paid | OrderStatus::Accepted));
+        if !unhandled {
+            self.repeats.remove(&order_id);
+        }
+        self.queue.retain(|plan| match plan.cue {
+            Cue::NewOrder { order_id: o } if o == order_id => unhandled,
+            Cue::Hurry { order_id: o } | Cue::Ticket { order_id: o } if o == order_id => cooking,
+            _ => true,
+        });
+    }
+
+    /// Time passed: repeats that are due, and the lost-connection alarm.
+    pub fn tick(&mut self, now: i64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let repeat_ms = self.repeat_ms();
+        let volume = self.settings.volume;
+        let due: Vec<VoicePlan> = self
+            .repeats
+            .iter_mut()
+            .filter(|(_, r)| r.due_ms <= now)
+            .map(|(id, r)| {
+                r.due_ms = now + repeat_ms;
+                VoicePlan::new_order(*id, &r.table, volume)
+            })
+            .collect();
+        for plan in due {
+            effects.extend(self.say(plan, now));
+        }
+        if let Some(since) = self.offline_since
+            && !self.alarmed
+            && now - since >= LOST_AFTER_MS
+        {
+            self.alarmed = true;
+            effects.push(Effect::Notify(Note::connection_lost()));
+            effects.extend(self.say(VoicePlan::connection_lost(volume), now));
+        }
+        effects
+    }
+
+    /// The stream went down (`false`) or came back (`true`).
+    pub fn connection(&mut self, up: bool, now: i64) {
+        if up {
+            self.offline_since = None;
+            self.alarmed = false;
+            self.queue.retain(|plan| plan.cue != Cue::ConnectionLost);
+        } else if self.offline_since.is_none() {
+            self.offline_since = Some(now);
+        }
+    }
+
+    /// Down for longer than [`LOST_AFTER_MS`]: the window shows the banner.
+    pub fn is_lost(&self, now: i64) -> bool {
+        self.offline_since.is_some_and(|since| now - since >= LOST_AFTER_MS)
+    }
+
+    /// The player finished the current plan: the next one, if any.
+    pub fn spoken(&mut self) -> Vec<Effect> {
+        self.speaking = false;
+        self.next_plan()
+    }
+
+    fn say(&mut self, plan: VoicePlan, now: i64) -> Vec<Effect> {
+        if self.settings.muted || self.quiet_at(now) {
+            return Vec::new();
+        }
+        self.enqueue(plan)
+    }
+
+    fn enqueue(&mut self, plan: VoicePlan) -> Vec<Effect> {
+        // The same announcement already waiting says it soon enough.
+        if !self.queue.iter().any(|queued| queued.cue == plan.cue) {
+            self.queue.push_back(plan);
+        }
+        self.next_plan()
+    }
+
+    fn next_plan(&mut self) -> Vec<Effect> {
+        if self.speaking {
+            return Vec::new();
+        }
+        match self.queue.pop_front() {
+            Some(plan) => {
+                self.speaking = true;
+                vec![Effect::Speak(plan)]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn quiet_at(&self, now: i64) -> bool {
+        let Some(quiet) = self.settings.quiet_hours else {
+            return false;
+        };
+        let local_secs = now.div_euclid(1000) + i64::from(self.utc_offset_secs);
+        let minute = local_secs.rem_euclid(86_400) / 60;
+        quiet.contains(minute as u16)
+    }
+
+    fn repeat_ms(&self) -> i64 {
+        i64::from(self.settings.repeat_secs.max(1)) * 1000
+    }
+}

@@ -1,0 +1,123 @@
+//! The merchant's actions and the snapshot, over HTTP with reqwest. Failures come back as
+//! [`ActionError`] `{code, message}`: the server's own code when it answered, `network` when it
+//! could not be reached, so the window never matches on text.
+
+use std::time::Duration;
+
+use orderbell_shared::api::ErrorBody;
+use orderbell_shared::order::{RejectRequest, ReplyRequest, StoreSnapshot};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::pairing::Pairing;
+
+/// What the merchant or kitchen does to an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    Accept,
+    Reject {
+        reason: String,
+    },
+    Ready,
+    /// The kitchen takes back a ticket marked ready by mistake (ready → accepted).
+    Recall,
+    Complete,
+    Reply {
+        text: String,
+    },
+}
+
+impl Action {
+    fn path(&self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Reject { .. } => "reject",
+            Action::Ready => "ready",
+            Action::Recall => "recall",
+            Action::Complete => "complete",
+            Action::Reply { .. } => "reply",
+        }
+    }
+}
+
+/// Why an action failed, for the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, ts_rs::TS)]
+#[error("{code}: {message}")]
+pub struct ActionError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<Error> for ActionError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Refused { code, message, .. } => ActionError { code, message },
+            Error::Http(_) => ActionError {
+                code: "network".into(),
+                message: "无法连接服务器，请检查网络".into(),
+            },
+            Error::Pairing(message) => ActionError {
+                code: "pairing".into(),
+                message,
+            },
+            other => ActionError {
+                code: "internal".into(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Api {
+    http: reqwest::Client,
+    pairing: Pairing,
+}
+
+impl Api {
+    pub fn new(pairing: Pairing) -> Result<Api> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .build()?;
+        Ok(Api { http, pairing })
+    }
+
+    /// The open orders and the event id they reflect.
+    pub async fn snapshot(&self) -> Result<StoreSnapshot> {
+        let url = self
+            .pairing
+            .url(&format!("/api/stores/{}/orders", self.pairing.store_id));
+        let response = self.http.get(url).bearer_auth(&self.pairing.token).send().await?;
+        Ok(checked(response).await?.json().await?)
+    }
+
+    pub async fn act(&self, order_id: i64, action: &Action) -> Result<()> {
+        let url = self.pairing.url(&format!("/api/orders/{order_id}/{}", action.path()));
+        let request = self.http.post(url).bearer_auth(&self.pairing.token);
+        let request = match action {
+            Action::Reject { reason } => request.json(&RejectRequest { reason: reason.clone() }),
+            Action::Reply { text } => request.json(&ReplyRequest { text: text.clone() }),
+            Action::Accept | Action::Ready | Action::Recall | Action::Complete => request,
+        };
+        checked(request.send().await?).await.map(drop)
+    }
+}
+
+async fn checked(response: reqwest::Response) -> Result<reqwest::Response> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let body: Option<ErrorBody> = response.json().await.ok();
+    let (code, message) = match body {
+        Some(b) => (b.code, b.message),
+        None => ("http_error".to_owned(), format!("服务器返回 {status}")),
+    };
+    Err(Error::Refused {
+        status: status.as_u16(),
+        code,
+        message,
+    })
+}

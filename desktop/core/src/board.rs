@@ -1,0 +1,105 @@
+//! The order board: the store's open orders (paid, accepted, ready) as this app knows them,
+//! built from the snapshot and kept current by the stream.
+//!
+//! The snapshot reflects every event up to its `lastEventId` (the baseline). Events at or below
+//! the baseline — replayed after a restart or a resync — are already in it and must not move an
+//! order backwards, so they change nothing here; they may still be announced (see `engine`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::{Event, OrderDTO, OrderStatus};
+use serde::Serialize;
+
+/// An order as the window shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardOrder {
+    pub order: OrderDTO,
+    /// The latest answer to a 催单, from any device of the store.
+    pub last_reply: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Board {
+    orders: BTreeMap<i64, BoardOrder>,
+    baseline: u64,
+}
+
+impl Board {
+    /// Start over from a snapshot.
+    pub fn load(&mut self, snapshot: StoreSnapshot) {
+        let previous = std::mem::take(&mut self.orders);
+        self.baseline = snapshot.last_event_id;
+        for order in snapshot.orders.into_iter().filter(|o| o.status.is_open()) {
+            let last_reply = previous.get(&order.order_id).and_then(|o| o.last_reply.clone());
+            self.orders.insert(order.order_id, BoardOrder { order, last_reply });
+        }
+    }
+
+    /// Apply a stream event; events the snapshot already reflects change nothing.
+    pub fn apply(&mut self, id: u64, event: &Event) {
+        if id <= self.baseline {
+            return;
+        }
+        match event {
+            Event::OrderPaid(order) => self.put(order.clone()),
+            Event::OrderReminder(reminder) => self.put(reminder.order.clone()),
+            Event::OrderStatus(change) => {
+                if !change.to.is_open() {
+                    self.orders.remove(&change.order_id);
+                } else if let Some(entry) = self.orders.get_mut(&change.order_id) {
+                    let order = &mut entry.order;
+                    order.status = change.to;
+                    match change.to {
+                        OrderStatus::Accepted => order.accepted_at = Some(change.at),
+                        OrderStatus::Ready => order.ready_at = Some(change.at),
+                        _ => {}
+                    }
+                }
+            }
+            Event::ReminderReply(reply) => {
+                if let Some(entry) = self.orders.get_mut(&reply.order_id) {
+                    entry.last_reply = Some(reply.text.clone());
+                }
+            }
+            Event::PaymentAnomaly(_) => {}
+        }
+    }
+
+    fn put(&mut self, order: OrderDTO) {
+        if !order.status.is_open() {
+            self.orders.remove(&order.order_id);
+            return;
+        }
+        let last_reply = self.orders.get(&order.order_id).and_then(|o| o.last_reply.clone());
+        self.orders.insert(order.order_id, BoardOrder { order, last_reply });
+    }
+
+    pub fn get(&self, order_id: i64) -> Option<&OrderDTO> {
+        self.orders.get(&order_id).map(|o| &o.order)
+    }
+
+    pub fn status(&self, order_id: i64) -> Option<OrderStatus> {
+        self.get(order_id).map(|o| o.status)
+    }
+
+    pub fn open_ids(&self) -> BTreeSet<i64> {
+        self.orders.keys().copied().collect()
+    }
+
+    /// Paid and neither accepted nor rejected yet: what the tray counts.
+    pub fn unhandled(&self) -> u32 {
+        self.orders
+            .values()
+            .filter(|o| o.order.status == OrderStatus::Paid)
+            .count() as u32
+    }
+
+    /// The open orders, the one waiting longest first.
+    pub fn orders(&self) -> Vec<BoardOrder> {
+        let mut orders: Vec<BoardOrder> = self.orders.values().cloned().collect();
+        orders.sort_by_key(|o| (o.order.paid_at.unwrap_or(o.order.created_at), o.order.order_id));
+        orders
+    }
+}

@@ -1,0 +1,177 @@
+//! The desk: the running app without its window. One task owns the [`Engine`] and the
+//! [`StoreStream`]; everything else talks to it through a [`Desk`] handle. It sends
+//! [`Effect`]s (notifications, speech) out on a channel for [`crate::outputs`] to carry out, and
+//! publishes a [`DeskView`] for the window whenever something visible changes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+mod runner;
+
+use orderbell_shared::order::StoreSnapshot;
+use tokio::sync::{mpsc, watch};
+
+use crate::alerts::Effect;
+use crate::api::{Action, ActionError, Api};
+use crate::backoff::{Backoff, BackoffPolicy};
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::pairing::Pairing;
+use crate::saved::{Saved, Settings};
+use crate::stream::StoreStream;
+use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
+use runner::Runner;
+
+/// The longest custom answer to a 催单 the server takes.
+pub const MAX_REPLY_CHARS: u32 = 30;
+
+/// Knobs that tests turn; the app uses the defaults.
+#[derive(Clone, Debug)]
+pub struct DeskOptions {
+    pub backoff: BackoffPolicy,
+    /// No byte from the server for this long (three missed heartbeats) counts as a drop.
+    pub idle_timeout: Duration,
+    /// How often the desk looks at the clock for repeats and the lost-connection alarm.
+    pub tick_every: Duration,
+}
+
+impl Default for DeskOptions {
+    fn default() -> Self {
+        DeskOptions {
+            backoff: BackoffPolicy::default(),
+            idle_timeout: Duration::from_secs(65),
+            tick_every: Duration::from_secs(1),
+        }
+    }
+}
+
+pub(crate) enum Command {
+    Stop,
+    Tick,
+    Spoken,
+    Settings(Settings),
+    TestSound,
+    Snapshot(StoreSnapshot),
+    SnapshotFailed {
+        error: String,
+        attempt: u32,
+        retry_in: Duration,
+    },
+    Health {
+        audio: Option<Health>,
+        notifications: Option<Health>,
+    },
+}
+
+/// A handle on the running desk. Cheap to clone; the desk stops when the last handle is dropped.
+#[derive(Clone)]
+pub struct Desk {
+    commands: mpsc::UnboundedSender<Command>,
+    view: watch::Receiver<DeskView>,
+    api: Api,
+}
+
+/// The effects the desk asks for, in order.
+pub type Effects = mpsc::UnboundedReceiver<Effect>;
+
+impl Desk {
+    /// Start listening to the paired store. Needs a tokio runtime.
+    pub fn start(
+        pairing: Pairing,
+        saved: Saved,
+        clock: Arc<dyn Clock>,
+        options: DeskOptions,
+    ) -> Result<(Desk, Effects)> {
+        let api = Api::new(pairing.clone())?;
+        // A damaged file must not keep the restaurant from hearing orders: start afresh, say so.
+        let mut warning = None;
+        let heard = saved.heard().unwrap_or_else(|e| {
+            warning = Some(format!("已重新开始：{e}"));
+            Default::default()
+        });
+        let settings = saved.settings().unwrap_or_else(|e| {
+            warning = Some(format!("设置已恢复默认：{e}"));
+            Default::default()
+        });
+        let stream = StoreStream::new(
+            pairing.clone(),
+            Backoff::new(options.backoff),
+            options.idle_timeout,
+            heard.last_event_id,
+        );
+        let engine = Engine::new(pairing.role, heard, settings);
+        let now = clock.now_ms();
+        let connection = ConnectionView {
+            state: ConnectionState::Connecting,
+            since_ms: now,
+            attempt: 0,
+            retry_in_ms: 0,
+            error: None,
+        };
+        let (effects_tx, effects) = mpsc::unbounded_channel();
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let mut runner = Runner {
+            pairing,
+            engine,
+            stream,
+            saved,
+            clock,
+            options,
+            api: api.clone(),
+            effects: effects_tx,
+            commands: commands.downgrade(),
+            connection,
+            audio: Health::unknown(),
+            notifications: Health::unknown(),
+            warning,
+            loading: true,
+        };
+        let (view_tx, view) = watch::channel(runner.view());
+        tokio::spawn(async move { runner.run(commands_rx, view_tx).await });
+        Ok((Desk { commands, view, api }, effects))
+    }
+
+    /// The current view; `changed()` on it waits for the next.
+    pub fn view(&self) -> watch::Receiver<DeskView> {
+        self.view.clone()
+    }
+
+    /// Act on an order. The board changes when the server's event comes back, on every device.
+    pub async fn act(&self, order_id: i64, action: Action) -> Result<(), ActionError> {
+        Ok(self.api.act(order_id, &action).await?)
+    }
+
+    /// Stop listening; the effects channel closes after the last effect.
+    pub fn stop(&self) {
+        self.send(Command::Stop);
+    }
+
+    /// Look at the clock now (the desk also does every `tick_every`).
+    pub fn tick(&self) {
+        self.send(Command::Tick);
+    }
+
+    /// The player finished the last plan it was given.
+    pub fn spoken(&self) {
+        self.send(Command::Spoken);
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        self.send(Command::Settings(settings));
+    }
+
+    pub fn test_sound(&self) {
+        self.send(Command::TestSound);
+    }
+
+    /// What the last try of an output showed.
+    pub fn report(&self, audio: Option<Health>, notifications: Option<Health>) {
+        self.send(Command::Health { audio, notifications });
+    }
+
+    fn send(&self, command: Command) {
+        // Fails only once the desk has stopped, when nothing is left to tell.
+        let _ = self.commands.send(command);
+    }
+}

@@ -1,0 +1,238 @@
+//! The desk's task: one loop over commands, the stream and the clock, owning the engine. It
+//! persists what was heard after every change and republishes the view.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use orderbell_shared::order::REPLY_PRESETS;
+use tokio::sync::{mpsc, watch};
+
+use super::{Command, DeskOptions, MAX_REPLY_CHARS};
+use crate::alerts::Effect;
+use crate::api::Api;
+use crate::backoff::Backoff;
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::pairing::Pairing;
+use crate::saved::Saved;
+use crate::stream::{StoreStream, StreamItem};
+use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
+
+pub(super) struct Runner {
+    pub(super) pairing: Pairing,
+    pub(super) engine: Engine,
+    pub(super) stream: StoreStream,
+    pub(super) saved: Saved,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) options: DeskOptions,
+    pub(super) api: Api,
+    pub(super) effects: mpsc::UnboundedSender<Effect>,
+    pub(super) commands: mpsc::WeakUnboundedSender<Command>,
+    pub(super) connection: ConnectionView,
+    pub(super) audio: Health,
+    pub(super) notifications: Health,
+    pub(super) warning: Option<String>,
+    /// Waiting for a snapshot: the stream is not read meanwhile.
+    pub(super) loading: bool,
+}
+
+impl Runner {
+    pub(super) async fn run(&mut self, mut commands: mpsc::UnboundedReceiver<Command>, view: watch::Sender<DeskView>) {
+        let mut ticks = tokio::time::interval(self.options.tick_every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.fetch_snapshot();
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(Command::Stop) | None => break,
+                    Some(command) => self.command(command),
+                },
+                item = self.stream.next(), if !self.loading => self.item(item),
+                _ = ticks.tick() => self.command(Command::Tick),
+            }
+            let next = self.view();
+            view.send_if_modified(|current| {
+                let changed = *current != next;
+                *current = next;
+                changed
+            });
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        let now = self.clock.now_ms();
+        let effects = match command {
+            Command::Stop => Vec::new(),
+            Command::Tick => {
+                self.engine.policy.set_utc_offset(self.clock.utc_offset_secs());
+                let effects = self.engine.policy.tick(now);
+                if self.engine.policy.is_lost(now) && self.connection.state == ConnectionState::Reconnecting {
+                    self.connection.state = ConnectionState::Lost;
+                }
+                effects
+            }
+            Command::Spoken => self.engine.policy.spoken(),
+            Command::TestSound => self.engine.policy.test_sound(),
+            Command::Settings(settings) => {
+                let settings = settings.sanitized();
+                self.keep(self.saved.save_settings(&settings));
+                self.engine.policy.set_settings(settings);
+                Vec::new()
+            }
+            Command::Snapshot(snapshot) => {
+                self.loading = false;
+                let effects = self.engine.load(snapshot, now);
+                if let Some(id) = self.engine.heard.last_event_id {
+                    self.stream.resume_after(id);
+                }
+                self.keep(self.saved.save_heard(&self.engine.heard));
+                effects
+            }
+            Command::SnapshotFailed {
+                error,
+                attempt,
+                retry_in,
+            } => {
+                self.down(error, attempt, retry_in, now);
+                Vec::new()
+            }
+            Command::Health { audio, notifications } => {
+                self.audio = audio.unwrap_or_else(|| self.audio.clone());
+                self.notifications = notifications.unwrap_or_else(|| self.notifications.clone());
+                Vec::new()
+            }
+        };
+        self.emit(effects);
+    }
+
+    fn item(&mut self, item: StreamItem) {
+        let now = self.clock.now_ms();
+        match item {
+            StreamItem::Connected(connected) => {
+                // A server whose journal is behind our position (its database was restored or
+                // replaced) would have every new event look "already handled": start again
+                // from where it stands.
+                if self
+                    .engine
+                    .heard
+                    .last_event_id
+                    .is_some_and(|ours| ours > connected.last_event_id)
+                {
+                    tracing::warn!(?connected, "the server is behind our position: reloading");
+                    self.engine.heard.last_event_id = Some(connected.last_event_id);
+                    self.stream.resume_after(connected.last_event_id);
+                    self.loading = true;
+                    self.fetch_snapshot();
+                }
+                self.engine.policy.connection(true, now);
+                self.connection = ConnectionView {
+                    state: ConnectionState::Live,
+                    since_ms: now,
+                    attempt: 0,
+                    retry_in_ms: 0,
+                    error: None,
+                };
+            }
+            StreamItem::Event { id, event } => {
+                if let Some(effects) = self.engine.event(id, &event, now) {
+                    self.keep(self.saved.save_heard(&self.engine.heard));
+                    self.emit(effects);
+                }
+            }
+            StreamItem::Resync(resync) => {
+                tracing::info!(?resync, "the server no longer has our events: reloading the snapshot");
+                // The connection itself stays up: its state does not change.
+                self.engine.heard.last_event_id = Some(resync.last_event_id);
+                self.loading = true;
+                self.fetch_snapshot();
+            }
+            StreamItem::Down {
+                error,
+                attempt,
+                retry_in,
+            } => self.down(error, attempt, retry_in, now),
+        }
+    }
+
+    fn down(&mut self, error: String, attempt: u32, retry_in: Duration, now: i64) {
+        tracing::info!(%error, attempt, ?retry_in, "store stream down");
+        self.engine.policy.connection(false, now);
+        let state = if self.engine.policy.is_lost(now) {
+            ConnectionState::Lost
+        } else {
+            ConnectionState::Reconnecting
+        };
+        let since_ms = match self.connection.state {
+            ConnectionState::Reconnecting | ConnectionState::Lost => self.connection.since_ms,
+            ConnectionState::Connecting | ConnectionState::Live => now,
+        };
+        self.connection = ConnectionView {
+            state,
+            since_ms,
+            attempt,
+            retry_in_ms: retry_in.as_millis().try_into().unwrap_or(u64::MAX),
+            error: Some(error),
+        };
+    }
+
+    /// Load the snapshot in a task of its own, retrying with backoff until it comes.
+    fn fetch_snapshot(&self) {
+        let (api, commands, policy) = (self.api.clone(), self.commands.clone(), self.options.backoff);
+        tokio::spawn(async move {
+            let mut backoff = Backoff::new(policy);
+            loop {
+                let result = api.snapshot().await;
+                let Some(commands) = commands.upgrade() else { return };
+                let delay = match result {
+                    Ok(snapshot) => {
+                        let _ = commands.send(Command::Snapshot(snapshot));
+                        return;
+                    }
+                    Err(e) => {
+                        let retry_in = backoff.next_delay();
+                        let error = format!("无法载入订单：{e}");
+                        let attempt = backoff.failures();
+                        let _ = commands.send(Command::SnapshotFailed {
+                            error,
+                            attempt,
+                            retry_in,
+                        });
+                        retry_in
+                    }
+                };
+                drop(commands);
+                tokio::time::sleep(delay).await;
+            }
+        });
+    }
+
+    fn emit(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            // The receiver goes only when the app shuts down.
+            let _ = self.effects.send(effect);
+        }
+    }
+
+    fn keep(&mut self, saved: Result<()>) {
+        self.warning = saved.err().map(|e| format!("无法保存状态：{e}"));
+    }
+
+    pub(super) fn view(&self) -> DeskView {
+        DeskView {
+            role: self.pairing.role,
+            store_id: self.pairing.store_id,
+            server_url: self.pairing.server_url.clone(),
+            connection: self.connection.clone(),
+            last_event_id: self.engine.heard.last_event_id,
+            orders: self.engine.board.orders(),
+            unhandled: self.engine.board.unhandled(),
+            settings: self.engine.policy.settings().clone(),
+            audio: self.audio.clone(),
+            notifications: self.notifications.clone(),
+            reply_presets: REPLY_PRESETS.iter().map(|p| (*p).to_owned()).collect(),
+            max_reply_chars: MAX_REPLY_CHARS,
+            warning: self.warning.clone(),
+        }
+    }
+}

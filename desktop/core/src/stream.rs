@@ -1,0 +1,185 @@
+//! The store stream, over `eventsource-client`, with our own reconnect loop.
+//!
+//! The client's built-in reconnection is off: this module decides when to reconnect (the
+//! [`Backoff`]), and from which id (the last event the desk *handled*, which also survives app
+//! restarts because the desk persists it). A connection that goes quiet for longer than the idle
+//! timeout — three missed heartbeats — counts as dropped, which is how a pulled network cable
+//! shows itself.
+
+use std::time::Duration;
+
+use eventsource_client::{self as es, Client as _};
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
+use launchdarkly_sdk_transport::HyperTransport;
+use orderbell_shared::Event;
+use orderbell_shared::events::{Connected, Resync, kind};
+use tokio::time::Instant;
+
+use crate::backoff::Backoff;
+use crate::pairing::Pairing;
+
+/// What the stream tells the desk.
+#[derive(Debug)]
+pub enum StreamItem {
+    /// A connection is up; `last_event_id` is the newest event on the server.
+    Connected(Connected),
+    /// A durable event.
+    Event { id: u64, event: Box<Event> },
+    /// Our id is older than what the server keeps: reload the snapshot, then the stream goes
+    /// on after `resync.last_event_id`.
+    Resync(Resync),
+    /// The connection dropped or could not be made; the next try is in `retry_in`.
+    Down {
+        error: String,
+        attempt: u32,
+        retry_in: Duration,
+    },
+}
+
+pub struct StoreStream {
+    pairing: Pairing,
+    backoff: Backoff,
+    idle_timeout: Duration,
+    last_event_id: Option<u64>,
+    current: Option<BoxStream<'static, Result<es::SSE, es::Error>>>,
+    reconnect_at: Option<Instant>,
+    /// When the current connection counts as dead if nothing arrives: a deadline rather than a
+    /// timeout, so that a `select!` dropping [`StoreStream::next`] does not restart it.
+    quiet_until: Instant,
+}
+
+impl StoreStream {
+    pub fn new(pairing: Pairing, backoff: Backoff, idle_timeout: Duration, last_event_id: Option<u64>) -> Self {
+        StoreStream {
+            pairing,
+            backoff,
+            idle_timeout,
+            last_event_id,
+            current: None,
+            reconnect_at: None,
+            quiet_until: Instant::now(),
+        }
+    }
+
+    /// The next thing that happened. Cancel-safe: a `select!` may drop it and call again.
+    pub async fn next(&mut self) -> StreamItem {
+        loop {
+            if let Some(at) = self.reconnect_at {
+                tokio::time::sleep_until(at).await;
+                self.reconnect_at = None;
+            }
+            let stream = match &mut self.current {
+                Some(stream) => stream,
+                None => match self.connect() {
+                    Ok(stream) => {
+                        self.quiet_until = Instant::now() + self.idle_timeout;
+                        self.current.insert(stream)
+                    }
+                    Err(error) => return self.down(error),
+                },
+            };
+            let item = match tokio::time::timeout_at(self.quiet_until, stream.next()).await {
+                Ok(Some(Ok(item))) => item,
+                Ok(Some(Err(e))) => return self.down(describe(&e)),
+                Ok(None) => return self.down("连接已关闭".into()),
+                Err(_) => return self.down("长时间没有收到服务器的心跳".into()),
+            };
+            self.quiet_until = Instant::now() + self.idle_timeout;
+            let es::SSE::Event(event) = item else { continue };
+            if let Some(item) = self.read(event) {
+                return item;
+            }
+        }
+    }
+
+    /// Resume after `id` from the next connection on (after a resync, or once an event is handled).
+    pub fn resume_after(&mut self, id: u64) {
+        self.last_event_id = Some(id);
+    }
+
+    fn read(&mut self, event: es::Event) -> Option<StreamItem> {
+        match event.event_type.as_str() {
+            kind::CONNECTED => match serde_json::from_str::<Connected>(&event.data) {
+                Ok(connected) => {
+                    self.backoff.reset();
+                    Some(StreamItem::Connected(connected))
+                }
+                Err(e) => Some(self.down(format!("服务器的 connected 事件无法识别：{e}"))),
+            },
+            kind::HEARTBEAT => None,
+            kind::RESYNC => match serde_json::from_str::<Resync>(&event.data) {
+                Ok(resync) => {
+                    self.last_event_id = Some(resync.last_event_id);
+                    Some(StreamItem::Resync(resync))
+                }
+                Err(e) => Some(self.down(format!("resync 事件无法识别：{e}"))),
+            },
+            other => {
+                let Some(id) = event.id.as_deref().and_then(|id| id.parse::<u64>().ok()) else {
+                    tracing::warn!(kind = other, "durable event without a numeric id; skipped");
+                    return None;
+                };
+                match Event::parse(other, &event.data) {
+                    Some(Ok(parsed)) => {
+                        self.last_event_id = Some(id);
+                        Some(StreamItem::Event {
+                            id,
+                            event: Box::new(parsed),
+                        })
+                    }
+                    // A kind from a newer server: step over it, but never re-read it.
+                    None => {
+                        self.last_event_id = Some(id);
+                        None
+                    }
+                    Some(Err(e)) => Some(self.down(format!("事件 {id} 无法识别：{e}"))),
+                }
+            }
+        }
+    }
+
+    fn connect(&self) -> Result<BoxStream<'static, Result<es::SSE, es::Error>>, String> {
+        let url = self
+            .pairing
+            .url(&format!("/api/stores/{}/events", self.pairing.store_id));
+        let transport = HyperTransport::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build_https()
+            .map_err(|e| format!("无法建立连接：{e}"))?;
+        let mut builder = es::ClientBuilder::for_url(&url)
+            .map_err(|e| format!("服务器地址无效：{e}"))?
+            .header("Authorization", &format!("Bearer {}", self.pairing.token))
+            .map_err(|e| format!("凭证无效：{e}"))?
+            .reconnect(es::ReconnectOptions::reconnect(false).retry_initial(false).build());
+        if let Some(id) = self.last_event_id {
+            builder = builder.last_event_id(id.to_string());
+        }
+        Ok(builder.build_with_transport(transport).stream())
+    }
+
+    /// Drop the connection and schedule the next try.
+    fn down(&mut self, error: String) -> StreamItem {
+        self.current = None;
+        let retry_in = self.backoff.next_delay();
+        self.reconnect_at = Some(Instant::now() + retry_in);
+        StreamItem::Down {
+            error,
+            attempt: self.backoff.failures(),
+            retry_in,
+        }
+    }
+}
+
+fn describe(error: &es::Error) -> String {
+    match error {
+        es::Error::UnexpectedResponse(response, _) => match response.status() {
+            401 => "凭证无效或已失效（401），请重新配对".into(),
+            403 => "此凭证不能查看这家店（403）".into(),
+            status => format!("服务器返回 {status}"),
+        },
+        es::Error::Transport(_) => "无法连接服务器".into(),
+        es::Error::TimedOut => "连接超时".into(),
+        other => format!("连接中断：{other}"),
+    }
+}

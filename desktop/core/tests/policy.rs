@@ -1,0 +1,130 @@
+//! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm.
+
+use orderbell_desktop_core::alerts::{AlertPolicy, Effect, LOST_AFTER_MS};
+use orderbell_desktop_core::saved::{QuietHours, Settings};
+use orderbell_desktop_core::voice::Cue;
+use orderbell_shared::{Money, OrderDTO, OrderStatus};
+
+const NOON: i64 = 1_763_812_800_000; // 2025-11-22 12:00 UTC
+
+fn order(id: i64, table: &str) -> OrderDTO {
+    OrderDTO {
+        order_id: id,
+        order_no: format!("OB{id:08}"),
+        store_id: 1,
+        table_id: id,
+        table_number: table.into(),
+        status: OrderStatus::Paid,
+        items: Vec::new(),
+        total_amount: Money::from_cents(100),
+        total_quantity: 1,
+        created_at: NOON,
+        paid_at: Some(NOON),
+        accepted_at: None,
+        ready_at: None,
+        finished_at: None,
+        reject_reason: None,
+        reminder_count: 0,
+        last_reminder_at: None,
+    }
+}
+
+fn spoken(effects: &[Effect]) -> Vec<Cue> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Speak(plan) => Some(plan.cue),
+            Effect::Notify(_) => None,
+        })
+        .collect()
+}
+
+fn notes(effects: &[Effect]) -> usize {
+    effects.iter().filter(|e| matches!(e, Effect::Notify(_))).count()
+}
+
+#[test]
+fn muted_means_notifications_without_voice_and_the_test_sound_still_plays() {
+    let settings = Settings {
+        muted: true,
+        ..Settings::default()
+    };
+    let mut policy = AlertPolicy::new(settings);
+    let effects = policy.new_order(&order(1, "A01"), true, NOON);
+    assert_eq!((notes(&effects), spoken(&effects).len()), (1, 0));
+    assert!(spoken(&policy.tick(NOON + 60_000)).is_empty(), "repeats are silent too");
+    assert_eq!(spoken(&policy.test_sound()), [Cue::Test]);
+}
+
+#[test]
+fn quiet_hours_silence_the_voice_in_local_time() {
+    let quiet = QuietHours {
+        start_min: 19 * 60,
+        end_min: 21 * 60,
+    };
+    let mut policy = AlertPolicy::new(Settings {
+        quiet_hours: Some(quiet),
+        ..Settings::default()
+    });
+    policy.set_utc_offset(8 * 3600); // noon UTC is 20:00 in Beijing
+    let effects = policy.new_order(&order(1, "A01"), true, NOON);
+    assert_eq!(
+        (notes(&effects), spoken(&effects).len()),
+        (1, 0),
+        "20:00 local is quiet"
+    );
+    policy.set_utc_offset(0);
+    assert_eq!(
+        spoken(&policy.tick(NOON + 20_000)),
+        [Cue::NewOrder { order_id: 1 }],
+        "12:00 is not"
+    );
+}
+
+#[test]
+fn voices_queue_and_the_same_announcement_waits_only_once() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    assert_eq!(spoken(&policy.new_order(&order(1, "A01"), true, NOON)).len(), 1);
+    assert!(
+        spoken(&policy.new_order(&order(2, "A02"), true, NOON)).is_empty(),
+        "one voice at a time"
+    );
+    // Order 2's repeat comes due while its first announcement still waits: said once.
+    assert!(spoken(&policy.tick(NOON + 20_000)).is_empty());
+    assert_eq!(spoken(&policy.spoken()), [Cue::NewOrder { order_id: 2 }]);
+    assert_eq!(
+        spoken(&policy.spoken()),
+        [Cue::NewOrder { order_id: 1 }],
+        "order 1's repeat"
+    );
+    assert!(spoken(&policy.spoken()).is_empty());
+}
+
+#[test]
+fn a_handled_order_is_dropped_from_the_queue_and_stops_repeating() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.new_order(&order(1, "A01"), true, NOON);
+    policy.new_order(&order(2, "A02"), true, NOON);
+    policy.settle(2, Some(OrderStatus::Accepted));
+    assert!(
+        spoken(&policy.spoken()).is_empty(),
+        "order 2 was accepted while it waited"
+    );
+    assert_eq!(spoken(&policy.tick(NOON + 20_000)), [Cue::NewOrder { order_id: 1 }]);
+    policy.spoken();
+    policy.settle(1, None);
+    assert!(spoken(&policy.tick(NOON + 120_000)).is_empty());
+}
+
+#[test]
+fn a_lost_connection_alarms_once_after_half_a_minute_and_clears() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.connection(false, NOON);
+    assert!(policy.tick(NOON + LOST_AFTER_MS - 1).is_empty() && !policy.is_lost(NOON + LOST_AFTER_MS - 1));
+    let alarm = policy.tick(NOON + LOST_AFTER_MS);
+    assert_eq!((notes(&alarm), spoken(&alarm)), (1, vec![Cue::ConnectionLost]));
+    policy.spoken();
+    assert!(policy.tick(NOON + 10 * LOST_AFTER_MS).is_empty(), "once per outage");
+    policy.connection(true, NOON + 11 * LOST_AFTER_MS);
+    assert!(!policy.is_lost(NOON + 11 * LOST_AFTER_MS));
+}

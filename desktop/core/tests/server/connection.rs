@@ -1,0 +1,139 @@
+//! Losing the server: waits that grow, the banner and alarm after half a minute, and a stream
+//! that was away too long reloading the snapshot.
+
+use std::time::Duration;
+
+use orderbell_desktop_core::notify::NoteKind;
+use orderbell_desktop_core::saved::Heard;
+use orderbell_desktop_core::view::ConnectionState;
+use orderbell_desktop_core::voice::Cue;
+use orderbell_desktop_core::{Effect, Saved};
+use orderbell_shared::order::StoreSnapshot;
+use orderbell_tests::TestServer;
+
+use crate::{App, paid};
+
+#[tokio::test]
+async fn an_outage_backs_off_with_jitter_sounds_the_alarm_after_30s_and_recovers() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let mut app = App::merchant(&server, data.path()).await;
+
+    let (server, waits) = server
+        .restart_after(async {
+            let mut waits = Vec::new();
+            for attempt in 1..=5 {
+                let view = app.until(|v| v.connection.attempt >= attempt).await;
+                waits.push((view.connection.attempt, view.connection.retry_in_ms));
+            }
+            // Half a minute down: the banner, a notification and the alarm, once.
+            app.later(31);
+            app.until(|v| v.connection.state == ConnectionState::Lost).await;
+            let note = app.notified().await;
+            assert_eq!(note.kind, NoteKind::ConnectionLost);
+            assert_eq!(app.spoke().await.cue, Cue::ConnectionLost);
+            app.later(31);
+            waits
+        })
+        .await;
+    for (attempt, wait) in &waits {
+        let cap = (50u64 << (attempt - 1)).min(400);
+        let wait = Duration::from_millis(*wait);
+        assert!(
+            wait >= Duration::from_millis(cap / 2) && wait <= Duration::from_millis(cap),
+            "try {attempt} waits {wait:?}, within [{}, {cap}] ms: {waits:?}",
+            cap / 2
+        );
+    }
+
+    let view = app.until(|v| v.connection.state == ConnectionState::Live).await;
+    assert_eq!(
+        (view.connection.attempt, view.connection.error),
+        (0, None),
+        "the banner clears"
+    );
+    paid(&server, 9).await;
+    assert_eq!(
+        app.notified().await.summary,
+        "新订单 A09号桌",
+        "no second alarm; orders alert as usual"
+    );
+}
+
+#[tokio::test]
+async fn away_longer_than_the_server_keeps_events_the_app_resyncs_and_announces_each_order_once() {
+    let server = TestServer::start_with(|c| c.event_retention = 2).await;
+    let data = tempfile::tempdir().expect("data dir");
+    let mut app = App::merchant(&server, data.path()).await;
+    let first = paid(&server, 1).await;
+    app.notified().await;
+    app.spoke().await;
+    drop(app);
+    let seen = Saved::new(data.path()).heard().expect("saved").last_event_id;
+
+    let mut missed = Vec::new();
+    for table in 2..=4 {
+        missed.push(paid(&server, table).await);
+    }
+    // Wait until the server has pruned what the app saw last.
+    let mut pruned = false;
+    for _ in 0..200 {
+        let mut probe = server.store_stream(seen).await;
+        if probe.next_durable().await.is_none() {
+            pruned = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(pruned, "the server answers the old id with resync");
+
+    let mut app = App::merchant(&server, data.path()).await;
+    let mut notified = Vec::new();
+    let mut spoken = Vec::new();
+    while spoken.len() < 4 {
+        match app.next().await {
+            Effect::Notify(note) => notified.push(note.summary),
+            Effect::Speak(plan) => {
+                spoken.push(plan.cue);
+                app.desk.spoken();
+            }
+        }
+    }
+    assert_eq!(notified, ["新订单 A02号桌", "新订单 A03号桌", "新订单 A04号桌"]);
+    assert_eq!(
+        spoken[0],
+        Cue::NewOrder { order_id: first },
+        "the waiting order is said, not notified"
+    );
+    // The stream goes on after the server's resync point, where the snapshot stands.
+    let newest = server
+        .http
+        .get(server.url("/api/stores/1/orders"))
+        .bearer_auth(&server.merchant);
+    let newest: StoreSnapshot = newest.send().await.expect("snapshot").json().await.expect("body");
+    let view = app.until(|v| v.last_event_id == Some(newest.last_event_id)).await;
+    assert!(newest.last_event_id > seen.unwrap_or_default());
+    assert_eq!((view.orders.len(), view.unhandled), (4, 4));
+    paid(&server, 5).await;
+    assert_eq!(app.notified().await.summary, "新订单 A05号桌");
+}
+
+#[tokio::test]
+async fn a_server_whose_journal_is_behind_the_app_is_followed_not_ignored() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    // The app last read event 1000 — of a server whose database has since been replaced.
+    let heard = Heard {
+        last_event_id: Some(1000),
+        ..Heard::default()
+    };
+    Saved::new(data.path()).save_heard(&heard).expect("saved");
+    let mut app = App::merchant(&server, data.path()).await;
+    app.until(|v| v.last_event_id.is_some_and(|id| id < 1000)).await;
+    paid(&server, 6).await;
+    assert_eq!(
+        app.notified().await.summary,
+        "新订单 A06号桌",
+        "new events are not taken for old ones"
+    );
+}

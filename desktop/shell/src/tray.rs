@@ -1,0 +1,68 @@
+//! The tray icon: the count of orders nobody has handled, a way back to the window, and the only
+//! way to quit (closing the window only hides it, so alerts go on).
+
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager};
+
+const TRAY: &str = "main";
+
+pub fn create(app: &AppHandle) -> tauri::Result<()> {
+    let show = MenuItem::with_id(app, "show", "显示窗口", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "退出点单铃", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let mut tray = TrayIconBuilder::with_id(TRAY)
+        .tooltip("点单铃")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "show" => show_window(app),
+            "quit" => app.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                show_window(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    Ok(())
+}
+
+/// 「未处理 3」 beside the icon and in its tooltip.
+pub fn show_count(app: &AppHandle, unhandled: u32) {
+    let Some(tray) = app.tray_by_id(TRAY) else { return };
+    let text = if unhandled == 0 {
+        "点单铃".to_owned()
+    } else {
+        format!("点单铃 · 未处理 {unhandled}")
+    };
+    let title = (unhandled > 0).then(|| unhandled.to_string());
+    if let Err(e) = tray
+        .set_tooltip(Some(&text))
+        .and_then(|()| tray.set_title(title.as_deref()))
+    {
+        tracing::warn!(error = %e, "cannot update the tray");
+    }
+}
+
+/// Bring the main window back (tray click, second launch).
+pub fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let shown = window
+            .unminimize()
+            .and_then(|()| window.show())
+            .and_then(|()| window.set_focus());
+        if let Err(e) = shown {
+            tracing::warn!(error = %e, "cannot show the window");
+        }
+    }
+}

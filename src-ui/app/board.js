@@ -1,0 +1,125 @@
+// The window's logic, free of the DOM: grouping, ages and their colours, status words,
+// validation. Tested directly in Node and through the page in Chromium (src-ui/tests).
+
+/** @typedef {import('../bindings/DeskView').DeskView} DeskView */
+/** @typedef {import('../bindings/BoardOrder').BoardOrder} BoardOrder */
+/** @typedef {import('../bindings/OrderDTO').OrderDTO} OrderDTO */
+/** @typedef {import('../bindings/ConnectionView').ConnectionView} ConnectionView */
+/** @typedef {import('../bindings/Settings').Settings} Settings */
+
+/**
+ * The merchant's three columns.
+ * @param {BoardOrder[]} orders
+ */
+export function columns(orders) {
+  return {
+    fresh: orders.filter((o) => o.order.status === 'paid'),
+    accepted: orders.filter((o) => o.order.status === 'accepted'),
+    ready: orders.filter((o) => o.order.status === 'ready'),
+  };
+}
+
+/**
+ * The kitchen's tickets: what is still to cook, and what went out.
+ * @param {BoardOrder[]} orders
+ */
+export function tickets(orders) {
+  return {
+    cooking: orders.filter((o) => o.order.status === 'paid' || o.order.status === 'accepted'),
+    done: orders.filter((o) => o.order.status === 'ready'),
+  };
+}
+
+/**
+ * How long the customer has waited: since paying.
+ * @param {OrderDTO} order
+ * @param {number} now ms since the epoch
+ */
+export function ageMs(order, now) {
+  return Math.max(0, now - (order.paidAt ?? order.createdAt));
+}
+
+/** @param {number} ms */
+export function formatAge(ms) {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * The ticket's colour: '' fresh, 'warn' (yellow) and 'late' (red) after the settings' minutes.
+ * @param {OrderDTO} order
+ * @param {number} now
+ * @param {Pick<Settings, 'kitchenYellowMins' | 'kitchenRedMins'>} settings
+ */
+export function ageLevel(order, now, settings) {
+  const minutes = ageMs(order, now) / 60000;
+  if (minutes >= settings.kitchenRedMins) return 'late';
+  if (minutes >= settings.kitchenYellowMins) return 'warn';
+  return '';
+}
+
+/**
+ * What the status pill says, and whether the banner shows.
+ * @param {ConnectionView} c
+ * @param {number} now
+ * @returns {{text: string, level: 'ok' | 'busy' | 'bad', banner: string | null}}
+ */
+export function connectionText(c, now) {
+  const retry = c.retryInMs > 0 ? `，${Math.ceil(c.retryInMs / 1000)} 秒后重试` : '';
+  switch (c.state) {
+    case 'live':
+      return { text: '已连接', level: 'ok', banner: null };
+    case 'connecting':
+      return { text: '正在连接…', level: 'busy', banner: null };
+    case 'reconnecting':
+      return { text: `正在重连（第 ${c.attempt} 次${retry}）`, level: 'busy', banner: null };
+    case 'lost': {
+      const minutes = Math.max(1, Math.floor((now - c.sinceMs) / 60000));
+      return {
+        text: '连接已断开',
+        level: 'bad',
+        banner: `与服务器的连接已断开约 ${minutes} 分钟，正在自动重连${retry}。恢复后，断线期间的订单会补报。`,
+      };
+    }
+  }
+  return { text: '', level: 'busy', banner: null };
+}
+
+/**
+ * Why a custom reply cannot be sent, or null.
+ * @param {string} text
+ * @param {number} max
+ */
+export function replyProblem(text, max) {
+  const length = [...text.trim()].length;
+  if (length === 0) return '请输入回复内容';
+  if (length > max) return `回复最多 ${max} 个字（现在 ${length} 个）`;
+  return null;
+}
+
+/** @param {OrderDTO} order */
+export function itemsLine(order) {
+  return order.items.map((i) => `${i.cuisineName}×${i.quantity}`).join('、');
+}
+
+/** @param {number} amount */
+export function money(amount) {
+  return `¥${amount.toFixed(2)}`;
+}
+
+/** "22:30" ⇄ minutes after midnight, for quiet hours. */
+/** @param {number} minutes */
+export function clock(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** @param {string} text */
+export function minutes(text) {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]) * 60 + Number(match[2]);
+  return value < 1440 ? value : null;
+}

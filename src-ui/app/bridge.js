@@ -1,0 +1,47 @@
+// The only file that knows about Tauri: commands out, the `desk-view` event in. Errors from
+// commands arrive as {code, message} (ActionError); the UI shows the message and matches on code.
+
+/** @typedef {import('../bindings/DeskView').DeskView} DeskView */
+/** @typedef {import('../bindings/Action').Action} Action */
+/** @typedef {import('../bindings/ActionError').ActionError} ActionError */
+/** @typedef {import('../bindings/Settings').Settings} Settings */
+
+/** @returns {any} */
+function tauri() {
+  return /** @type {any} */ (window).__TAURI__;
+}
+
+/**
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ */
+async function call(command, args) {
+  return tauri().core.invoke(command, args);
+}
+
+/** @returns {Promise<DeskView | null>} */
+export const view = () => call('view');
+/** @param {string} server @param {string} token */
+export const pair = (server, token) => call('pair', { server, token });
+export const unpair = () => call('unpair');
+/** @param {number} orderId @param {Action} action */
+export const act = (orderId, action) => call('act', { orderId, action });
+/** @param {Settings} settings */
+export const saveSettings = (settings) => call('save_settings', { settings });
+export const testSound = () => call('test_sound');
+/** @param {number} orders @param {number} notices */
+export const rendered = (orders, notices) => call('rendered', { orders, notices });
+
+/** @param {(view: DeskView) => void} handler */
+export function onView(handler) {
+  return tauri().event.listen('desk-view', (/** @type {{payload: DeskView}} */ e) => handler(e.payload));
+}
+
+/**
+ * The message of a failed command, whatever shape it came in.
+ * @param {unknown} error
+ */
+export function messageOf(error) {
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}

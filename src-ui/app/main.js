@@ -1,0 +1,174 @@
+// The window: the pairing form before pairing, then the board (merchant) or the tickets
+// (kitchen), the status bar that is always visible, and the settings. It re-draws from each
+// `desk-view` the core publishes; a one-second timer moves the age clocks and colours.
+
+import * as bridge from './bridge.js';
+import { ageLevel, columns, connectionText, formatAge, tickets } from './board.js';
+import { orderCard, ticket } from './cards.js';
+import { el, fill } from './dom.js';
+import { openSettings } from './settings.js';
+
+/** @typedef {import('../bindings/DeskView').DeskView} DeskView */
+/** @typedef {import('../bindings/Action').Action} Action */
+
+/** @type {DeskView | null} */
+let current = null;
+/** Kitchen tickets brought back after 出餐, shown again until cleared. */
+
+/** @param {string} text @param {boolean} [bad] */
+function toast(text, bad = true) {
+  fill('toast', el('div', { class: bad ? 'toast bad' : 'toast' }, text));
+  setTimeout(() => fill('toast'), 4000);
+}
+
+/** @param {number} orderId @param {Action} action */
+async function act(orderId, action) {
+  try {
+    await bridge.act(orderId, action);
+    if (action.action === 'reply') toast(`已回复：${action.text}`, false);
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
+function pairingForm() {
+  const server = /** @type {HTMLInputElement} */ (el('input', { id: 'server', placeholder: 'http://192.168.1.20:8080 或配对链接' }));
+  const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '商家凭证 m.… 或后厨凭证 k.…' }));
+  const problem = el('div', { class: 'problem' });
+  const submit = async () => {
+    problem.textContent = '';
+    try {
+      await bridge.pair(server.value, token.value);
+      current = await bridge.view();
+      render();
+    } catch (e) {
+      problem.textContent = bridge.messageOf(e);
+    }
+  };
+  return el(
+    'form',
+    { class: 'pairing', onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), submit()) },
+    el('h1', {}, '连接到点单铃服务器'),
+    el('p', {}, '填写服务器地址和凭证（服务器上运行 orderbell credential --role merchant 获得），或粘贴一条配对链接。'),
+    el('label', {}, '服务器地址', server),
+    el('label', {}, '凭证', token),
+    el('button', { class: 'primary', type: 'submit' }, '连接'),
+    problem,
+  );
+}
+
+/** @param {DeskView} view @param {number} now */
+function statusBar(view, now) {
+  const c = connectionText(view.connection, now);
+  const role = view.role === 'kitchen' ? '后厨' : '商家';
+  return el(
+    'header',
+    { class: 'status' },
+    el('span', { class: 'brand' }, `点单铃 · ${role}`),
+    el('span', { id: 'conn', class: `pill ${c.level}`, title: view.connection.error ?? '' }, c.text),
+    view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
+    el('span', { class: 'spacer' }),
+    el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
+  );
+}
+
+/** @param {DeskView} view @param {number} now */
+function notices(view, now) {
+  const c = connectionText(view.connection, now);
+  return [
+    c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner) : null,
+    view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),
+    view.notifications.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.notifications.message ?? '系统通知不可用'}。请留意本窗口。`),
+    view.warning ? el('div', { class: 'notice' }, `⚠ ${view.warning}`) : null,
+  ];
+}
+
+/** @param {string} title @param {Node[]} cards @param {string} cls */
+function column(title, cards, cls) {
+  return el('section', { class: `column ${cls}` }, el('h2', {}, `${title} (${cards.length})`), ...(cards.length ? cards : [el('p', { class: 'empty' }, '暂无')]));
+}
+
+/** @param {DeskView} view @param {number} now */
+function board(view, now) {
+  if (view.role === 'kitchen') {
+    const t = tickets(view.orders);
+    const cooking = t.cooking.map((o) => ticket(o, view, now, act));
+    // 召回 takes the ticket back on the server (ready → accepted): every screen sees it return.
+    const done = t.done.map((o) =>
+      el('button', { class: 'small', onclick: () => act(o.order.orderId, { action: 'recall' }) }, `召回 ${o.order.tableNumber}号桌`),
+    );
+    return el('main', { class: 'kitchen' }, el('div', { class: 'tickets' }, ...cooking), el('footer', { class: 'done' }, '已出餐：', ...done));
+  }
+  const cols = columns(view.orders);
+  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act);
+  return el(
+    'main',
+    { class: 'board' },
+    column('新订单', cols.fresh.map(card), 'fresh'),
+    column('已接单', cols.accepted.map(card), 'accepted'),
+    column('已出餐', cols.ready.map(card), 'ready'),
+  );
+}
+
+/** Keep what the merchant is typing across re-draws. */
+function typed() {
+  /** @type {Map<string, string>} */
+  const values = new Map();
+  for (const input of document.querySelectorAll('#app input')) {
+    const card = input.closest('[data-order]');
+    if (card) values.set(`${card.getAttribute('data-order')}/${input.className}`, /** @type {HTMLInputElement} */ (input).value);
+  }
+  return values;
+}
+
+/** @param {Map<string, string>} values */
+function restore(values) {
+  for (const input of document.querySelectorAll('#app input')) {
+    const card = input.closest('[data-order]');
+    const value = card && values.get(`${card.getAttribute('data-order')}/${input.className}`);
+    if (value) /** @type {HTMLInputElement} */ (input).value = value;
+  }
+}
+
+function render() {
+  const now = Date.now();
+  if (!current) {
+    fill('app', pairingForm());
+    return;
+  }
+  const values = typed();
+  const shown = notices(current, now).filter((n) => n !== null);
+  fill('app', statusBar(current, now), ...shown, board(current, now));
+  restore(values);
+  bridge.rendered(current.orders.length, shown.length).catch(() => {});
+}
+
+/** Every second: the age clocks, the kitchen's colours, the banner's minutes. */
+function tick() {
+  if (!current) return;
+  const now = Date.now();
+  for (const node of document.querySelectorAll('.age')) {
+    const since = Number(node.getAttribute('data-since'));
+    node.textContent = formatAge(Math.max(0, now - since));
+  }
+  for (const node of document.querySelectorAll('.ticket')) {
+    const entry = current.orders.find((o) => String(o.order.orderId) === node.getAttribute('data-order'));
+    if (!entry) continue;
+    node.classList.remove('warn', 'late');
+    const level = ageLevel(entry.order, now, current.settings);
+    if (level) node.classList.add(level);
+  }
+}
+
+async function start() {
+  await bridge.onView((view) => {
+    current = view;
+    render();
+  });
+  current = await bridge.view();
+  render();
+  setInterval(tick, 1000);
+}
+
+start().catch((e) => fill('app', el('p', { class: 'problem' }, `启动失败：${bridge.messageOf(e)}`)));

@@ -1,0 +1,48 @@
+// The window's pure logic, in Node.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ageLevel, columns, connectionText, formatAge, minutes, clock, replyProblem } from '../app/board.js';
+import { order } from './fixtures.mjs';
+
+const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+const settings = { kitchenYellowMins: 5, kitchenRedMins: 8 };
+
+test('tickets turn yellow at five minutes and red at eight', () => {
+  assert.equal(ageLevel(order(1, 'A01', 'accepted', 4.9, now).order, now, settings), '');
+  assert.equal(ageLevel(order(1, 'A01', 'accepted', 5, now).order, now, settings), 'warn');
+  assert.equal(ageLevel(order(1, 'A01', 'accepted', 8, now).order, now, settings), 'late');
+});
+
+test('ages read as a clock', () => {
+  assert.equal(formatAge(0), '0:00');
+  assert.equal(formatAge(65_000), '1:05');
+  assert.equal(formatAge(3_725_000), '1:02:05');
+});
+
+test('orders fall into new, accepted and ready', () => {
+  const c = columns([order(1, 'A01', 'paid', 1, now), order(2, 'A02', 'accepted', 1, now), order(3, 'A03', 'ready', 1, now)]);
+  assert.deepEqual([c.fresh.length, c.accepted.length, c.ready.length], [1, 1, 1]);
+});
+
+test('the status pill and banner say what the connection does', () => {
+  assert.equal(connectionText({ state: 'live', sinceMs: now, attempt: 0, retryInMs: 0, error: null }, now).banner, null);
+  const retrying = connectionText({ state: 'reconnecting', sinceMs: now, attempt: 3, retryInMs: 4000, error: 'x' }, now);
+  assert.equal(retrying.text, '正在重连（第 3 次，4 秒后重试）');
+  const lost = connectionText({ state: 'lost', sinceMs: now - 5 * 60_000, attempt: 9, retryInMs: 30_000, error: 'x' }, now);
+  assert.equal(lost.level, 'bad');
+  assert.match(lost.banner ?? '', /约 5 分钟/);
+});
+
+test('a custom reply is 1 to 30 characters, counted as characters not bytes', () => {
+  assert.equal(replyProblem('马上就好', 30), null);
+  assert.equal(replyProblem('好'.repeat(30), 30), null);
+  assert.match(replyProblem('好'.repeat(31), 30) ?? '', /最多 30/);
+  assert.match(replyProblem('   ', 30) ?? '', /请输入/);
+});
+
+test('quiet hours go to and from a clock', () => {
+  assert.equal(clock(22 * 60 + 5), '22:05');
+  assert.equal(minutes('07:30'), 450);
+  assert.equal(minutes('25:00'), null);
+});
