@@ -54,9 +54,11 @@ fn links_then_serve_then_stop_on_sigterm() {
 
     let mut server = orderbell(dir.path(), &["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start serve");
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let log = BufReader::new(server.stderr.take().expect("stderr"));
     let a01 = lines
         .by_ref()
         .map_while(Result::ok)
@@ -98,6 +100,24 @@ fn links_then_serve_then_stop_on_sigterm() {
     );
     let status = wait_for_exit(&mut server);
     assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("stopped cleanly")), "{rest:?}");
+    let log: Vec<String> = log.lines().map_while(Result::ok).collect();
+    assert!(log.iter().any(|l| l.contains("stopped cleanly")), "{log:?}");
+    drop(lines);
+}
+
+#[test]
+fn credential_prints_only_the_credential_even_on_first_run() {
+    // Scripts read it with $(…): a log line on stdout would corrupt the pairing link.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = orderbell(dir.path(), &["credential", "--role", "kitchen"])
+        .output()
+        .expect("run credential");
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly the credential: {printed:?}");
+    assert!(
+        lines[0].starts_with("k.1."),
+        "a kitchen credential for the demo store: {printed:?}"
+    );
 }

@@ -56,13 +56,24 @@ pub fn run() -> ExitCode {
                 None => app.path().app_data_dir()?,
             };
             let saved = Saved::new(dir);
+            // Nothing about the pairing may stop the app: at worst the window asks for it again,
+            // as on first run, and the log says why.
             if let Some(link) = &args.pair {
-                saved.save_pairing(&Pairing::parse(link, "")?)?;
+                match Pairing::parse(link, "").and_then(|pairing| saved.save_pairing(&pairing)) {
+                    Ok(()) => {}
+                    Err(e) => tracing::warn!(error = %e, "ignoring the --pair link"),
+                }
             }
             app.manage(desk::Shell::new(saved.clone()));
             tray::create(app.handle())?;
-            if let Some(pairing) = saved.pairing()? {
-                desk::start(app.handle(), pairing)?;
+            match saved.pairing() {
+                Ok(Some(pairing)) => {
+                    if let Err(e) = desk::start(app.handle(), pairing) {
+                        tracing::warn!(error = %e, "cannot start with the saved pairing");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the saved pairing"),
             }
             tracing::info!(data = %saved.dir().display(), "orderbell-desktop started");
             Ok(())
