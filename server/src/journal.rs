@@ -6,6 +6,7 @@
 
 use orderbell_shared::Event;
 use orderbell_shared::events::StreamMessage;
+use serde_json::value::RawValue;
 
 use crate::app::AppState;
 use crate::db::Tx;
@@ -44,7 +45,9 @@ pub struct Entry {
 /// An entry as it goes out: its data as the SSE `data:`, and inside `{type, id, data,
 /// timestamp}` over WebSocket.
 pub fn encode(entry: &Entry) -> Encoded {
-    let data = serde_json::from_str(&entry.data).unwrap_or(serde_json::Value::Null);
+    // The stored text is already the event's JSON: embed it as it is. Replays encode every event
+    // they send, so this stays cheap (a validation pass, no tree, no copy).
+    let data = serde_json::from_str::<&RawValue>(&entry.data).unwrap_or(RawValue::NULL);
     let message = StreamMessage {
         kind: entry.kind.clone(),
         id: Some(entry.seq),

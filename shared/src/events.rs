@@ -158,14 +158,15 @@ pub struct Resync {
     pub last_event_id: u64,
 }
 
-/// A message of the store WebSocket.
+/// A message of the store WebSocket. Clients read `data` as a `serde_json::Value`; the server
+/// writes the stored event text into it as it is (`&RawValue`), without parsing it again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StreamMessage {
+pub struct StreamMessage<D = serde_json::Value> {
     #[serde(rename = "type")]
     pub kind: String,
     /// The event id, on durable events only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    pub data: serde_json::Value,
+    pub data: D,
     pub timestamp: i64,
 }
