@@ -25,10 +25,10 @@ use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::tables::{self, TableLink};
-use crate::{menu, orders, reminders, streams, web};
+use crate::{menu, net, orders, reminders, streams, web};
 
 /// Requests are small JSON documents; anything larger is refused before it is read.
-const MAX_BODY: usize = 16 * 1024;
+pub const MAX_BODY: usize = 16 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -50,6 +50,7 @@ pub struct AppState {
 pub struct App {
     state: AppState,
     schedule: Schedule,
+    write_timeout: Duration,
 }
 
 impl App {
@@ -86,7 +87,11 @@ impl App {
             unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
             retention: config.event_retention.max(1),
         };
-        Ok(App { state, schedule })
+        Ok(App {
+            state,
+            schedule,
+            write_timeout: config.write_timeout(),
+        })
     }
 
     pub fn router(&self) -> Router {
@@ -103,7 +108,14 @@ impl App {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,
                     code: "route_not_found",
-                    message: "没有这个接口 (no such route)".into(),
+                    message: "没有这个接口：请检查地址".into(),
+                }
+            })
+            .method_not_allowed_fallback(|| async {
+                Error::BadRequest {
+                    status: StatusCode::METHOD_NOT_ALLOWED,
+                    code: "method_not_allowed",
+                    message: "这个地址不支持这种请求方法".into(),
                 }
             })
             .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -130,7 +142,7 @@ impl App {
         let streams = self.state.shutdown.clone();
         let router = self.router();
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
-        let served = axum::serve(listener, router)
+        let served = axum::serve(net::Listener::new(listener, self.write_timeout), router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 streams.cancel();

@@ -17,6 +17,7 @@ mod extract;
 mod journal;
 mod maintenance;
 mod menu;
+mod net;
 mod orders;
 pub mod payments;
 mod push;

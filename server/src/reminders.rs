@@ -107,7 +107,7 @@ async fn reply(
         .await?
         .ok_or_else(|| Error::Conflict {
             code: "no_reminder",
-            message: "这个订单还没有催单 (this order has not been hurried)".into(),
+            message: "这个订单还没有催单，无需回复".into(),
             current: Some(order.status),
         })?;
     let answer = ReminderReply {

@@ -124,7 +124,7 @@ async fn join(
     {
         return Err(Error::invalid(
             "invalid_phone",
-            "手机号格式不正确 (5-20 digits, + - and spaces allowed)",
+            "手机号格式不正确：5 到 20 位数字，可含 + - 和空格",
         ));
     }
     let diner_id = state.db.create_diner(table_id, phone, now_ms()).await?;

@@ -21,7 +21,7 @@ pub enum CartCommand {
 #[serde(rename_all = "camelCase")]
 pub struct AddItem {
     pub cuisine_id: i64,
-    #[serde(default = "crate::api::one")]
+    #[serde(default = "crate::api::one", deserialize_with = "crate::api::quantity")]
     pub quantity: u32,
     #[serde(default)]
     pub remark: Option<String>,
@@ -31,6 +31,7 @@ pub struct AddItem {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateQuantity {
     pub cuisine_id: i64,
+    #[serde(deserialize_with = "crate::api::quantity")]
     pub quantity: u32,
 }
 

@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 /// so none is lost; a change that breaks a rule writes nothing. Publishing happens only after the
 /// change has committed, so nobody is shown a cart that could still roll back.
 pub async fn apply_change(state: &AppState, table_id: i64, change: CartChange) -> Result<CartDTO> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_relaxed().await?;
     let (table, version) = tx.bump_cart(table_id).await?.ok_or(Error::NotFound {
         code: "table_not_found",
         what: "桌台",

@@ -21,7 +21,7 @@ pub async fn stream(
     uri: Uri,
 ) -> Result<Response> {
     grant.for_table(table_id)?;
-    let watch = CartWatch::start(&state, table_id, last_event_id(&headers, uri.query())).await?;
+    let watch = CartWatch::start(&state, table_id, last_event_id(&headers, uri.query())?).await?;
     let greeting = vec![frame(None, CONNECTED, CONNECTED_DATA)];
     Ok(live(greeting, watch, state.heartbeat, state.shutdown.clone()))
 }

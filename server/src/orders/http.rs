@@ -79,7 +79,7 @@ pub async fn reject(
 ) -> Result<Json<OrderDTO>> {
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > 100 {
-        return Err(Error::invalid("invalid_reason", "拒单需要填写原因 (1-100 个字)"));
+        return Err(Error::invalid("invalid_reason", "拒单需要填写原因（1 到 100 个字）"));
     }
     by_staff(
         &s,

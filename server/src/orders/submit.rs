@@ -39,13 +39,13 @@ pub async fn submit(
     if req.cart_version.is_some_and(|v| v != reviewed) {
         return Err(Error::Conflict {
             code: "cart_changed",
-            message: format!("购物车已被同桌修改 (the cart is now at version {reviewed}): 请确认后再提交"),
+            message: format!("购物车已被同桌修改（现在是第 {reviewed} 版），请确认后再提交"),
             current: None,
         });
     }
     let lines = tx.cart_lines(req.table_id).await?;
     if lines.is_empty() {
-        return Err(Error::invalid("cart_empty", "购物车是空的 (the cart is empty)"));
+        return Err(Error::invalid("cart_empty", "购物车是空的，请先加菜"));
     }
     if let Some(gone) = lines.iter().find(|l| !l.dish.available) {
         return Err(Error::invalid(

@@ -7,6 +7,7 @@
 
 pub mod alipay;
 mod notify;
+mod signing;
 mod simulator;
 pub mod webhook;
 pub mod wechat;

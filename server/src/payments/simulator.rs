@@ -54,7 +54,7 @@ pub async fn pay(
         return Err(Error::BadRequest {
             status: StatusCode::NOT_FOUND,
             code: "simulator_disabled",
-            message: "this server takes real payments only".into(),
+            message: "本服务器只收真实支付，模拟支付已关闭".into(),
         });
     };
     let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
@@ -63,17 +63,20 @@ pub async fn pay(
         OrderStatus::Cancelled => return Err(transition_conflict(&order)),
         _ => return Ok((StatusCode::OK, Json(order))),
     }
+    // One order, one simulated transaction: a double tap on 去支付 (or a tap after a restart)
+    // sends the same transaction again, which counts once, as a customer paying once expects.
+    // Random ids made each tap a second charge that the merchant was told to refund.
     let notification = WebhookNotification {
         kind: PAYMENT_SUCCEEDED.to_owned(),
         data: WebhookPayment {
             trade_no: order.order_no.clone(),
-            transaction_id: format!("SIM{:016x}", rand::random::<u64>()),
+            transaction_id: format!("SIM{}", order.order_no),
             amount: order.total_amount,
             merchant_id: state.payments.webhook.merchant_id().to_owned(),
         },
     };
     let body = serde_json::to_vec(&notification)?;
-    let id = format!("msg_{:016x}", rand::random::<u64>());
+    let id = format!("msg_sim_{}", order.order_no);
     let (client, url, clock) = (
         simulator.client.clone(),
         simulator.notify_url.clone(),

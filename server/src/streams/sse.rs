@@ -26,7 +26,7 @@ pub async fn store_events(
     durable(
         state,
         Stream::Store(store_id),
-        last_event_id(&headers, uri.query()),
+        last_event_id(&headers, uri.query())?,
         Fresh::Now,
     )
     .await
@@ -45,7 +45,7 @@ pub async fn order_events(
     durable(
         state,
         Stream::Order(order_id),
-        last_event_id(&headers, uri.query()),
+        last_event_id(&headers, uri.query())?,
         Fresh::Start,
     )
     .await
@@ -53,10 +53,7 @@ pub async fn order_events(
 
 async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
     let opened = Cursor::open(&state, stream, last_id, fresh).await?;
-    let greeting = opened
-        .greeting()
-        .into_iter()
-        .map(|(kind, data)| frame(None, kind, &data.to_string()))
-        .collect();
+    let (kind, data) = opened.greeting();
+    let greeting = vec![frame(None, kind, &data.to_string())];
     Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }
