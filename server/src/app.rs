@@ -123,6 +123,12 @@ impl App {
             .with_state(self.state.clone())
     }
 
+    /// The state the handlers share, for tests of the parts below the router.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Every table's signed link.
     pub async fn table_links(&self) -> Result<Vec<TableLink>> {
         tables::links(&self.state).await

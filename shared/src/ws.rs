@@ -108,6 +108,15 @@ impl ServerMessage {
         }
     }
 
+    /// The server's own heartbeat, sent every interval so that web clients can tell a dead
+    /// connection; its message is `ping`, where the answer to a client's heartbeat says `pong`.
+    pub fn beat(timestamp: i64) -> Self {
+        ServerMessage {
+            message: crate::sse::HEARTBEAT_DATA.to_owned(),
+            ..ServerMessage::new(MessageType::Heartbeat, None, timestamp)
+        }
+    }
+
     pub fn error(code: &str, message: String, timestamp: i64) -> Self {
         ServerMessage {
             kind: MessageType::Error,

@@ -48,7 +48,7 @@ impl Conversation for CartTalk {
     }
 
     fn heartbeat(&self) -> Message {
-        text(&ServerMessage::new(MessageType::Heartbeat, None, now_ms()))
+        text(&ServerMessage::beat(now_ms()))
     }
 }
 
@@ -60,7 +60,13 @@ fn text(message: &ServerMessage) -> Message {
 async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
     let command = match serde_json::from_str::<CartCommand>(raw) {
         Ok(command) => command,
-        Err(_) => return ServerMessage::error("invalid_message", "无法解析消息：请发送 {\"type\": …, \"data\": …} 格式的 JSON 命令".to_owned(), now_ms()),
+        Err(_) => {
+            return ServerMessage::error(
+                "invalid_message",
+                "无法解析消息：请发送 {\"type\": …, \"data\": …} 格式的 JSON 命令".to_owned(),
+                now_ms(),
+            );
+        }
     };
     let success = command.success();
     let outcome = match change_for(command, diner) {

@@ -70,10 +70,7 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
         .collect::<Vec<_>>()
         .join("&");
     if !sha256_rsa_verifies(&config.public_key, content.as_bytes(), &sign) {
-        return Err(Error::notification(
-            "bad_signature",
-            "支付宝签名不匹配",
-        ));
+        return Err(Error::notification("bad_signature", "支付宝签名不匹配"));
     }
 
     let field = |name: &str| params.get(name).cloned().ok_or_else(|| malformed(format!("no {name}")));
@@ -99,4 +96,3 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
         succeeded: matches!(trade_status.as_str(), "TRADE_SUCCESS" | "TRADE_FINISHED"),
     })
 }
-

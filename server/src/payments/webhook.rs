@@ -74,8 +74,7 @@ pub fn verify(config: &WebhookConfig, headers: &HeaderMap, body: &[u8], now_secs
     }
     check_fresh(timestamp, now_secs)?;
 
-    let notification: WebhookNotification = serde_json::from_slice(body)
-        .map_err(malformed)?;
+    let notification: WebhookNotification = serde_json::from_slice(body).map_err(malformed)?;
     let payment = notification.data;
     if payment.merchant_id != config.merchant_id {
         return Err(Error::notification(
@@ -101,6 +100,3 @@ pub fn sign(config: &WebhookConfig, id: &str, timestamp: i64, body: &[u8]) -> St
         STANDARD.encode(config.mac(id, timestamp, body).finalize().into_bytes())
     )
 }
-
-
-

@@ -112,10 +112,7 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
         .ok_or_else(|| Error::notification("unknown_key", format!("没有序列号为 {serial} 的微信支付平台公钥")))?;
     let message = [signed_at.as_bytes(), b"\n", nonce.as_bytes(), b"\n", body, b"\n"].concat();
     if !sha256_rsa_verifies(key, &message, signature) {
-        return Err(Error::notification(
-            "bad_signature",
-            "微信支付签名不匹配",
-        ));
+        return Err(Error::notification("bad_signature", "微信支付签名不匹配"));
     }
     check_fresh(timestamp(signed_at)?, now_secs)?;
 
@@ -126,7 +123,10 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
     if !ours {
         return Err(Error::notification(
             "wrong_merchant",
-            format!("这笔支付属于商户 {} / 应用 {}，不是本店的", transaction.mchid, transaction.appid),
+            format!(
+                "这笔支付属于商户 {} / 应用 {}，不是本店的",
+                transaction.mchid, transaction.appid
+            ),
         ));
     }
     // `Money` has no currency: it is yuan. Anything else would be misread, not converted.
@@ -164,6 +164,3 @@ fn decrypt(cipher: &Aes256Gcm, resource: &Resource) -> Result<Vec<u8>> {
         .decrypt(Nonce::from_slice(resource.nonce.as_bytes()), payload)
         .map_err(|_| Error::notification("decrypt_failed", "用本店的 APIv3 密钥解不开通知内容"))
 }
-
-
-

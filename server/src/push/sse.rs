@@ -125,7 +125,15 @@ mod tests {
         assert_eq!(id(Some(""), None), Ok(None), "browsers send no id as empty");
         assert_eq!(id(None, Some("lastEventId=")), Ok(None));
         assert_eq!(id(None, None), Ok(None));
-        for garbage in ["abc", "-1", "1.5", "0x10", "+3", "18446744073709551616", "99999999999999999999"] {
+        for garbage in [
+            "abc",
+            "-1",
+            "1.5",
+            "0x10",
+            "+3",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
             assert_eq!(
                 id(Some(garbage), None),
                 Err("invalid_last_event_id"),

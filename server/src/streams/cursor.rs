@@ -162,3 +162,82 @@ impl Subscription for Cursor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use orderbell_shared::Event;
+    use orderbell_shared::events::ReminderReply;
+
+    use super::*;
+    use crate::journal;
+    use crate::{App, Config};
+
+    async fn write_events(state: &AppState, n: usize) {
+        let event = Event::ReminderReply(ReminderReply {
+            reminder_id: 1,
+            order_id: 1,
+            order_no: "OB00000001".into(),
+            table_number: "A01".into(),
+            text: "马上就好".into(),
+            at: 0,
+        });
+        for _ in 0..n {
+            let mut tx = state.db.begin_relaxed().await.expect("begin");
+            let entry = journal::append(&mut *tx, Stream::Store(1), &event, 0)
+                .await
+                .expect("append");
+            journal::commit(state, tx, &[entry]).await.expect("commit");
+        }
+    }
+
+    #[tokio::test]
+    async fn events_pruned_under_a_slow_reader_become_a_resync_never_a_silent_jump() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = App::open(&Config::new(dir.path())).await.expect("app");
+        let state = app.state();
+        write_events(state, 600).await;
+
+        // A merchant resumes from 10, well inside retention, and reads one event...
+        let mut cursor = Cursor::open(state, Stream::Store(1), Some(10), Fresh::Now)
+            .await
+            .expect("open")
+            .cursor;
+        assert_eq!(cursor.next().await.map(|e| e.seq), Some(11));
+        // ...while pruning keeps only the newest 100 (everything up to 500 goes).
+        state.db.prune_store_streams(100).await.expect("prune");
+
+        // What was already read from the journal still arrives, in order; then, where the
+        // journal no longer goes on from there, a resync instead of event 501.
+        let mut seqs = Vec::new();
+        let resync = loop {
+            let event = cursor.next().await.expect("the stream goes on");
+            if event.sse.starts_with(b"event: resync") {
+                break event;
+            }
+            seqs.push(event.seq);
+        };
+        assert_eq!(seqs, (12..=11 + u64::from(PAGE) - 1).collect::<Vec<_>>());
+        let data: Resync = serde_json::from_str(
+            std::str::from_utf8(&resync.sse)
+                .expect("utf-8")
+                .lines()
+                .nth(1)
+                .expect("data line")
+                .strip_prefix("data: ")
+                .expect("data"),
+        )
+        .expect("resync data");
+        assert_eq!(
+            data,
+            Resync {
+                oldest_event_id: 501,
+                last_event_id: 600
+            }
+        );
+        assert!(resync.ws.contains(r#""type":"resync""#));
+
+        // After the resync the cursor follows on from the head, live.
+        write_events(state, 1).await;
+        assert_eq!(cursor.next().await.map(|e| e.seq), Some(601));
+    }
+}

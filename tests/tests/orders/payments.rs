@@ -250,3 +250,34 @@ async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
         "{event:?}"
     );
 }
+
+#[tokio::test]
+async fn tapping_pay_five_times_at_once_charges_once_and_raises_no_refund() {
+    let server = TestServer::start().await;
+    let mut merchant = server.store_stream(None).await;
+    let order = server.order(3, &[(1001, 1)]).await;
+    let path = format!("/api/orders/{}/pay", order.order.order_id);
+    let taps: Vec<_> = (0..5).map(|_| server.post_empty(&path, &order.token)).collect();
+    for response in futures_util::future::join_all(taps).await {
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::OrderPaid(ref o) if o.order_id == order.order.order_id),
+        "{event:?}"
+    );
+    // Every tap's callback has been answered by the time a later payment is through; none of
+    // them may have been a second charge.
+    sentinel(&server, &mut merchant).await;
+    let mut replay = server.store_stream(Some(0)).await;
+    let (mut paid, mut anomalies) = (0, 0);
+    loop {
+        match replay.next_typed().await.1 {
+            Event::OrderPaid(o) if o.order_id == order.order.order_id => paid += 1,
+            Event::OrderPaid(_) => break,
+            Event::PaymentAnomaly(_) => anomalies += 1,
+            _ => {}
+        }
+    }
+    assert_eq!((paid, anomalies), (1, 0), "one payment, nothing to refund");
+}
