@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, startBrowser, phone, call, listen, SHOTS } from './harness.mjs';
+import { text, until, openTable, add, savedOrder } from './customer-page.mjs';
 
 let server;
 let browser;
@@ -16,29 +17,7 @@ after(async () => {
   await server?.stop();
 });
 
-const text = (page, selector) => page.locator(selector).innerText();
-const until = (page, selector, expected) =>
-  page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent.includes(e), [selector, expected]);
-
-async function open(table) {
-  const page = await phone(browser);
-  await page.goto(server.links.get(table));
-  await page.locator('#conn[data-state="open"]').waitFor();
-  await page.locator('.dish').first().waitFor();
-  return page;
-}
-
-/** Tap a dish, choose how many and a remark, and put it in the cart. */
-async function add(page, dish, { quantity = 1, remark = '' } = {}) {
-  await page.locator('.dish', { hasText: dish }).first().getByRole('button').click();
-  for (let i = 1; i < quantity; i += 1) await page.locator('#dish-plus').click();
-  if (remark) await page.locator('#dish-remark').fill(remark);
-  await page.locator('#dish-add').click();
-  await page.locator('#dish-sheet').waitFor({ state: 'hidden' });
-}
-
-/** The order this page submitted, as its localStorage keeps it. */
-const savedOrder = (page, tableId) => page.evaluate((t) => JSON.parse(localStorage.getItem(`orderbell.order.${t}`)), tableId);
+const open = (table) => openTable(browser, server.links.get(table));
 
 test('phones at one table see each other\'s cart at once; another table sees none of it', async () => {
   const alice = await open('A01');
@@ -49,7 +28,8 @@ test('phones at one table see each other\'s cart at once; another table sees non
   await until(bob, '#cart-count', '2');
   await bob.locator('#cart-toggle').click();
   const line = bob.locator('.cart-item', { hasText: '宫保鸡丁' });
-  assert.match(await line.innerText(), /同桌加的/, 'Bob sees who added it');
+  const aliceId = await alice.evaluate(async () => (await (await fetch('/api/session')).json()).dinerId);
+  assert.match(await line.innerText(), new RegExp(`${aliceId}号食客加的`), 'Bob sees which diner added it');
   assert.match(await line.innerText(), /不要花生/);
 
   await line.getByRole('button', { name: '增加' }).click();
@@ -155,22 +135,4 @@ test('a remark that looks like HTML is shown as text on the customer page and th
   assert.equal(await board.evaluate(() => window.pwned), undefined);
   await page.context().close();
   await board.context().close();
-});
-
-test('the page says when the server is gone, reconnects by itself, and catches up', async () => {
-  const page = await open('A10');
-  await add(page, '拍黄瓜');
-  await until(page, '#cart-count', '1');
-  await server.kill();
-  await page.locator('#offline').waitFor();
-  assert.equal(await page.locator('#conn').getAttribute('data-state'), 'down');
-  await page.screenshot({ path: join(SHOTS, 'customer-offline.png') });
-
-  await server.revive();
-  await page.locator('#offline').waitFor({ state: 'hidden' });
-  // Back on the same cart, and live again: another phone's change arrives.
-  const other = await open('A10');
-  await add(other, '拍黄瓜', { quantity: 2 });
-  await until(page, '#cart-count', '3');
-  await Promise.all([page, other].map((p) => p.context().close()));
 });
