@@ -5,9 +5,13 @@ export const text = (page, selector) => page.locator(selector).innerText();
 export const until = (page, selector, expected) =>
   page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent.includes(e), [selector, expected]);
 
-/** A new phone that opened `link` (a table's QR link), with the menu shown and the stream live. */
-export async function openTable(browser, link) {
+/**
+ * A new phone that opened `link` (a table's QR link), with the menu shown and the stream live.
+ * With `dinerToken` it is that diner (one who joined through the API, with a phone number, say).
+ */
+export async function openTable(browser, link, dinerToken) {
   const page = await phone(browser);
+  if (dinerToken) await page.context().addCookies([{ name: 'ob_token', value: dinerToken, url: new URL(link).origin }]);
   await page.goto(link);
   await page.locator('#conn[data-state="open"]').waitFor();
   await page.locator('.dish').first().waitFor();

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, startBrowser, phone, call, listen, SHOTS } from './harness.mjs';
-import { text, until, openTable, add, savedOrder } from './customer-page.mjs';
+import { text, until, openTable, add, savedOrder, orderPaid } from './customer-page.mjs';
 
 let server;
 let browser;
@@ -135,4 +135,59 @@ test('a remark that looks like HTML is shown as text on the customer page and th
   assert.equal(await board.evaluate(() => window.pwned), undefined);
   await page.context().close();
   await board.context().close();
+});
+
+test('the 催单 wait survives a reload, and a refused 催单 is explained in Chinese', async () => {
+  const page = await open('A07');
+  const { orderId, token } = await orderPaid(server.base, page, 7, '夫妻肺片');
+  // Hurried already, from another tab: this page does not know yet, and its tap is refused.
+  assert.equal((await call(server.base, `/api/orders/${orderId}/reminders`, { method: 'POST', token })).status, 201);
+  await page.locator('#hurry').click();
+  await until(page, '#toast', '刚催过单');
+  assert.doesNotMatch(await text(page, '#toast'), /[A-Za-z]/, 'no English reaches the customer');
+  assert.match(await text(page, '#toast'), /请 \d+ 秒后再催/);
+  await until(page, '#hurry', '秒后可再催');
+
+  await page.reload();
+  await until(page, '#order-status', '支付成功');
+  await until(page, '#hurry', '秒后可再催');
+  assert.equal(await page.locator('#hurry').isDisabled(), true, 'the countdown is back after the reload');
+  await page.context().close();
+});
+
+test('refusals reach the customer in Chinese, whatever the server wrote', async () => {
+  const page = await open('A08');
+  // Through the page's own API client: a dish not in the cart, a malformed quantity, no credential.
+  const messages = await page.evaluate(async () => {
+    const { api } = await import('/assets/common.js');
+    const said = (promise) => promise.then(() => 'accepted', (error) => error.message);
+    return [
+      await said(api('/api/store/order/cart/remove?tableId=8&cuisineId=1001', { method: 'DELETE' })),
+      await said(api('/api/store/order/cart/update?tableId=8&cuisineId=1001&quantity=lots', { method: 'PUT' })),
+      await said(api('/api/orders/1', { token: 'forged' })),
+    ];
+  });
+  for (const message of messages) {
+    assert.match(message, /[\u4e00-\u9fff]/, `a Chinese message: ${message}`);
+    assert.doesNotMatch(message, /[A-Za-z]/, `no English: ${message}`);
+  }
+  await page.context().close();
+});
+
+test('a table address without a valid link shows the page asking to scan the QR code', async () => {
+  const page = await phone(browser);
+  const otherTable = new URL(server.links.get('A02')).searchParams.get('token');
+  for (const [path, status] of [['/t/1', 401], ['/t/1?token=forged', 401], [`/t/1?token=${otherTable}`, 403]]) {
+    const response = await page.goto(server.base + path);
+    assert.equal(response.status(), status, path);
+    assert.match(response.headers()['content-type'], /^text\/html/);
+    assert.match(response.headers()['content-security-policy'], /script-src 'self'/);
+    assert.match(await text(page, 'body'), /请扫描餐桌上的二维码/);
+  }
+  await page.screenshot({ path: join(SHOTS, 'customer-scan-prompt.png') });
+  // API clients still get the error as JSON.
+  const api = await call(server.base, '/t/1');
+  assert.equal(api.status, 401);
+  assert.equal(api.body.code, 'unauthorized');
+  await page.context().close();
 });
