@@ -117,6 +117,17 @@ pub struct OrderDTO {
     pub last_reminder_at: Option<i64>,
 }
 
+/// `GET /api/orders/{orderId}`: the order, and how long its customer must wait before the next
+/// 催单, counted by the server so a reloaded page shows the same countdown whatever its clock says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub order: OrderDTO,
+    /// Whole seconds until the next 催单 is allowed; `None` when nothing stands in the way of time.
+    pub reminder_wait_secs: Option<u64>,
+}
+
 /// `POST /api/orders`: submit the table's cart. The same `idempotencyKey` gives the same order,
 /// so a double tap or a retried request makes one order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
