@@ -1,4 +1,4 @@
-//! The application: its shared state, its one route table, and serving it until shutdown.
+//! The application: its one route table, and serving it until shutdown.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -20,32 +20,13 @@ use crate::config::{Config, PaymentConfig};
 use crate::db::{Database, Sqlite};
 use crate::demo::DEMO;
 use crate::error::{Error, Result};
-use crate::journal::Stream;
+use crate::extract::MAX_BODY;
 use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
+use crate::state::AppState;
 use crate::tables::{self, TableLink};
 use crate::{menu, net, orders, reminders, streams, web};
-
-/// Requests are small JSON documents; anything larger is refused before it is read.
-pub const MAX_BODY: usize = 16 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Arc<dyn Database>,
-    pub keys: Arc<Keys>,
-    pub clock: Arc<dyn Clock>,
-    /// Live carts, one topic per table.
-    pub carts: Arc<Feed<i64>>,
-    /// Live durable events, one topic per stream.
-    pub journal: Arc<Feed<Stream>>,
-    pub payments: Arc<Payments>,
-    pub heartbeat: Duration,
-    pub reminder_interval: Duration,
-    /// Cancelled at shutdown, so that endless streams end and the server can stop.
-    pub shutdown: CancellationToken,
-    pub public_url: Arc<str>,
-}
 
 pub struct App {
     state: AppState,

@@ -68,6 +68,14 @@ impl Error {
         }
     }
 
+    pub fn order_not_found(order_id: i64) -> Self {
+        Error::NotFound {
+            code: "order_not_found",
+            what: "订单",
+            id: order_id,
+        }
+    }
+
     /// A notification refused; `code` is one of `bad_signature`, `unknown_key`,
     /// `stale_timestamp`, `decrypt_failed`, `malformed_notification`, `wrong_merchant`.
     pub fn notification(code: &'static str, message: impl Into<String>) -> Self {
@@ -217,7 +225,7 @@ impl From<WebSocketUpgradeRejection> for Error {
 }
 
 fn too_large() -> String {
-    format!("请求体太大：最多 {} KiB", crate::app::MAX_BODY / 1024)
+    format!("请求体太大：最多 {} KiB", crate::extract::MAX_BODY / 1024)
 }
 
 /// Which field was wrong, from serde's words (`missing field `tableId``): the field's name is

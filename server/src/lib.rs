@@ -22,6 +22,7 @@ mod orders;
 pub mod payments;
 mod push;
 mod reminders;
+mod state;
 mod streams;
 mod tables;
 mod web;

@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use orderbell_shared::api::DinerIdentity;
 use orderbell_shared::{DinerSession, NewDiner};
 
-use crate::app::AppState;
 use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
 use crate::clock::now_ms;
 use crate::db::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::state::AppState;
 use crate::web;
 
 pub fn router() -> Router<AppState> {

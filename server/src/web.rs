@@ -18,9 +18,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
 use crate::error::Error;
 use crate::extract::Path;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,10 +5,10 @@ use orderbell_shared::{AddItemRequest, CartDTO, TableRef, UpdateQuantityRequest}
 
 use super::rules::CartChange;
 use super::{apply_change, cart_dto};
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
 
 pub async fn get_cart(
     State(state): State<AppState>,

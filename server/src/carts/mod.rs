@@ -12,9 +12,9 @@ use axum::Router;
 use axum::routing::{delete, get, post, put};
 use orderbell_shared::CartDTO;
 
-use crate::app::AppState;
 use crate::db::CartSnapshot;
 use crate::error::{Error, Result};
+use crate::state::AppState;
 use rules::CartChange;
 pub use view::cart_dto;
 pub use watch::cart_event;

@@ -7,11 +7,11 @@ use axum::response::Response;
 use orderbell_shared::sse::{CONNECTED, CONNECTED_DATA};
 
 use super::watch::CartWatch;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::Result;
 use crate::extract::Path;
 use crate::push::sse::{frame, last_event_id, live};
+use crate::state::AppState;
 
 pub async fn stream(
     State(state): State<AppState>,

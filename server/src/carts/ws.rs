@@ -11,12 +11,12 @@ use orderbell_shared::{MessageType, ServerMessage};
 use super::apply_change;
 use super::rules::CartChange;
 use super::watch::CartWatch;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::{Path, Upgrade};
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
+use crate::state::AppState;
 
 pub async fn upgrade(
     Upgrade(ws): Upgrade,

@@ -5,13 +5,13 @@ use orderbell_shared::order::{OrderView, StoreSnapshot};
 use orderbell_shared::{Actor, OrderDTO, RejectRequest};
 
 use super::rules::Action;
-use super::{not_found, transition};
-use crate::app::AppState;
+use super::transition;
 use crate::auth::{Credential, Grant, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
 use crate::reminders::wait_before_next;
+use crate::state::AppState;
 
 /// The order, for its customer or its store's staff.
 pub async fn get_order(
@@ -19,7 +19,11 @@ pub async fn get_order(
     Credential(grant): Credential,
     Path(order_id): Path<i64>,
 ) -> Result<Json<OrderView>> {
-    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let order = state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     grant
         .for_order(order_id)
         .or_else(|_| grant.for_store(order.store_id).map(drop))?;

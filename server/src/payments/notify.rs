@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::{Provider, alipay, webhook, wechat};
-use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::extract::{Body, Path};
 use crate::orders::{PaymentOutcome, apply_payment};
+use crate::state::AppState;
 
 pub async fn notify(
     State(state): State<AppState>,

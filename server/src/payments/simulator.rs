@@ -12,11 +12,11 @@ use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookP
 use orderbell_shared::{OrderDTO, OrderStatus};
 
 use super::webhook;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::orders::{not_found, transition_conflict};
+use crate::orders::transition_conflict;
+use crate::state::AppState;
 
 /// Delays between attempts, as a provider backs off.
 const RETRIES: [Duration; 4] = [
@@ -57,7 +57,11 @@ pub async fn pay(
             message: "本服务器只收真实支付，模拟支付已关闭".into(),
         });
     };
-    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let order = state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     match order.status {
         OrderStatus::PendingPayment => {}
         OrderStatus::Cancelled => return Err(transition_conflict(&order)),

@@ -18,10 +18,10 @@ use orderbell_shared::sse::CONNECTED_DATA;
 use serde_json::json;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::app::AppState;
 use crate::error::Result;
 use crate::journal::{Stream, encode};
 use crate::push::{Encoded, Subscription};
+use crate::state::AppState;
 
 /// Events read from the journal per query while catching up.
 const PAGE: u32 = 256;

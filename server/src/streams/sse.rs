@@ -6,13 +6,12 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::cursor::{Cursor, Fresh};
-use crate::app::AppState;
 use crate::auth::Credential;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
-use crate::orders::not_found;
 use crate::push::sse::{frame, last_event_id, live};
+use crate::state::AppState;
 
 /// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
 pub async fn store_events(
@@ -41,7 +40,11 @@ pub async fn order_events(
     uri: Uri,
 ) -> Result<Response> {
     grant.for_order(order_id)?;
-    state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     durable(
         state,
         Stream::Order(order_id),

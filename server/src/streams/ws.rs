@@ -12,7 +12,6 @@ use orderbell_shared::sse::HEARTBEAT_DATA;
 use serde_json::json;
 
 use super::cursor::{Cursor, Fresh};
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::Result;
@@ -20,6 +19,7 @@ use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
 use crate::push::sse::last_event_id;
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
+use crate::state::AppState;
 
 pub async fn upgrade(
     Upgrade(ws): Upgrade,
