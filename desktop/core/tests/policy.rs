@@ -1,6 +1,8 @@
-//! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm.
+//! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm,
+//! and which notifications are withdrawn when.
 
 use orderbell_desktop_core::alerts::{AlertPolicy, Effect, LOST_AFTER_MS};
+use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::saved::{QuietHours, Settings};
 use orderbell_desktop_core::voice::Cue;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
@@ -34,7 +36,7 @@ fn spoken(effects: &[Effect]) -> Vec<Cue> {
         .iter()
         .filter_map(|e| match e {
             Effect::Speak(plan) => Some(plan.cue),
-            Effect::Notify(_) => None,
+            Effect::Notify(_) | Effect::Withdraw(_) => None,
         })
         .collect()
 }
@@ -119,12 +121,87 @@ fn a_handled_order_is_dropped_from_the_queue_and_stops_repeating() {
 #[test]
 fn a_lost_connection_alarms_once_after_half_a_minute_and_clears() {
     let mut policy = AlertPolicy::new(Settings::default());
-    policy.connection(false, NOON);
+    policy.connection_down(NOON);
     assert!(policy.tick(NOON + LOST_AFTER_MS - 1).is_empty() && !policy.is_lost(NOON + LOST_AFTER_MS - 1));
     let alarm = policy.tick(NOON + LOST_AFTER_MS);
     assert_eq!((notes(&alarm), spoken(&alarm)), (1, vec![Cue::ConnectionLost]));
     policy.spoken();
     assert!(policy.tick(NOON + 10 * LOST_AFTER_MS).is_empty(), "once per outage");
-    policy.connection(true, NOON + 11 * LOST_AFTER_MS);
+    assert_eq!(
+        policy.connection_up(),
+        [Effect::Withdraw(NoteKind::ConnectionLost)],
+        "the alarm's notification goes when the connection is back"
+    );
     assert!(!policy.is_lost(NOON + 11 * LOST_AFTER_MS));
+    assert!(policy.connection_up().is_empty(), "nothing shown, nothing to withdraw");
+}
+
+fn withdrawn(effects: &[Effect]) -> Vec<NoteKind> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Withdraw(kind) => Some(*kind),
+            Effect::Notify(_) | Effect::Speak(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_order_handled_anywhere_takes_its_notifications_down_once() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.new_order(&order(1, "A01"), true, NOON);
+    policy.hurry(&order(1, "A01"), 1, NOON);
+    let new_order = NoteKind::NewOrder { order_id: 1 };
+    let hurry = NoteKind::Hurry { order_id: 1 };
+    assert_eq!(policy.orders(), [1].into());
+
+    assert_eq!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Accepted))),
+        [new_order],
+        "accepted: no longer new, but the 催单 still waits for the food or an answer"
+    );
+    assert!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Accepted))).is_empty(),
+        "once"
+    );
+    assert_eq!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Ready))),
+        [hurry],
+        "the food is out: the 催单 is answered"
+    );
+    assert!(policy.orders().is_empty(), "nothing left about order 1");
+}
+
+#[test]
+fn an_answered_hurry_is_withdrawn_and_not_said_and_a_rejected_order_takes_both_down() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.new_order(&order(1, "A01"), true, NOON);
+    policy.hurry(&order(2, "A02"), 1, NOON);
+    policy.hurry(&order(2, "A02"), 2, NOON);
+    let answered = policy.answered(2);
+    assert_eq!(
+        withdrawn(&answered),
+        [NoteKind::Hurry { order_id: 2 }],
+        "one notification for both 催单 of order 2, so one to withdraw"
+    );
+    assert!(
+        spoken(&policy.spoken()).is_empty(),
+        "the answered 催单 is not said any more"
+    );
+    assert!(policy.answered(2).is_empty(), "once");
+
+    policy.hurry(&order(1, "A01"), 1, NOON);
+    let rejected = policy.settle(1, None);
+    assert_eq!(
+        withdrawn(&rejected),
+        [NoteKind::NewOrder { order_id: 1 }, NoteKind::Hurry { order_id: 1 }]
+    );
+}
+
+#[test]
+fn an_order_announced_without_a_notification_has_none_to_withdraw() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    // A restart resumes the repeats of an order already notified by the previous run.
+    policy.new_order(&order(1, "A01"), false, NOON);
+    assert!(policy.settle(1, Some(OrderStatus::Accepted)).is_empty());
 }
