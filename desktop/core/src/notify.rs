@@ -161,11 +161,14 @@ impl Notifier {
         }
         let handle = Arc::new(notification.show().map_err(|e| Error::Notification(e.to_string()))?);
         let watching = matches!(note.kind, NoteKind::Hurry { .. }).then(|| watch_replies(handle.clone(), on_reply));
-        let shown = Shown {
-            handle,
-            _watching: watching,
-        };
-        self.lock().insert(note.kind, shown);
+        // A payment anomaly is never withdrawn, and a handle kept holds a D-Bus connection open.
+        if !matches!(note.kind, NoteKind::PaymentAnomaly { .. }) {
+            let shown = Shown {
+                handle,
+                _watching: watching,
+            };
+            self.lock().insert(note.kind, shown);
+        }
         Ok(())
     }
 

@@ -1,10 +1,14 @@
 //! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm,
-//! and which notifications are withdrawn when.
+//! and which notifications are withdrawn when (also when only a snapshot says an order was
+//! handled).
 
+use orderbell_desktop_core::Role;
 use orderbell_desktop_core::alerts::{AlertPolicy, Effect, LOST_AFTER_MS};
+use orderbell_desktop_core::engine::Engine;
 use orderbell_desktop_core::notify::NoteKind;
-use orderbell_desktop_core::saved::{QuietHours, Settings};
+use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::Cue;
+use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 const NOON: i64 = 1_763_812_800_000; // 2025-11-22 12:00 UTC
@@ -204,4 +208,30 @@ fn an_order_announced_without_a_notification_has_none_to_withdraw() {
     // A restart resumes the repeats of an order already notified by the previous run.
     policy.new_order(&order(1, "A01"), false, NOON);
     assert!(policy.settle(1, Some(OrderStatus::Accepted)).is_empty());
+}
+
+#[test]
+fn an_order_handled_while_the_stream_was_away_is_withdrawn_when_the_snapshot_says_so() {
+    let mut engine = Engine::new(Role::Merchant, Heard::default(), Settings::default());
+    let snapshot = |last_event_id, orders| StoreSnapshot {
+        store_id: 1,
+        last_event_id,
+        orders,
+    };
+    let shown = engine.load(snapshot(5, vec![order(1, "A01"), order(2, "A02")]), NOON);
+    assert_eq!(notes(&shown), 2);
+    // A resync: order 1 was accepted and order 2 rejected meanwhile; no event will say so.
+    let accepted = OrderDTO {
+        status: OrderStatus::Accepted,
+        ..order(1, "A01")
+    };
+    let effects = engine.load(snapshot(9, vec![accepted]), NOON);
+    assert_eq!(
+        withdrawn(&effects),
+        [NoteKind::NewOrder { order_id: 1 }, NoteKind::NewOrder { order_id: 2 }]
+    );
+    assert!(
+        spoken(&engine.policy.tick(NOON + 60_000)).is_empty(),
+        "and neither repeats"
+    );
 }
