@@ -54,23 +54,29 @@ fn text(message: &ServerMessage) -> Message {
 
 /// Carry out one client message and say how it went.
 async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
-    let command = match serde_json::from_str::<CartCommand>(raw) {
-        Ok(command) => command,
-        Err(e) => return ServerMessage::error("invalid_message", format!("无法解析消息 (bad message): {e}"), now_ms()),
-    };
-    let success = command.success();
-    let outcome = match change_for(command, diner) {
-        Ok(Some(change)) => apply_change(state, table_id, change).await.map(Some),
-        Ok(None) => Ok(None),
+    let outcome = match read_command(raw, diner) {
+        Ok((success, Some(change))) => apply_change(state, table_id, change)
+            .await
+            .map(|cart| (success, Some(cart))),
+        Ok((success, None)) => Ok((success, None)),
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(cart) => ServerMessage::new(success, cart, now_ms()),
+        Ok((success, cart)) => ServerMessage::new(success, cart, now_ms()),
         Err(e) => {
             let body = e.body();
             ServerMessage::error(&body.code, body.message, now_ms())
         }
     }
+}
+
+/// Read and check one client message, before anything is stored: the message type that will
+/// acknowledge it, and the cart change it asks for (`None` for a heartbeat). Pure, so that the
+/// fuzz targets (`fuzz/`) can throw arbitrary text at it.
+pub fn read_command(raw: &str, diner: Option<i64>) -> Result<(MessageType, Option<CartChange>)> {
+    let command = serde_json::from_str::<CartCommand>(raw)
+        .map_err(|e| Error::invalid("invalid_message", format!("无法解析消息 (bad message): {e}")))?;
+    Ok((command.success(), change_for(command, diner)?))
 }
 
 /// The cart change a command asks for; `None` for a heartbeat.
