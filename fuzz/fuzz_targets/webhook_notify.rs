@@ -28,8 +28,9 @@ struct Input<'a> {
     timestamp: Timestamp<'a>,
     signature: Signature<'a>,
     body: Body<'a>,
-    /// How far our clock is from the signed timestamp.
-    skew: i16,
+    /// How far our clock is from the signed timestamp, in 4 s steps: within the 300 s allowed
+    /// as often as not, so that the fuzzer gets past the freshness check.
+    skew: i8,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -105,7 +106,7 @@ fuzz_target!(|input: Input| {
         ("webhook-timestamp", timestamp.as_str()),
         ("webhook-signature", signature.as_str()),
     ]);
-    let now = signed_at.unwrap_or(0).saturating_add(input.skew.into());
+    let now = signed_at.unwrap_or(0).saturating_add(i64::from(input.skew) * 4);
 
     match webhook::verify(config, &headers, &body, now) {
         Ok(notice) => {

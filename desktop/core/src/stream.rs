@@ -212,3 +212,46 @@ fn describe(error: &es::Error) -> String {
         other => format!("连接中断：{other}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_durable_event_is_read_with_its_id() {
+        let data = r#"{"reminderId":1,"orderId":12,"orderNo":"OB1","tableNumber":"A01","text":"马上就好","at":1}"#;
+        let Reading::Event { id, event } = read_event(kind::REMINDER_REPLY, Some("8"), data) else {
+            panic!("a reminder reply reads as an event");
+        };
+        assert_eq!(id, 8);
+        assert_eq!(event.kind(), kind::REMINDER_REPLY);
+    }
+
+    #[test]
+    fn what_cannot_be_placed_is_skipped_and_a_newer_kind_is_stepped_over() {
+        assert!(matches!(
+            read_event(kind::HEARTBEAT, None, "ping"),
+            Reading::Skip { id: None }
+        ));
+        assert!(matches!(
+            read_event(kind::ORDER_PAID, Some("x"), "{}"),
+            Reading::Skip { id: None }
+        ));
+        assert!(matches!(
+            read_event("from_a_newer_server", Some("9"), "{}"),
+            Reading::Skip { id: Some(9) }
+        ));
+    }
+
+    #[test]
+    fn an_unreadable_control_event_breaks_the_connection() {
+        assert!(matches!(
+            read_event(kind::CONNECTED, None, "连接成功"),
+            Reading::Unreadable(_)
+        ));
+        assert!(matches!(
+            read_event(kind::ORDER_PAID, Some("3"), "{}"),
+            Reading::Unreadable(_)
+        ));
+    }
+}

@@ -102,3 +102,52 @@ fn change_for(command: CartCommand, diner: Option<i64>) -> Result<Option<CartCha
     };
     Ok(Some(change))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_text_is_the_clients_fault() {
+        let error = read_command("{\"type\":\"add_item\"", Some(1)).expect_err("half a message is refused");
+        assert_eq!(error.code(), "invalid_message");
+        assert!(
+            error.status().is_client_error(),
+            "a bad message is a 4xx, not {}",
+            error.status()
+        );
+    }
+
+    #[test]
+    fn a_watcher_may_only_send_heartbeats() {
+        let (kind, change) = read_command(r#"{"type":"heartbeat"}"#, None).expect("a watcher's heartbeat");
+        assert_eq!((kind, change), (MessageType::Heartbeat, None));
+        let error = read_command(r#"{"type":"clear_cart"}"#, None).expect_err("a watcher cannot clear the cart");
+        assert_eq!(error.code(), "diner_required");
+    }
+
+    #[test]
+    fn a_diners_add_is_checked_and_on_their_behalf() {
+        let (kind, change) = read_command(
+            r#"{"type":"add_item","data":{"cuisineId":1001,"quantity":2,"remark":"  不要花生 "}}"#,
+            Some(7),
+        )
+        .expect("a diner's add");
+        assert_eq!(kind, MessageType::AddItemSuccess);
+        assert_eq!(
+            change,
+            Some(CartChange::Add {
+                dish_id: 1001,
+                quantity: 2,
+                remark: Some("不要花生".into()),
+                diner_id: 7
+            })
+        );
+        let error = read_command(
+            r#"{"type":"update_quantity","data":{"cuisineId":1001,"quantity":0}}"#,
+            Some(7),
+        )
+        .expect_err("quantity 0 is refused");
+        assert_eq!(error.code(), "invalid_quantity");
+    }
+}
