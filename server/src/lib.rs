@@ -31,3 +31,8 @@ pub use app::App;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use tables::TableLink;
+
+/// How the cart WebSocket reads a client message, and what it reads it into: public for the fuzz
+/// targets (`fuzz/`), which feed it arbitrary text.
+pub use carts::read_command;
+pub use carts::rules::CartChange;

@@ -37,6 +37,54 @@ pub enum StreamItem {
     },
 }
 
+/// What one SSE event (its type, `id:` and data, as eventsource-client framed them) says.
+#[derive(Debug)]
+pub enum Reading {
+    Connected(Connected),
+    Resync(Resync),
+    Event {
+        id: u64,
+        event: Box<Event>,
+    },
+    /// Nothing for the desk: a heartbeat, a durable event without a numeric id, or (with its
+    /// id, to step over but never re-read) a kind from a newer server.
+    Skip {
+        id: Option<u64>,
+    },
+    /// The server sent what we cannot read: the connection counts as broken.
+    Unreadable(String),
+}
+
+/// Read one SSE event. Pure, apart from a warning in the log, so that the fuzz targets (`fuzz/`)
+/// can feed it arbitrary events.
+pub fn read_event(event_type: &str, id: Option<&str>, data: &str) -> Reading {
+    match event_type {
+        kind::CONNECTED => match serde_json::from_str::<Connected>(data) {
+            Ok(connected) => Reading::Connected(connected),
+            Err(e) => Reading::Unreadable(format!("服务器的 connected 事件无法识别：{e}")),
+        },
+        kind::HEARTBEAT => Reading::Skip { id: None },
+        kind::RESYNC => match serde_json::from_str::<Resync>(data) {
+            Ok(resync) => Reading::Resync(resync),
+            Err(e) => Reading::Unreadable(format!("resync 事件无法识别：{e}")),
+        },
+        other => {
+            let Some(id) = id.and_then(|id| id.parse::<u64>().ok()) else {
+                tracing::warn!(kind = other, "durable event without a numeric id; skipped");
+                return Reading::Skip { id: None };
+            };
+            match Event::parse(other, data) {
+                Some(Ok(event)) => Reading::Event {
+                    id,
+                    event: Box::new(event),
+                },
+                None => Reading::Skip { id: Some(id) },
+                Some(Err(e)) => Reading::Unreadable(format!("事件 {id} 无法识别：{e}")),
+            }
+        }
+    }
+}
+
 pub struct StoreStream {
     pairing: Pairing,
     backoff: Backoff,
@@ -99,43 +147,24 @@ impl StoreStream {
     }
 
     fn read(&mut self, event: es::Event) -> Option<StreamItem> {
-        match event.event_type.as_str() {
-            kind::CONNECTED => match serde_json::from_str::<Connected>(&event.data) {
-                Ok(connected) => {
-                    self.backoff.reset();
-                    Some(StreamItem::Connected(connected))
-                }
-                Err(e) => Some(self.down(format!("服务器的 connected 事件无法识别：{e}"))),
-            },
-            kind::HEARTBEAT => None,
-            kind::RESYNC => match serde_json::from_str::<Resync>(&event.data) {
-                Ok(resync) => {
-                    self.last_event_id = Some(resync.last_event_id);
-                    Some(StreamItem::Resync(resync))
-                }
-                Err(e) => Some(self.down(format!("resync 事件无法识别：{e}"))),
-            },
-            other => {
-                let Some(id) = event.id.as_deref().and_then(|id| id.parse::<u64>().ok()) else {
-                    tracing::warn!(kind = other, "durable event without a numeric id; skipped");
-                    return None;
-                };
-                match Event::parse(other, &event.data) {
-                    Some(Ok(parsed)) => {
-                        self.last_event_id = Some(id);
-                        Some(StreamItem::Event {
-                            id,
-                            event: Box::new(parsed),
-                        })
-                    }
-                    // A kind from a newer server: step over it, but never re-read it.
-                    None => {
-                        self.last_event_id = Some(id);
-                        None
-                    }
-                    Some(Err(e)) => Some(self.down(format!("事件 {id} 无法识别：{e}"))),
-                }
+        match read_event(&event.event_type, event.id.as_deref(), &event.data) {
+            Reading::Connected(connected) => {
+                self.backoff.reset();
+                Some(StreamItem::Connected(connected))
             }
+            Reading::Resync(resync) => {
+                self.last_event_id = Some(resync.last_event_id);
+                Some(StreamItem::Resync(resync))
+            }
+            Reading::Event { id, event } => {
+                self.last_event_id = Some(id);
+                Some(StreamItem::Event { id, event })
+            }
+            Reading::Skip { id } => {
+                self.last_event_id = id.or(self.last_event_id);
+                None
+            }
+            Reading::Unreadable(error) => Some(self.down(error)),
         }
     }
 
@@ -181,5 +210,48 @@ fn describe(error: &es::Error) -> String {
         es::Error::Transport(_) => "无法连接服务器".into(),
         es::Error::TimedOut => "连接超时".into(),
         other => format!("连接中断：{other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_durable_event_is_read_with_its_id() {
+        let data = r#"{"reminderId":1,"orderId":12,"orderNo":"OB1","tableNumber":"A01","text":"马上就好","at":1}"#;
+        let Reading::Event { id, event } = read_event(kind::REMINDER_REPLY, Some("8"), data) else {
+            panic!("a reminder reply reads as an event");
+        };
+        assert_eq!(id, 8);
+        assert_eq!(event.kind(), kind::REMINDER_REPLY);
+    }
+
+    #[test]
+    fn what_cannot_be_placed_is_skipped_and_a_newer_kind_is_stepped_over() {
+        assert!(matches!(
+            read_event(kind::HEARTBEAT, None, "ping"),
+            Reading::Skip { id: None }
+        ));
+        assert!(matches!(
+            read_event(kind::ORDER_PAID, Some("x"), "{}"),
+            Reading::Skip { id: None }
+        ));
+        assert!(matches!(
+            read_event("from_a_newer_server", Some("9"), "{}"),
+            Reading::Skip { id: Some(9) }
+        ));
+    }
+
+    #[test]
+    fn an_unreadable_control_event_breaks_the_connection() {
+        assert!(matches!(
+            read_event(kind::CONNECTED, None, "连接成功"),
+            Reading::Unreadable(_)
+        ));
+        assert!(matches!(
+            read_event(kind::ORDER_PAID, Some("3"), "{}"),
+            Reading::Unreadable(_)
+        ));
     }
 }

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use rules::CartChange;
 pub use view::cart_dto;
 pub use watch::cart_event;
+pub use ws::read_command;
 
 pub fn router() -> Router<AppState> {
     Router::new()

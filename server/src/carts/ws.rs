@@ -58,29 +58,33 @@ fn text(message: &ServerMessage) -> Message {
 
 /// Carry out one client message and say how it went.
 async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
-    let command = match serde_json::from_str::<CartCommand>(raw) {
-        Ok(command) => command,
-        Err(_) => {
-            return ServerMessage::error(
-                "invalid_message",
-                "无法解析消息：请发送 {\"type\": …, \"data\": …} 格式的 JSON 命令".to_owned(),
-                now_ms(),
-            );
-        }
-    };
-    let success = command.success();
-    let outcome = match change_for(command, diner) {
-        Ok(Some(change)) => apply_change(state, table_id, change).await.map(Some),
-        Ok(None) => Ok(None),
+    let outcome = match read_command(raw, diner) {
+        Ok((success, Some(change))) => apply_change(state, table_id, change)
+            .await
+            .map(|cart| (success, Some(cart))),
+        Ok((success, None)) => Ok((success, None)),
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(cart) => ServerMessage::new(success, cart, now_ms()),
+        Ok((success, cart)) => ServerMessage::new(success, cart, now_ms()),
         Err(e) => {
             let body = e.body();
             ServerMessage::error(&body.code, body.message, now_ms())
         }
     }
+}
+
+/// Read and check one client message, before anything is stored: the message type that will
+/// acknowledge it, and the cart change it asks for (`None` for a heartbeat). Pure, so that the
+/// fuzz targets (`fuzz/`) can throw arbitrary text at it.
+pub fn read_command(raw: &str, diner: Option<i64>) -> Result<(MessageType, Option<CartChange>)> {
+    let command = serde_json::from_str::<CartCommand>(raw).map_err(|_| {
+        Error::invalid(
+            "invalid_message",
+            "无法解析消息：请发送 {\"type\": …, \"data\": …} 格式的 JSON 命令",
+        )
+    })?;
+    Ok((command.success(), change_for(command, diner)?))
 }
 
 /// The cart change a command asks for; `None` for a heartbeat.
@@ -105,4 +109,53 @@ fn change_for(command: CartCommand, diner: Option<i64>) -> Result<Option<CartCha
         }
     };
     Ok(Some(change))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_text_is_the_clients_fault() {
+        let error = read_command("{\"type\":\"add_item\"", Some(1)).expect_err("half a message is refused");
+        assert_eq!(error.code(), "invalid_message");
+        assert!(
+            error.status().is_client_error(),
+            "a bad message is a 4xx, not {}",
+            error.status()
+        );
+    }
+
+    #[test]
+    fn a_watcher_may_only_send_heartbeats() {
+        let (kind, change) = read_command(r#"{"type":"heartbeat"}"#, None).expect("a watcher's heartbeat");
+        assert_eq!((kind, change), (MessageType::Heartbeat, None));
+        let error = read_command(r#"{"type":"clear_cart"}"#, None).expect_err("a watcher cannot clear the cart");
+        assert_eq!(error.code(), "diner_required");
+    }
+
+    #[test]
+    fn a_diners_add_is_checked_and_on_their_behalf() {
+        let (kind, change) = read_command(
+            r#"{"type":"add_item","data":{"cuisineId":1001,"quantity":2,"remark":"  不要花生 "}}"#,
+            Some(7),
+        )
+        .expect("a diner's add");
+        assert_eq!(kind, MessageType::AddItemSuccess);
+        assert_eq!(
+            change,
+            Some(CartChange::Add {
+                dish_id: 1001,
+                quantity: 2,
+                remark: Some("不要花生".into()),
+                diner_id: 7
+            })
+        );
+        let error = read_command(
+            r#"{"type":"update_quantity","data":{"cuisineId":1001,"quantity":0}}"#,
+            Some(7),
+        )
+        .expect_err("quantity 0 is refused");
+        assert_eq!(error.code(), "invalid_quantity");
+    }
 }
