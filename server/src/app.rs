@@ -26,7 +26,7 @@ use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, TableLink};
-use crate::{menu, net, orders, reminders, streams, web};
+use crate::{alerts, devices, menu, net, orders, reminders, streams, web};
 
 pub struct App {
     state: AppState,
@@ -58,6 +58,7 @@ impl App {
             carts: Arc::new(Feed::new()),
             journal: Arc::new(Feed::new()),
             payments: Arc::new(payments),
+            presence: Arc::default(),
             heartbeat: config.heartbeat(),
             reminder_interval: Duration::from_secs(config.reminder_interval_secs),
             shutdown: CancellationToken::new(),
@@ -84,6 +85,8 @@ impl App {
             .merge(payments::router())
             .merge(reminders::router())
             .merge(streams::router())
+            .merge(devices::router())
+            .merge(alerts::router())
             .merge(web::router())
             .fallback(|| async {
                 Error::BadRequest {

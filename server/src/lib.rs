@@ -5,6 +5,7 @@
 //! `main.rs` only parses the command line; tests open an [`App`] and serve it on a port of their
 //! own.
 
+mod alerts;
 mod app;
 pub mod auth;
 mod carts;
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod config;
 mod db;
 mod demo;
+mod devices;
 mod error;
 mod extract;
 mod journal;

@@ -1,11 +1,12 @@
 //! Housekeeping that runs beside the server: cancel orders left unpaid too long, prune store
 //! streams to their retention (clients asking for pruned ids are told to resync), and forget live
-//! topics nobody listens to any more.
+//! topics nobody listens to any more; and, every second, escalate alerts nobody heard.
 
 use std::time::Duration;
 
 use orderbell_shared::Actor;
 
+use crate::alerts;
 use crate::error::Error;
 use crate::orders::rules::Action;
 use crate::orders::transition;
@@ -17,12 +18,23 @@ pub struct Schedule {
     pub retention: u64,
 }
 
+/// Alerts are checked more often than the rest: an unheard order must escalate within seconds.
+const ALERT_ROUND: Duration = Duration::from_secs(1);
+
 pub async fn run(state: AppState, schedule: Schedule) {
     let mut tick = tokio::time::interval(schedule.every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut alert_tick = tokio::time::interval(ALERT_ROUND.min(schedule.every));
+    alert_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = state.shutdown.cancelled() => return,
+            _ = alert_tick.tick() => {
+                if let Err(e) = alerts::round(&state).await {
+                    tracing::warn!(error = ?e, "the alert round failed");
+                }
+                continue;
+            }
             _ = tick.tick() => {}
         }
         expire_unpaid(&state, schedule.unpaid_timeout).await;

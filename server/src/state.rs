@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::Keys;
 use crate::clock::Clock;
 use crate::db::Database;
+use crate::devices::Presence;
 use crate::journal::Stream;
 use crate::payments::Payments;
 use crate::push::feed::Feed;
@@ -23,6 +24,8 @@ pub struct AppState {
     /// Live durable events, one topic per stream.
     pub journal: Arc<Feed<Stream>>,
     pub payments: Arc<Payments>,
+    /// Which devices of each store are connected now.
+    pub presence: Arc<Presence>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,
     /// Cancelled at shutdown, so that endless streams end and the server can stop.

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::heard::{AlertEscalated, AlertReceipt, AlertSettled};
 use crate::money::Money;
 use crate::order::{Actor, OrderDTO, OrderStatus};
 
@@ -84,6 +85,9 @@ pub enum Event {
     OrderStatus(StatusChange),
     ReminderReply(ReminderReply),
     PaymentAnomaly(PaymentAnomaly),
+    AlertReceipt(AlertReceipt),
+    AlertEscalated(AlertEscalated),
+    AlertSettled(AlertSettled),
 }
 
 impl Event {
@@ -95,6 +99,9 @@ impl Event {
             Event::OrderStatus(_) => kind::ORDER_STATUS,
             Event::ReminderReply(_) => kind::REMINDER_REPLY,
             Event::PaymentAnomaly(_) => kind::PAYMENT_ANOMALY,
+            Event::AlertReceipt(_) => kind::ALERT_RECEIPT,
+            Event::AlertEscalated(_) => kind::ALERT_ESCALATED,
+            Event::AlertSettled(_) => kind::ALERT_SETTLED,
         }
     }
 
@@ -106,6 +113,9 @@ impl Event {
             Event::OrderStatus(d) => serde_json::to_string(d),
             Event::ReminderReply(d) => serde_json::to_string(d),
             Event::PaymentAnomaly(d) => serde_json::to_string(d),
+            Event::AlertReceipt(d) => serde_json::to_string(d),
+            Event::AlertEscalated(d) => serde_json::to_string(d),
+            Event::AlertSettled(d) => serde_json::to_string(d),
         }
     }
 
@@ -118,6 +128,9 @@ impl Event {
             kind::ORDER_STATUS => serde_json::from_str(data).map(Event::OrderStatus),
             kind::REMINDER_REPLY => serde_json::from_str(data).map(Event::ReminderReply),
             kind::PAYMENT_ANOMALY => serde_json::from_str(data).map(Event::PaymentAnomaly),
+            kind::ALERT_RECEIPT => serde_json::from_str(data).map(Event::AlertReceipt),
+            kind::ALERT_ESCALATED => serde_json::from_str(data).map(Event::AlertEscalated),
+            kind::ALERT_SETTLED => serde_json::from_str(data).map(Event::AlertSettled),
             _ => return None,
         })
     }
@@ -130,6 +143,12 @@ pub mod kind {
     pub const ORDER_STATUS: &str = "order_status";
     pub const REMINDER_REPLY: &str = "reminder_reply";
     pub const PAYMENT_ANOMALY: &str = "payment_anomaly";
+    /// A device showed, sounded or stopped an alert ([`crate::heard::AlertReceipt`]).
+    pub const ALERT_RECEIPT: &str = "alert_receipt";
+    /// Nobody heard an alert in time ([`crate::heard::AlertEscalated`]).
+    pub const ALERT_ESCALATED: &str = "alert_escalated";
+    /// An escalated alert was heard or handled ([`crate::heard::AlertSettled`]).
+    pub const ALERT_SETTLED: &str = "alert_settled";
     /// Not durable: the first event of every connection ([`super::Connected`]).
     pub const CONNECTED: &str = "connected";
     /// Not durable: keeps proxies and clients sure the connection lives.

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cart;
 pub mod events;
+pub mod heard;
 pub mod menu;
 pub mod money;
 pub mod order;

@@ -181,6 +181,28 @@ pub struct StoreSnapshot {
     pub store_id: i64,
     pub last_event_id: u64,
     pub orders: Vec<OrderDTO>,
+    /// The open orders' 催单, each with its reply once answered: what was said is store state,
+    /// seen the same on every device, also one paired later.
+    #[serde(default)]
+    pub reminders: Vec<ReminderState>,
+    /// What each device did with the open orders' alerts.
+    #[serde(default)]
+    pub receipts: Vec<crate::heard::AlertReceipt>,
+    /// The open orders' alerts that nobody has heard yet, past their deadline.
+    #[serde(default)]
+    pub escalated: Vec<crate::heard::AlertEscalated>,
+}
+
+/// One 催单 and its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderState {
+    pub reminder_id: i64,
+    pub order_id: i64,
+    pub at: i64,
+    pub reply: Option<String>,
+    pub replied_at: Option<i64>,
 }
 
 /// The number an order is known by, also its `out_trade_no` at payment providers.

@@ -63,7 +63,7 @@ impl Board {
                     entry.last_reply = Some(reply.text.clone());
                 }
             }
-            Event::PaymentAnomaly(_) => {}
+            Event::PaymentAnomaly(_) | Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_) => {}
         }
     }
 

@@ -78,6 +78,9 @@ impl Engine {
             Event::OrderReminder(reminder) => self.announce_hurry(reminder.order.order_id, reminder.count, now),
             Event::ReminderReply(reply) => self.policy.answered(reply.order_id),
             Event::PaymentAnomaly(anomaly) => self.anomaly(anomaly),
+            // Receipts and escalations are the server's account of who heard what; this device
+            // alerts by its own policy either way.
+            Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_) => Vec::new(),
         };
         if self.board.status(event_order(event)).is_none() {
             self.heard.paid.remove(&event_order(event));
@@ -136,5 +139,8 @@ fn event_order(event: &Event) -> i64 {
         Event::OrderStatus(change) => change.order_id,
         Event::ReminderReply(reply) => reply.order_id,
         Event::PaymentAnomaly(anomaly) => anomaly.order_id,
+        Event::AlertReceipt(receipt) => receipt.order_id,
+        Event::AlertEscalated(escalated) => escalated.order_id,
+        Event::AlertSettled(settled) => settled.order_id,
     }
 }

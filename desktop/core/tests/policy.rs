@@ -217,6 +217,9 @@ fn an_order_handled_while_the_stream_was_away_is_withdrawn_when_the_snapshot_say
         store_id: 1,
         last_event_id,
         orders,
+        reminders: vec![],
+        receipts: vec![],
+        escalated: vec![],
     };
     let shown = engine.load(snapshot(5, vec![order(1, "A01"), order(2, "A02")]), NOON);
     assert_eq!(notes(&shown), 2);

@@ -2,11 +2,15 @@
 //! default; a PostgreSQL implementation joins for scale-out. Each engine owns its migrations, and
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
+pub mod heard;
 mod sqlite;
+mod sqlite_heard;
 mod sqlite_rows;
 mod sqlite_tx;
 
 use async_trait::async_trait;
+use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
+use orderbell_shared::order::ReminderState;
 use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 
 use crate::carts::rules::LineWrite;
@@ -14,6 +18,7 @@ use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
+pub use heard::{AlertRow, DeviceRow};
 pub use sqlite::Sqlite;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,6 +138,15 @@ pub trait Tx: Send {
 
     /// Append an event to a stream with the stream's next number.
     async fn append(&mut self, stream: Stream, kind: &str, data: &str, at: i64) -> Result<Entry>;
+
+    /// Record what a device did with an alert; false if it said so before.
+    async fn insert_receipt(&mut self, receipt: &AlertReceipt) -> Result<bool>;
+
+    /// Escalate an alert; false if it was escalated before (an alert escalates once).
+    async fn insert_escalation(&mut self, store_id: i64, escalated: &AlertEscalated) -> Result<bool>;
+
+    /// Settle the alert's open escalation: its `since`, or `None` if none was open.
+    async fn settle_escalation(&mut self, order_id: i64, reminder_id: i64, at: i64) -> Result<Option<i64>>;
 }
 
 #[async_trait]
@@ -178,6 +192,31 @@ pub trait Database: Send + Sync + 'static {
     async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64>;
 
     async fn cart(&self, table_id: i64) -> Result<Option<CartSnapshot>>;
+
+    /// Every alert that needs a person and every escalation still open, across stores.
+    async fn alerts(&self) -> Result<Vec<AlertRow>>;
+
+    /// Remember a device and when it was last seen.
+    async fn touch_device(&self, device: &DeviceRow) -> Result<()>;
+
+    /// The store's devices, most recently seen first.
+    async fn devices(&self, store_id: i64) -> Result<Vec<DeviceRow>>;
+
+    /// The 催单 of the store's open orders, with their replies.
+    async fn open_reminders(&self, store_id: i64) -> Result<Vec<ReminderState>>;
+
+    /// What devices did with the alerts of the store's open orders.
+    async fn open_receipts(&self, store_id: i64) -> Result<Vec<AlertReceipt>>;
+
+    /// The store's escalations still open.
+    async fn open_escalations(&self, store_id: i64) -> Result<Vec<AlertEscalated>>;
+
+    /// The store's newest `limit` escalations, open ones counted up to `now`.
+    async fn unheard(&self, store_id: i64, now: i64, limit: u32) -> Result<Vec<UnheardAlert>>;
+
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
 
     /// Finish outstanding work and close connections.
     async fn close(&self);

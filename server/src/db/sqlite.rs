@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use orderbell_shared::OrderDTO;
+use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
+use orderbell_shared::order::ReminderState;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::sqlite_rows::{self, DISH_COLUMNS, DishRecord, TableRecord};
 use super::sqlite_tx::SqliteTx;
-use super::{CartSnapshot, Database, DishRow, StoreRow, TableRow, Tx};
+use super::{AlertRow, CartSnapshot, Database, DeviceRow, DishRow, StoreRow, TableRow, Tx, sqlite_heard};
 use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -159,6 +161,42 @@ impl Database for Sqlite {
     // cut; NORMAL syncs only at checkpoints and may lose the last commits. The level is the
     // connection's, so each transaction sets it before it begins. (Measured here: a commit takes
     // ~4 ms at FULL against ~0.01 ms at NORMAL; docs/RELIABILITY.md.)
+    async fn alerts(&self) -> Result<Vec<AlertRow>> {
+        sqlite_heard::alerts(&self.pool).await
+    }
+
+    async fn touch_device(&self, device: &DeviceRow) -> Result<()> {
+        sqlite_heard::touch_device(&self.pool, device).await
+    }
+
+    async fn devices(&self, store_id: i64) -> Result<Vec<DeviceRow>> {
+        sqlite_heard::devices(&self.pool, store_id).await
+    }
+
+    async fn open_reminders(&self, store_id: i64) -> Result<Vec<ReminderState>> {
+        sqlite_heard::open_reminders(&self.pool, store_id).await
+    }
+
+    async fn open_receipts(&self, store_id: i64) -> Result<Vec<AlertReceipt>> {
+        sqlite_heard::open_receipts(&self.pool, store_id).await
+    }
+
+    async fn open_escalations(&self, store_id: i64) -> Result<Vec<AlertEscalated>> {
+        sqlite_heard::open_escalations(&self.pool, store_id).await
+    }
+
+    async fn unheard(&self, store_id: i64, now: i64, limit: u32) -> Result<Vec<UnheardAlert>> {
+        sqlite_heard::unheard(&self.pool, store_id, now, limit).await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        sqlite_heard::setting(&self.pool, key).await
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlite_heard::set_setting(&self.pool, key, value).await
+    }
+
     async fn begin(&self) -> Result<Box<dyn Tx>> {
         let tx = self
             .pool

@@ -4,11 +4,12 @@
 //! transaction that reads and then writes queues behind others instead of failing on upgrade.
 
 use async_trait::async_trait;
+use orderbell_shared::heard::{AlertEscalated, AlertReceipt};
 use orderbell_shared::{OrderDTO, OrderStatus};
 use sqlx::{Sqlite, Transaction};
 
 use super::sqlite_rows::{self, lines};
-use super::{CartLine, DishRow, LineState, NewOrder, PaymentRow, TableRow, Tx};
+use super::{CartLine, DishRow, LineState, NewOrder, PaymentRow, TableRow, Tx, sqlite_heard};
 use crate::carts::rules::LineWrite;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -200,5 +201,17 @@ impl Tx for SqliteTx {
             data: data.to_owned(),
             at,
         })
+    }
+
+    async fn insert_receipt(&mut self, receipt: &AlertReceipt) -> Result<bool> {
+        sqlite_heard::insert_receipt(&mut self.0, receipt).await
+    }
+
+    async fn insert_escalation(&mut self, store_id: i64, escalated: &AlertEscalated) -> Result<bool> {
+        sqlite_heard::insert_escalation(&mut self.0, store_id, escalated).await
+    }
+
+    async fn settle_escalation(&mut self, order_id: i64, reminder_id: i64, at: i64) -> Result<Option<i64>> {
+        sqlite_heard::settle_escalation(&mut self.0, order_id, reminder_id, at).await
     }
 }

@@ -128,5 +128,8 @@ pub async fn snapshot(
         store_id,
         last_event_id,
         orders,
+        reminders: state.db.open_reminders(store_id).await?,
+        receipts: state.db.open_receipts(store_id).await?,
+        escalated: state.db.open_escalations(store_id).await?,
     }))
 }

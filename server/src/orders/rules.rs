@@ -47,7 +47,9 @@ impl Action {
     /// Who may take this step.
     pub fn allowed(&self, actor: Actor) -> bool {
         match self {
-            Action::Accept | Action::Reject { .. } | Action::Complete => actor == Actor::Merchant,
+            // The system accepts or rejects an order nobody heard, when the owner chose so.
+            Action::Accept | Action::Reject { .. } => matches!(actor, Actor::Merchant | Actor::System),
+            Action::Complete => actor == Actor::Merchant,
             Action::MarkReady | Action::Recall => matches!(actor, Actor::Merchant | Actor::Kitchen),
             Action::Cancel => actor == Actor::Customer,
             Action::Expire => actor == Actor::System,

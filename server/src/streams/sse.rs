@@ -7,6 +7,7 @@ use axum::response::Response;
 
 use super::cursor::{Cursor, Fresh};
 use crate::auth::Credential;
+use crate::devices::{self, Attended, DeviceId};
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
@@ -21,12 +22,14 @@ pub async fn store_events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    grant.for_store(store_id)?;
+    let role = grant.for_store(store_id)?;
+    let device = devices::from_query(uri.query(), role)?;
     durable(
         state,
         Stream::Store(store_id),
         last_event_id(&headers, uri.query())?,
         Fresh::Now,
+        device.map(|d| (store_id, d)),
     )
     .await
 }
@@ -50,13 +53,22 @@ pub async fn order_events(
         Stream::Order(order_id),
         last_event_id(&headers, uri.query())?,
         Fresh::Start,
+        None,
     )
     .await
 }
 
-async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
+/// A durable stream; `device` is the store's device it keeps online while it is open.
+async fn durable(
+    state: AppState,
+    stream: Stream,
+    last_id: Option<u64>,
+    fresh: Fresh,
+    device: Option<(i64, DeviceId)>,
+) -> Result<Response> {
     let opened = Cursor::open(&state, stream, last_id, fresh).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![frame(None, kind, &data.to_string())];
-    Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
+    let subscription = Attended::new(opened.cursor, &state, device).await?;
+    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
 }

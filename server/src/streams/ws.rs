@@ -14,6 +14,7 @@ use serde_json::json;
 use super::cursor::{Cursor, Fresh};
 use crate::auth::Credential;
 use crate::clock::now_ms;
+use crate::devices::{self, Attended};
 use crate::error::Result;
 use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
@@ -29,15 +30,17 @@ pub async fn upgrade(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    grant.for_store(store_id)?;
+    let role = grant.for_store(store_id)?;
+    let device = devices::from_query(uri.query(), role)?;
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![message(kind, data)];
+    let subscription = Attended::new(opened.cursor, &state, device.map(|d| (store_id, d))).await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run(socket, greeting, opened.cursor, Listener, heartbeat, shutdown)))
+        .on_upgrade(move |socket| run(socket, greeting, subscription, Listener, heartbeat, shutdown)))
 }
 
 /// The store socket only listens; it answers heartbeats and explains anything else.

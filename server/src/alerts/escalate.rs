@@ -1,0 +1,135 @@
+//! The escalation round: every second, each alert that needs a person is checked against its
+//! store's settings and presence ([`super::rules`]), and escalated, settled or acted on.
+
+use std::collections::HashMap;
+
+use orderbell_shared::heard::{AlertEscalated, AlertKind, AlertSettings, AlertSettled, UnheardAction};
+use orderbell_shared::order::order_no;
+use orderbell_shared::{Actor, Event};
+
+use super::http::load_settings;
+use super::rules::{Step, next_step};
+use crate::db::{AlertRow, Tx};
+use crate::error::{Error, Result};
+use crate::journal::{self, Entry, Stream};
+use crate::orders::rules::Action;
+use crate::orders::transition;
+use crate::state::AppState;
+
+pub async fn round(state: &AppState) -> Result<()> {
+    let now = state.clock.now_ms();
+    let mut settings: HashMap<i64, AlertSettings> = HashMap::new();
+    for alert in state.db.alerts().await? {
+        let store_settings = match settings.get(&alert.store_id) {
+            Some(s) => s.clone(),
+            None => {
+                let s = load_settings(state, alert.store_id).await?;
+                settings.insert(alert.store_id, s.clone());
+                s
+            }
+        };
+        let online = !state.presence.online(alert.store_id).is_empty();
+        match next_step(&alert, online, &store_settings, now) {
+            Step::Wait => {}
+            Step::Escalate(reason) => escalate(state, &alert, reason, now).await?,
+            Step::Settle => {
+                let mut tx = state.db.begin().await?;
+                let entries = settle(&mut *tx, &alert_key(&alert), alert.store_id, now).await?;
+                journal::commit(state, tx, &entries).await?;
+            }
+            Step::Act(action) => act(state, alert.order_id, action).await,
+        }
+    }
+    Ok(())
+}
+
+/// Which alert: (order, reminder or 0).
+pub struct AlertKey {
+    pub order_id: i64,
+    pub reminder_id: i64,
+}
+
+fn alert_key(alert: &AlertRow) -> AlertKey {
+    AlertKey {
+        order_id: alert.order_id,
+        reminder_id: alert.reminder_id,
+    }
+}
+
+fn kind(reminder_id: i64) -> (AlertKind, Option<i64>) {
+    if reminder_id == 0 {
+        (AlertKind::Order, None)
+    } else {
+        (AlertKind::Reminder, Some(reminder_id))
+    }
+}
+
+async fn escalate(
+    state: &AppState,
+    alert: &AlertRow,
+    reason: orderbell_shared::heard::EscalationReason,
+    now: i64,
+) -> Result<()> {
+    let (kind, reminder_id) = kind(alert.reminder_id);
+    let escalated = AlertEscalated {
+        order_id: alert.order_id,
+        order_no: order_no(alert.order_id),
+        table_number: alert.table_number.clone(),
+        alert: kind,
+        reminder_id,
+        reason,
+        since: alert.since,
+        at: now,
+    };
+    let mut tx = state.db.begin().await?;
+    if !tx.insert_escalation(alert.store_id, &escalated).await? {
+        return Ok(());
+    }
+    tracing::warn!(
+        order_id = alert.order_id,
+        reminder_id = alert.reminder_id,
+        ?reason,
+        "an alert went unheard; escalating"
+    );
+    let event = Event::AlertEscalated(escalated);
+    let entries = vec![
+        journal::append(&mut *tx, Stream::Store(alert.store_id), &event, now).await?,
+        journal::append(&mut *tx, Stream::Order(alert.order_id), &event, now).await?,
+    ];
+    journal::commit(state, tx, &entries).await
+}
+
+/// End the alert's open escalation inside `tx`, telling the store and the customer; the events
+/// to publish after commit (none if it was not escalated).
+pub async fn settle(tx: &mut dyn Tx, key: &AlertKey, store_id: i64, now: i64) -> Result<Vec<Entry>> {
+    let Some(since) = tx.settle_escalation(key.order_id, key.reminder_id, now).await? else {
+        return Ok(Vec::new());
+    };
+    let (alert, reminder_id) = kind(key.reminder_id);
+    let event = Event::AlertSettled(AlertSettled {
+        order_id: key.order_id,
+        alert,
+        reminder_id,
+        unheard_ms: now.saturating_sub(since).max(0),
+        at: now,
+    });
+    Ok(vec![
+        journal::append(tx, Stream::Store(store_id), &event, now).await?,
+        journal::append(tx, Stream::Order(key.order_id), &event, now).await?,
+    ])
+}
+
+async fn act(state: &AppState, order_id: i64, action: UnheardAction) {
+    let action = match action {
+        UnheardAction::None => return,
+        UnheardAction::Accept => Action::Accept,
+        UnheardAction::Reject => Action::Reject {
+            reason: "商家暂未响应，系统已自动拒单，款项将退回".to_owned(),
+        },
+    };
+    match transition(state, order_id, action, Actor::System, |_| Ok(())).await {
+        // Someone acted meanwhile: theirs wins.
+        Ok(_) | Err(Error::Conflict { .. }) => {}
+        Err(e) => tracing::warn!(error = ?e, order_id, "acting on an unheard order failed"),
+    }
+}

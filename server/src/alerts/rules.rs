@@ -1,0 +1,162 @@
+//! When an alert nobody heard is escalated, settled, or acted on. Pure: the maintenance round
+//! feeds it what storage and presence say.
+
+use orderbell_shared::heard::{AlertSettings, EscalationReason, UnheardAction};
+
+use crate::db::AlertRow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Every device alarms and the customer is told to ask a waiter.
+    Escalate(EscalationReason),
+    /// It was heard, or no longer needs a person: the unheard time ends.
+    Settle,
+    /// The owner's choice for a paid order nobody heard: accept or reject it.
+    Act(UnheardAction),
+    Wait,
+}
+
+/// What to do with one alert at `now`, given whether any device of its store is online.
+pub fn next_step(alert: &AlertRow, online: bool, settings: &AlertSettings, now: i64) -> Step {
+    let waited = now.saturating_sub(alert.since);
+    let secs = |s: u64| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let heard = alert.sounded || !alert.needs_person;
+    match &alert.escalation {
+        Some(e) if e.settled_at.is_none() => {
+            if heard {
+                Step::Settle
+            } else if alert.reminder_id == 0
+                && settings.unheard_action != UnheardAction::None
+                && waited >= secs(settings.unheard_action_after_secs)
+            {
+                Step::Act(settings.unheard_action)
+            } else {
+                Step::Wait
+            }
+        }
+        // An alert escalates once; a settled one stays settled.
+        Some(_) => Step::Wait,
+        None if heard => Step::Wait,
+        // Nobody can hear it: say so at once rather than after the wait.
+        None if !online => Step::Escalate(EscalationReason::NoDeviceOnline),
+        None if waited >= secs(settings.escalate_after_secs) => Step::Escalate(EscalationReason::NotHeard),
+        None => Step::Wait,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::heard::EscalationRow;
+
+    const PAID: i64 = 1_000_000;
+
+    fn alert(sounded: bool, needs_person: bool, escalation: Option<EscalationRow>) -> AlertRow {
+        AlertRow {
+            order_id: 1,
+            reminder_id: 0,
+            store_id: 1,
+            table_number: "A01".into(),
+            since: PAID,
+            needs_person,
+            sounded,
+            escalation,
+        }
+    }
+
+    fn open() -> Option<EscalationRow> {
+        Some(EscalationRow {
+            reason: EscalationReason::NotHeard,
+            started_at: PAID + 15_000,
+            settled_at: None,
+        })
+    }
+
+    #[test]
+    fn an_unheard_order_escalates_after_the_wait_or_at_once_when_nobody_is_online() {
+        let s = AlertSettings::default();
+        assert_eq!(
+            next_step(&alert(false, true, None), true, &s, PAID + 14_999),
+            Step::Wait
+        );
+        assert_eq!(
+            next_step(&alert(false, true, None), true, &s, PAID + 15_000),
+            Step::Escalate(EscalationReason::NotHeard)
+        );
+        assert_eq!(
+            next_step(&alert(false, true, None), false, &s, PAID + 1),
+            Step::Escalate(EscalationReason::NoDeviceOnline)
+        );
+        assert_eq!(
+            next_step(&alert(true, true, None), true, &s, PAID + 60_000),
+            Step::Wait,
+            "heard"
+        );
+        assert_eq!(
+            next_step(&alert(false, false, None), false, &s, PAID + 60_000),
+            Step::Wait,
+            "handled"
+        );
+    }
+
+    #[test]
+    fn an_escalation_settles_once_heard_or_handled_and_never_escalates_again() {
+        let s = AlertSettings::default();
+        assert_eq!(
+            next_step(&alert(true, true, open()), true, &s, PAID + 20_000),
+            Step::Settle
+        );
+        assert_eq!(
+            next_step(&alert(false, false, open()), true, &s, PAID + 20_000),
+            Step::Settle
+        );
+        assert_eq!(
+            next_step(&alert(false, true, open()), true, &s, PAID + 20_000),
+            Step::Wait
+        );
+        let settled = Some(EscalationRow {
+            settled_at: Some(PAID + 30_000),
+            ..open().expect("row")
+        });
+        assert_eq!(
+            next_step(&alert(false, true, settled), false, &s, PAID + 90_000),
+            Step::Wait
+        );
+    }
+
+    #[test]
+    fn the_owners_choice_is_taken_only_on_an_order_still_unheard_after_its_time() {
+        let s = AlertSettings {
+            unheard_action: UnheardAction::Reject,
+            unheard_action_after_secs: 120,
+            ..AlertSettings::default()
+        };
+        assert_eq!(
+            next_step(&alert(false, true, open()), true, &s, PAID + 119_000),
+            Step::Wait
+        );
+        assert_eq!(
+            next_step(&alert(false, true, open()), true, &s, PAID + 120_000),
+            Step::Act(UnheardAction::Reject)
+        );
+        let reminder = AlertRow {
+            reminder_id: 7,
+            ..alert(false, true, open())
+        };
+        assert_eq!(
+            next_step(&reminder, true, &s, PAID + 600_000),
+            Step::Wait,
+            "a 催单 is never acted on"
+        );
+        assert_eq!(
+            next_step(
+                &alert(false, true, open()),
+                true,
+                &AlertSettings::default(),
+                PAID + 3_600_000
+            ),
+            Step::Wait,
+            "by default the alarm goes on until someone acts"
+        );
+    }
+}
