@@ -27,7 +27,12 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// `orderbell serve` with the demo store, a fresh data dir, a free port and `args`.
     pub async fn start(args: &[&str]) -> Self {
-        let dir = tempfile::tempdir().expect("temporary dir");
+        Self::start_in(tempfile::tempdir().expect("temporary dir"), args).await
+    }
+
+    /// As [`Self::start`], in `dir`, whose `data/` the test may have prepared (a small file
+    /// system, say).
+    pub async fn start_in(dir: TempDir, args: &[&str]) -> Self {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         let (child, api) = spawn(dir.path(), "127.0.0.1:0", &args).await;
         eprintln!(
@@ -140,11 +145,15 @@ async fn spawn(dir: &Path, listen: &str, args: &[String]) -> (Child, Api) {
     for _ in 0..20 {
         match try_spawn(dir, listen, args).await {
             Ok(started) => return started,
+            // A refused flag will not be accepted on a second try.
+            Err(why) if why.starts_with("usage error") => break,
             Err(why) => last = why,
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("orderbell did not start on {listen}: {last}");
+    let log = std::fs::read_to_string(log_path(dir)).unwrap_or_default();
+    let tail: Vec<&str> = log.lines().rev().take(5).collect();
+    panic!("orderbell did not start on {listen}: {last}; its log ends: {tail:?}");
 }
 
 async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, Api), String> {
@@ -153,9 +162,16 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, 
         .append(true)
         .open(log_path(dir))
         .expect("log file");
+    // Heartbeats every second unless the test says otherwise: streams show they live at once.
+    let heartbeat = if args.iter().any(|a| a == "--heartbeat-secs") {
+        None
+    } else {
+        Some("1")
+    };
     let mut child = Command::new(binary())
         .arg("serve")
-        .args(["--listen", listen, "--heartbeat-secs", "1"])
+        .args(["--listen", listen])
+        .args(heartbeat.map(|secs| ["--heartbeat-secs", secs]).into_iter().flatten())
         .arg("--data-dir")
         .arg(dir.join("data"))
         .args(args)
@@ -186,6 +202,10 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, 
     };
     let kitchen = match tokio::time::timeout(PATIENCE, read).await {
         Ok(Ok(kitchen)) => kitchen,
+        // clap exits with 2 on a flag this binary does not know.
+        Ok(Err(_)) if child.wait().await.is_ok_and(|status| status.code() == Some(2)) => {
+            return Err("usage error: the binary refused its flags".into());
+        }
         Ok(Err(why)) => return Err(why),
         Err(_) => return Err("printed no credentials in time".into()),
     };

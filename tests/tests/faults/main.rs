@@ -5,13 +5,15 @@
 //! Each runs a short version in `cargo test` and a long one with `ORDERBELL_FAULTS=long`
 //! (docs/RELIABILITY.md). They print what they measured; they assert only what users depend on.
 
-//mod catch_up;
-//mod database;
+mod catch_up;
+mod database;
+mod follow;
 mod kill9;
-//mod malformed;
-//mod sigterm;
-//mod slow_clients;
-//mod soak;
+mod malformed;
+mod malformed_ws;
+mod sigterm;
+mod slow_clients;
+mod soak;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -115,6 +117,27 @@ pub async fn deliver(api_url: &str, http: &reqwest::Client, provider: &FakeWebho
             order.order.order_no
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// An order at `table`, paid through the provider and accepted: ready for [`flip`].
+pub async fn accepted_order(api: &Api, provider: &FakeWebhook, table: i64) -> SubmittedOrder {
+    let order = api.order(table, &[(1001, 1)]).await;
+    deliver(&api.url(""), &api.http, provider, &order).await;
+    let accepted = api
+        .post_empty(&format!("/api/orders/{}/accept", order.order.order_id), &api.merchant)
+        .await;
+    assert_eq!(accepted.status(), 200, "the merchant accepts a paid order");
+    order
+}
+
+/// `n` store events, cheaply: the kitchen marks `order` ready and recalls it, again and again.
+pub async fn flip(api: &Api, order: &SubmittedOrder, n: usize) {
+    for k in 0..n {
+        let step = if k % 2 == 0 { "ready" } else { "recall" };
+        let path = format!("/api/orders/{}/{step}", order.order.order_id);
+        let answer = api.post_empty(&path, &api.kitchen).await;
+        assert_eq!(answer.status(), 200, "{step} succeeds");
     }
 }
 
