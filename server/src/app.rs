@@ -1,4 +1,4 @@
-//! The application: its shared state, its one route table, and serving it until shutdown.
+//! The application: its one route table, and serving it until shutdown.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -20,36 +20,18 @@ use crate::config::{Config, PaymentConfig};
 use crate::db::{Database, Sqlite};
 use crate::demo::DEMO;
 use crate::error::{Error, Result};
-use crate::journal::Stream;
+use crate::extract::MAX_BODY;
 use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
+use crate::state::AppState;
 use crate::tables::{self, TableLink};
-use crate::{menu, orders, reminders, streams, web};
-
-/// Requests are small JSON documents; anything larger is refused before it is read.
-const MAX_BODY: usize = 16 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Arc<dyn Database>,
-    pub keys: Arc<Keys>,
-    pub clock: Arc<dyn Clock>,
-    /// Live carts, one topic per table.
-    pub carts: Arc<Feed<i64>>,
-    /// Live durable events, one topic per stream.
-    pub journal: Arc<Feed<Stream>>,
-    pub payments: Arc<Payments>,
-    pub heartbeat: Duration,
-    pub reminder_interval: Duration,
-    /// Cancelled at shutdown, so that endless streams end and the server can stop.
-    pub shutdown: CancellationToken,
-    pub public_url: Arc<str>,
-}
+use crate::{menu, net, orders, reminders, streams, web};
 
 pub struct App {
     state: AppState,
     schedule: Schedule,
+    write_timeout: Duration,
 }
 
 impl App {
@@ -86,7 +68,11 @@ impl App {
             unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
             retention: config.event_retention.max(1),
         };
-        Ok(App { state, schedule })
+        Ok(App {
+            state,
+            schedule,
+            write_timeout: config.write_timeout(),
+        })
     }
 
     pub fn router(&self) -> Router {
@@ -103,12 +89,25 @@ impl App {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,
                     code: "route_not_found",
-                    message: "没有这个接口 (no such route)".into(),
+                    message: "没有这个接口：请检查地址".into(),
+                }
+            })
+            .method_not_allowed_fallback(|| async {
+                Error::BadRequest {
+                    status: StatusCode::METHOD_NOT_ALLOWED,
+                    code: "method_not_allowed",
+                    message: "这个地址不支持这种请求方法".into(),
                 }
             })
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .layer(TraceLayer::new_for_http())
             .with_state(self.state.clone())
+    }
+
+    /// The state the handlers share, for tests of the parts below the router.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Every table's signed link.
@@ -130,7 +129,7 @@ impl App {
         let streams = self.state.shutdown.clone();
         let router = self.router();
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
-        let served = axum::serve(listener, router)
+        let served = axum::serve(net::Listener::new(listener, self.write_timeout), router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 streams.cancel();

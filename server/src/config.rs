@@ -44,6 +44,7 @@ const DEFAULT_UNPAID_TIMEOUT_SECS: u64 = 15 * 60;
 const DEFAULT_REMINDER_INTERVAL_SECS: u64 = 3 * 60;
 const DEFAULT_EVENT_RETENTION: u64 = 10_000;
 const DEFAULT_MAINTENANCE_MILLIS: u64 = 30_000;
+const DEFAULT_WRITE_TIMEOUT_SECS: u64 = 10;
 const DEFAULT_WEBHOOK_MERCHANT: &str = "orderbell";
 
 #[derive(Clone, Debug, Args)]
@@ -80,6 +81,10 @@ pub struct Config {
     /// Milliseconds between maintenance rounds (cancelling unpaid orders, pruning old events).
     #[arg(long, env = "ORDERBELL_MAINTENANCE_MILLIS", default_value_t = DEFAULT_MAINTENANCE_MILLIS, global = true)]
     pub maintenance_millis: u64,
+    /// Seconds a connection may go without taking any of what is sent to it (a client that
+    /// stopped reading) before it is closed; its client resumes from its last event id.
+    #[arg(long, env = "ORDERBELL_WRITE_TIMEOUT_SECS", default_value_t = DEFAULT_WRITE_TIMEOUT_SECS, global = true)]
+    pub write_timeout_secs: u64,
     #[command(flatten)]
     pub payments: PaymentConfig,
 }
@@ -131,6 +136,7 @@ impl Config {
             reminder_interval_secs: DEFAULT_REMINDER_INTERVAL_SECS,
             event_retention: DEFAULT_EVENT_RETENTION,
             maintenance_millis: DEFAULT_MAINTENANCE_MILLIS,
+            write_timeout_secs: DEFAULT_WRITE_TIMEOUT_SECS,
             payments: PaymentConfig {
                 webhook_merchant_id: DEFAULT_WEBHOOK_MERCHANT.to_owned(),
                 ..Default::default()
@@ -140,6 +146,10 @@ impl Config {
 
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs.max(1))
+    }
+
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_secs(self.write_timeout_secs.max(1))
     }
 
     pub fn public_url(&self) -> String {

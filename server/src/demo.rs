@@ -40,7 +40,7 @@ use CuisineType::{SetMeal, Single};
 
 pub const DEMO: DemoStore = DemoStore {
     id: 1,
-    name: "铃声小馆 (Orderbell Demo)",
+    name: "铃声小馆",
     table_count: 12,
     dishes: &[
         dish(1001, "热菜", "宫保鸡丁", Single, 3800),

@@ -2,7 +2,8 @@
 //! get `{code, message}` (over WebSocket, an `error` message), and internal details are logged,
 //! never sent.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,13 +13,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("缺少或无效的凭证 (missing or invalid credential)")]
+    #[error("缺少或无效的凭证：请重新扫描餐桌上的二维码，或重新配对")]
     Unauthorized,
-    #[error("该凭证无权访问这里 (this credential is for another table, order or store)")]
+    #[error("这个凭证无权访问这里：它属于别的餐桌、订单或门店")]
     Forbidden,
-    #[error("请先通过桌台链接加入 (a diner session is needed to change the cart)")]
+    #[error("请先扫描餐桌上的二维码加入点餐，再修改购物车")]
     DinerRequired,
-    #[error("{what} {id} 不存在 (not found)")]
+    #[error("{what} {id} 不存在")]
     NotFound {
         code: &'static str,
         what: &'static str,
@@ -34,7 +35,7 @@ pub enum Error {
         current: Option<OrderStatus>,
     },
     /// Too soon after the last 催单.
-    #[error("催单太频繁，请 {retry_after_secs} 秒后再试 (too soon after the last reminder)")]
+    #[error("催单太频繁，请 {retry_after_secs} 秒后再试")]
     TooSoon { retry_after_secs: u64 },
     /// A payment notification that is not authentic or not readable. Nothing was changed.
     #[error("{message}")]
@@ -64,6 +65,14 @@ impl Error {
         Error::Invalid {
             code,
             message: message.into(),
+        }
+    }
+
+    pub fn order_not_found(order_id: i64) -> Self {
+        Error::NotFound {
+            code: "order_not_found",
+            what: "订单",
+            id: order_id,
         }
     }
 
@@ -114,7 +123,7 @@ impl Error {
     /// What a client may be told: for server faults, nothing of their cause.
     pub fn public_message(&self) -> String {
         if self.status().is_server_error() {
-            "服务器内部错误 (internal error)".to_owned()
+            "服务器内部错误，请稍后再试".to_owned()
         } else {
             self.to_string()
         }
@@ -154,17 +163,16 @@ impl IntoResponse for Error {
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
-        let code = match &rejection {
-            _ if status == StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-            JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
-            JsonRejection::JsonSyntaxError(_) => "malformed_json",
-            _ => "invalid_body",
+        let (code, message) = match &rejection {
+            _ if status == StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", too_large()),
+            JsonRejection::MissingJsonContentType(_) => (
+                "unsupported_media_type",
+                "请求体必须是 JSON（Content-Type: application/json）".to_owned(),
+            ),
+            JsonRejection::JsonSyntaxError(_) => ("malformed_json", "请求体不是有效的 JSON".to_owned()),
+            _ => ("invalid_body", field_message("请求体", &rejection.body_text())),
         };
-        Error::BadRequest {
-            status,
-            code,
-            message: rejection.body_text(),
-        }
+        Error::BadRequest { status, code, message }
     }
 }
 
@@ -173,17 +181,58 @@ impl From<QueryRejection> for Error {
         Error::BadRequest {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_query",
-            message: rejection.body_text(),
+            message: field_message("地址里的参数", &rejection.body_text()),
         }
     }
 }
 
 impl From<PathRejection> for Error {
-    fn from(rejection: PathRejection) -> Self {
+    fn from(_: PathRejection) -> Self {
         Error::BadRequest {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_path",
-            message: rejection.body_text(),
+            message: "地址里的编号必须是整数".to_owned(),
         }
+    }
+}
+
+impl From<BytesRejection> for Error {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ("body_too_large", too_large())
+        } else {
+            ("invalid_body", "没能读完请求体，请重试".to_owned())
+        };
+        Error::BadRequest { status, code, message }
+    }
+}
+
+impl From<WebSocketUpgradeRejection> for Error {
+    fn from(rejection: WebSocketUpgradeRejection) -> Self {
+        let status = rejection.status();
+        let (code, message) = if status == StatusCode::METHOD_NOT_ALLOWED {
+            ("method_not_allowed", "WebSocket 连接只能用 GET 发起")
+        } else {
+            ("websocket_required", "这是 WebSocket 地址：请用 WebSocket 客户端连接")
+        };
+        Error::BadRequest {
+            status,
+            code,
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn too_large() -> String {
+    format!("请求体太大：最多 {} KiB", crate::extract::MAX_BODY / 1024)
+}
+
+/// Which field was wrong, from serde's words (`missing field `tableId``): the field's name is
+/// what helps the person fixing the request.
+fn field_message(whole: &str, detail: &str) -> String {
+    match detail.split('`').nth(1) {
+        Some(field) if !field.is_empty() => format!("{whole}的字段「{field}」缺失或格式不对"),
+        _ => format!("{whole}的格式不对"),
     }
 }

@@ -1,8 +1,13 @@
 //! axum's extractors, with their rejections turned into our JSON errors.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request, WebSocketUpgrade};
+use axum::http::request::Parts;
 
 use crate::error::Error;
+
+/// Requests are small JSON documents; anything larger is refused before it is read.
+pub const MAX_BODY: usize = 16 * 1024;
 
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(Error))]
@@ -15,6 +20,28 @@ pub struct Query<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(Error))]
 pub struct Path<T>(pub T);
+
+/// A raw body (payment notifications are verified over their exact bytes).
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        Ok(Body(Bytes::from_request(req, state).await?))
+    }
+}
+
+/// A WebSocket handshake; a plain HTTP request to a socket's address gets a JSON error.
+pub struct Upgrade(pub WebSocketUpgrade);
+
+impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        Ok(Upgrade(WebSocketUpgrade::from_request_parts(parts, state).await?))
+    }
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {

@@ -8,10 +8,10 @@ use orderbell_shared::Event;
 use orderbell_shared::events::StreamMessage;
 use serde_json::value::RawValue;
 
-use crate::app::AppState;
 use crate::db::Tx;
 use crate::error::Result;
 use crate::push::Encoded;
+use crate::state::AppState;
 
 /// A durable stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use orderbell_shared::Actor;
 
-use crate::app::AppState;
 use crate::error::Error;
 use crate::orders::rules::Action;
 use crate::orders::transition;
+use crate::state::AppState;
 
 pub struct Schedule {
     pub every: Duration,

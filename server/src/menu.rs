@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::routing::get;
 use orderbell_shared::{DishDTO, MenuCategoryDTO, MenuDTO};
 
-use crate::app::AppState;
 use crate::db::DishRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/stores/{store_id}/menu", get(menu))

@@ -14,12 +14,11 @@ use orderbell_shared::events::{Reminder, ReminderReply};
 use orderbell_shared::order::ReminderReceipt;
 use orderbell_shared::{Event, OrderStatus, ReplyRequest};
 
-use crate::app::AppState;
 use crate::auth::{Credential, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
-use crate::orders::not_found;
+use crate::state::AppState;
 
 pub const MAX_REPLY_CHARS: usize = 30;
 
@@ -44,7 +43,10 @@ async fn remind(
     grant.for_order(order_id)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let mut order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let mut order = tx
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     if !matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted) {
         return Err(Error::Conflict {
             code: "order_not_remindable",
@@ -98,7 +100,10 @@ async fn reply(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let order = tx
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     if grant.for_store(order.store_id)? != Role::Merchant {
         return Err(Error::Forbidden);
     }
@@ -107,7 +112,7 @@ async fn reply(
         .await?
         .ok_or_else(|| Error::Conflict {
             code: "no_reminder",
-            message: "这个订单还没有催单 (this order has not been hurried)".into(),
+            message: "这个订单还没有催单，无需回复".into(),
             current: Some(order.status),
         })?;
     let answer = ReminderReply {

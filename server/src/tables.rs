@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use orderbell_shared::api::DinerIdentity;
 use orderbell_shared::{DinerSession, NewDiner};
 
-use crate::app::AppState;
 use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
 use crate::clock::now_ms;
 use crate::db::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::state::AppState;
 use crate::web;
 
 pub fn router() -> Router<AppState> {
@@ -59,11 +59,23 @@ pub async fn links(state: &AppState) -> Result<Vec<TableLink>> {
 /// WebSocket requests then carry by themselves.
 async fn open_link(
     State(state): State<AppState>,
-    Credential(grant): Credential,
+    credential: Result<Credential>,
     Path(table_id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    grant.for_table(table_id)?;
+    // A phone's browser gets the ordering page; API clients get the session as JSON.
+    let wants_page = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if let Err(refused) = credential.and_then(|Credential(grant)| grant.for_table(table_id)) {
+        // A phone without this table's link is told what to do, not shown an error body.
+        return Ok(if wants_page {
+            web::scan_prompt(refused.status())
+        } else {
+            refused.into_response()
+        });
+    }
     let table = table(&state, table_id).await?;
     let known = cookie(&headers, COOKIE_NAME)
         .and_then(|t| state.keys.verify(t))
@@ -81,13 +93,8 @@ async fn open_link(
         session.token
     );
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| Error::Unauthorized)?;
-    // A phone's browser gets the ordering page; API clients get the session as JSON.
-    let wants_page = headers
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
     let body = if wants_page {
-        web::page(web::TABLE)
+        web::page(web::TABLE, state.heartbeat)
     } else {
         Json(session).into_response()
     };
@@ -124,7 +131,7 @@ async fn join(
     {
         return Err(Error::invalid(
             "invalid_phone",
-            "手机号格式不正确 (5-20 digits, + - and spaces allowed)",
+            "手机号格式不正确：5 到 20 位数字，可含 + - 和空格",
         ));
     }
     let diner_id = state.db.create_diner(table_id, phone, now_ms()).await?;

@@ -5,27 +5,43 @@
 //! Every page is served with a strict Content-Security-Policy: scripts and styles come only from
 //! these files, so text a customer typed (a remark, say) can never run as code, even if a page
 //! forgot to treat it as text.
+//!
+//! Pages that follow a stream carry the server's heartbeat interval (`data-heartbeat-secs` on
+//! `<body>`), so they can tell a silent dead connection from a quiet one.
+
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
 use crate::error::Error;
 use crate::extract::Path;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/kitchen", get(|| async { page(KITCHEN) }))
-        .route("/pay/{order_id}", get(|| async { page(CASHIER) }))
+        .route(
+            "/kitchen",
+            get(|State(state): State<AppState>| async move { page(KITCHEN, state.heartbeat) }),
+        )
+        .route(
+            "/pay/{order_id}",
+            get(|State(state): State<AppState>| async move { page(CASHIER, state.heartbeat) }),
+        )
         .route("/assets/{file}", get(asset))
 }
 
 pub const TABLE: &str = include_str!("../web/table.html");
 const KITCHEN: &str = include_str!("../web/kitchen.html");
 const CASHIER: &str = include_str!("../web/cashier.html");
+/// What a phone sees at a table's address without a valid link: what to do, not an error body.
+const SCAN_PROMPT: &str = include_str!("../web/scan.html");
+/// Where the pages' HTML takes the heartbeat interval.
+const HEARTBEAT_SLOT: &str = "{heartbeat_secs}";
 
 /// The assets by name, with their content types.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -76,9 +92,15 @@ fn headers(content_type: &'static str) -> [(HeaderName, HeaderValue); 5] {
     ]
 }
 
-/// An HTML page.
-pub fn page(html: &'static str) -> Response {
+/// An HTML page, told the stream's heartbeat interval.
+pub fn page(html: &'static str, heartbeat: Duration) -> Response {
+    let html = html.replace(HEARTBEAT_SLOT, &heartbeat.as_secs().to_string());
     (headers("text/html; charset=utf-8"), html).into_response()
+}
+
+/// The page asking to scan the table's QR code, with the status of the refused credential.
+pub fn scan_prompt(status: StatusCode) -> Response {
+    (status, headers("text/html; charset=utf-8"), SCAN_PROMPT).into_response()
 }
 
 async fn asset(Path(file): Path<String>) -> Response {

@@ -24,13 +24,41 @@ export function el(tag, props = {}, ...children) {
 /** Amounts arrive as JSON numbers with two decimals (38.00); shown as ¥38.00. */
 export const money = (amount) => `¥${Number(amount).toFixed(2)}`;
 
-/** A failed API call: the server's stable `code`, its message, and the whole body. */
+/**
+ * What the page says for a refusal, by the server's stable `code`: the server's own message is
+ * used only for codes not listed here (rule messages written for customers, such as 「备注最多
+ * 100 个字」), so nothing a person reads depends on how the server words its errors.
+ */
+const SAY = {
+  network: () => '网络连接失败，请稍后再试',
+  unauthorized: () => '链接已失效，请重新扫描餐桌上的二维码',
+  diner_required: () => '请先扫描餐桌上的二维码',
+  forbidden: () => '这个链接不属于这里，请重新扫描餐桌上的二维码',
+  reminder_too_soon: (body) => `刚催过单，请 ${body.retryAfterSecs} 秒后再催`,
+  order_not_found: () => '订单不存在，可能已被清理',
+  table_not_found: () => '桌台不存在，请重新扫描餐桌上的二维码',
+  dish_not_found: () => '这道菜已下架，请刷新菜单',
+  item_not_in_cart: () => '这道菜已不在购物车里（同桌可能刚删掉了）',
+  cart_changed: () => '同桌刚修改了购物车，请确认后再提交',
+  internal: () => '服务器出错了，请稍后再试',
+  // Refusals of the request's shape: the page sent something the server did not expect.
+  invalid_query: () => '请求无效，请刷新页面后再试',
+  invalid_path: () => '请求无效，请刷新页面后再试',
+  invalid_body: () => '请求无效，请刷新页面后再试',
+  malformed_json: () => '请求无效，请刷新页面后再试',
+  unsupported_media_type: () => '请求无效，请刷新页面后再试',
+  body_too_large: () => '内容太长，请删减后再试',
+  route_not_found: () => '请求无效，请刷新页面后再试',
+};
+
+/** A failed API call: the server's stable `code`, a Chinese message, and the whole body. */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    const known = body && typeof body.code === 'string' ? body : null;
+    super(known ? (SAY[known.code]?.(known) ?? known.message) : `服务器暂时无法响应（${status}），请稍后再试`);
     this.status = status;
-    this.code = body?.code || 'network';
-    this.body = body || {};
+    this.code = known?.code || 'network';
+    this.body = known || {};
   }
 }
 
@@ -43,44 +71,95 @@ export async function api(path, { method = 'GET', body, token } = {}) {
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
-    throw new ApiError(0, { code: 'network', message: '网络连接失败，请稍后再试' });
+    throw new ApiError(0, { code: 'network' });
   }
   const text = await response.text();
   let data = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    data = { message: text };
+    // Not the server's JSON (a proxy's error page, say): its text is not for the customer.
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
 
+/** The stream's heartbeat interval in ms, as the server wrote it into the page. */
+const HEARTBEAT_MS = Number(document.body.dataset.heartbeatSecs) * 1000 || 0;
+
 /**
  * Follow an SSE stream. `handlers` maps event names to functions of the parsed JSON data; a
- * malformed event is reported, not allowed to blank the page. `onState` hears 'open' / 'down'.
- * EventSource reconnects by itself and resends Last-Event-ID, so nothing is missed.
+ * malformed event is reported, not allowed to blank the page. `onState` hears 'open' / 'down' /
+ * 'closed'. EventSource reconnects by itself when a connection fails, but not when it goes silent
+ * (the server or a router lost power: the socket stays open and nothing arrives), so anything
+ * arriving counts as a sign of life, and 2.5 heartbeats without one count as a dead stream: it is
+ * closed and opened again from the last event id, so nothing is missed.
  */
 export function follow(url, handlers, onState) {
-  const source = new EventSource(url);
-  source.addEventListener('open', () => onState?.('open'));
-  // The browser knows of a lost network before the stream does.
-  window.addEventListener('offline', () => onState?.('down'));
-  source.addEventListener('error', () => onState?.(source.readyState === EventSource.CLOSED ? 'closed' : 'down'));
-  for (const [name, handle] of Object.entries(handlers)) {
-    source.addEventListener(name, (event) => {
-      let data;
-      try {
-        data = JSON.parse(event.data);
-      } catch (error) {
-        console.error(`bad ${name} event`, event.data, error);
-        toast('收到一条无法识别的消息，已忽略', 'error');
-        return;
-      }
-      handle(data, event);
+  let source;
+  let lastId = '';
+  let watchdog;
+  let up = false;
+  const down = (stateName = 'down') => {
+    up = false;
+    onState?.(stateName);
+  };
+  const restartWhenSilent = () => {
+    clearTimeout(watchdog);
+    if (HEARTBEAT_MS) watchdog = setTimeout(() => {
+      down();
+      source.close();
+      connect();
+    }, HEARTBEAT_MS * 2.5);
+  };
+  const alive = () => {
+    restartWhenSilent();
+    if (!up) {
+      up = true;
+      onState?.('open');
+    }
+  };
+  const connect = () => {
+    const address = new URL(url, location.href);
+    if (lastId) address.searchParams.set('lastEventId', lastId);
+    source = new EventSource(address);
+    restartWhenSilent();
+    source.addEventListener('open', alive);
+    source.addEventListener('connected', alive);
+    source.addEventListener('heartbeat', alive);
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED) return down();
+      // Refused for good (a credential no longer valid): retrying would not help.
+      clearTimeout(watchdog);
+      down('closed');
     });
-  }
-  return source;
+    for (const [name, handle] of Object.entries(handlers)) {
+      source.addEventListener(name, (event) => {
+        alive();
+        if (event.lastEventId) lastId = event.lastEventId;
+        let data;
+        try {
+          data = JSON.parse(event.data);
+        } catch (error) {
+          console.error(`bad ${name} event`, event.data, error);
+          toast('收到一条无法识别的消息，已忽略', 'error');
+          return;
+        }
+        handle(data, event);
+      });
+    }
+  };
+  // The browser knows of a lost network before the stream does.
+  const offline = () => down();
+  window.addEventListener('offline', offline);
+  connect();
+  return {
+    close() {
+      clearTimeout(watchdog);
+      window.removeEventListener('offline', offline);
+      source.close();
+    },
+  };
 }
 
 let toastTimer;

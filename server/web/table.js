@@ -6,6 +6,10 @@ const tableId = Number(location.pathname.split('/')[2]);
 const state = { me: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null };
 const orderKey = `orderbell.order.${tableId}`;
 const payingKey = (orderId) => `orderbell.paying.${orderId}`;
+// The server's limits (server/src/carts/rules.rs); the remark is counted in characters, as the
+// server counts them, not in UTF-16 units.
+const MAX_QUANTITY = 99;
+const MAX_REMARK_CHARS = 100;
 
 function show(view) {
   $('#menu-view').hidden = view !== 'menu';
@@ -13,11 +17,28 @@ function show(view) {
   $('#cart-bar').hidden = view !== 'menu';
 }
 
+let lost = false;
 function connection(stateName) {
+  const open = stateName === 'open';
   const badge = $('#conn');
-  badge.dataset.state = stateName === 'open' ? 'open' : 'down';
-  badge.textContent = stateName === 'open' ? '已连接' : '重新连接中';
-  $('#offline').hidden = stateName === 'open';
+  badge.dataset.state = open ? 'open' : 'down';
+  badge.textContent = open ? '已连接' : '重新连接中';
+  $('#offline').hidden = open;
+  if (!open) lost = true;
+  else if (lost) {
+    lost = false;
+    refresh();
+  }
+}
+
+// Back after a drop: load the cart and the order as they are now, whatever the streams replay.
+async function refresh() {
+  try {
+    renderCart(await api(`/api/store/order/cart/${tableId}`));
+    if (state.order) showOrder(await api(`/api/orders/${state.order.orderId}`, { token: state.orderToken }));
+  } catch (error) {
+    toast(error.message, 'error');
+  }
 }
 
 // ---- menu ----
@@ -50,18 +71,42 @@ function pick(dish) {
   state.picking = { dish, quantity: 1 };
   $('#dish-name').textContent = dish.cuisineName;
   $('#dish-price').textContent = money(dish.unitPrice);
-  $('#dish-qty').textContent = '1';
   $('#dish-remark').value = '';
+  showQuantity();
+  checkRemark();
   $('#dish-sheet').hidden = false;
+}
+
+// The buttons stop at the limits instead of doing nothing when tapped there.
+function showQuantity() {
+  const { quantity } = state.picking;
+  $('#dish-qty').textContent = String(quantity);
+  $('#dish-minus').disabled = quantity <= 1;
+  $('#dish-plus').disabled = quantity >= MAX_QUANTITY;
+  $('#dish-limit').hidden = quantity < MAX_QUANTITY;
 }
 
 function step(delta) {
   if (!state.picking) return;
-  state.picking.quantity = Math.min(99, Math.max(1, state.picking.quantity + delta));
-  $('#dish-qty').textContent = String(state.picking.quantity);
+  state.picking.quantity = Math.min(MAX_QUANTITY, Math.max(1, state.picking.quantity + delta));
+  showQuantity();
+}
+
+/** Count the remark as the server will (trimmed, in characters); an over-long one is refused, never cut. */
+function checkRemark() {
+  const length = [...$('#dish-remark').value.trim()].length;
+  const over = length > MAX_REMARK_CHARS;
+  const count = $('#remark-count');
+  count.textContent = `${length}/${MAX_REMARK_CHARS}`;
+  count.classList.toggle('over', over);
+  $('#remark-error').textContent = over ? `备注最多 ${MAX_REMARK_CHARS} 个字，请删掉 ${length - MAX_REMARK_CHARS} 个字` : '';
+  $('#remark-error').hidden = !over;
+  $('#dish-add').disabled = over;
+  return !over;
 }
 
 async function addPicked() {
+  if (!checkRemark()) return;
   const { dish, quantity } = state.picking;
   const remark = $('#dish-remark').value.trim() || null;
   try {
@@ -76,10 +121,19 @@ async function addPicked() {
 }
 
 // ---- the shared cart ----
-function who(item) {
-  if (item.addUserId === state.me.dinerId) return '我加的';
-  if (item.addUserPhone) return `${item.addUserPhone} 加的`;
-  return '同桌加的';
+/**
+ * Who put a line in the cart, in words the table can tell apart: the end of the diner's phone
+ * when they gave one (with their number too if another diner's phone ends the same), else their
+ * diner number, which is unique.
+ */
+function who(item, items) {
+  const id = item.addUserId;
+  if (id === state.me.dinerId) return '我加的';
+  if (id == null) return '同桌加的';
+  const tail = item.addUserPhone?.slice(-4);
+  if (!tail) return `${id}号食客加的`;
+  const shared = items.some((other) => other.addUserId !== id && other.addUserPhone?.slice(-4) === tail);
+  return shared ? `尾号${tail}（${id}号）加的` : `尾号${tail}加的`;
 }
 
 function renderCart(cart) {
@@ -94,12 +148,17 @@ function renderCart(cart) {
     el('li', { class: 'cart-item', dataset: { dish: item.cuisineId } },
       el('div', { class: 'info' },
         el('div', { class: 'name' }, item.cuisineName),
-        el('div', { class: 'who' }, who(item), ' · ', money(item.subtotalAmount)),
+        el('div', { class: 'who' }, who(item, cart.items), ' · ', money(item.subtotalAmount)),
         item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null),
       el('div', { class: 'stepper' },
         el('button', { 'aria-label': '减少', onclick: () => setQuantity(item, item.quantity - 1) }, '−'),
         el('span', { class: 'qty' }, String(item.quantity)),
-        el('button', { 'aria-label': '增加', onclick: () => setQuantity(item, item.quantity + 1) }, '+')))));
+        el('button', {
+          'aria-label': '增加',
+          disabled: item.quantity >= MAX_QUANTITY,
+          title: item.quantity >= MAX_QUANTITY ? `每道菜最多 ${MAX_QUANTITY} 份` : undefined,
+          onclick: () => setQuantity(item, item.quantity + 1),
+        }, '+')))));
 }
 
 async function setQuantity(item, quantity) {
@@ -134,7 +193,7 @@ async function submitOrder() {
     $('#cart-sheet').hidden = true;
     openOrder(submitted.order.orderId, submitted.token, submitted.order);
   } catch (error) {
-    toast(error.code === 'cart_changed' ? '同桌刚修改了购物车，请确认后再提交' : error.message, 'error');
+    toast(error.message, 'error');
   }
 }
 
@@ -160,11 +219,17 @@ function renderOrder(order) {
   $('#my-order').hidden = false;
 }
 
+/** The order as the server returns it, with the wait before the next 催单 (after a reload, say). */
+function showOrder(view) {
+  renderOrder(view);
+  if (view.reminderWaitSecs) countdown(view.reminderWaitSecs);
+}
+
 async function openOrder(orderId, token, known) {
   state.orderToken = token;
   show('order');
   try {
-    renderOrder(known || await api(`/api/orders/${orderId}`, { token }));
+    showOrder(known || await api(`/api/orders/${orderId}`, { token }));
   } catch (error) {
     if (error.status === 404 || error.status === 403) return forgetOrder();
     toast(error.message, 'error');
@@ -246,7 +311,11 @@ async function start() {
     return;
   }
   $('#table-number').textContent = `${state.me.tableNumber} 桌`;
-  renderMenu(await api(`/api/stores/${state.me.storeId}/menu`));
+  try {
+    renderMenu(await api(`/api/stores/${state.me.storeId}/menu`));
+  } catch (error) {
+    toast(`菜单加载失败：${error.message}`, 'error');
+  }
   show('menu');
   follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart }, connection);
   const saved = JSON.parse(localStorage.getItem(orderKey) || 'null');
@@ -256,6 +325,7 @@ async function start() {
 $('#dish-minus').addEventListener('click', () => step(-1));
 $('#dish-plus').addEventListener('click', () => step(1));
 $('#dish-add').addEventListener('click', addPicked);
+$('#dish-remark').addEventListener('input', checkRemark);
 $('#close-dish').addEventListener('click', () => ($('#dish-sheet').hidden = true));
 $('#cart-toggle').addEventListener('click', () => ($('#cart-sheet').hidden = !$('#cart-sheet').hidden));
 $('#close-cart').addEventListener('click', () => ($('#cart-sheet').hidden = true));

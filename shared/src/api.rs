@@ -23,7 +23,7 @@ pub struct ErrorBody {
 pub struct AddItemRequest {
     pub table_id: i64,
     pub cuisine_id: i64,
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "quantity")]
     pub quantity: u32,
     #[serde(default)]
     pub remark: Option<String>,
@@ -36,6 +36,7 @@ pub struct AddItemRequest {
 pub struct UpdateQuantityRequest {
     pub table_id: i64,
     pub cuisine_id: i64,
+    #[serde(deserialize_with = "quantity")]
     pub quantity: u32,
 }
 
@@ -81,4 +82,67 @@ pub struct DinerIdentity {
 
 pub(crate) fn one() -> u32 {
     1
+}
+
+/// A requested quantity, read from any number (or a query string's digits). A number that is no
+/// count of dishes (`-1`, `2^32`, `1.5`, `1e30`) becomes 0, so that the cart's own rule refuses it
+/// as `invalid_quantity` like any other quantity out of range, rather than as a malformed body.
+pub fn quantity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    struct Count;
+
+    impl serde::de::Visitor<'_> for Count {
+        type Value = u32;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a quantity")
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<u32, E> {
+            Ok(u32::try_from(v).unwrap_or(0))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<u32, E> {
+            Ok(u32::try_from(v).unwrap_or(0))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<u32, E> {
+            let whole = v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v);
+            // In range and whole, so the cast is exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Ok(if whole { v as u32 } else { 0 })
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u32, E> {
+            if let Ok(n) = v.trim().parse::<i128>() {
+                return Ok(u32::try_from(n).unwrap_or(0));
+            }
+            match v.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => self.visit_f64(n),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+
+    deserializer.deserialize_any(Count)
+}
+
+#[cfg(test)]
+mod quantity_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_that_are_no_count_become_zero() {
+        let json = |q: &str| {
+            serde_json::from_str::<AddItemRequest>(&format!(r#"{{"tableId":1,"cuisineId":2,"quantity":{q}}}"#))
+                .map(|r| r.quantity)
+                .ok()
+        };
+        assert_eq!(json("3"), Some(3));
+        assert_eq!(json("3.0"), Some(3));
+        for bad in ["-1", "4294967296", "1e30", "1.5", "-0.5", "99999999999999999999999"] {
+            assert_eq!(json(bad), Some(0), "{bad}");
+        }
+        assert_eq!(json(r#""2""#), Some(2), "a quoted number is read too");
+        assert_eq!(json(r#""many""#), None, "text is still a malformed body");
+    }
 }

@@ -117,6 +117,17 @@ pub struct OrderDTO {
     pub last_reminder_at: Option<i64>,
 }
 
+/// `GET /api/orders/{orderId}`: the order, and how long its customer must wait before the next
+/// 催单, counted by the server so a reloaded page shows the same countdown whatever its clock says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub order: OrderDTO,
+    /// Whole seconds until the next 催单 is allowed; `None` when nothing stands in the way of time.
+    pub reminder_wait_secs: Option<u64>,
+}
+
 /// `POST /api/orders`: submit the table's cart. The same `idempotencyKey` gives the same order,
 /// so a double tap or a retried request makes one order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,4 +181,31 @@ pub struct StoreSnapshot {
     pub store_id: i64,
     pub last_event_id: u64,
     pub orders: Vec<OrderDTO>,
+}
+
+/// The number an order is known by, also its `out_trade_no` at payment providers.
+pub fn order_no(order_id: i64) -> String {
+    format!("OB{order_id:08}")
+}
+
+/// The order id in an order number; `None` for numbers never issued.
+pub fn parse_order_no(order_no: &str) -> Option<i64> {
+    order_no
+        .strip_prefix("OB")
+        .filter(|d| d.len() >= 8)
+        .and_then(|d| d.parse().ok())
+}
+
+#[cfg(test)]
+mod order_no_tests {
+    use super::*;
+
+    #[test]
+    fn order_numbers_round_trip() {
+        assert_eq!(order_no(12), "OB00000012");
+        assert_eq!(parse_order_no("OB00000012"), Some(12));
+        assert_eq!(parse_order_no("OB123456789"), Some(123_456_789));
+        assert_eq!(parse_order_no("12"), None);
+        assert_eq!(parse_order_no("OB12"), None);
+    }
 }

@@ -21,7 +21,7 @@ pub enum CartCommand {
 #[serde(rename_all = "camelCase")]
 pub struct AddItem {
     pub cuisine_id: i64,
-    #[serde(default = "crate::api::one")]
+    #[serde(default = "crate::api::one", deserialize_with = "crate::api::quantity")]
     pub quantity: u32,
     #[serde(default)]
     pub remark: Option<String>,
@@ -31,6 +31,7 @@ pub struct AddItem {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateQuantity {
     pub cuisine_id: i64,
+    #[serde(deserialize_with = "crate::api::quantity")]
     pub quantity: u32,
 }
 
@@ -104,6 +105,15 @@ impl ServerMessage {
             code: None,
             data,
             timestamp,
+        }
+    }
+
+    /// The server's own heartbeat, sent every interval so that web clients can tell a dead
+    /// connection; its message is `ping`, where the answer to a client's heartbeat says `pong`.
+    pub fn beat(timestamp: i64) -> Self {
+        ServerMessage {
+            message: crate::sse::HEARTBEAT_DATA.to_owned(),
+            ..ServerMessage::new(MessageType::Heartbeat, None, timestamp)
         }
     }
 

@@ -160,11 +160,14 @@ impl Ws {
             .expect("a WebSocket message arrives")
     }
 
-    /// The answer to the last command: pushed `cart_update`s pass by.
+    /// The answer to the last command: pushed `cart_update`s and the server's own heartbeats
+    /// (`ping`; the answer to a client's heartbeat says `pong`) pass by.
     pub async fn reply(&mut self) -> ServerMessage {
         loop {
             let message = self.next().await;
-            if message.kind != orderbell_shared::MessageType::CartUpdate {
+            let pushed = message.kind == orderbell_shared::MessageType::CartUpdate
+                || message.kind == orderbell_shared::MessageType::Heartbeat && message.message == "ping";
+            if !pushed {
                 return message;
             }
         }

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, startBrowser, phone, call, listen, SHOTS } from './harness.mjs';
+import { text, until, openTable, add, savedOrder, orderPaid } from './customer-page.mjs';
 
 let server;
 let browser;
@@ -16,29 +17,7 @@ after(async () => {
   await server?.stop();
 });
 
-const text = (page, selector) => page.locator(selector).innerText();
-const until = (page, selector, expected) =>
-  page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent.includes(e), [selector, expected]);
-
-async function open(table) {
-  const page = await phone(browser);
-  await page.goto(server.links.get(table));
-  await page.locator('#conn[data-state="open"]').waitFor();
-  await page.locator('.dish').first().waitFor();
-  return page;
-}
-
-/** Tap a dish, choose how many and a remark, and put it in the cart. */
-async function add(page, dish, { quantity = 1, remark = '' } = {}) {
-  await page.locator('.dish', { hasText: dish }).first().getByRole('button').click();
-  for (let i = 1; i < quantity; i += 1) await page.locator('#dish-plus').click();
-  if (remark) await page.locator('#dish-remark').fill(remark);
-  await page.locator('#dish-add').click();
-  await page.locator('#dish-sheet').waitFor({ state: 'hidden' });
-}
-
-/** The order this page submitted, as its localStorage keeps it. */
-const savedOrder = (page, tableId) => page.evaluate((t) => JSON.parse(localStorage.getItem(`orderbell.order.${t}`)), tableId);
+const open = (table) => openTable(browser, server.links.get(table));
 
 test('phones at one table see each other\'s cart at once; another table sees none of it', async () => {
   const alice = await open('A01');
@@ -49,7 +28,8 @@ test('phones at one table see each other\'s cart at once; another table sees non
   await until(bob, '#cart-count', '2');
   await bob.locator('#cart-toggle').click();
   const line = bob.locator('.cart-item', { hasText: '宫保鸡丁' });
-  assert.match(await line.innerText(), /同桌加的/, 'Bob sees who added it');
+  const aliceId = await alice.evaluate(async () => (await (await fetch('/api/session')).json()).dinerId);
+  assert.match(await line.innerText(), new RegExp(`${aliceId}号食客加的`), 'Bob sees which diner added it');
   assert.match(await line.innerText(), /不要花生/);
 
   await line.getByRole('button', { name: '增加' }).click();
@@ -157,20 +137,57 @@ test('a remark that looks like HTML is shown as text on the customer page and th
   await board.context().close();
 });
 
-test('the page says when the server is gone, reconnects by itself, and catches up', async () => {
-  const page = await open('A10');
-  await add(page, '拍黄瓜');
-  await until(page, '#cart-count', '1');
-  await server.kill();
-  await page.locator('#offline').waitFor();
-  assert.equal(await page.locator('#conn').getAttribute('data-state'), 'down');
-  await page.screenshot({ path: join(SHOTS, 'customer-offline.png') });
+test('the 催单 wait survives a reload, and a refused 催单 is explained in Chinese', async () => {
+  const page = await open('A07');
+  const { orderId, token } = await orderPaid(server.base, page, 7, '夫妻肺片');
+  // Hurried already, from another tab: this page does not know yet, and its tap is refused.
+  assert.equal((await call(server.base, `/api/orders/${orderId}/reminders`, { method: 'POST', token })).status, 201);
+  await page.locator('#hurry').click();
+  await until(page, '#toast', '刚催过单');
+  assert.doesNotMatch(await text(page, '#toast'), /[A-Za-z]/, 'no English reaches the customer');
+  assert.match(await text(page, '#toast'), /请 \d+ 秒后再催/);
+  await until(page, '#hurry', '秒后可再催');
 
-  await server.revive();
-  await page.locator('#offline').waitFor({ state: 'hidden' });
-  // Back on the same cart, and live again: another phone's change arrives.
-  const other = await open('A10');
-  await add(other, '拍黄瓜', { quantity: 2 });
-  await until(page, '#cart-count', '3');
-  await Promise.all([page, other].map((p) => p.context().close()));
+  await page.reload();
+  await until(page, '#order-status', '支付成功');
+  await until(page, '#hurry', '秒后可再催');
+  assert.equal(await page.locator('#hurry').isDisabled(), true, 'the countdown is back after the reload');
+  await page.context().close();
+});
+
+test('refusals reach the customer in Chinese, whatever the server wrote', async () => {
+  const page = await open('A08');
+  // Through the page's own API client: a dish not in the cart, a malformed quantity, no credential.
+  const messages = await page.evaluate(async () => {
+    const { api } = await import('/assets/common.js');
+    const said = (promise) => promise.then(() => 'accepted', (error) => error.message);
+    return [
+      await said(api('/api/store/order/cart/remove?tableId=8&cuisineId=1001', { method: 'DELETE' })),
+      await said(api('/api/store/order/cart/update?tableId=8&cuisineId=1001&quantity=lots', { method: 'PUT' })),
+      await said(api('/api/orders/1', { token: 'forged' })),
+    ];
+  });
+  for (const message of messages) {
+    assert.match(message, /[\u4e00-\u9fff]/, `a Chinese message: ${message}`);
+    assert.doesNotMatch(message, /[A-Za-z]/, `no English: ${message}`);
+  }
+  await page.context().close();
+});
+
+test('a table address without a valid link shows the page asking to scan the QR code', async () => {
+  const page = await phone(browser);
+  const otherTable = new URL(server.links.get('A02')).searchParams.get('token');
+  for (const [path, status] of [['/t/1', 401], ['/t/1?token=forged', 401], [`/t/1?token=${otherTable}`, 403]]) {
+    const response = await page.goto(server.base + path);
+    assert.equal(response.status(), status, path);
+    assert.match(response.headers()['content-type'], /^text\/html/);
+    assert.match(response.headers()['content-security-policy'], /script-src 'self'/);
+    assert.match(await text(page, 'body'), /请扫描餐桌上的二维码/);
+  }
+  await page.screenshot({ path: join(SHOTS, 'customer-scan-prompt.png') });
+  // API clients still get the error as JSON.
+  const api = await call(server.base, '/t/1');
+  assert.equal(api.status, 401);
+  assert.equal(api.body.code, 'unauthorized');
+  await page.context().close();
 });

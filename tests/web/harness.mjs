@@ -58,11 +58,20 @@ export async function startServer(extraArgs = []) {
       child.kill('SIGTERM');
       await stopped(child);
     },
+    /** Freeze the process, as a power cut between it and the phones would look to them: the
+     * sockets stay open and nothing arrives. */
+    freeze() {
+      child.kill('SIGSTOP');
+    },
+    thaw() {
+      child.kill('SIGCONT');
+    },
     /** Start it again on the same address and data. */
     async revive() {
       ({ child } = await spawnServer(dataDir, new URL(base).host, extraArgs));
     },
     async stop() {
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await stopped(child);
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,16 +3,20 @@
 //!
 //! - A paid order is announced and then repeated every `repeat_secs` until it is accepted or
 //!   rejected anywhere; then its pending and queued announcements are dropped.
+//! - What is on screen is what still needs a person: an order's notification is withdrawn once
+//!   the order is handled on any device, a 催单's once it is answered or the food is out, the
+//!   lost-connection alarm once the connection is back. An order has one notification of each
+//!   kind: a second 催单 replaces the first (the notifier shows a note over the one of its kind).
 //! - One voice at a time: plans wait in a queue until the player says it finished
 //!   ([`AlertPolicy::spoken`]); a plan for an order handled meanwhile is never spoken.
 //! - Mute and quiet hours silence the voice; notifications still show.
 //! - A connection down for longer than [`LOST_AFTER_MS`] gets one alarm until it is back.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use orderbell_shared::{OrderDTO, OrderStatus};
 
-use crate::notify::Note;
+use crate::notify::{Note, NoteKind};
 use crate::saved::Settings;
 use crate::voice::{Cue, VoicePlan};
 
@@ -22,7 +26,10 @@ pub const LOST_AFTER_MS: i64 = 30_000;
 /// Something the outside world must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
+    /// Show `Note`, over the one of its kind if that is still shown.
     Notify(Note),
+    /// Take down the notification of this kind: nobody needs it any more.
+    Withdraw(NoteKind),
     Speak(VoicePlan),
 }
 
@@ -41,6 +48,8 @@ pub struct AlertPolicy {
     speaking: bool,
     offline_since: Option<i64>,
     alarmed: bool,
+    /// Notifications shown that are to be withdrawn once they are no longer needed.
+    shown: BTreeSet<NoteKind>,
 }
 
 impl AlertPolicy {
@@ -68,7 +77,7 @@ impl AlertPolicy {
     pub fn new_order(&mut self, order: &OrderDTO, notify: bool, now: i64) -> Vec<Effect> {
         let mut effects = Vec::new();
         if notify {
-            effects.push(Effect::Notify(Note::new_order(order)));
+            effects.push(self.show(Note::new_order(order)));
         }
         self.repeats.insert(
             order.order_id,
@@ -89,7 +98,7 @@ impl AlertPolicy {
 
     /// A 催单: a notification with reply buttons and 「N号桌催单」 once.
     pub fn hurry(&mut self, order: &OrderDTO, count: u32, now: i64) -> Vec<Effect> {
-        let mut effects = vec![Effect::Notify(Note::hurry(order, count))];
+        let mut effects = vec![self.show(Note::hurry(order, count))];
         let plan = VoicePlan::hurry(order.order_id, &order.table_number, self.settings.volume);
         effects.extend(self.say(plan, now));
         effects
@@ -100,6 +109,8 @@ impl AlertPolicy {
         self.say(VoicePlan::ticket(order_id, self.settings.volume), now)
     }
 
+    /// A notification that stays until the merchant dismisses it: a payment anomaly needs a
+    /// person whatever becomes of the order.
     pub fn notify(&mut self, note: Note) -> Vec<Effect> {
         vec![Effect::Notify(note)]
     }
@@ -110,8 +121,8 @@ impl AlertPolicy {
     }
 
     /// An order's status is now `status` (`None`: gone from the board). Drops what no longer
-    /// needs saying.
-    pub fn settle(&mut self, order_id: i64, status: Option<OrderStatus>) {
+    /// needs saying and withdraws what no longer needs showing.
+    pub fn settle(&mut self, order_id: i64, status: Option<OrderStatus>) -> Vec<Effect> {
         let unhandled = status == Some(OrderStatus::Paid);
         let cooking = matches!(status, Some(OrderStatus::Paid | OrderStatus::Accepted));
         if !unhandled {
@@ -122,6 +133,27 @@ impl AlertPolicy {
             Cue::Hurry { order_id: o } | Cue::Ticket { order_id: o } if o == order_id => cooking,
             _ => true,
         });
+        let mut effects = Vec::new();
+        if !unhandled {
+            effects.extend(self.withdraw(NoteKind::NewOrder { order_id }));
+        }
+        if !cooking {
+            effects.extend(self.withdraw(NoteKind::Hurry { order_id }));
+        }
+        effects
+    }
+
+    /// Someone answered `order_id`'s 催单, on any device: it no longer needs saying or showing.
+    pub fn answered(&mut self, order_id: i64) -> Vec<Effect> {
+        self.queue.retain(|plan| plan.cue != Cue::Hurry { order_id });
+        self.withdraw(NoteKind::Hurry { order_id }).into_iter().collect()
+    }
+
+    /// The orders this policy still repeats or shows something for, to settle after a snapshot
+    /// (the events that handled them may never come).
+    pub fn orders(&self) -> BTreeSet<i64> {
+        let shown = self.shown.iter().filter_map(|kind| kind.order_id());
+        self.repeats.keys().copied().chain(shown).collect()
     }
 
     /// Time passed: repeats that are due, and the lost-connection alarm.
@@ -146,21 +178,23 @@ impl AlertPolicy {
             && now - since >= LOST_AFTER_MS
         {
             self.alarmed = true;
-            effects.push(Effect::Notify(Note::connection_lost()));
+            effects.push(self.show(Note::connection_lost()));
             effects.extend(self.say(VoicePlan::connection_lost(volume), now));
         }
         effects
     }
 
-    /// The stream went down (`false`) or came back (`true`).
-    pub fn connection(&mut self, up: bool, now: i64) {
-        if up {
-            self.offline_since = None;
-            self.alarmed = false;
-            self.queue.retain(|plan| plan.cue != Cue::ConnectionLost);
-        } else if self.offline_since.is_none() {
-            self.offline_since = Some(now);
-        }
+    /// The stream went down; the alarm sounds if it stays down.
+    pub fn connection_down(&mut self, now: i64) {
+        self.offline_since.get_or_insert(now);
+    }
+
+    /// The stream is back: no alarm, and the one shown is withdrawn.
+    pub fn connection_up(&mut self) -> Vec<Effect> {
+        self.offline_since = None;
+        self.alarmed = false;
+        self.queue.retain(|plan| plan.cue != Cue::ConnectionLost);
+        self.withdraw(NoteKind::ConnectionLost).into_iter().collect()
     }
 
     /// Down for longer than [`LOST_AFTER_MS`]: the window shows the banner.
@@ -172,6 +206,16 @@ impl AlertPolicy {
     pub fn spoken(&mut self) -> Vec<Effect> {
         self.speaking = false;
         self.next_plan()
+    }
+
+    fn show(&mut self, note: Note) -> Effect {
+        self.shown.insert(note.kind);
+        Effect::Notify(note)
+    }
+
+    /// Only what is shown is withdrawn, once.
+    fn withdraw(&mut self, kind: NoteKind) -> Option<Effect> {
+        self.shown.remove(&kind).then_some(Effect::Withdraw(kind))
     }
 
     fn say(&mut self, plan: VoicePlan, now: i64) -> Vec<Effect> {

@@ -46,7 +46,11 @@ impl Engine {
         }
         self.board.load(snapshot);
         self.heard.keep_only(&self.board.open_ids());
+        // Orders handled while we were not listening: the snapshot is all that says so.
         let mut effects = Vec::new();
+        for order_id in self.policy.orders() {
+            effects.extend(self.policy.settle(order_id, self.board.status(order_id)));
+        }
         for entry in self.board.orders() {
             let order = &entry.order;
             effects.extend(self.announce_order(order.order_id, now, true));
@@ -67,11 +71,12 @@ impl Engine {
         let effects = match event {
             Event::OrderPaid(order) => self.announce_order(order.order_id, now, false),
             Event::OrderStatus(change) => {
-                self.policy.settle(change.order_id, self.board.status(change.order_id));
-                self.announce_order(change.order_id, now, false)
+                let mut effects = self.policy.settle(change.order_id, self.board.status(change.order_id));
+                effects.extend(self.announce_order(change.order_id, now, false));
+                effects
             }
             Event::OrderReminder(reminder) => self.announce_hurry(reminder.order.order_id, reminder.count, now),
-            Event::ReminderReply(_) => Vec::new(),
+            Event::ReminderReply(reply) => self.policy.answered(reply.order_id),
             Event::PaymentAnomaly(anomaly) => self.anomaly(anomaly),
         };
         if self.board.status(event_order(event)).is_none() {

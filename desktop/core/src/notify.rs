@@ -2,11 +2,20 @@
 //! What a notification says is decided here, from the order, so it is the same everywhere and
 //! tested without a notification server. A 催单 notification carries the reply presets as
 //! actions: the merchant answers from the notification without opening the window.
+//!
+//! The [`Notifier`] remembers the notification it shows of each [`NoteKind`], so that a second
+//! note of a kind replaces the first on screen (`replaces_id`) and a withdrawn one is closed
+//! (`CloseNotification`): the screen shows what still needs a person, once.
 
-use notify_rust::{Notification, Timeout, Urgency};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures_lite::future;
+use notify_rust::{Notification, NotificationHandle, NotificationResponse, Timeout, Urgency};
 use orderbell_shared::OrderDTO;
 use orderbell_shared::order::REPLY_PRESETS;
 use serde::Serialize;
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
@@ -18,7 +27,8 @@ pub struct Note {
     pub body: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// What a notification is about; a device shows at most one of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum NoteKind {
     NewOrder {
         order_id: i64,
@@ -31,6 +41,17 @@ pub enum NoteKind {
     PaymentAnomaly {
         order_id: i64,
     },
+}
+
+impl NoteKind {
+    pub fn order_id(self) -> Option<i64> {
+        match self {
+            NoteKind::NewOrder { order_id } | NoteKind::Hurry { order_id } | NoteKind::PaymentAnomaly { order_id } => {
+                Some(order_id)
+            }
+            NoteKind::ConnectionLost => None,
+        }
+    }
 }
 
 impl Note {
@@ -97,13 +118,24 @@ pub fn items_summary(order: &OrderDTO) -> String {
     text
 }
 
-/// Shows notes on the desktop.
+/// Shows notes on the desktop, and takes them down. Clones share what is shown.
 #[derive(Clone, Debug, Default)]
-pub struct Notifier;
+pub struct Notifier {
+    shown: Arc<Mutex<BTreeMap<NoteKind, Shown>>>,
+}
+
+#[derive(Debug)]
+struct Shown {
+    handle: Arc<NotificationHandle>,
+    /// Dropped when the notification is replaced or withdrawn: its reply buttons stop being
+    /// watched, so an answer is sent once, by the notification on screen.
+    _watching: Option<oneshot::Sender<()>>,
+}
 
 impl Notifier {
-    /// Show `note`. For a 催单, `on_reply` gets the preset the merchant picked in the
-    /// notification; it is called from a thread of its own, after this returns.
+    /// Show `note`, replacing the notification of its kind if there is one. For a 催单,
+    /// `on_reply` gets the preset the merchant picked in the notification; it is called from a
+    /// thread of its own, after this returns.
     pub fn show(&self, note: &Note, on_reply: impl FnOnce(&str) + Send + 'static) -> Result<()> {
         let mut notification = Notification::new();
         notification
@@ -124,16 +156,52 @@ impl Notifier {
                 notification.action(preset, preset);
             }
         }
-        let handle = notification.show().map_err(|e| Error::Notification(e.to_string()))?;
-        if let NoteKind::Hurry { .. } = note.kind {
-            std::thread::spawn(move || {
-                handle.wait_for_action(|action| {
-                    if REPLY_PRESETS.contains(&action) {
-                        on_reply(action);
-                    }
-                });
-            });
+        if let Some(shown) = self.lock().get(&note.kind) {
+            notification.id(shown.handle.id());
+        }
+        let handle = Arc::new(notification.show().map_err(|e| Error::Notification(e.to_string()))?);
+        let watching = matches!(note.kind, NoteKind::Hurry { .. }).then(|| watch_replies(handle.clone(), on_reply));
+        // A payment anomaly is never withdrawn, and a handle kept holds a D-Bus connection open.
+        if !matches!(note.kind, NoteKind::PaymentAnomaly { .. }) {
+            let shown = Shown {
+                handle,
+                _watching: watching,
+            };
+            self.lock().insert(note.kind, shown);
         }
         Ok(())
     }
+
+    /// Close the notification of `kind`, if one is shown. A notification the merchant already
+    /// dismissed is gone anyway, so the server's answer does not matter.
+    pub fn withdraw(&self, kind: NoteKind) {
+        let Some(shown) = self.lock().remove(&kind) else {
+            return;
+        };
+        future::block_on(shown.handle.close_async());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<NoteKind, Shown>> {
+        self.shown.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Wait, on a thread of its own, for a reply button of `handle` until the returned sender is
+/// dropped.
+fn watch_replies(handle: Arc<NotificationHandle>, on_reply: impl FnOnce(&str) + Send + 'static) -> oneshot::Sender<()> {
+    let (watching, stop) = oneshot::channel();
+    std::thread::spawn(move || {
+        let replied = handle.wait_for_action_async(|response| {
+            if let NotificationResponse::Action(action) = response
+                && REPLY_PRESETS.contains(&action.as_str())
+            {
+                on_reply(action);
+            }
+        });
+        future::block_on(future::or(replied, async {
+            // The sender is never used: dropping it is the signal.
+            let _ = stop.await;
+        }));
+    });
+    watching
 }

@@ -2,42 +2,35 @@
 //! for speech. Each output's health goes back to the desk, so the window can say "no sound
 //! device" instead of failing silently; a failing output never stops the other, nor the app.
 
+use tokio::sync::mpsc;
+
 use crate::alerts::Effect;
 use crate::api::Action;
 use crate::desk::{Desk, Effects};
 use crate::error::{Error, Result};
-use crate::notify::{NoteKind, Notifier};
+use crate::notify::{Note, NoteKind, Notifier};
 use crate::view::Health;
 use crate::voice::player::Voice;
+
+/// A change to what is on screen.
+enum OnScreen {
+    Show(Note),
+    Withdraw(NoteKind),
+}
 
 /// Run until the desk stops. Speech runs one plan at a time (the desk sends the next only after
 /// [`Desk::spoken`]); notifications do not wait for speech.
 pub async fn run(desk: Desk, mut effects: Effects, notifier: Notifier, voice: Voice) {
+    let (screen, changes) = mpsc::unbounded_channel();
+    tokio::spawn(notifications(desk.clone(), changes, notifier));
     while let Some(effect) = effects.recv().await {
+        // The notification task ends only with this loop.
         match effect {
             Effect::Notify(note) => {
-                let (desk, notifier) = (desk.clone(), notifier.clone());
-                let runtime = tokio::runtime::Handle::current();
-                tokio::spawn(async move {
-                    let replier = desk.clone();
-                    let on_reply = move |text: &str| {
-                        if let NoteKind::Hurry { order_id } = note.kind {
-                            let action = Action::Reply { text: text.to_owned() };
-                            runtime.spawn(async move {
-                                if let Err(e) = replier.act(order_id, action).await {
-                                    tracing::warn!(error = %e, "reply from the notification failed");
-                                }
-                            });
-                        }
-                    };
-                    let summary = note.summary.clone();
-                    let shown = blocking(move || notifier.show(&note, on_reply)).await;
-                    match &shown {
-                        Ok(()) => tracing::info!(%summary, "notification shown"),
-                        Err(e) => tracing::warn!(error = %e, "notification not shown"),
-                    }
-                    desk.report(None, Some(Health::from_result(&shown)));
-                });
+                let _ = screen.send(OnScreen::Show(note));
+            }
+            Effect::Withdraw(kind) => {
+                let _ = screen.send(OnScreen::Withdraw(kind));
             }
             Effect::Speak(plan) => {
                 let (desk, voice) = (desk.clone(), voice.clone());
@@ -52,6 +45,45 @@ pub async fn run(desk: Desk, mut effects: Effects, notifier: Notifier, voice: Vo
                     desk.spoken();
                 });
             }
+        }
+    }
+}
+
+/// One change at a time, in the desk's order: an order paid and accepted at once must end with
+/// its notification closed, not closed before it was shown.
+async fn notifications(desk: Desk, mut changes: mpsc::UnboundedReceiver<OnScreen>, notifier: Notifier) {
+    while let Some(change) = changes.recv().await {
+        let notifier = notifier.clone();
+        match change {
+            OnScreen::Show(note) => {
+                let on_reply = replier(desk.clone(), note.kind);
+                let summary = note.summary.clone();
+                let shown = blocking(move || notifier.show(&note, on_reply)).await;
+                match &shown {
+                    Ok(()) => tracing::info!(%summary, "notification shown"),
+                    Err(e) => tracing::warn!(error = %e, "notification not shown"),
+                }
+                desk.report(None, Some(Health::from_result(&shown)));
+            }
+            OnScreen::Withdraw(kind) => match tokio::task::spawn_blocking(move || notifier.withdraw(kind)).await {
+                Ok(()) => tracing::info!(?kind, "notification withdrawn"),
+                Err(e) => tracing::warn!(error = %e, "notification not withdrawn"),
+            },
+        }
+    }
+}
+
+/// What a reply button of a 催单 notification does: answer through the server, like the window.
+fn replier(desk: Desk, kind: NoteKind) -> impl FnOnce(&str) + Send + 'static {
+    let runtime = tokio::runtime::Handle::current();
+    move |text: &str| {
+        if let NoteKind::Hurry { order_id } = kind {
+            let action = Action::Reply { text: text.to_owned() };
+            runtime.spawn(async move {
+                if let Err(e) = desk.act(order_id, action).await {
+                    tracing::warn!(error = %e, "reply from the notification failed");
+                }
+            });
         }
     }
 }

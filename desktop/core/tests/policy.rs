@@ -1,8 +1,14 @@
-//! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm.
+//! The alert policy on its own, with time as a number: mute, quiet hours, the queue, the alarm,
+//! and which notifications are withdrawn when (also when only a snapshot says an order was
+//! handled).
 
+use orderbell_desktop_core::Role;
 use orderbell_desktop_core::alerts::{AlertPolicy, Effect, LOST_AFTER_MS};
-use orderbell_desktop_core::saved::{QuietHours, Settings};
+use orderbell_desktop_core::engine::Engine;
+use orderbell_desktop_core::notify::NoteKind;
+use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::Cue;
+use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 const NOON: i64 = 1_763_812_800_000; // 2025-11-22 12:00 UTC
@@ -34,7 +40,7 @@ fn spoken(effects: &[Effect]) -> Vec<Cue> {
         .iter()
         .filter_map(|e| match e {
             Effect::Speak(plan) => Some(plan.cue),
-            Effect::Notify(_) => None,
+            Effect::Notify(_) | Effect::Withdraw(_) => None,
         })
         .collect()
 }
@@ -119,12 +125,113 @@ fn a_handled_order_is_dropped_from_the_queue_and_stops_repeating() {
 #[test]
 fn a_lost_connection_alarms_once_after_half_a_minute_and_clears() {
     let mut policy = AlertPolicy::new(Settings::default());
-    policy.connection(false, NOON);
+    policy.connection_down(NOON);
     assert!(policy.tick(NOON + LOST_AFTER_MS - 1).is_empty() && !policy.is_lost(NOON + LOST_AFTER_MS - 1));
     let alarm = policy.tick(NOON + LOST_AFTER_MS);
     assert_eq!((notes(&alarm), spoken(&alarm)), (1, vec![Cue::ConnectionLost]));
     policy.spoken();
     assert!(policy.tick(NOON + 10 * LOST_AFTER_MS).is_empty(), "once per outage");
-    policy.connection(true, NOON + 11 * LOST_AFTER_MS);
+    assert_eq!(
+        policy.connection_up(),
+        [Effect::Withdraw(NoteKind::ConnectionLost)],
+        "the alarm's notification goes when the connection is back"
+    );
     assert!(!policy.is_lost(NOON + 11 * LOST_AFTER_MS));
+    assert!(policy.connection_up().is_empty(), "nothing shown, nothing to withdraw");
+}
+
+fn withdrawn(effects: &[Effect]) -> Vec<NoteKind> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Withdraw(kind) => Some(*kind),
+            Effect::Notify(_) | Effect::Speak(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_order_handled_anywhere_takes_its_notifications_down_once() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.new_order(&order(1, "A01"), true, NOON);
+    policy.hurry(&order(1, "A01"), 1, NOON);
+    let new_order = NoteKind::NewOrder { order_id: 1 };
+    let hurry = NoteKind::Hurry { order_id: 1 };
+    assert_eq!(policy.orders(), [1].into());
+
+    assert_eq!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Accepted))),
+        [new_order],
+        "accepted: no longer new, but the 催单 still waits for the food or an answer"
+    );
+    assert!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Accepted))).is_empty(),
+        "once"
+    );
+    assert_eq!(
+        withdrawn(&policy.settle(1, Some(OrderStatus::Ready))),
+        [hurry],
+        "the food is out: the 催单 is answered"
+    );
+    assert!(policy.orders().is_empty(), "nothing left about order 1");
+}
+
+#[test]
+fn an_answered_hurry_is_withdrawn_and_not_said_and_a_rejected_order_takes_both_down() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    policy.new_order(&order(1, "A01"), true, NOON);
+    policy.hurry(&order(2, "A02"), 1, NOON);
+    policy.hurry(&order(2, "A02"), 2, NOON);
+    let answered = policy.answered(2);
+    assert_eq!(
+        withdrawn(&answered),
+        [NoteKind::Hurry { order_id: 2 }],
+        "one notification for both 催单 of order 2, so one to withdraw"
+    );
+    assert!(
+        spoken(&policy.spoken()).is_empty(),
+        "the answered 催单 is not said any more"
+    );
+    assert!(policy.answered(2).is_empty(), "once");
+
+    policy.hurry(&order(1, "A01"), 1, NOON);
+    let rejected = policy.settle(1, None);
+    assert_eq!(
+        withdrawn(&rejected),
+        [NoteKind::NewOrder { order_id: 1 }, NoteKind::Hurry { order_id: 1 }]
+    );
+}
+
+#[test]
+fn an_order_announced_without_a_notification_has_none_to_withdraw() {
+    let mut policy = AlertPolicy::new(Settings::default());
+    // A restart resumes the repeats of an order already notified by the previous run.
+    policy.new_order(&order(1, "A01"), false, NOON);
+    assert!(policy.settle(1, Some(OrderStatus::Accepted)).is_empty());
+}
+
+#[test]
+fn an_order_handled_while_the_stream_was_away_is_withdrawn_when_the_snapshot_says_so() {
+    let mut engine = Engine::new(Role::Merchant, Heard::default(), Settings::default());
+    let snapshot = |last_event_id, orders| StoreSnapshot {
+        store_id: 1,
+        last_event_id,
+        orders,
+    };
+    let shown = engine.load(snapshot(5, vec![order(1, "A01"), order(2, "A02")]), NOON);
+    assert_eq!(notes(&shown), 2);
+    // A resync: order 1 was accepted and order 2 rejected meanwhile; no event will say so.
+    let accepted = OrderDTO {
+        status: OrderStatus::Accepted,
+        ..order(1, "A01")
+    };
+    let effects = engine.load(snapshot(9, vec![accepted]), NOON);
+    assert_eq!(
+        withdrawn(&effects),
+        [NoteKind::NewOrder { order_id: 1 }, NoteKind::NewOrder { order_id: 2 }]
+    );
+    assert!(
+        spoken(&engine.policy.tick(NOON + 60_000)).is_empty(),
+        "and neither repeats"
+    );
 }

@@ -52,7 +52,7 @@ pub fn start(app: &AppHandle, pairing: Pairing) -> orderbell_desktop_core::Resul
     let _entered = runtime.inner().enter();
     let (desk, effects) = Desk::start(pairing, saved.clone(), Arc::new(SystemClock), DeskOptions::default())?;
     let voice = Voice::new(ClipLibrary::new(Some(&saved.voice_dir())));
-    tauri::async_runtime::spawn(outputs::run(desk.clone(), effects, Notifier, voice));
+    tauri::async_runtime::spawn(outputs::run(desk.clone(), effects, Notifier::default(), voice));
     let mut view = desk.view();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {

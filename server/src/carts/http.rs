@@ -5,10 +5,10 @@ use orderbell_shared::{AddItemRequest, CartDTO, TableRef, UpdateQuantityRequest}
 
 use super::rules::CartChange;
 use super::{apply_change, cart_dto};
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
 
 pub async fn get_cart(
     State(state): State<AppState>,
@@ -52,7 +52,7 @@ pub async fn remove(
     grant.for_table(req.table_id)?.ok_or(Error::DinerRequired)?;
     let dish_id = req
         .cuisine_id
-        .ok_or_else(|| Error::invalid("invalid_query", "缺少 cuisineId (cuisineId is required)"))?;
+        .ok_or_else(|| Error::invalid("invalid_query", "缺少 cuisineId（菜品编号）"))?;
     apply_change(&state, req.table_id, CartChange::Remove { dish_id })
         .await
         .map(Json)

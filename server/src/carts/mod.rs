@@ -12,9 +12,9 @@ use axum::Router;
 use axum::routing::{delete, get, post, put};
 use orderbell_shared::CartDTO;
 
-use crate::app::AppState;
 use crate::db::CartSnapshot;
 use crate::error::{Error, Result};
+use crate::state::AppState;
 use rules::CartChange;
 pub use view::cart_dto;
 pub use watch::cart_event;
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 /// so none is lost; a change that breaks a rule writes nothing. Publishing happens only after the
 /// change has committed, so nobody is shown a cart that could still roll back.
 pub async fn apply_change(state: &AppState, table_id: i64, change: CartChange) -> Result<CartDTO> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_relaxed().await?;
     let (table, version) = tx.bump_cart(table_id).await?.ok_or(Error::NotFound {
         code: "table_not_found",
         what: "桌台",

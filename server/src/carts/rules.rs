@@ -69,7 +69,7 @@ fn checked_quantity(quantity: u32) -> Result<u32> {
     } else {
         Err(Error::invalid(
             "invalid_quantity",
-            format!("数量必须在 1 到 {MAX_QUANTITY} 之间，收到 {quantity}"),
+            format!("数量必须在 1 到 {MAX_QUANTITY} 之间"),
         ))
     }
 }

@@ -7,10 +7,10 @@ use orderbell_shared::{CartDTO, MessageType, ServerMessage, sse};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::view::cart_dto;
-use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::push::{Encoded, Subscription};
+use crate::state::AppState;
 
 /// A cart as it goes out: the CartDTO for SSE, the seed's `cart_update` envelope for WebSocket.
 pub fn cart_event(cart: &CartDTO) -> Encoded {

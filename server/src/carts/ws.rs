@@ -3,7 +3,7 @@
 //! message gets an `error` and the socket stays open.
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::ws::Message;
 use axum::response::Response;
 use orderbell_shared::ws::CartCommand;
 use orderbell_shared::{MessageType, ServerMessage};
@@ -11,15 +11,15 @@ use orderbell_shared::{MessageType, ServerMessage};
 use super::apply_change;
 use super::rules::CartChange;
 use super::watch::CartWatch;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
-use crate::extract::Path;
+use crate::extract::{Path, Upgrade};
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
+use crate::state::AppState;
 
 pub async fn upgrade(
-    ws: WebSocketUpgrade,
+    Upgrade(ws): Upgrade,
     State(state): State<AppState>,
     Credential(grant): Credential,
     Path(table_id): Path<i64>,
@@ -46,6 +46,10 @@ impl Conversation for CartTalk {
     async fn answer(&mut self, raw: &str) -> Message {
         text(&answer(&self.state, self.table_id, self.diner, raw).await)
     }
+
+    fn heartbeat(&self) -> Message {
+        text(&ServerMessage::beat(now_ms()))
+    }
 }
 
 fn text(message: &ServerMessage) -> Message {
@@ -56,7 +60,13 @@ fn text(message: &ServerMessage) -> Message {
 async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
     let command = match serde_json::from_str::<CartCommand>(raw) {
         Ok(command) => command,
-        Err(e) => return ServerMessage::error("invalid_message", format!("无法解析消息 (bad message): {e}"), now_ms()),
+        Err(_) => {
+            return ServerMessage::error(
+                "invalid_message",
+                "无法解析消息：请发送 {\"type\": …, \"data\": …} 格式的 JSON 命令".to_owned(),
+                now_ms(),
+            );
+        }
     };
     let success = command.success();
     let outcome = match change_for(command, diner) {

@@ -137,8 +137,13 @@ pub trait Tx: Send {
 
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
-    /// A transaction that may write.
+    /// A transaction that may write, on disk before its commit returns: payments, orders and
+    /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
+
+    /// A transaction whose commit may be lost (never half-applied) in a power cut: cart edits,
+    /// which the whole table sees and redoes. Saves an fsync on the busiest write.
+    async fn begin_relaxed(&self) -> Result<Box<dyn Tx>>;
 
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>>;
 

@@ -28,7 +28,9 @@ impl Sqlite {
             .filename(dir.join("orderbell.db"))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // Each transaction sets its own level when it begins (see `begin`); FULL is the
+            // level of everything else.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
@@ -153,8 +155,24 @@ impl Database for Sqlite {
         }))
     }
 
+    // In WAL mode, FULL syncs the log at each commit, so a commit that returned survives a power
+    // cut; NORMAL syncs only at checkpoints and may lose the last commits. The level is the
+    // connection's, so each transaction sets it before it begins. (Measured here: a commit takes
+    // ~4 ms at FULL against ~0.01 ms at NORMAL; docs/RELIABILITY.md.)
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx(self.pool.begin_with("BEGIN IMMEDIATE").await?)))
+        let tx = self
+            .pool
+            .begin_with("PRAGMA synchronous = FULL; BEGIN IMMEDIATE")
+            .await?;
+        Ok(Box::new(SqliteTx(tx)))
+    }
+
+    async fn begin_relaxed(&self) -> Result<Box<dyn Tx>> {
+        let tx = self
+            .pool
+            .begin_with("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
+            .await?;
+        Ok(Box::new(SqliteTx(tx)))
     }
 
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>> {

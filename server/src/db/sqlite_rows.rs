@@ -6,7 +6,7 @@ use sqlx::{FromRow, SqliteConnection};
 use super::{CartLine, DishRow, LineState, TableRow};
 use crate::carts::rules::LineWrite;
 use crate::error::{Error, Result};
-use crate::orders::order_no;
+use orderbell_shared::order::order_no;
 
 #[derive(FromRow)]
 pub struct TableRecord {

@@ -1,28 +1,37 @@
 //! The order endpoints for the merchant, the kitchen and the customer.
 
 use axum::extract::State;
-use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::order::{OrderView, StoreSnapshot};
 use orderbell_shared::{Actor, OrderDTO, RejectRequest};
 
 use super::rules::Action;
-use super::{not_found, transition};
-use crate::app::AppState;
+use super::transition;
 use crate::auth::{Credential, Grant, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
+use crate::reminders::wait_before_next;
+use crate::state::AppState;
 
 /// The order, for its customer or its store's staff.
 pub async fn get_order(
     State(state): State<AppState>,
     Credential(grant): Credential,
     Path(order_id): Path<i64>,
-) -> Result<Json<OrderDTO>> {
-    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+) -> Result<Json<OrderView>> {
+    let order = state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     grant
         .for_order(order_id)
         .or_else(|_| grant.for_store(order.store_id).map(drop))?;
-    Ok(Json(order))
+    let reminder_wait_secs = wait_before_next(order.last_reminder_at, state.clock.now_ms(), state.reminder_interval);
+    Ok(Json(OrderView {
+        order,
+        reminder_wait_secs,
+    }))
 }
 
 /// A step taken by the store's staff; the credential's role says who took it.
@@ -79,7 +88,7 @@ pub async fn reject(
 ) -> Result<Json<OrderDTO>> {
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > 100 {
-        return Err(Error::invalid("invalid_reason", "拒单需要填写原因 (1-100 个字)"));
+        return Err(Error::invalid("invalid_reason", "拒单需要填写原因（1 到 100 个字）"));
     }
     by_staff(
         &s,

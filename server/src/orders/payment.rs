@@ -8,12 +8,13 @@
 use orderbell_shared::events::{AnomalyKind, PaymentAnomaly, StatusChange};
 use orderbell_shared::{Actor, Event, OrderStatus};
 
-use super::{not_found, parse_order_no, rules};
-use crate::app::AppState;
+use super::rules;
 use crate::db::PaymentRow;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::payments::PaymentNotice;
+use crate::state::AppState;
+use orderbell_shared::order::parse_order_no;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaymentOutcome {
@@ -35,7 +36,10 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
         .ok_or_else(|| Error::invalid("order_not_found", format!("未知订单号 {}", notice.trade_no)))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let mut order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let mut order = tx
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     if notice.amount != order.total_amount {
         return Err(Error::invalid(
             "amount_mismatch",

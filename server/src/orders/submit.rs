@@ -7,14 +7,15 @@ use axum::http::StatusCode;
 use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, Money, OrderItemDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder};
 
-use super::{not_found, order_no, rules};
-use crate::app::AppState;
+use super::rules;
 use crate::auth::{Credential, Grant};
 use crate::carts::{cart_dto, cart_event};
 use crate::db::{CartSnapshot, NewOrder};
 use crate::error::{Error, Result};
 use crate::extract::Json;
 use crate::journal::{self, Stream};
+use crate::state::AppState;
+use orderbell_shared::order::order_no;
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -32,20 +33,23 @@ pub async fn submit(
     })?;
     if let Some(order_id) = tx.order_id_by_key(req.table_id, key).await? {
         // A double tap or a retry: the first request's order, and nothing changes.
-        let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+        let order = tx
+            .order(order_id)
+            .await?
+            .ok_or_else(|| Error::order_not_found(order_id))?;
         return Ok((StatusCode::OK, Json(submitted(&state, order))));
     }
     let reviewed = version - 1;
     if req.cart_version.is_some_and(|v| v != reviewed) {
         return Err(Error::Conflict {
             code: "cart_changed",
-            message: format!("购物车已被同桌修改 (the cart is now at version {reviewed}): 请确认后再提交"),
+            message: format!("购物车已被同桌修改（现在是第 {reviewed} 版），请确认后再提交"),
             current: None,
         });
     }
     let lines = tx.cart_lines(req.table_id).await?;
     if lines.is_empty() {
-        return Err(Error::invalid("cart_empty", "购物车是空的 (the cart is empty)"));
+        return Err(Error::invalid("cart_empty", "购物车是空的，请先加菜"));
     }
     if let Some(gone) = lines.iter().find(|l| !l.dish.available) {
         return Err(Error::invalid(
@@ -90,7 +94,10 @@ pub async fn submit(
         at: now,
     });
     let entry = journal::append(&mut *tx, Stream::Order(order_id), &created, now).await?;
-    let order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let order = tx
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     journal::commit(&state, tx, &[entry]).await?;
     // Everyone at the table sees the cart empty out.
     let cleared = cart_dto(&CartSnapshot {

@@ -5,11 +5,10 @@
 use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
 
-use super::not_found;
 use super::rules::{self, Action, Decision};
-use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
+use crate::state::AppState;
 
 /// Take `action` on the order as `by`. `authorize` sees the order first and may refuse.
 pub async fn transition(
@@ -24,7 +23,10 @@ pub async fn transition(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let mut order = tx.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let mut order = tx
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     authorize(&order)?;
     let from = order.status;
     let to = match rules::decide(from, &action) {

@@ -16,7 +16,7 @@ use rsa::pkcs1v15::VerifyingKey;
 use rsa::pkcs8::DecodePublicKey;
 use sha2::Sha256;
 
-use super::wechat::{sha256_rsa_verifies, verifying_key_from_pem};
+use super::signing::{malformed, sha256_rsa_verifies, verifying_key_from_pem};
 use super::{PaymentNotice, Provider};
 use crate::error::{Error, Result};
 
@@ -52,12 +52,12 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
     let mut params = BTreeMap::new();
     for (name, value) in form_urlencoded::parse(body) {
         if params.insert(name.into_owned(), value.into_owned()).is_some() {
-            return Err(malformed("a parameter appears twice"));
+            return Err(malformed("通知里有重复的参数"));
         }
     }
     // Values are signed as text in the notification's charset; we read only UTF-8.
     if let Some(charset) = params.get("charset").filter(|c| !c.eq_ignore_ascii_case("utf-8")) {
-        return Err(malformed(format!("charset {charset}, not utf-8")));
+        return Err(malformed(format!("通知的字符集是 {charset}，只接受 utf-8")));
     }
     let sign = params.remove("sign").ok_or_else(|| malformed("no sign"))?;
     let sign_type = params.remove("sign_type").ok_or_else(|| malformed("no sign_type"))?;
@@ -70,10 +70,7 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
         .collect::<Vec<_>>()
         .join("&");
     if !sha256_rsa_verifies(&config.public_key, content.as_bytes(), &sign) {
-        return Err(Error::notification(
-            "bad_signature",
-            "the Alipay signature does not match",
-        ));
+        return Err(Error::notification("bad_signature", "支付宝签名不匹配"));
     }
 
     let field = |name: &str| params.get(name).cloned().ok_or_else(|| malformed(format!("no {name}")));
@@ -81,7 +78,7 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
     if app_id != config.app_id {
         return Err(Error::notification(
             "wrong_merchant",
-            format!("the payment is for app {app_id}"),
+            format!("这笔支付属于应用 {app_id}，不是本店的"),
         ));
     }
     let total_amount = field("total_amount")?;
@@ -98,8 +95,4 @@ pub fn verify(config: &AlipayConfig, body: &[u8]) -> Result<PaymentNotice> {
         merchant_id: app_id,
         succeeded: matches!(trade_status.as_str(), "TRADE_SUCCESS" | "TRADE_FINISHED"),
     })
-}
-
-fn malformed(cause: impl Into<String>) -> Error {
-    Error::notification("malformed_notification", cause)
 }

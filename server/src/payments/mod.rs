@@ -7,6 +7,7 @@
 
 pub mod alipay;
 mod notify;
+mod signing;
 mod simulator;
 pub mod webhook;
 pub mod wechat;
@@ -15,7 +16,7 @@ use axum::Router;
 use axum::routing::post;
 use orderbell_shared::Money;
 
-use crate::app::AppState;
+use crate::state::AppState;
 pub use simulator::Simulator;
 
 pub fn router() -> Router<AppState> {

@@ -1,29 +1,28 @@
 //! `POST /api/pay/notify/{provider}`: verify first, then apply once, then answer in the
 //! provider's own words so that it stops (or keeps) retrying.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::{Provider, alipay, webhook, wechat};
-use crate::app::AppState;
 use crate::error::{Error, Result};
-use crate::extract::Path;
+use crate::extract::{Body, Path};
 use crate::orders::{PaymentOutcome, apply_payment};
+use crate::state::AppState;
 
 pub async fn notify(
     State(state): State<AppState>,
     Path(provider): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Response {
     let Some(provider) = Provider::parse(&provider) else {
         let unknown = Error::BadRequest {
             status: StatusCode::NOT_FOUND,
             code: "unknown_provider",
-            message: format!("unknown payment provider {provider:?}: wechat, alipay or hmac"),
+            message: format!("没有支付渠道 {provider:?}：只有 wechat、alipay 和 hmac"),
         };
         return unknown.into_response();
     };
@@ -42,7 +41,7 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
     let not_configured = || Error::BadRequest {
         status: StatusCode::NOT_FOUND,
         code: "provider_not_configured",
-        message: format!("{} is not configured on this server", provider.as_str()),
+        message: format!("本服务器没有配置支付渠道 {}", provider.as_str()),
     };
     let payments = &state.payments;
     let notice = match provider {
@@ -64,7 +63,6 @@ fn answer(provider: Provider, outcome: Result<PaymentOutcome>) -> Response {
     match (provider, outcome) {
         // Alipay wants exactly `success`; anything else means "send it again".
         (Provider::Alipay, Ok(_)) => ([(CONTENT_TYPE, "text/plain")], "success").into_response(),
-        (Provider::Alipay, Err(e)) => (e.status(), [(CONTENT_TYPE, "text/plain")], "fail").into_response(),
         (Provider::Wechat, Ok(_)) => StatusCode::NO_CONTENT.into_response(),
         (Provider::Wechat, Err(e)) => (
             e.status(),
@@ -72,6 +70,7 @@ fn answer(provider: Provider, outcome: Result<PaymentOutcome>) -> Response {
         )
             .into_response(),
         (Provider::Hmac, Ok(_)) => StatusCode::NO_CONTENT.into_response(),
-        (Provider::Hmac, Err(e)) => e.into_response(),
+        // Alipay retries on anything but `success`, so it takes our usual error as well.
+        (Provider::Hmac | Provider::Alipay, Err(e)) => e.into_response(),
     }
 }

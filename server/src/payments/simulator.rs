@@ -12,11 +12,11 @@ use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookP
 use orderbell_shared::{OrderDTO, OrderStatus};
 
 use super::webhook;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::orders::{not_found, transition_conflict};
+use crate::orders::transition_conflict;
+use crate::state::AppState;
 
 /// Delays between attempts, as a provider backs off.
 const RETRIES: [Duration; 4] = [
@@ -54,26 +54,33 @@ pub async fn pay(
         return Err(Error::BadRequest {
             status: StatusCode::NOT_FOUND,
             code: "simulator_disabled",
-            message: "this server takes real payments only".into(),
+            message: "本服务器只收真实支付，模拟支付已关闭".into(),
         });
     };
-    let order = state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    let order = state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     match order.status {
         OrderStatus::PendingPayment => {}
         OrderStatus::Cancelled => return Err(transition_conflict(&order)),
         _ => return Ok((StatusCode::OK, Json(order))),
     }
+    // One order, one simulated transaction: a double tap on 去支付 (or a tap after a restart)
+    // sends the same transaction again, which counts once, as a customer paying once expects.
+    // Random ids made each tap a second charge that the merchant was told to refund.
     let notification = WebhookNotification {
         kind: PAYMENT_SUCCEEDED.to_owned(),
         data: WebhookPayment {
             trade_no: order.order_no.clone(),
-            transaction_id: format!("SIM{:016x}", rand::random::<u64>()),
+            transaction_id: format!("SIM{}", order.order_no),
             amount: order.total_amount,
             merchant_id: state.payments.webhook.merchant_id().to_owned(),
         },
     };
     let body = serde_json::to_vec(&notification)?;
-    let id = format!("msg_{:016x}", rand::random::<u64>());
+    let id = format!("msg_sim_{}", order.order_no);
     let (client, url, clock) = (
         simulator.client.clone(),
         simulator.notify_url.clone(),

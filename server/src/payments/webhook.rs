@@ -10,15 +10,13 @@ use hmac::{Hmac, Mac};
 use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification};
 use sha2::Sha256;
 
+use super::signing::{check_fresh, header, malformed, timestamp};
 use super::{PaymentNotice, Provider};
 use crate::error::{Error, Result};
 
 const SECRET_PREFIX: &str = "whsec_";
 /// Shorter keys are guessable; Standard Webhooks itself generates 24 to 64 bytes.
 const MIN_KEY_BYTES: usize = 16;
-/// How far a notification's timestamp may be from our clock (Standard Webhooks' and WeChat's
-/// window). Older authentic notifications are replays.
-const MAX_SKEW_SECS: u64 = 300;
 
 pub struct WebhookConfig {
     key: Vec<u8>,
@@ -72,17 +70,16 @@ pub fn verify(config: &WebhookConfig, headers: &HeaderMap, body: &[u8], now_secs
         .filter_map(|tag| STANDARD.decode(tag).ok())
         .any(|tag| config.mac(id, timestamp, body).verify_slice(&tag).is_ok());
     if !authentic {
-        return Err(Error::notification("bad_signature", "no webhook signature matches"));
+        return Err(Error::notification("bad_signature", "签名不匹配"));
     }
     check_fresh(timestamp, now_secs)?;
 
-    let notification: WebhookNotification = serde_json::from_slice(body)
-        .map_err(|e| Error::notification("malformed_notification", format!("unreadable webhook body: {e}")))?;
+    let notification: WebhookNotification = serde_json::from_slice(body).map_err(malformed)?;
     let payment = notification.data;
     if payment.merchant_id != config.merchant_id {
         return Err(Error::notification(
             "wrong_merchant",
-            format!("the payment is for merchant {}", payment.merchant_id),
+            format!("这笔支付属于商户 {}，不是本店的", payment.merchant_id),
         ));
     }
     Ok(PaymentNotice {
@@ -102,31 +99,4 @@ pub fn sign(config: &WebhookConfig, id: &str, timestamp: i64, body: &[u8]) -> St
         "v1,{}",
         STANDARD.encode(config.mac(id, timestamp, body).finalize().into_bytes())
     )
-}
-
-/// A header every notification of its provider carries; WeChat's too.
-pub(super) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(|| Error::notification("malformed_notification", format!("missing header {name}")))
-}
-
-/// A notification's timestamp in unix seconds; WeChat's too.
-pub(super) fn timestamp(text: &str) -> Result<i64> {
-    text.parse()
-        .map_err(|_| Error::notification("malformed_notification", format!("bad timestamp {text:?}")))
-}
-
-/// Refuses a notification signed too far from now. Called after the signature is checked, so
-/// that `stale_timestamp` means an authentic notification replayed, not a forged one.
-pub(super) fn check_fresh(timestamp: i64, now_secs: i64) -> Result<()> {
-    let skew = timestamp.abs_diff(now_secs);
-    if skew > MAX_SKEW_SECS {
-        return Err(Error::notification(
-            "stale_timestamp",
-            format!("signed at {timestamp}, {skew}s away from now"),
-        ));
-    }
-    Ok(())
 }

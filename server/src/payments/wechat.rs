@@ -13,15 +13,11 @@ use axum::http::HeaderMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use orderbell_shared::Money;
-use rsa::RsaPublicKey;
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
+use rsa::pkcs1v15::VerifyingKey;
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::webhook::{check_fresh, header, timestamp};
+use super::signing::{check_fresh, header, malformed, sha256_rsa_verifies, timestamp, verifying_key_from_pem};
 use super::{PaymentNotice, Provider};
 use crate::error::{Error, Result};
 
@@ -113,13 +109,10 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
     let key = config
         .platform_keys
         .get(serial)
-        .ok_or_else(|| Error::notification("unknown_key", format!("no WeChat platform key has serial {serial}")))?;
+        .ok_or_else(|| Error::notification("unknown_key", format!("没有序列号为 {serial} 的微信支付平台公钥")))?;
     let message = [signed_at.as_bytes(), b"\n", nonce.as_bytes(), b"\n", body, b"\n"].concat();
     if !sha256_rsa_verifies(key, &message, signature) {
-        return Err(Error::notification(
-            "bad_signature",
-            "the WeChat signature does not match",
-        ));
+        return Err(Error::notification("bad_signature", "微信支付签名不匹配"));
     }
     check_fresh(timestamp(signed_at)?, now_secs)?;
 
@@ -130,14 +123,17 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
     if !ours {
         return Err(Error::notification(
             "wrong_merchant",
-            format!("the payment is for {} / {}", transaction.mchid, transaction.appid),
+            format!(
+                "这笔支付属于商户 {} / 应用 {}，不是本店的",
+                transaction.mchid, transaction.appid
+            ),
         ));
     }
     // `Money` has no currency: it is yuan. Anything else would be misread, not converted.
     if transaction.amount.currency != "CNY" {
         return Err(Error::notification(
             "malformed_notification",
-            format!("amount in {}, not CNY", transaction.amount.currency),
+            format!("金额币种是 {}，只接受人民币 CNY", transaction.amount.currency),
         ));
     }
     Ok(PaymentNotice {
@@ -153,10 +149,10 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
 
 fn decrypt(cipher: &Aes256Gcm, resource: &Resource) -> Result<Vec<u8>> {
     if resource.algorithm != ALGORITHM {
-        return Err(malformed(format!("resource encrypted with {}", resource.algorithm)));
+        return Err(malformed(format!("不支持的加密算法 {}", resource.algorithm)));
     }
     if resource.nonce.len() != NONCE_BYTES {
-        return Err(malformed(format!("resource nonce of {} bytes", resource.nonce.len())));
+        return Err(malformed(format!("nonce 长度 {} 字节不对", resource.nonce.len())));
     }
     // The base64 holds the ciphertext followed by the 16-byte tag, as aes-gcm expects.
     let ciphertext = STANDARD.decode(&resource.ciphertext).map_err(malformed)?;
@@ -166,30 +162,5 @@ fn decrypt(cipher: &Aes256Gcm, resource: &Resource) -> Result<Vec<u8>> {
     };
     cipher
         .decrypt(Nonce::from_slice(resource.nonce.as_bytes()), payload)
-        .map_err(|_| Error::notification("decrypt_failed", "the resource does not decrypt with our APIv3 key"))
-}
-
-fn malformed(cause: impl ToString) -> Error {
-    Error::notification("malformed_notification", cause.to_string())
-}
-
-/// An RSA public key in PEM: SPKI (`BEGIN PUBLIC KEY`) as WeChat and Alipay hand them out, or
-/// PKCS#1 (`BEGIN RSA PUBLIC KEY`) as some tools convert them.
-pub(super) fn verifying_key_from_pem(pem: &str) -> Result<VerifyingKey<Sha256>, String> {
-    let pem = pem.trim();
-    let key = if pem.starts_with("-----BEGIN RSA PUBLIC KEY-----") {
-        RsaPublicKey::from_pkcs1_pem(pem).map_err(|e| e.to_string())?
-    } else {
-        RsaPublicKey::from_public_key_pem(pem).map_err(|e| e.to_string())?
-    };
-    Ok(VerifyingKey::new(key))
-}
-
-/// Whether `signature` (base64) is SHA256withRSA (PKCS#1 v1.5) of `message`: how both WeChat
-/// and Alipay sign.
-pub(super) fn sha256_rsa_verifies(key: &VerifyingKey<Sha256>, message: &[u8], signature: &str) -> bool {
-    let Ok(bytes) = STANDARD.decode(signature) else {
-        return false;
-    };
-    Signature::try_from(bytes.as_slice()).is_ok_and(|signature| key.verify(message, &signature).is_ok())
+        .map_err(|_| Error::notification("decrypt_failed", "用本店的 APIv3 密钥解不开通知内容"))
 }

@@ -34,6 +34,17 @@ impl Encoded {
             ws: Utf8Bytes::from(ws),
         }
     }
+
+    /// A notice about the stream rather than an event of it (`resync`): its SSE frame has no
+    /// `id:`, so a client that reconnects before acting on it is told again. `seq` is where the
+    /// stream goes on from.
+    pub fn notice(seq: u64, event: &str, data: &str, ws: String) -> Self {
+        Encoded {
+            seq,
+            sse: sse::frame(None, event, data),
+            ws: Utf8Bytes::from(ws),
+        }
+    }
 }
 
 /// What one connection receives, in order.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use orderbell_shared::sse::{HEARTBEAT, HEARTBEAT_DATA};
@@ -13,6 +13,7 @@ use tokio::time::{Instant, interval_at};
 use tokio_util::sync::CancellationToken;
 
 use super::Subscription;
+use crate::error::{Error, Result};
 
 /// One SSE frame. Data with line breaks is split over several `data:` lines, as the format wants.
 pub fn frame(id: Option<u64>, event: &str, data: &str) -> Bytes {
@@ -65,11 +66,27 @@ pub fn live(
 }
 
 /// The `Last-Event-ID` a reconnecting client sends (header, or `?lastEventId=` for clients that
-/// cannot set headers).
-pub fn last_event_id(headers: &HeaderMap, query: Option<&str>) -> Option<u64> {
-    let header = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+/// cannot set headers). Empty means none, as browsers have it; anything but a plain event number
+/// is refused, never read as "start from now", which would skip events silently.
+pub fn last_event_id(headers: &HeaderMap, query: Option<&str>) -> Result<Option<u64>> {
+    let header = match headers.get("last-event-id") {
+        Some(value) => Some(value.to_str().map_err(|_| invalid_last_event_id())?),
+        None => None,
+    };
     let query = query.and_then(|q| q.split('&').find_map(|p| p.strip_prefix("lastEventId=")));
-    header.or(query).and_then(|v| v.trim().parse().ok())
+    match header.or(query).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => id.parse().map(Some).map_err(|_| invalid_last_event_id()),
+        Some(_) => Err(invalid_last_event_id()),
+    }
+}
+
+fn invalid_last_event_id() -> Error {
+    Error::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        code: "invalid_last_event_id",
+        message: "Last-Event-ID 必须是收到过的事件编号（非负整数）；不带它重新连接即可从现在开始".into(),
+    }
 }
 
 /// A `text/event-stream` response with the headers proxies need to pass it through unbuffered.
@@ -93,6 +110,39 @@ fn response(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_event_ids_are_plain_numbers_or_refused() {
+        let id = |header: Option<&str>, query: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = header {
+                headers.insert("last-event-id", HeaderValue::from_str(value).expect("header"));
+            }
+            last_event_id(&headers, query).map_err(|e| e.code())
+        };
+        assert_eq!(id(Some("42"), None), Ok(Some(42)));
+        assert_eq!(id(None, Some("token=x&lastEventId=7")), Ok(Some(7)));
+        assert_eq!(id(Some(""), None), Ok(None), "browsers send no id as empty");
+        assert_eq!(id(None, Some("lastEventId=")), Ok(None));
+        assert_eq!(id(None, None), Ok(None));
+        for garbage in [
+            "abc",
+            "-1",
+            "1.5",
+            "0x10",
+            "+3",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                id(Some(garbage), None),
+                Err("invalid_last_event_id"),
+                "{garbage} must be refused"
+            );
+            let query = format!("lastEventId={garbage}");
+            assert_eq!(id(None, Some(&query)), Err("invalid_last_event_id"));
+        }
+    }
 
     #[test]
     fn frames_follow_the_format() {

@@ -1,11 +1,12 @@
 //! One WebSocket loop for every socket: greet, then push the subscription's events, answer what
 //! the client sends, ping between — and never let a stuck client hold its task forever.
 
+use std::error::Error as _;
 use std::future::Future;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use tokio::time::{Instant, interval_at};
 use tokio_util::sync::CancellationToken;
 
@@ -21,6 +22,10 @@ pub const MAX_MESSAGE: usize = 16 * 1024;
 pub trait Conversation: Send + 'static {
     /// The reply to one text message (a binary frame arrives as its UTF-8 text, or as empty).
     fn answer(&mut self, text: &str) -> impl Future<Output = Message> + Send;
+
+    /// The `heartbeat` message sent beside each protocol ping: browser JavaScript never sees
+    /// pings, and a web client needs something to time a dead connection by.
+    fn heartbeat(&self) -> Message;
 }
 
 /// Run the socket until the client leaves, the subscription ends or the server shuts down.
@@ -47,6 +52,10 @@ pub async fn run(
                 Some(Ok(Message::Text(text))) => Some(text.to_string()),
                 Some(Ok(Message::Binary(bytes))) => Some(String::from_utf8(bytes.to_vec()).unwrap_or_default()),
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Err(e)) if too_big(&e) => {
+                    let _ = send(&mut socket, Message::Close(Some(TOO_BIG))).await;
+                    break;
+                }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
             },
             event = subscription.next() => match event {
@@ -60,7 +69,9 @@ pub async fn run(
                 None => None,
             },
             _ = ping.tick() => {
-                if send(&mut socket, Message::Ping(Bytes::new())).await.is_err() {
+                if send(&mut socket, Message::Ping(Bytes::new())).await.is_err()
+                    || send(&mut socket, conversation.heartbeat()).await.is_err()
+                {
                     break;
                 }
                 continue;
@@ -75,6 +86,22 @@ pub async fn run(
             break;
         }
     }
+}
+
+/// The close frame for a message over [`MAX_MESSAGE`]: 1009, "message too big", with a reason
+/// the client's developer can act on.
+const TOO_BIG: CloseFrame = CloseFrame {
+    code: close_code::SIZE,
+    reason: Utf8Bytes::from_static("消息太大：最多 16 KiB"),
+};
+
+/// Whether the client sent a message over [`MAX_MESSAGE`]. The socket cannot be read further
+/// (the rest of the frame is unread), but it can still say why it closes.
+fn too_big(e: &axum::Error) -> bool {
+    matches!(
+        e.source().and_then(|cause| cause.downcast_ref::<tungstenite::Error>()),
+        Some(tungstenite::Error::Capacity(_))
+    )
 }
 
 /// Send one message; `Err` means the connection is finished.

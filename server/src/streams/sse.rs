@@ -6,13 +6,12 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::cursor::{Cursor, Fresh};
-use crate::app::AppState;
 use crate::auth::Credential;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
-use crate::orders::not_found;
 use crate::push::sse::{frame, last_event_id, live};
+use crate::state::AppState;
 
 /// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
 pub async fn store_events(
@@ -26,7 +25,7 @@ pub async fn store_events(
     durable(
         state,
         Stream::Store(store_id),
-        last_event_id(&headers, uri.query()),
+        last_event_id(&headers, uri.query())?,
         Fresh::Now,
     )
     .await
@@ -41,11 +40,15 @@ pub async fn order_events(
     uri: Uri,
 ) -> Result<Response> {
     grant.for_order(order_id)?;
-    state.db.order(order_id).await?.ok_or_else(|| not_found(order_id))?;
+    state
+        .db
+        .order(order_id)
+        .await?
+        .ok_or_else(|| Error::order_not_found(order_id))?;
     durable(
         state,
         Stream::Order(order_id),
-        last_event_id(&headers, uri.query()),
+        last_event_id(&headers, uri.query())?,
         Fresh::Start,
     )
     .await
@@ -53,10 +56,7 @@ pub async fn order_events(
 
 async fn durable(state: AppState, stream: Stream, last_id: Option<u64>, fresh: Fresh) -> Result<Response> {
     let opened = Cursor::open(&state, stream, last_id, fresh).await?;
-    let greeting = opened
-        .greeting()
-        .into_iter()
-        .map(|(kind, data)| frame(None, kind, &data.to_string()))
-        .collect();
+    let (kind, data) = opened.greeting();
+    let greeting = vec![frame(None, kind, &data.to_string())];
     Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }

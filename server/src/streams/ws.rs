@@ -4,24 +4,25 @@
 //! open. Actions go over HTTP.
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::ws::Message;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use orderbell_shared::events::{StreamMessage, kind};
+use orderbell_shared::sse::HEARTBEAT_DATA;
 use serde_json::json;
 
 use super::cursor::{Cursor, Fresh};
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::extract::Path;
+use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
 use crate::push::sse::last_event_id;
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
+use crate::state::AppState;
 
 pub async fn upgrade(
-    ws: WebSocketUpgrade,
+    Upgrade(ws): Upgrade,
     State(state): State<AppState>,
     Credential(grant): Credential,
     Path(store_id): Path<i64>,
@@ -29,13 +30,10 @@ pub async fn upgrade(
     uri: Uri,
 ) -> Result<Response> {
     grant.for_store(store_id)?;
-    let last_id = last_event_id(&headers, uri.query());
+    let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
-    let greeting = opened
-        .greeting()
-        .into_iter()
-        .map(|(kind, data)| message(kind, data))
-        .collect();
+    let (kind, data) = opened.greeting();
+    let greeting = vec![message(kind, data)];
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)
@@ -51,9 +49,13 @@ impl Conversation for Listener {
             Ok(v) if v.get("type").and_then(|t| t.as_str()) == Some(kind::HEARTBEAT) => {
                 message(kind::HEARTBEAT, json!("pong"))
             }
-            Ok(_) => error("这个连接只接受 heartbeat；操作请用 HTTP 接口 (actions go over HTTP)"),
-            Err(e) => error(&format!("无法解析消息 (bad message): {e}")),
+            Ok(_) => error("这个连接只接受 heartbeat 消息；接单、回复等操作请用 HTTP 接口"),
+            Err(_) => error("无法解析消息：请发送 JSON，例如 {\"type\":\"heartbeat\"}"),
         }
+    }
+
+    fn heartbeat(&self) -> Message {
+        message(kind::HEARTBEAT, json!(HEARTBEAT_DATA))
     }
 }
 

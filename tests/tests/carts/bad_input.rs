@@ -49,12 +49,15 @@ async fn bad_http_requests_are_refused_and_change_nothing() {
         "invalid_quantity",
     )
     .await;
-    expect_error(
-        add(json!({"tableId": 6, "cuisineId": 1002, "quantity": -1})).await,
-        422,
-        "invalid_body",
-    )
-    .await;
+    // Numbers that are no count of dishes are a bad quantity, not a bad body.
+    for quantity in [json!(-1), json!(4_294_967_296_u64), json!(1e30), json!(1.5)] {
+        expect_error(
+            add(json!({"tableId": 6, "cuisineId": 1002, "quantity": quantity})).await,
+            422,
+            "invalid_quantity",
+        )
+        .await;
+    }
     let long = "辣".repeat(101);
     expect_error(
         add(json!({"tableId": 6, "cuisineId": 1002, "remark": long})).await,
@@ -100,8 +103,12 @@ async fn bad_http_requests_are_refused_and_change_nothing() {
             .bearer_auth(&diner.token)
             .send()
     };
-    let response = update("tableId=6&cuisineId=1001&quantity=100").await.expect("sent");
-    expect_error(response, 422, "invalid_quantity").await;
+    for quantity in ["100", "-1", "4294967296", "1e30"] {
+        let response = update(&format!("tableId=6&cuisineId=1001&quantity={quantity}"))
+            .await
+            .expect("sent");
+        expect_error(response, 422, "invalid_quantity").await;
+    }
     expect_error(
         update("tableId=6&cuisineId=1002&quantity=3").await.expect("sent"),
         404,
@@ -144,6 +151,18 @@ async fn bad_websocket_messages_get_an_error_and_the_socket_stays_open() {
         (r#"{"type":"add_item","data":{"quantity":1}}"#, "invalid_message"),
         (
             r#"{"type":"add_item","data":{"cuisineId":1001,"quantity":0}}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"type":"add_item","data":{"cuisineId":1001,"quantity":-1}}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"type":"update_quantity","data":{"cuisineId":1001,"quantity":4294967296}}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"type":"add_item","data":{"cuisineId":1001,"quantity":1e30}}"#,
             "invalid_quantity",
         ),
         (r#"{"type":"add_item","data":{"cuisineId":31337}}"#, "dish_not_found"),
@@ -191,4 +210,63 @@ async fn watching_with_the_table_link_alone_cannot_change_the_cart() {
         .await;
     expect_error(response, 401, "diner_required").await;
     assert_eq!(server.cart(8).await.version, 0);
+}
+
+#[tokio::test]
+async fn every_refusal_is_json_even_from_the_framework() {
+    let server = TestServer::start().await;
+    // A route that exists, with a method it does not take.
+    let wrong_method = server.http.get(server.url("/api/orders")).send().await.expect("sent");
+    expect_error(wrong_method, 405, "method_not_allowed").await;
+    // A payment notification too large to be real.
+    let huge = server
+        .http
+        .post(server.url("/api/pay/notify/hmac"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 64 * 1024])
+        .send()
+        .await
+        .expect("sent");
+    expect_error(huge, 413, "body_too_large").await;
+    // A socket's address asked over plain HTTP, and with the wrong method.
+    for path in ["/ws/cart/1", "/ws/stores/1"] {
+        let plain = server.http.get(server.url(path)).send().await.expect("sent");
+        expect_error(plain, 400, "websocket_required").await;
+        let posted = server.http.post(server.url(path)).send().await.expect("sent");
+        expect_error(posted, 405, "method_not_allowed").await;
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_websocket_message_closes_with_1009_and_a_reason() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    let server = TestServer::start().await;
+    let diner = server.join(9, None).await;
+    for path in [
+        format!("/ws/cart/9?token={}", diner.token),
+        format!("/ws/stores/1?token={}", server.merchant),
+    ] {
+        let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url(&path))
+            .await
+            .expect("connect");
+        let huge = format!(r#"{{"type":"heartbeat","pad":"{}"}}"#, "x".repeat(64 * 1024));
+        socket.send(Message::text(huge)).await.expect("sent");
+        let close = tokio::time::timeout(orderbell_tests::PATIENCE, async {
+            loop {
+                match socket.next().await {
+                    Some(Ok(Message::Close(frame))) => return frame,
+                    Some(Ok(_)) => continue,
+                    other => panic!("{path}: the socket ended without a close frame: {other:?}"),
+                }
+            }
+        })
+        .await
+        .expect("a close frame arrives");
+        let frame = close.expect("the close frame says why");
+        assert_eq!(frame.code, CloseCode::Size, "{path}");
+        assert!(!frame.reason.is_empty(), "{path}");
+    }
 }

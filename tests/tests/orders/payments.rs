@@ -184,12 +184,16 @@ async fn notifications_that_are_not_authentic_or_do_not_match_change_nothing() {
     }
 
     let forged = FakeAlipay::forger().notify(&no, "2026112222001400009", "44.00", "TRADE_SUCCESS");
-    assert_eq!(send_alipay(&server, forged).await, (401, "fail".to_owned()));
+    // Anything but `success` makes Alipay send it again; ours is the usual `{code, message}`.
+    let (status, body) = send_alipay(&server, forged).await;
+    assert_eq!(status, 401);
+    let body: serde_json::Value = serde_json::from_str(&body).expect("a JSON error");
+    assert_eq!(body["code"], "bad_signature");
     let mut edited = providers
         .alipay
         .notify(&no, "2026112222001400010", "44.00", "TRADE_SUCCESS");
     edited = edited.replace("total_amount=44.00", "total_amount=0.01");
-    assert_eq!(send_alipay(&server, edited).await.1, "fail");
+    assert_ne!(send_alipay(&server, edited).await.1, "success");
 
     let mut hmac = providers.webhook.notify(&no, "TX-1", order.order.total_amount, t);
     hmac.body = hmac.body.replace("44.00", "0.01");
@@ -245,4 +249,35 @@ async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
         matches!(event, Event::PaymentAnomaly(ref a) if a.kind == AnomalyKind::DuplicatePayment),
         "{event:?}"
     );
+}
+
+#[tokio::test]
+async fn tapping_pay_five_times_at_once_charges_once_and_raises_no_refund() {
+    let server = TestServer::start().await;
+    let mut merchant = server.store_stream(None).await;
+    let order = server.order(3, &[(1001, 1)]).await;
+    let path = format!("/api/orders/{}/pay", order.order.order_id);
+    let taps: Vec<_> = (0..5).map(|_| server.post_empty(&path, &order.token)).collect();
+    for response in futures_util::future::join_all(taps).await {
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::OrderPaid(ref o) if o.order_id == order.order.order_id),
+        "{event:?}"
+    );
+    // Every tap's callback has been answered by the time a later payment is through; none of
+    // them may have been a second charge.
+    sentinel(&server, &mut merchant).await;
+    let mut replay = server.store_stream(Some(0)).await;
+    let (mut paid, mut anomalies) = (0, 0);
+    loop {
+        match replay.next_typed().await.1 {
+            Event::OrderPaid(o) if o.order_id == order.order.order_id => paid += 1,
+            Event::OrderPaid(_) => break,
+            Event::PaymentAnomaly(_) => anomalies += 1,
+            _ => {}
+        }
+    }
+    assert_eq!((paid, anomalies), (1, 0), "one payment, nothing to refund");
 }

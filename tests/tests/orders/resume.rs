@@ -127,3 +127,43 @@ async fn an_id_older_than_the_journal_keeps_gets_resync_and_the_snapshot_starts_
     assert_eq!(open, ids, "every paid order is open, oldest first");
     assert!(snapshot.orders.iter().all(|o| o.status == OrderStatus::Paid));
 }
+
+#[tokio::test]
+async fn a_garbage_last_event_id_is_refused_never_read_as_start_from_now() {
+    let server = TestServer::start().await;
+    let order = server.order(5, &[(1010, 1)]).await;
+    let streams = [
+        (format!("/api/stores/1/events?token={}", server.merchant), false),
+        (
+            format!("/api/orders/{}/events?token={}", order.order.order_id, order.token),
+            false,
+        ),
+        (format!("/api/store/order/sse/5?token={}", server.table_token(5)), false),
+        (format!("/ws/stores/1?token={}", server.merchant), true),
+    ];
+    for garbage in ["abc", "-1", "1.5", "0x10", "99999999999999999999"] {
+        for (path, websocket) in &streams {
+            let mut request = server.http.get(server.url(path)).header("last-event-id", garbage);
+            if *websocket {
+                request = request
+                    .header("connection", "upgrade")
+                    .header("upgrade", "websocket")
+                    .header("sec-websocket-version", "13")
+                    .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==");
+            }
+            let response = request.send().await.expect("sent");
+            assert_eq!(response.status(), 400, "{path} with Last-Event-ID {garbage}");
+            let body: orderbell_shared::ErrorBody = response.json().await.expect("a JSON error");
+            assert_eq!(body.code, "invalid_last_event_id", "{path}");
+        }
+    }
+    // An empty id is how browsers say "none": the stream opens.
+    let ok = server
+        .http
+        .get(server.url(&streams[0].0))
+        .header("last-event-id", "")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ok.status(), 200);
+}

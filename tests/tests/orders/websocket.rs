@@ -51,7 +51,12 @@ async fn the_store_socket_pushes_paid_orders_resumes_and_survives_bad_messages()
     assert_eq!(paid.order_id, order.order.order_id);
 
     socket.send(Message::text("{not json")).await.expect("send");
-    let error = next(&mut socket).await;
+    let error = loop {
+        let m = next(&mut socket).await;
+        if m.kind != kind::HEARTBEAT {
+            break m;
+        }
+    };
     assert_eq!(
         (error.kind.as_str(), error.data["code"].as_str()),
         ("error", Some("invalid_message"))
@@ -82,4 +87,18 @@ async fn the_store_socket_pushes_paid_orders_resumes_and_survives_bad_messages()
     let (next_id, event) = next_event(&mut socket).await;
     assert_eq!(next_id, id + 1);
     assert!(matches!(event, Event::OrderStatus(ref c) if c.order_id == paid.order_id));
+}
+
+#[tokio::test]
+async fn the_store_socket_beats_with_a_message_browser_code_can_see() {
+    let server = TestServer::start().await;
+    let url = server.ws_url(&format!("/ws/stores/1?token={}", server.merchant));
+    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.expect("connect");
+    assert_eq!(next(&mut socket).await.kind, kind::CONNECTED);
+    // The test server beats every second, without being asked.
+    let beat = next(&mut socket).await;
+    assert_eq!(
+        (beat.kind.as_str(), beat.data.as_str()),
+        (kind::HEARTBEAT, Some("ping"))
+    );
 }

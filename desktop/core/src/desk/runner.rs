@@ -125,7 +125,8 @@ impl Runner {
                     self.loading = true;
                     self.fetch_snapshot();
                 }
-                self.engine.policy.connection(true, now);
+                let effects = self.engine.policy.connection_up();
+                self.emit(effects);
                 self.connection = ConnectionView {
                     state: ConnectionState::Live,
                     since_ms: now,
@@ -157,7 +158,7 @@ impl Runner {
 
     fn down(&mut self, error: String, attempt: u32, retry_in: Duration, now: i64) {
         tracing::info!(%error, attempt, ?retry_in, "store stream down");
-        self.engine.policy.connection(false, now);
+        self.engine.policy.connection_down(now);
         let state = if self.engine.policy.is_lost(now) {
             ConnectionState::Lost
         } else {

@@ -1,5 +1,7 @@
 //! A paid order is heard once, repeated until someone handles it, and never again after.
 
+use orderbell_desktop_core::Effect;
+use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::voice::{Clip, Cue};
 use orderbell_shared::OrderStatus;
 use orderbell_tests::TestServer;
@@ -60,6 +62,11 @@ async fn the_alert_repeats_until_another_device_accepts_then_stops() {
     assert_eq!(accepted.status(), 200);
     app.until(|v| v.unhandled == 0 && v.orders[0].order.status == OrderStatus::Accepted)
         .await;
+    assert_eq!(
+        app.next().await,
+        Effect::Withdraw(NoteKind::NewOrder { order_id: order }),
+        "its notification is taken down"
+    );
     app.later(20);
     app.later(60);
     paid(&server, 6).await;
@@ -78,7 +85,7 @@ async fn one_voice_at_a_time_and_none_for_an_order_handled_while_it_waited() {
     let first = paid(&server, 1).await;
     app.notified().await;
     let playing = match app.next().await {
-        orderbell_desktop_core::Effect::Speak(plan) => plan,
+        Effect::Speak(plan) => plan,
         other => panic!("expected speech, got {other:?}"),
     };
     assert_eq!(playing.cue, Cue::NewOrder { order_id: first });
@@ -98,6 +105,10 @@ async fn one_voice_at_a_time_and_none_for_an_order_handled_while_it_waited() {
         .await;
     assert_eq!(rejected.status(), 200);
     app.until(|v| v.orders.iter().all(|o| o.order.order_id != second)).await;
+    assert_eq!(
+        app.next().await,
+        Effect::Withdraw(NoteKind::NewOrder { order_id: second })
+    );
 
     app.desk.spoken();
     assert_eq!(app.spoke().await.text, "您有新的订单，A07号桌");
@@ -126,6 +137,11 @@ async fn a_reminder_is_heard_and_answered_from_the_app() {
     app.desk.act(id, reply).await.expect("the merchant may reply");
     let view = app.until(|v| v.orders[0].last_reply.is_some()).await;
     assert_eq!(view.orders[0].last_reply.as_deref(), Some("马上就好"));
+    assert_eq!(
+        app.next().await,
+        Effect::Withdraw(NoteKind::Hurry { order_id: id }),
+        "an answered 催单 is taken down"
+    );
     let too_long = orderbell_desktop_core::Action::Reply { text: "好".repeat(31) };
     let refused = app
         .desk

@@ -52,6 +52,11 @@ async fn an_outage_backs_off_with_jitter_sounds_the_alarm_after_30s_and_recovers
         (0, None),
         "the banner clears"
     );
+    assert_eq!(
+        app.next().await,
+        Effect::Withdraw(NoteKind::ConnectionLost),
+        "and so does the alarm's notification"
+    );
     paid(&server, 9).await;
     assert_eq!(
         app.notified().await.summary,
@@ -97,6 +102,7 @@ async fn away_longer_than_the_server_keeps_events_the_app_resyncs_and_announces_
                 spoken.push(plan.cue);
                 app.desk.spoken();
             }
+            Effect::Withdraw(kind) => panic!("nothing was handled, yet {kind:?} was withdrawn"),
         }
     }
     assert_eq!(notified, ["新订单 A02号桌", "新订单 A03号桌", "新订单 A04号桌"]);

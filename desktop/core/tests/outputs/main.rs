@@ -1,12 +1,12 @@
 //! The real outputs: notify-rust against a real notification server (dunst on a private D-Bus
 //! session) and rodio through a real ALSA device whose output is captured to a file. Run inside
 //! `desktop/test-env` (scripts/test does), which provides both; hence the `desktop-env` feature.
+//! [`withdrawn`] runs the whole desk against the real server and dunst.
 
-use std::io::{BufRead as _, BufReader};
+mod bus;
+mod withdrawn;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use orderbell_desktop_core::notify::{Note, Notifier};
 use orderbell_desktop_core::voice::VoicePlan;
@@ -14,7 +14,7 @@ use orderbell_desktop_core::voice::clips::ClipLibrary;
 use orderbell_desktop_core::voice::player::Voice;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
-const PATIENCE: Duration = Duration::from_secs(15);
+use bus::Monitor;
 
 fn order() -> OrderDTO {
     OrderDTO {
@@ -38,72 +38,22 @@ fn order() -> OrderDTO {
     }
 }
 
-/// `dbus-monitor` watching the notification interface; its lines arrive on a channel.
-struct Monitor {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    seen: String,
-}
-
-impl Monitor {
-    fn start() -> Monitor {
-        let mut child = Command::new("dbus-monitor")
-            .args(["--session", "interface='org.freedesktop.Notifications'"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-monitor runs (inside desktop/test-env)");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        // dbus-monitor announces itself (NameAcquired) once it is listening.
-        lines.recv_timeout(PATIENCE).expect("dbus-monitor is listening");
-        Monitor {
-            child,
-            lines,
-            seen: String::new(),
-        }
-    }
-
-    /// Read the bus until `needle` has been seen; everything seen so far.
-    fn until(&mut self, needle: &str) -> &str {
-        while !self.seen.contains(needle) {
-            match self.lines.recv_timeout(PATIENCE) {
-                Ok(line) => {
-                    self.seen.push_str(&line);
-                    self.seen.push('\n');
-                }
-                Err(_) => panic!("{needle} never crossed the bus: {}", self.seen),
-            }
-        }
-        &self.seen
-    }
-}
-
-impl Drop for Monitor {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn a_paid_order_and_a_hurry_reach_the_notification_server() {
     let server = notify_rust::get_server_information().expect("a notification server on the session bus");
     assert_eq!(server.name, "dunst", "the real daemon, not a stand-in");
     let mut monitor = Monitor::start();
 
-    Notifier.show(&Note::new_order(&order()), |_| {}).expect("shown");
+    Notifier::default()
+        .show(&Note::new_order(&order()), |_| {})
+        .expect("shown");
     monitor.until("新订单 A12号桌");
     let call = monitor.until("¥76.00");
     assert!(call.contains("member=Notify"), "a Notify call: {call}");
 
-    Notifier.show(&Note::hurry(&order(), 2), |_| {}).expect("shown");
+    Notifier::default()
+        .show(&Note::hurry(&order(), 2), |_| {})
+        .expect("shown");
     monitor.until("A12号桌催单（第2次）");
     let call = monitor.until("已出餐");
     assert!(

@@ -1,0 +1,62 @@
+//! The listening socket and its connections.
+//!
+//! Every connection's writes carry a deadline: a client that stops reading (a phone gone out of
+//! range, a stuck app) fills its socket's send buffer, and a write that then makes no progress
+//! for the deadline closes the connection. The push loops cannot see this themselves: once the
+//! socket is full, hyper stops pulling the next SSE frame, so no code of ours runs to notice.
+//! Closing it frees the connection's task, queue and kernel buffer; the client resumes from its
+//! last id and loses nothing.
+
+mod stall;
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+
+pub use stall::Deadlined;
+
+/// A TCP listener whose connections close when a write stalls for `write_timeout`.
+pub struct Listener {
+    inner: TcpListener,
+    write_timeout: Duration,
+}
+
+impl Listener {
+    pub fn new(inner: TcpListener, write_timeout: Duration) -> Self {
+        Listener { inner, write_timeout }
+    }
+}
+
+impl axum::serve::Listener for Listener {
+    type Io = Deadlined<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((stream, addr)) => return (Deadlined::new(stream, self.write_timeout), addr),
+                // Out of file descriptors and the like: wait for connections to close rather
+                // than spin. A client's own failure (reset before accept) is no reason to stop.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    if !is_connection_error(&e) {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+    )
+}

@@ -1,0 +1,31 @@
+//! What every handler shares. Kept apart from the router (`app.rs`), which imports every module:
+//! a module that needs the state imports this file and nothing above it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::Keys;
+use crate::clock::Clock;
+use crate::db::Database;
+use crate::journal::Stream;
+use crate::payments::Payments;
+use crate::push::feed::Feed;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Arc<dyn Database>,
+    pub keys: Arc<Keys>,
+    pub clock: Arc<dyn Clock>,
+    /// Live carts, one topic per table.
+    pub carts: Arc<Feed<i64>>,
+    /// Live durable events, one topic per stream.
+    pub journal: Arc<Feed<Stream>>,
+    pub payments: Arc<Payments>,
+    pub heartbeat: Duration,
+    pub reminder_interval: Duration,
+    /// Cancelled at shutdown, so that endless streams end and the server can stop.
+    pub shutdown: CancellationToken,
+    pub public_url: Arc<str>,
+}
