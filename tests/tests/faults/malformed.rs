@@ -105,7 +105,7 @@ fn cases(o: i64) -> Vec<Case> {
         "/api/stores/1/menu/extra",
         "/api/store/order/cart",
     ] {
-        all.push(case(M::GET, path, Merchant).expect(404, "not_found"));
+        all.push(case(M::GET, path, Merchant).expect(404, "route_not_found"));
     }
     // Ids that are not ids.
     for id in ["abc", "-1", "1.5", "0x10", "99999999999999999999"] {
@@ -306,6 +306,10 @@ async fn malformed_requests_on_every_route_get_a_chinese_4xx_and_change_nothing(
     }
     println!("malformed HTTP: {total} requests, {} answered wrongly", problems.len());
 
+    // Listed before the state is checked, so that one run shows both.
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
     assert_eq!(server.cart(1).await, cart, "the cart is as it was");
     assert_eq!(server.fetch_order(&order).await, placed, "the order is as it was");
     assert_eq!(crate::head(&server).await, last, "no event was written");

@@ -185,6 +185,10 @@ async fn malformed_socket_messages_get_errors_on_an_open_socket_and_change_nothi
     }
 
     println!("malformed WebSocket input: {} problems", problems.len());
+    // Listed before the state is checked, so that one run shows both.
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
     assert_eq!(server.cart(1).await, cart, "the cart is as it was");
     assert_eq!(crate::head(&server).await, last, "no event was written");
     assert!(

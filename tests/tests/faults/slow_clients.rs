@@ -5,18 +5,21 @@
 
 use std::time::Duration;
 
-use orderbell_tests::{PATIENCE, ServerProcess};
+use orderbell_shared::{MenuDTO, SubmittedOrder};
+use orderbell_tests::providers::FakeWebhook;
+use orderbell_tests::{Api, PATIENCE, ServerProcess};
+use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
 use crate::follow::{Follower, Transport};
-use crate::{accepted_order, assert_consecutive, flip, head, percentiles, provider, scale};
+use crate::{accepted_order, assert_consecutive, deliver, flip, head, percentiles, provider, scale};
 
 const WRITE_TIMEOUT_SECS: u64 = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
-    let events_per_order: usize = scale(500, 5_000);
+    let events_per_order: usize = scale(250, 5_000);
     let (provider, mut flags) = provider();
     flags.extend(["--write-timeout-secs".to_owned(), WRITE_TIMEOUT_SECS.to_string()]);
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
@@ -41,7 +44,13 @@ async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
 
     // Events flow while the server's memory is watched.
     let mut peak_kib = before.rss_kib;
-    let flow = futures_util::future::join_all(orders.iter().map(|order| flip(&server, order, events_per_order)));
+    // More bytes than the kernel buffers for the stalled socket (its send buffer grows up to
+    // tcp_wmem's maximum): only then do the server's writes to it stall.
+    let stall_bytes = send_buffer_max() * 3 / 2;
+    let flips = futures_util::future::join_all(orders.iter().map(|order| flip(&server, order, events_per_order)));
+    let big =
+        futures_util::future::join_all((5..=8).map(|table| big_orders(&server, &provider, table, stall_bytes / 4)));
+    let flow = futures_util::future::join(flips, big);
     tokio::pin!(flow);
     loop {
         tokio::select! {
@@ -65,8 +74,9 @@ async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
     let after = server.resources();
     let (p50, p99) = percentiles(&mut latencies);
     println!(
-        "slow clients: {} events to 50 subscribers, delivery p50 {p50} ms, p99 {p99} ms",
-        last - first
+        "slow clients: {} events ({} KiB of large orders) to 50 subscribers, delivery p50 {p50} ms, p99 {p99} ms",
+        last - first,
+        stall_bytes / 1024
     );
     println!("slow clients: the slow one connected {} times", seen.connects);
     println!(
@@ -91,6 +101,52 @@ async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
         "the stalled subscriber is still connected {WRITE_TIMEOUT_SECS}s after its writes stopped"
     );
     println!("slow clients: the stalled one was cut off with {buffered} bytes unread");
+}
+
+/// Orders of every dish on the menu, each with a 100-character remark (about 10 KB of
+/// `order_paid`), paid, until `bytes` of events have been written.
+async fn big_orders(api: &Api, provider: &FakeWebhook, table: i64, bytes: usize) {
+    let menu: MenuDTO = api
+        .http
+        .get(api.url("/api/stores/1/menu"))
+        .send()
+        .await
+        .expect("menu")
+        .json()
+        .await
+        .expect("menu JSON");
+    let dishes: Vec<i64> = menu
+        .categories
+        .iter()
+        .flat_map(|c| c.dishes.iter().map(|d| d.cuisine_id))
+        .collect();
+    let remark = format!("{}多", "不要辣".repeat(33));
+    let mut written = 0;
+    while written < bytes {
+        let diner = api.join(table, None).await;
+        for dish in &dishes {
+            let line = json!({"tableId": table, "cuisineId": dish, "quantity": 1, "remark": remark});
+            assert_eq!(api.add(&diner.token, line).await.status(), 200);
+        }
+        let submit = json!({"tableId": table, "idempotencyKey": format!("big-{table}-{written}")});
+        let order: SubmittedOrder = api
+            .post("/api/orders", &diner.token, submit)
+            .await
+            .json()
+            .await
+            .expect("order");
+        deliver(&api.url(""), &api.http, provider, &order).await;
+        written += serde_json::to_string(&order.order).expect("JSON").len();
+    }
+}
+
+/// The most a TCP socket's send buffer grows to (`net.ipv4.tcp_wmem`'s maximum).
+fn send_buffer_max() -> usize {
+    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").unwrap_or_default();
+    wmem.split_whitespace()
+        .nth(2)
+        .and_then(|max| max.parse().ok())
+        .unwrap_or(4 << 20)
 }
 
 /// A merchant app that sends its request and then never reads: the smallest receive buffer,
