@@ -227,7 +227,7 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, 
     Ok((child, api))
 }
 
-/// `A01	http://127.0.0.1:PORT/t/1?token=…`, as `serve` prints it.
+/// `A01<TAB>http://127.0.0.1:PORT/t/1?token=…`, as `serve` prints it.
 fn table_link(number: &str, url: &str) -> TableLink {
     let (path, token) = url.split_once("?token=").expect("a link carries its token");
     let table_id = path.rsplit('/').next().and_then(|id| id.parse().ok()).expect("/t/{id}");
