@@ -8,7 +8,7 @@ use std::time::Duration;
 use orderbell_tests::{PATIENCE, ServerProcess};
 
 use crate::follow::{Follower, Transport};
-use crate::{accepted_order, flip, head, provider, scale};
+use crate::{accepted_order, big_orders, flip, head, provider, scale, send_buffer_max};
 
 const RETENTION: u64 = 100;
 
@@ -35,7 +35,7 @@ async fn catching_up_across_pruning_never_jumps_silently() {
     // Old, but still kept: within the newest RETENTION events.
     let resume_from = head(&server).await - RETENTION * 4 / 5;
 
-    let slow = Duration::from_millis(20);
+    let slow = Duration::from_millis(200);
     let followers = [
         ("SSE", Follower::start(&server, Transport::Sse, Some(resume_from), slow)),
         (
@@ -43,7 +43,12 @@ async fn catching_up_across_pruning_never_jumps_silently() {
             Follower::start(&server, Transport::Ws, Some(resume_from), slow),
         ),
     ];
-    futures_util::future::join_all(orders.iter().map(|order| flip(&server, order, new_events / 2))).await;
+    // Past the kernel's buffers too: only then does the server's cursor itself fall behind the
+    // pruning, rather than the bytes waiting in the socket.
+    let lag_bytes = send_buffer_max() * 3 / 2;
+    let flips = futures_util::future::join_all(orders.iter().map(|order| flip(&server, order, new_events / 2)));
+    let big = futures_util::future::join_all((5..=8).map(|table| big_orders(&server, &provider, table, lag_bytes / 4)));
+    futures_util::future::join(flips, big).await;
     let last = head(&server).await;
 
     for (name, follower) in &followers {

@@ -21,9 +21,10 @@ use std::time::Duration;
 use futures_util::StreamExt as _;
 
 use orderbell_shared::events::{Connected, kind};
-use orderbell_shared::{Event, SubmittedOrder};
+use orderbell_shared::{Event, MenuDTO, SubmittedOrder};
 use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Api, Sse};
+use serde_json::json;
 
 /// The short version fits in `cargo test`; `ORDERBELL_FAULTS=long` runs the long one.
 pub fn long() -> bool {
@@ -139,6 +140,52 @@ pub async fn flip(api: &Api, order: &SubmittedOrder, n: usize) {
         let answer = api.post_empty(&path, &api.kitchen).await;
         assert_eq!(answer.status(), 200, "{step} succeeds");
     }
+}
+
+/// Orders of every dish on the menu, each with a 100-character remark (about 10 KB of
+/// `order_paid`), paid, until `bytes` of events have been written.
+pub async fn big_orders(api: &Api, provider: &FakeWebhook, table: i64, bytes: usize) {
+    let menu: MenuDTO = api
+        .http
+        .get(api.url("/api/stores/1/menu"))
+        .send()
+        .await
+        .expect("menu")
+        .json()
+        .await
+        .expect("menu JSON");
+    let dishes: Vec<i64> = menu
+        .categories
+        .iter()
+        .flat_map(|c| c.dishes.iter().map(|d| d.cuisine_id))
+        .collect();
+    let remark = format!("{}多", "不要辣".repeat(33));
+    let mut written = 0;
+    while written < bytes {
+        let diner = api.join(table, None).await;
+        for dish in &dishes {
+            let line = json!({"tableId": table, "cuisineId": dish, "quantity": 1, "remark": remark});
+            assert_eq!(api.add(&diner.token, line).await.status(), 200);
+        }
+        let submit = json!({"tableId": table, "idempotencyKey": format!("big-{table}-{written}")});
+        let order: SubmittedOrder = api
+            .post("/api/orders", &diner.token, submit)
+            .await
+            .json()
+            .await
+            .expect("order");
+        deliver(&api.url(""), &api.http, provider, &order).await;
+        written += serde_json::to_string(&order.order).expect("JSON").len();
+    }
+}
+
+/// The most a TCP socket's send buffer grows to (`net.ipv4.tcp_wmem`'s maximum).
+pub fn send_buffer_max() -> usize {
+    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").unwrap_or_default();
+    wmem.split_whitespace()
+        .nth(2)
+        .and_then(|max| max.parse().ok())
+        .unwrap_or(4 << 20)
 }
 
 /// The store stream's newest id, from the `connected` greeting.

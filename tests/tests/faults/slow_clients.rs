@@ -5,15 +5,14 @@
 
 use std::time::Duration;
 
-use orderbell_shared::{MenuDTO, SubmittedOrder};
-use orderbell_tests::providers::FakeWebhook;
-use orderbell_tests::{Api, PATIENCE, ServerProcess};
-use serde_json::json;
+use orderbell_tests::{PATIENCE, ServerProcess};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
 use crate::follow::{Follower, Transport};
-use crate::{accepted_order, assert_consecutive, deliver, flip, head, percentiles, provider, scale};
+use crate::{
+    accepted_order, assert_consecutive, big_orders, flip, head, percentiles, provider, scale, send_buffer_max,
+};
 
 const WRITE_TIMEOUT_SECS: u64 = 2;
 
@@ -101,52 +100,6 @@ async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
         "the stalled subscriber is still connected {WRITE_TIMEOUT_SECS}s after its writes stopped"
     );
     println!("slow clients: the stalled one was cut off with {buffered} bytes unread");
-}
-
-/// Orders of every dish on the menu, each with a 100-character remark (about 10 KB of
-/// `order_paid`), paid, until `bytes` of events have been written.
-async fn big_orders(api: &Api, provider: &FakeWebhook, table: i64, bytes: usize) {
-    let menu: MenuDTO = api
-        .http
-        .get(api.url("/api/stores/1/menu"))
-        .send()
-        .await
-        .expect("menu")
-        .json()
-        .await
-        .expect("menu JSON");
-    let dishes: Vec<i64> = menu
-        .categories
-        .iter()
-        .flat_map(|c| c.dishes.iter().map(|d| d.cuisine_id))
-        .collect();
-    let remark = format!("{}多", "不要辣".repeat(33));
-    let mut written = 0;
-    while written < bytes {
-        let diner = api.join(table, None).await;
-        for dish in &dishes {
-            let line = json!({"tableId": table, "cuisineId": dish, "quantity": 1, "remark": remark});
-            assert_eq!(api.add(&diner.token, line).await.status(), 200);
-        }
-        let submit = json!({"tableId": table, "idempotencyKey": format!("big-{table}-{written}")});
-        let order: SubmittedOrder = api
-            .post("/api/orders", &diner.token, submit)
-            .await
-            .json()
-            .await
-            .expect("order");
-        deliver(&api.url(""), &api.http, provider, &order).await;
-        written += serde_json::to_string(&order.order).expect("JSON").len();
-    }
-}
-
-/// The most a TCP socket's send buffer grows to (`net.ipv4.tcp_wmem`'s maximum).
-fn send_buffer_max() -> usize {
-    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").unwrap_or_default();
-    wmem.split_whitespace()
-        .nth(2)
-        .and_then(|max| max.parse().ok())
-        .unwrap_or(4 << 20)
 }
 
 /// A merchant app that sends its request and then never reads: the smallest receive buffer,
