@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use orderbell_shared::Event;
-use orderbell_shared::events::{StreamMessage, kind};
+use orderbell_shared::events::{Resync, StreamMessage, kind};
 use orderbell_tests::{Api, PATIENCE, Sse};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
@@ -28,6 +28,8 @@ pub struct Seen {
     pub items: Vec<Option<u64>>,
     /// How many times it was greeted with `connected`: one more per reconnect.
     pub connects: usize,
+    /// The newest id a `resync` said the stream had reached: the follower goes on after it.
+    pub resynced_to: Option<u64>,
     /// From the event's own time (`paidAt`, `at`) to its arrival, in milliseconds.
     pub latencies_ms: Vec<i64>,
 }
@@ -102,7 +104,12 @@ impl Follower {
         let deadline = tokio::time::Instant::now() + patience;
         loop {
             let seen = self.seen();
-            if seen.ids().last().is_some_and(|id| *id >= last) {
+            if seen
+                .ids()
+                .last()
+                .max(seen.resynced_to.as_ref())
+                .is_some_and(|id| *id >= last)
+            {
                 return seen;
             }
             assert!(!self.task.is_finished(), "the follower stopped: {seen:?}");
@@ -169,7 +176,7 @@ async fn follow_ws(url: String, mut last: Option<u64>, seen: Arc<Mutex<Seen>>, d
                     seen.lock().expect("not poisoned").connects += 1;
                     continue;
                 }
-                kind::RESYNC => None,
+                kind::RESYNC => resync(&seen, &message.data.to_string()),
                 other => {
                     let id = message.id.expect("durable events have ids");
                     record_latency(&seen, other, &message.data.to_string());
@@ -182,6 +189,13 @@ async fn follow_ws(url: String, mut last: Option<u64>, seen: Arc<Mutex<Seen>>, d
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A `resync`: where the stream goes on from (`None` in the items marks it).
+fn resync(seen: &Mutex<Seen>, data: &str) -> Option<u64> {
+    let resync: Resync = serde_json::from_str(data).expect("resync data");
+    seen.lock().expect("not poisoned").resynced_to = Some(resync.last_event_id);
+    None
 }
 
 async fn pause(delay_ms: &AtomicU64) {
