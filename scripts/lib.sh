@@ -4,6 +4,8 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 # System packages, by component. Each component's owner edits only its own lines.
 SERVER_PACKAGES=(gcc libc6-dev pkg-config)
+# The fault tests hold a lock on the database with the sqlite3 shell.
+FAULT_TEST_PACKAGES=(sqlite3)
 # The customer page and kitchen board are tested in Debian's Chromium, driven by Playwright.
 WEB_TEST_PACKAGES=(chromium fonts-wqy-microhei)
 # The desktop app (Tauri 2): what it builds against, and what its tests need.
