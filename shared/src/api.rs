@@ -36,7 +36,7 @@ pub struct AddItemRequest {
 pub struct UpdateQuantityRequest {
     pub table_id: i64,
     pub cuisine_id: i64,
-    #[serde(deserialize_with = "quantity")]
+    #[serde(deserialize_with = "quantity_in_query")]
     pub quantity: u32,
 }
 
@@ -84,46 +84,59 @@ pub(crate) fn one() -> u32 {
     1
 }
 
-/// A requested quantity, read from any number (or a query string's digits). A number that is no
-/// count of dishes (`-1`, `2^32`, `1.5`, `1e30`) becomes 0, so that the cart's own rule refuses it
-/// as `invalid_quantity` like any other quantity out of range, rather than as a malformed body.
+/// A requested quantity in a JSON body, read from any number. A number that is no count of
+/// dishes (`-1`, `2^32`, `1.5`, `1e30`) becomes 0, so that the cart's own rule refuses it as
+/// `invalid_quantity` like any other quantity out of range, rather than as a malformed body. Text
+/// (`"2"`) is a wrong type, as for any other field.
 pub fn quantity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    struct Count;
+    deserializer.deserialize_any(Count { text: false })
+}
 
-    impl serde::de::Visitor<'_> for Count {
-        type Value = u32;
+/// The same, for a query string, where every value is text (`?quantity=3`).
+pub fn quantity_in_query<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    deserializer.deserialize_any(Count { text: true })
+}
 
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a quantity")
-        }
+struct Count {
+    /// Whether the number may come as text.
+    text: bool,
+}
 
-        fn visit_i64<E>(self, v: i64) -> Result<u32, E> {
-            Ok(u32::try_from(v).unwrap_or(0))
-        }
+impl serde::de::Visitor<'_> for Count {
+    type Value = u32;
 
-        fn visit_u64<E>(self, v: u64) -> Result<u32, E> {
-            Ok(u32::try_from(v).unwrap_or(0))
-        }
-
-        fn visit_f64<E>(self, v: f64) -> Result<u32, E> {
-            let whole = v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v);
-            // In range and whole, so the cast is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Ok(if whole { v as u32 } else { 0 })
-        }
-
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u32, E> {
-            if let Ok(n) = v.trim().parse::<i128>() {
-                return Ok(u32::try_from(n).unwrap_or(0));
-            }
-            match v.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => self.visit_f64(n),
-                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
-            }
-        }
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a quantity")
     }
 
-    deserializer.deserialize_any(Count)
+    fn visit_i64<E>(self, v: i64) -> Result<u32, E> {
+        Ok(u32::try_from(v).unwrap_or(0))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<u32, E> {
+        Ok(u32::try_from(v).unwrap_or(0))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<u32, E> {
+        let whole = v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v);
+        // In range and whole, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(if whole { v as u32 } else { 0 })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u32, E> {
+        let refused = || E::invalid_type(serde::de::Unexpected::Str(v), &self);
+        if !self.text {
+            return Err(refused());
+        }
+        if let Ok(n) = v.trim().parse::<i128>() {
+            return Ok(u32::try_from(n).unwrap_or(0));
+        }
+        match v.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => self.visit_f64(n),
+            _ => Err(refused()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -142,7 +155,17 @@ mod quantity_tests {
         for bad in ["-1", "4294967296", "1e30", "1.5", "-0.5", "99999999999999999999999"] {
             assert_eq!(json(bad), Some(0), "{bad}");
         }
-        assert_eq!(json(r#""2""#), Some(2), "a quoted number is read too");
-        assert_eq!(json(r#""many""#), None, "text is still a malformed body");
+        assert_eq!(json(r#""2""#), None, "text is a wrong type in JSON");
+        let query = |q: &str| {
+            serde_json::from_value::<UpdateQuantityRequest>(
+                serde_json::json!({"tableId": 1, "cuisineId": 2, "quantity": q}),
+            )
+            .map(|r| r.quantity)
+            .ok()
+        };
+        // serde_json hands strings to the visitor as a query string's deserializer does.
+        assert_eq!(query("3"), Some(3));
+        assert_eq!(query("-1"), Some(0));
+        assert_eq!(query("many"), None);
     }
 }

@@ -139,7 +139,7 @@ async fn follow_sse(mut stream: Sse, seen: Arc<Mutex<Seen>>, delay_ms: Arc<Atomi
                 seen.lock().expect("not poisoned").connects += 1;
                 continue;
             }
-            kind::RESYNC => None,
+            kind::RESYNC => resync(&seen, &event.data),
             other => {
                 let id = event
                     .id

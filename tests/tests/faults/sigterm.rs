@@ -67,7 +67,13 @@ async fn sigterm_restarts_mid_flow_lose_and_repeat_nothing() {
         let seen = follower.until(last, PATIENCE * 4).await;
         assert_eq!(seen.resyncs(), 0, "{name}: nothing was pruned, so no resync");
         assert_consecutive(&seen.ids(), 1, &format!("the store stream over {name}"));
-        assert_eq!(seen.ids().last(), Some(&last), "{name} is at the head, not past it");
+        // The server goes on writing (unheard orders escalate), so the head may have moved on.
+        let head_now = head(&server).await;
+        assert!(
+            seen.ids().last().is_some_and(|id| (last..=head_now).contains(id)),
+            "{name} is at the head, not past it: {:?} for {last}..={head_now}",
+            seen.ids().last()
+        );
         println!(
             "SIGTERM x{restarts}: {name} store stream got all {last} events once over {} connections",
             seen.connects

@@ -64,7 +64,9 @@ async fn slow_and_stalled_subscribers_delay_no_one_and_lose_nothing() {
     for (n, follower) in normal.iter().enumerate() {
         let seen = follower.until(last, PATIENCE * 2).await;
         assert_consecutive(&seen.ids(), 1, &format!("subscriber {n}"));
-        assert_eq!(seen.ids().last(), Some(&last));
+        // Unheard orders escalate meanwhile, so the head may have moved on; never past it.
+        let head_now = head(&server).await;
+        assert!(seen.ids().last().is_some_and(|id| (last..=head_now).contains(id)));
         latencies.extend(seen.latencies_ms);
     }
     let seen = slow.until(last, PATIENCE * 4).await;
