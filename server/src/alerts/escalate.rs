@@ -8,7 +8,7 @@ use orderbell_shared::order::order_no;
 use orderbell_shared::{Actor, Event};
 
 use super::http::load_settings;
-use super::rules::{Step, next_step};
+use super::rules::{Devices, Step, next_step};
 use crate::db::{AlertRow, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry, Stream};
@@ -18,18 +18,22 @@ use crate::state::AppState;
 
 pub async fn round(state: &AppState) -> Result<()> {
     let now = state.clock.now_ms();
-    let mut settings: HashMap<i64, AlertSettings> = HashMap::new();
+    let mut stores: HashMap<i64, (AlertSettings, bool)> = HashMap::new();
     for alert in state.db.alerts().await? {
-        let store_settings = match settings.get(&alert.store_id) {
-            Some(s) => s.clone(),
+        let (settings, known) = match stores.get(&alert.store_id) {
+            Some(store) => store.clone(),
             None => {
-                let s = load_settings(state, alert.store_id).await?;
-                settings.insert(alert.store_id, s.clone());
-                s
+                let settings = load_settings(state, alert.store_id).await?;
+                let known = !state.db.devices(alert.store_id).await?.is_empty();
+                stores.insert(alert.store_id, (settings.clone(), known));
+                (settings, known)
             }
         };
-        let online = !state.presence.online(alert.store_id).is_empty();
-        match next_step(&alert, online, &store_settings, now) {
+        let devices = Devices {
+            known,
+            online: !state.presence.online(alert.store_id).is_empty(),
+        };
+        match next_step(&alert, devices, &settings, now) {
             Step::Wait => {}
             Step::Escalate(reason) => escalate(state, &alert, reason, now).await?,
             Step::Settle => {

@@ -16,8 +16,18 @@ pub enum Step {
     Wait,
 }
 
-/// What to do with one alert at `now`, given whether any device of its store is online.
-pub fn next_step(alert: &AlertRow, online: bool, settings: &AlertSettings, now: i64) -> Step {
+/// The store's devices as the round sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Devices {
+    /// Some device ever connected: the store runs alert devices. A store that never connected
+    /// one (an integration over the API alone, a fresh install) has nobody to escalate to.
+    pub known: bool,
+    /// Some device is connected now.
+    pub online: bool,
+}
+
+/// What to do with one alert at `now`.
+pub fn next_step(alert: &AlertRow, devices: Devices, settings: &AlertSettings, now: i64) -> Step {
     let waited = now.saturating_sub(alert.since);
     let secs = |s: u64| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX);
     let heard = alert.sounded || !alert.needs_person;
@@ -36,9 +46,9 @@ pub fn next_step(alert: &AlertRow, online: bool, settings: &AlertSettings, now: 
         }
         // An alert escalates once; a settled one stays settled.
         Some(_) => Step::Wait,
-        None if heard => Step::Wait,
+        None if heard || !devices.known => Step::Wait,
         // Nobody can hear it: say so at once rather than after the wait.
-        None if !online => Step::Escalate(EscalationReason::NoDeviceOnline),
+        None if !devices.online => Step::Escalate(EscalationReason::NoDeviceOnline),
         None if waited >= secs(settings.escalate_after_secs) => Step::Escalate(EscalationReason::NotHeard),
         None => Step::Wait,
     }
@@ -50,6 +60,14 @@ mod tests {
     use crate::db::heard::EscalationRow;
 
     const PAID: i64 = 1_000_000;
+    const ONLINE: Devices = Devices {
+        known: true,
+        online: true,
+    };
+    const OFFLINE: Devices = Devices {
+        known: true,
+        online: false,
+    };
 
     fn alert(sounded: bool, needs_person: bool, escalation: Option<EscalationRow>) -> AlertRow {
         AlertRow {
@@ -76,24 +94,24 @@ mod tests {
     fn an_unheard_order_escalates_after_the_wait_or_at_once_when_nobody_is_online() {
         let s = AlertSettings::default();
         assert_eq!(
-            next_step(&alert(false, true, None), true, &s, PAID + 14_999),
+            next_step(&alert(false, true, None), ONLINE, &s, PAID + 14_999),
             Step::Wait
         );
         assert_eq!(
-            next_step(&alert(false, true, None), true, &s, PAID + 15_000),
+            next_step(&alert(false, true, None), ONLINE, &s, PAID + 15_000),
             Step::Escalate(EscalationReason::NotHeard)
         );
         assert_eq!(
-            next_step(&alert(false, true, None), false, &s, PAID + 1),
+            next_step(&alert(false, true, None), OFFLINE, &s, PAID + 1),
             Step::Escalate(EscalationReason::NoDeviceOnline)
         );
         assert_eq!(
-            next_step(&alert(true, true, None), true, &s, PAID + 60_000),
+            next_step(&alert(true, true, None), ONLINE, &s, PAID + 60_000),
             Step::Wait,
             "heard"
         );
         assert_eq!(
-            next_step(&alert(false, false, None), false, &s, PAID + 60_000),
+            next_step(&alert(false, false, None), OFFLINE, &s, PAID + 60_000),
             Step::Wait,
             "handled"
         );
@@ -103,15 +121,15 @@ mod tests {
     fn an_escalation_settles_once_heard_or_handled_and_never_escalates_again() {
         let s = AlertSettings::default();
         assert_eq!(
-            next_step(&alert(true, true, open()), true, &s, PAID + 20_000),
+            next_step(&alert(true, true, open()), ONLINE, &s, PAID + 20_000),
             Step::Settle
         );
         assert_eq!(
-            next_step(&alert(false, false, open()), true, &s, PAID + 20_000),
+            next_step(&alert(false, false, open()), ONLINE, &s, PAID + 20_000),
             Step::Settle
         );
         assert_eq!(
-            next_step(&alert(false, true, open()), true, &s, PAID + 20_000),
+            next_step(&alert(false, true, open()), ONLINE, &s, PAID + 20_000),
             Step::Wait
         );
         let settled = Some(EscalationRow {
@@ -119,7 +137,7 @@ mod tests {
             ..open().expect("row")
         });
         assert_eq!(
-            next_step(&alert(false, true, settled), false, &s, PAID + 90_000),
+            next_step(&alert(false, true, settled), OFFLINE, &s, PAID + 90_000),
             Step::Wait
         );
     }
@@ -132,11 +150,11 @@ mod tests {
             ..AlertSettings::default()
         };
         assert_eq!(
-            next_step(&alert(false, true, open()), true, &s, PAID + 119_000),
+            next_step(&alert(false, true, open()), ONLINE, &s, PAID + 119_000),
             Step::Wait
         );
         assert_eq!(
-            next_step(&alert(false, true, open()), true, &s, PAID + 120_000),
+            next_step(&alert(false, true, open()), ONLINE, &s, PAID + 120_000),
             Step::Act(UnheardAction::Reject)
         );
         let reminder = AlertRow {
@@ -144,7 +162,7 @@ mod tests {
             ..alert(false, true, open())
         };
         assert_eq!(
-            next_step(&reminder, true, &s, PAID + 600_000),
+            next_step(&reminder, ONLINE, &s, PAID + 600_000),
             Step::Wait,
             "a 催单 is never acted on"
         );
