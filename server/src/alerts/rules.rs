@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(
             next_step(
                 &alert(false, true, open()),
-                true,
+                ONLINE,
                 &AlertSettings::default(),
                 PAID + 3_600_000
             ),

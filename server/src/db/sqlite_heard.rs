@@ -100,6 +100,10 @@ pub async fn devices(pool: &SqlitePool, store_id: i64) -> Result<Vec<DeviceRow>>
         .collect())
 }
 
+type ReminderRecord = (i64, i64, i64, Option<String>, Option<i64>);
+type ReceiptRecord = (i64, i64, String, String, String, i64);
+type EscalationRecord = (i64, i64, String, String, i64, i64);
+type UnheardRecord = (i64, i64, String, String, i64, Option<i64>);
 type AlertRecord = (
     i64,
     i64,
@@ -170,7 +174,7 @@ pub async fn alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>> {
 }
 
 pub async fn open_reminders(pool: &SqlitePool, store_id: i64) -> Result<Vec<ReminderState>> {
-    let rows: Vec<(i64, i64, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<ReminderRecord> = sqlx::query_as(
         "SELECT m.id, m.order_id, m.created_at, m.reply, m.replied_at
          FROM reminders m JOIN orders o ON o.id = m.order_id
          WHERE o.store_id = ? AND o.status IN ('paid', 'accepted', 'ready') ORDER BY m.id",
@@ -191,7 +195,7 @@ pub async fn open_reminders(pool: &SqlitePool, store_id: i64) -> Result<Vec<Remi
 }
 
 pub async fn open_receipts(pool: &SqlitePool, store_id: i64) -> Result<Vec<AlertReceipt>> {
-    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<ReceiptRecord> = sqlx::query_as(
         "SELECT r.order_id, r.reminder_id, r.device_id, r.device_name, r.state, r.at
          FROM alert_receipts r JOIN orders o ON o.id = r.order_id
          WHERE o.store_id = ? AND o.status IN ('paid', 'accepted', 'ready') ORDER BY r.at, r.order_id",
@@ -217,7 +221,7 @@ pub async fn open_receipts(pool: &SqlitePool, store_id: i64) -> Result<Vec<Alert
 }
 
 pub async fn open_escalations(pool: &SqlitePool, store_id: i64) -> Result<Vec<AlertEscalated>> {
-    let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<EscalationRecord> = sqlx::query_as(
         "SELECT e.order_id, e.reminder_id, o.table_number, e.reason, e.since, e.started_at
          FROM escalations e JOIN orders o ON o.id = e.order_id
          WHERE e.store_id = ? AND e.settled_at IS NULL ORDER BY e.since",
@@ -244,7 +248,7 @@ pub async fn open_escalations(pool: &SqlitePool, store_id: i64) -> Result<Vec<Al
 }
 
 pub async fn unheard(pool: &SqlitePool, store_id: i64, now: i64, limit: u32) -> Result<Vec<UnheardAlert>> {
-    let rows: Vec<(i64, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<UnheardRecord> = sqlx::query_as(
         "SELECT e.order_id, e.reminder_id, o.table_number, e.reason, e.since, e.settled_at
          FROM escalations e JOIN orders o ON o.id = e.order_id
          WHERE e.store_id = ? ORDER BY e.since DESC LIMIT ?",

@@ -2,6 +2,7 @@
 
 mod access;
 mod flow;
+mod heard;
 mod payments;
 mod reminders;
 mod resume;
