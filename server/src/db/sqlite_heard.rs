@@ -1,58 +1,25 @@
 //! The SQLite side of devices, receipts and escalations.
 
-use orderbell_shared::heard::{
-    AlertEscalated, AlertKind, AlertReceipt, DeviceKind, EscalationReason, ReceiptState, UnheardAlert,
-};
+use orderbell_shared::heard::{AlertEscalated, AlertKind, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::{ReminderState, order_no};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::heard::{AlertRow, DeviceRow, EscalationRow};
 use crate::error::Result;
 
-pub fn kind_name(kind: DeviceKind) -> &'static str {
-    match kind {
-        DeviceKind::Desktop => "desktop",
-        DeviceKind::Kitchen => "kitchen",
+/// An enum's name on the wire (`"sounded"`), which is also how it is stored.
+fn name<T: Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 
-fn kind_of(name: &str) -> DeviceKind {
-    if name == "kitchen" {
-        DeviceKind::Kitchen
-    } else {
-        DeviceKind::Desktop
-    }
-}
-
-pub fn state_name(state: ReceiptState) -> &'static str {
-    match state {
-        ReceiptState::Shown => "shown",
-        ReceiptState::Sounded => "sounded",
-        ReceiptState::Stopped => "stopped",
-    }
-}
-
-fn state_of(name: &str) -> ReceiptState {
-    match name {
-        "sounded" => ReceiptState::Sounded,
-        "stopped" => ReceiptState::Stopped,
-        _ => ReceiptState::Shown,
-    }
-}
-
-pub fn reason_name(reason: EscalationReason) -> &'static str {
-    match reason {
-        EscalationReason::NoDeviceOnline => "no_device_online",
-        EscalationReason::NotHeard => "not_heard",
-    }
-}
-
-fn reason_of(name: &str) -> EscalationReason {
-    if name == "no_device_online" {
-        EscalationReason::NoDeviceOnline
-    } else {
-        EscalationReason::NotHeard
-    }
+/// An enum from its stored name.
+fn parse<T: DeserializeOwned>(name: String) -> Result<T> {
+    Ok(serde_json::from_value(serde_json::Value::String(name))?)
 }
 
 /// The stored reminder id (0: the order's own alert) as the protocol has it.
@@ -74,7 +41,7 @@ pub async fn touch_device(pool: &SqlitePool, device: &DeviceRow) -> Result<()> {
     .bind(device.store_id)
     .bind(&device.device_id)
     .bind(&device.name)
-    .bind(kind_name(device.kind))
+    .bind(name(device.kind))
     .bind(device.last_seen_at)
     .execute(pool)
     .await?;
@@ -88,16 +55,17 @@ pub async fn devices(pool: &SqlitePool, store_id: i64) -> Result<Vec<DeviceRow>>
     .bind(store_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(device_id, name, kind, last_seen_at)| DeviceRow {
-            store_id,
-            device_id,
-            name,
-            kind: kind_of(&kind),
-            last_seen_at,
+    rows.into_iter()
+        .map(|(device_id, name, kind, last_seen_at)| {
+            Ok(DeviceRow {
+                store_id,
+                device_id,
+                name,
+                kind: parse(kind)?,
+                last_seen_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 type ReminderRecord = (i64, i64, i64, Option<String>, Option<i64>);
@@ -139,8 +107,7 @@ pub async fn alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>> {
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(
             |(
                 order_id,
@@ -154,7 +121,7 @@ pub async fn alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>> {
                 started,
                 settled,
             )| {
-                AlertRow {
+                Ok(AlertRow {
                     order_id,
                     reminder_id,
                     store_id,
@@ -162,15 +129,18 @@ pub async fn alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>> {
                     since,
                     needs_person,
                     sounded,
-                    escalation: reason.zip(started).map(|(reason, started_at)| EscalationRow {
-                        reason: reason_of(&reason),
-                        started_at,
-                        settled_at: settled,
-                    }),
-                }
+                    escalation: match reason.zip(started) {
+                        Some((reason, started_at)) => Some(EscalationRow {
+                            reason: parse(reason)?,
+                            started_at,
+                            settled_at: settled,
+                        }),
+                        None => None,
+                    },
+                })
             },
         )
-        .collect())
+        .collect()
 }
 
 pub async fn open_reminders(pool: &SqlitePool, store_id: i64) -> Result<Vec<ReminderState>> {
@@ -203,21 +173,20 @@ pub async fn open_receipts(pool: &SqlitePool, store_id: i64) -> Result<Vec<Alert
     .bind(store_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|(order_id, reminder_id, device_id, device_name, state, at)| {
             let (alert, reminder_id) = alert_of(reminder_id);
-            AlertReceipt {
+            Ok(AlertReceipt {
                 order_id,
                 alert,
                 reminder_id,
                 device_id,
                 device_name,
-                state: state_of(&state),
+                state: parse(state)?,
                 at,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn open_escalations(pool: &SqlitePool, store_id: i64) -> Result<Vec<AlertEscalated>> {
@@ -229,22 +198,21 @@ pub async fn open_escalations(pool: &SqlitePool, store_id: i64) -> Result<Vec<Al
     .bind(store_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|(order_id, reminder_id, table_number, reason, since, at)| {
             let (alert, reminder_id) = alert_of(reminder_id);
-            AlertEscalated {
+            Ok(AlertEscalated {
                 order_id,
                 order_no: order_no(order_id),
                 table_number,
                 alert,
                 reminder_id,
-                reason: reason_of(&reason),
+                reason: parse(reason)?,
                 since,
                 at,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn unheard(pool: &SqlitePool, store_id: i64, now: i64, limit: u32) -> Result<Vec<UnheardAlert>> {
@@ -257,21 +225,20 @@ pub async fn unheard(pool: &SqlitePool, store_id: i64, now: i64, limit: u32) -> 
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(order_id, reminder_id, table_number, reason, since, settled_at)| UnheardAlert {
+    rows.into_iter()
+        .map(|(order_id, reminder_id, table_number, reason, since, settled_at)| {
+            Ok(UnheardAlert {
                 order_id,
                 order_no: order_no(order_id),
                 table_number,
                 alert: alert_of(reminder_id).0,
-                reason: reason_of(&reason),
+                reason: parse(reason)?,
                 since,
                 settled_at,
                 unheard_ms: settled_at.unwrap_or(now).saturating_sub(since).max(0),
-            },
-        )
-        .collect())
+            })
+        })
+        .collect()
 }
 
 pub async fn setting(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
@@ -303,7 +270,7 @@ pub async fn insert_receipt(conn: &mut SqliteConnection, receipt: &AlertReceipt)
     .bind(receipt.reminder_id.unwrap_or(0))
     .bind(&receipt.device_id)
     .bind(&receipt.device_name)
-    .bind(state_name(receipt.state))
+    .bind(name(receipt.state))
     .bind(receipt.at)
     .execute(&mut *conn)
     .await?;
@@ -319,7 +286,7 @@ pub async fn insert_escalation(conn: &mut SqliteConnection, store_id: i64, e: &A
     .bind(e.order_id)
     .bind(e.reminder_id.unwrap_or(0))
     .bind(store_id)
-    .bind(reason_name(e.reason))
+    .bind(name(e.reason))
     .bind(e.since)
     .bind(e.at)
     .execute(&mut *conn)

@@ -39,26 +39,25 @@ async fn receipt(
         .await
 }
 
-async fn devices(server: &TestServer) -> Vec<DeviceDTO> {
+/// GET `path` with `token` and read the JSON answer.
+async fn get<T: serde::de::DeserializeOwned>(server: &TestServer, path: &str, token: &str) -> T {
     let response = server
         .http
-        .get(server.url("/api/stores/1/devices"))
-        .bearer_auth(&server.merchant)
+        .get(server.url(path))
+        .bearer_auth(token)
         .send()
         .await
         .expect("sent");
-    response.json().await.expect("devices")
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.json().await.expect("JSON")
+}
+
+async fn devices(server: &TestServer) -> Vec<DeviceDTO> {
+    get(server, "/api/stores/1/devices", &server.merchant).await
 }
 
 async fn presence(server: &TestServer) -> Presence {
-    let response = server
-        .http
-        .get(server.url("/api/tables/1/presence"))
-        .bearer_auth(server.table_token(1))
-        .send()
-        .await
-        .expect("sent");
-    response.json().await.expect("presence")
+    get(server, "/api/tables/1/presence", server.table_token(1)).await
 }
 
 /// The next event of `stream` that is not one of the heard loop's own, or the first one that is.
@@ -103,16 +102,7 @@ async fn devices_report_what_they_heard_and_every_device_sees_it() {
     assert_eq!(states, [ReceiptState::Shown, ReceiptState::Sounded]);
 
     // A device paired later learns the same from the snapshot.
-    let snapshot: StoreSnapshot = server
-        .http
-        .get(server.url("/api/stores/1/orders"))
-        .bearer_auth(&server.merchant)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("snapshot");
+    let snapshot: StoreSnapshot = get(&server, "/api/stores/1/orders", &server.merchant).await;
     assert_eq!(snapshot.receipts.len(), 2);
     assert!(snapshot.escalated.is_empty(), "it was heard: nothing escalated");
 
@@ -182,16 +172,7 @@ async fn an_order_paid_while_every_device_is_away_escalates_to_the_customer_and_
         panic!("{settled:?}")
     };
     assert_eq!(s.unheard_ms, 120_000, "two minutes unheard");
-    let report: UnheardReport = server
-        .http
-        .get(server.url("/api/stores/1/unheard"))
-        .bearer_auth(&server.merchant)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("report");
+    let report: UnheardReport = get(&server, "/api/stores/1/unheard", &server.merchant).await;
     assert_eq!((report.total_ms, report.alerts.len()), (120_000, 1));
     assert!(report.alerts[0].settled_at.is_some());
     drop(front);
@@ -316,16 +297,7 @@ async fn the_merchants_reply_is_store_state_in_the_snapshot() {
             .status(),
         200
     );
-    let snapshot: StoreSnapshot = server
-        .http
-        .get(server.url("/api/stores/1/orders"))
-        .bearer_auth(&server.kitchen)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("snapshot");
+    let snapshot: StoreSnapshot = get(&server, "/api/stores/1/orders", &server.kitchen).await;
     let reminder = snapshot.reminders.first().expect("the 催单 is there");
     assert_eq!(reminder.reply.as_deref(), Some("马上就好"));
 }
