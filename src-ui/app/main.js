@@ -73,11 +73,18 @@ function statusBar(view, now) {
   );
 }
 
+async function pairAgain() {
+  await bridge.unpair().catch((e) => toast(bridge.messageOf(e)));
+  location.reload();
+}
+
 /** @param {DeskView} view @param {number} now */
 function notices(view, now) {
   const c = connectionText(view.connection, now);
+  // A refused credential is fixed only by pairing again: the way there is in the banner.
+  const repair = view.connection.state === 'refused' ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
   return [
-    c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner) : null,
+    c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner, repair) : null,
     view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),
     view.notifications.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.notifications.message ?? '系统通知不可用'}。请留意本窗口。`),
     view.warning ? el('div', { class: 'notice' }, `⚠ ${view.warning}`) : null,

@@ -123,21 +123,55 @@ fn a_handled_order_is_dropped_from_the_queue_and_stops_repeating() {
 }
 
 #[test]
-fn a_lost_connection_alarms_once_after_half_a_minute_and_clears() {
+fn a_lost_connection_alarms_after_half_a_minute_repeats_the_tone_and_clears() {
     let mut policy = AlertPolicy::new(Settings::default());
+    let every = i64::from(Settings::default().lost_repeat_secs) * 1000;
     policy.connection_down(NOON);
     assert!(policy.tick(NOON + LOST_AFTER_MS - 1).is_empty() && !policy.is_lost(NOON + LOST_AFTER_MS - 1));
     let alarm = policy.tick(NOON + LOST_AFTER_MS);
     assert_eq!((notes(&alarm), spoken(&alarm)), (1, vec![Cue::ConnectionLost]));
     policy.spoken();
-    assert!(policy.tick(NOON + 10 * LOST_AFTER_MS).is_empty(), "once per outage");
+    assert!(
+        policy.tick(NOON + LOST_AFTER_MS + every - 1).is_empty(),
+        "not before the interval"
+    );
+    // A long outage does not go quiet: the tone again, the notification stays the one shown.
+    for n in 1..=3 {
+        let again = policy.tick(NOON + LOST_AFTER_MS + n * every);
+        assert_eq!(
+            (notes(&again), spoken(&again)),
+            (0, vec![Cue::ConnectionLost]),
+            "repeat {n}"
+        );
+        policy.spoken();
+    }
     assert_eq!(
         policy.connection_up(),
         [Effect::Withdraw(NoteKind::ConnectionLost)],
         "the alarm's notification goes when the connection is back"
     );
+    assert!(
+        policy.tick(NOON + LOST_AFTER_MS + 9 * every).is_empty(),
+        "and the tone stops"
+    );
     assert!(!policy.is_lost(NOON + 11 * LOST_AFTER_MS));
     assert!(policy.connection_up().is_empty(), "nothing shown, nothing to withdraw");
+}
+
+#[test]
+fn the_lost_connection_tone_repeats_at_the_set_interval() {
+    let mut policy = AlertPolicy::new(Settings {
+        lost_repeat_secs: 300,
+        ..Settings::default()
+    });
+    policy.connection_down(NOON);
+    assert_eq!(spoken(&policy.tick(NOON + LOST_AFTER_MS)), [Cue::ConnectionLost]);
+    policy.spoken();
+    assert!(spoken(&policy.tick(NOON + LOST_AFTER_MS + 299_000)).is_empty());
+    assert_eq!(
+        spoken(&policy.tick(NOON + LOST_AFTER_MS + 300_000)),
+        [Cue::ConnectionLost]
+    );
 }
 
 fn withdrawn(effects: &[Effect]) -> Vec<NoteKind> {
