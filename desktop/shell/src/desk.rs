@@ -88,6 +88,7 @@ pub fn offered(app: &AppHandle, link: &str) {
         }
         Offered::Ask(pairing) => {
             let offer = PairingOffer::from(&pairing);
+            tracing::info!(server = %offer.server_url, store = offer.store_id, "a pairing link for another store: asking whether to switch");
             *lock(&shell.offer) = Some(pairing);
             emit(app, "pairing-offer", &offer);
         }
