@@ -78,7 +78,7 @@ export function connectionText(c, now) {
       return { text: `正在重连（第 ${c.attempt} 次${retry}）`, level: 'busy', banner: null };
     case 'lost': {
       const secs = Math.max(0, Math.floor((now - c.sinceMs) / 1000));
-      const down = secs < 60 ? `${secs} 秒` : `约 ${Math.floor(secs / 60)} 分钟`;
+      const down = secs < 60 ? ` ${secs} 秒` : `约 ${Math.floor(secs / 60)} 分钟`;
       return {
         text: '连接已断开',
         level: 'bad',

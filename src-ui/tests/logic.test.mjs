@@ -33,7 +33,7 @@ test('the status pill and banner say what the connection does', () => {
   assert.equal(lost.level, 'bad');
   assert.match(lost.banner ?? '', /约 5 分钟/);
   const justLost = connectionText({ state: 'lost', sinceMs: now - 35_000, attempt: 9, retryInMs: 30_000, error: 'x' }, now);
-  assert.match(justLost.banner ?? '', /断开35 秒/, 'not "about a minute" before a minute');
+  assert.match(justLost.banner ?? '', /已断开 35 秒，/, 'not "about a minute" before a minute');
   const neverReached = connectionText({ state: 'unreachable', sinceMs: now, attempt: 2, retryInMs: 1000, error: 'x' }, now);
   assert.match(neverReached.banner ?? '', /请检查地址是否正确/);
   const refused = connectionText({ state: 'refused', sinceMs: now, attempt: 0, retryInMs: 0, error: '401' }, now);

@@ -1,5 +1,6 @@
 //! Losing the server: waits that grow, the banner and alarm after half a minute, and a stream
-//! that was away too long reloading the snapshot.
+//! that was away too long reloading the snapshot. And what is not an outage: a credential the
+//! server refuses, and a server never reached since pairing.
 
 use std::time::Duration;
 
