@@ -226,6 +226,8 @@ async function start() {
   linkProblem = await bridge.pairingProblem();
   current = await bridge.view();
   render();
+  // Paired already: the board is up, so the refused link's reason comes as a toast.
+  if (current && linkProblem) toast(linkProblem);
   const offer = await bridge.pairingOffer();
   if (offer) askToSwitch(offer);
   setInterval(tick, 1000);
