@@ -8,6 +8,8 @@ use orderbell_desktop_core::engine::Engine;
 use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::Cue;
+use orderbell_shared::Event;
+use orderbell_shared::events::ReminderReply;
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
@@ -268,4 +270,53 @@ fn an_order_handled_while_the_stream_was_away_is_withdrawn_when_the_snapshot_say
         spoken(&engine.policy.tick(NOON + 60_000)).is_empty(),
         "and neither repeats"
     );
+}
+
+#[test]
+fn after_a_snapshot_only_unanswered_reminders_of_orders_still_cooking_alarm_once_the_replay_is_read() {
+    let mut engine = Engine::new(Role::Merchant, Heard::default(), Settings::default());
+    let hurried = |id, table: &str, status| OrderDTO {
+        status,
+        reminder_count: 1,
+        last_reminder_at: Some(NOON - 7 * 60_000),
+        ..order(id, table)
+    };
+    let snapshot = StoreSnapshot {
+        store_id: 1,
+        last_event_id: 10,
+        orders: vec![
+            hurried(1, "A01", OrderStatus::Paid),
+            hurried(2, "A02", OrderStatus::Ready),
+            hurried(3, "A03", OrderStatus::Accepted),
+        ],
+    };
+    let loaded = engine.load(snapshot, NOON);
+    assert!(
+        hurries(&loaded).is_empty(),
+        "whether a 催单 was answered is not in the snapshot: wait for the replay"
+    );
+    let reply = Event::ReminderReply(ReminderReply {
+        reminder_id: 1,
+        order_id: 1,
+        order_no: "OB00000001".into(),
+        table_number: "A01".into(),
+        text: "马上就好".into(),
+        at: NOON - 6 * 60_000,
+    });
+    let replayed = engine.event(10, &reply, NOON).expect("a new event");
+    assert_eq!(
+        hurries(&replayed),
+        [NoteKind::Hurry { order_id: 3 }],
+        "A01 was answered and A02's food is out; A03, seven minutes old, still needs a person"
+    );
+}
+
+fn hurries(effects: &[Effect]) -> Vec<NoteKind> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Notify(note) if matches!(note.kind, NoteKind::Hurry { .. }) => Some(note.kind),
+            _ => None,
+        })
+        .collect()
 }
