@@ -77,13 +77,18 @@ export function connectionText(c, now) {
     case 'reconnecting':
       return { text: `正在重连（第 ${c.attempt} 次${retry}）`, level: 'busy', banner: null };
     case 'lost': {
-      const minutes = Math.max(1, Math.floor((now - c.sinceMs) / 60000));
+      const secs = Math.max(0, Math.floor((now - c.sinceMs) / 1000));
+      const down = secs < 60 ? ` ${secs} 秒` : `约 ${Math.floor(secs / 60)} 分钟`;
       return {
         text: '连接已断开',
         level: 'bad',
-        banner: `与服务器的连接已断开约 ${minutes} 分钟，正在自动重连${retry}。恢复后，断线期间的订单会补报。`,
+        banner: `与服务器的连接已断开${down}，正在自动重连${retry}。恢复后，断线期间的订单会补报。`,
       };
     }
+    case 'unreachable':
+      return { text: '连不上服务器', level: 'bad', banner: `连不上服务器，请检查地址是否正确${retry}。` };
+    case 'refused':
+      return { text: '凭证无效', level: 'bad', banner: '凭证无效或已停用，请重新配对。' };
   }
   return { text: '', level: 'busy', banner: null };
 }

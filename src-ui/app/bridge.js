@@ -5,6 +5,7 @@
 /** @typedef {import('../bindings/Action').Action} Action */
 /** @typedef {import('../bindings/ActionError').ActionError} ActionError */
 /** @typedef {import('../bindings/Settings').Settings} Settings */
+/** @typedef {import('../bindings/PairingOffer').PairingOffer} PairingOffer */
 
 /** @returns {any} */
 function tauri() {
@@ -29,12 +30,28 @@ export const act = (orderId, action) => call('act', { orderId, action });
 /** @param {Settings} settings */
 export const saveSettings = (settings) => call('save_settings', { settings });
 export const testSound = () => call('test_sound');
+/** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
+export const pairingProblem = () => call('pairing_problem');
+/** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */
+export const pairingOffer = () => call('pairing_offer');
+/** @param {boolean} yes switch to the offered pairing, or keep the current one */
+export const answerOffer = (yes) => call('answer_offer', { switch: yes });
 /** @param {number} orders @param {number} notices */
 export const rendered = (orders, notices) => call('rendered', { orders, notices });
 
 /** @param {(view: DeskView) => void} handler */
 export function onView(handler) {
   return tauri().event.listen('desk-view', (/** @type {{payload: DeskView}} */ e) => handler(e.payload));
+}
+
+/** @param {(offer: PairingOffer) => void} handler */
+export function onOffer(handler) {
+  return tauri().event.listen('pairing-offer', (/** @type {{payload: PairingOffer}} */ e) => handler(e.payload));
+}
+
+/** @param {(reason: string) => void} handler */
+export function onProblem(handler) {
+  return tauri().event.listen('pairing-problem', (/** @type {{payload: string}} */ e) => handler(e.payload));
 }
 
 /**

@@ -13,6 +13,9 @@ import { openSettings } from './settings.js';
 
 /** @type {DeskView | null} */
 let current = null;
+/** Why the last pairing link from outside was not taken: shown on the pairing form. */
+/** @type {string | null} */
+let linkProblem = null;
 /** Kitchen tickets brought back after 出餐, shown again until cleared. */
 
 /** @param {string} text @param {boolean} [bad] */
@@ -34,7 +37,7 @@ async function act(orderId, action) {
 function pairingForm() {
   const server = /** @type {HTMLInputElement} */ (el('input', { id: 'server', placeholder: 'http://192.168.1.20:8080 或配对链接' }));
   const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '商家凭证 m.… 或后厨凭证 k.…' }));
-  const problem = el('div', { class: 'problem' });
+  const problem = el('div', { class: 'problem' }, linkProblem ?? '');
   const submit = async () => {
     problem.textContent = '';
     try {
@@ -73,11 +76,23 @@ function statusBar(view, now) {
   );
 }
 
+async function pairAgain() {
+  try {
+    await bridge.unpair();
+    current = null;
+    render();
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
 /** @param {DeskView} view @param {number} now */
 function notices(view, now) {
   const c = connectionText(view.connection, now);
+  // A refused credential is fixed only by pairing again: the way there is in the banner.
+  const repair = view.connection.state === 'refused' ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
   return [
-    c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner) : null,
+    c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner, repair) : null,
     view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),
     view.notifications.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.notifications.message ?? '系统通知不可用'}。请留意本窗口。`),
     view.warning ? el('div', { class: 'notice' }, `⚠ ${view.warning}`) : null,
@@ -161,13 +176,60 @@ function tick() {
   }
 }
 
+/**
+ * A second launch handed over a link to another store: switch only if the merchant says so.
+ * @param {import('../bindings/PairingOffer').PairingOffer} offer
+ */
+function askToSwitch(offer) {
+  const role = offer.role === 'kitchen' ? '后厨' : '商家';
+  const answer = async (/** @type {boolean} */ yes) => {
+    fill('dialog');
+    try {
+      await bridge.answerOffer(yes);
+      if (yes) {
+        current = await bridge.view();
+        render();
+      }
+    } catch (e) {
+      toast(bridge.messageOf(e));
+    }
+  };
+  fill(
+    'dialog',
+    el(
+      'div',
+      { class: 'dialog', id: 'offer' },
+      el('h2', {}, '切换到新的配对？'),
+      el('p', {}, `收到一条新的配对链接：${offer.serverUrl}，门店 ${offer.storeId}，${role}。`),
+      el('p', {}, '切换后，将不再收到当前门店的提醒。'),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { class: 'primary', onclick: () => answer(true) }, '切换'),
+        el('button', { class: 'small', onclick: () => answer(false) }, '保留'),
+      ),
+    ),
+  );
+}
+
 async function start() {
   await bridge.onView((view) => {
     current = view;
     render();
   });
+  await bridge.onOffer(askToSwitch);
+  await bridge.onProblem((reason) => {
+    linkProblem = reason;
+    if (current) toast(reason);
+    else render();
+  });
+  linkProblem = await bridge.pairingProblem();
   current = await bridge.view();
   render();
+  // Paired already: the board is up, so the refused link's reason comes as a toast.
+  if (current && linkProblem) toast(linkProblem);
+  const offer = await bridge.pairingOffer();
+  if (offer) askToSwitch(offer);
   setInterval(tick, 1000);
 }
 

@@ -1,4 +1,4 @@
-// The settings dialog: repeat interval, volume, mute, quiet hours, the kitchen's colour minutes,
+// The settings dialog: repeat intervals (orders, lost connection), volume, mute, quiet hours, the kitchen's colour minutes,
 // start at login, the test sound, and unpairing.
 
 import * as bridge from './bridge.js';
@@ -27,6 +27,7 @@ function input(attrs) {
 export function openSettings(view, toast) {
   const s = view.settings;
   const repeat = input({ type: 'number', min: 5, max: 600, value: s.repeatSecs });
+  const lostRepeat = input({ type: 'number', min: 10, max: 1800, value: s.lostRepeatSecs });
   const volume = input({ type: 'range', min: 0, max: 100, value: Math.round(s.volume * 100) });
   const muted = input({ type: 'checkbox', checked: s.muted });
   const quiet = input({ type: 'checkbox', checked: s.quietHours !== null });
@@ -43,6 +44,7 @@ export function openSettings(view, toast) {
     /** @type {Settings} */
     const next = {
       repeatSecs: Number(repeat.value) || 20,
+      lostRepeatSecs: Number(lostRepeat.value) || 60,
       volume: Number(volume.value) / 100,
       muted: muted.checked,
       quietHours: quiet.checked && start !== null && end !== null ? { startMin: start, endMin: end } : null,
@@ -72,6 +74,7 @@ export function openSettings(view, toast) {
       { class: 'dialog' },
       el('h2', {}, '设置'),
       row('未接单时每隔（秒）重复播报', repeat),
+      row('断线时每隔（秒）重复警报', lostRepeat),
       row('音量', volume),
       row('静音（仍显示通知）', muted),
       row('免打扰时段', el('span', {}, quiet, from, ' 至 ', to)),

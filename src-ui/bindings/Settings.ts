@@ -10,6 +10,10 @@ export type Settings = {
  */
 repeatSecs: number, 
 /**
+ * Seconds between two lost-connection tones while the server stays out of reach.
+ */
+lostRepeatSecs: number, 
+/**
  * 0.0 to 1.0.
  */
 volume: number, muted: boolean, 

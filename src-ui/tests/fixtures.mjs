@@ -41,7 +41,7 @@ export function view(now, overrides = {}) {
     orders: [],
     unhandled: 0,
     settings: {
-      repeatSecs: 20, volume: 0.8, muted: false, quietHours: null,
+      repeatSecs: 20, lostRepeatSecs: 60, volume: 0.8, muted: false, quietHours: null,
       kitchenYellowMins: 5, kitchenRedMins: 8, startAtLogin: false,
     },
     audio: { ok: true, message: null },

@@ -32,6 +32,12 @@ test('the status pill and banner say what the connection does', () => {
   const lost = connectionText({ state: 'lost', sinceMs: now - 5 * 60_000, attempt: 9, retryInMs: 30_000, error: 'x' }, now);
   assert.equal(lost.level, 'bad');
   assert.match(lost.banner ?? '', /约 5 分钟/);
+  const justLost = connectionText({ state: 'lost', sinceMs: now - 35_000, attempt: 9, retryInMs: 30_000, error: 'x' }, now);
+  assert.match(justLost.banner ?? '', /已断开 35 秒，/, 'not "about a minute" before a minute');
+  const neverReached = connectionText({ state: 'unreachable', sinceMs: now, attempt: 2, retryInMs: 1000, error: 'x' }, now);
+  assert.match(neverReached.banner ?? '', /请检查地址是否正确/);
+  const refused = connectionText({ state: 'refused', sinceMs: now, attempt: 0, retryInMs: 0, error: '401' }, now);
+  assert.equal(refused.banner, '凭证无效或已停用，请重新配对。');
 });
 
 test('a custom reply is 1 to 30 characters, counted as characters not bytes', () => {

@@ -29,8 +29,14 @@ export async function serve() {
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
-/** The stand-in bridge: `view` answers `initial`; commands are recorded in `__calls`. */
-function fakeTauri(initial) {
+/**
+ * The stand-in bridge: `view` answers `initial`, other commands what `__answers` holds (or
+ * null); commands are recorded in `__calls`; `__push(view)` and `__emit(event, payload)` play
+ * the core's events.
+ */
+function fakeTauri({ initial, answers }) {
+  window.__answers = answers;
+  window.__listeners = {};
   window.__calls = [];
   window.__view = initial;
   window.__failNext = null;
@@ -43,12 +49,14 @@ function fakeTauri(initial) {
           window.__failNext = null;
           throw error;
         }
-        return command === 'view' ? window.__view : null;
+        return command === 'view' ? window.__view : (window.__answers[command] ?? null);
       },
     },
     event: {
       listen: async (name, handler) => {
-        window.__push = (view) => handler({ payload: view });
+        window.__listeners[name] = handler;
+        window.__emit = (event, payload) => window.__listeners[event]?.({ payload });
+        window.__push = (view) => window.__emit('desk-view', view);
         return () => {};
       },
     },
@@ -66,13 +74,14 @@ export async function launch() {
   });
   const site = await serve();
   return {
-    /** A page showing `initial` (a DeskView, or null before pairing). */
-    async open(initial) {
+    /** A page showing `initial` (a DeskView, or null before pairing); `answers` for other commands. */
+    async open(initial, answers = {}) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('pageerror', (e) => { throw e; });
-      await page.addInitScript(fakeTauri, initial);
+      await page.addInitScript(fakeTauri, { initial, answers });
       await page.goto(site.url);
-      await page.waitForFunction(() => window.__push !== undefined && window.__calls.some(([c]) => c === 'view'));
+      // The page has asked for everything it starts with.
+      await page.waitForFunction(() => window.__push !== undefined && window.__calls.some(([c]) => c === 'pairing_offer'));
       return page;
     },
     async close() {

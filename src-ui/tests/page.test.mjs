@@ -108,3 +108,37 @@ test('before pairing the window asks for the server and a credential', async () 
   assert.deepEqual(await calls(page, 'pair'), [{ server: 'http://192.168.1.20:8080', token: 'm.1' }]);
   await page.close();
 });
+
+test('a refused credential says so and leads back to pairing', async () => {
+  const now = Date.now();
+  const refused = { state: 'refused', sinceMs: now, attempt: 0, retryInMs: 0, error: '凭证无效（401）' };
+  const page = await chromium.open(view(now, { connection: refused }));
+  await page.getByText('凭证无效或已停用，请重新配对。').waitFor();
+  assert.equal(await page.locator('#conn').textContent(), '凭证无效');
+  await page.getByRole('button', { name: '重新配对' }).click();
+  await page.getByText('连接到点单铃服务器').waitFor();
+  assert.equal((await calls(page, 'unpair')).length, 1);
+  await page.close();
+});
+
+test('a malformed --pair link shows its reason on the pairing form', async () => {
+  const page = await chromium.open(null, { pairing_problem: '配对链接无效：凭证格式不对' });
+  await page.getByText('连接到点单铃服务器').waitFor();
+  await page.getByText('配对链接无效：凭证格式不对').waitFor();
+  await page.close();
+});
+
+test('a link from a second launch asks before switching; 保留 keeps, 切换 switches', async () => {
+  const now = Date.now();
+  const page = await chromium.open(view(now));
+  const offer = { serverUrl: 'http://192.168.1.30:8080', role: 'merchant', storeId: 2 };
+  await page.evaluate((o) => window.__emit('pairing-offer', o), offer);
+  await page.locator('#offer').getByText('http://192.168.1.30:8080，门店 2，商家').waitFor();
+  await page.getByRole('button', { name: '保留' }).click();
+  assert.equal(await page.locator('#offer').count(), 0);
+  await page.evaluate((o) => window.__emit('pairing-offer', o), offer);
+  await page.getByRole('button', { name: '切换' }).click();
+  await page.waitForFunction(() => window.__calls.filter(([c]) => c === 'answer_offer').length === 2);
+  assert.deepEqual(await calls(page, 'answer_offer'), [{ switch: false }, { switch: true }]);
+  await page.close();
+});

@@ -10,7 +10,9 @@
 //! - One voice at a time: plans wait in a queue until the player says it finished
 //!   ([`AlertPolicy::spoken`]); a plan for an order handled meanwhile is never spoken.
 //! - Mute and quiet hours silence the voice; notifications still show.
-//! - A connection down for longer than [`LOST_AFTER_MS`] gets one alarm until it is back.
+//! - A connection down for longer than [`LOST_AFTER_MS`] gets a notification and the alarm
+//!   tone, and the tone again every `lost_repeat_secs` until it is back: a long outage must not
+//!   go quiet.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -47,6 +49,8 @@ pub struct AlertPolicy {
     queue: VecDeque<VoicePlan>,
     speaking: bool,
     offline_since: Option<i64>,
+    /// When the lost-connection tone is next due, while offline.
+    alarm_due_ms: Option<i64>,
     alarmed: bool,
     /// Notifications shown that are to be withdrawn once they are no longer needed.
     shown: BTreeSet<NoteKind>,
@@ -173,12 +177,14 @@ impl AlertPolicy {
         for plan in due {
             effects.extend(self.say(plan, now));
         }
-        if let Some(since) = self.offline_since
-            && !self.alarmed
-            && now - since >= LOST_AFTER_MS
+        if let Some(due) = self.alarm_due_ms
+            && now >= due
         {
-            self.alarmed = true;
-            effects.push(self.show(Note::connection_lost()));
+            self.alarm_due_ms = Some(now + i64::from(self.settings.lost_repeat_secs.max(1)) * 1000);
+            if !self.alarmed {
+                self.alarmed = true;
+                effects.push(self.show(Note::connection_lost()));
+            }
             effects.extend(self.say(VoicePlan::connection_lost(volume), now));
         }
         effects
@@ -186,12 +192,17 @@ impl AlertPolicy {
 
     /// The stream went down; the alarm sounds if it stays down.
     pub fn connection_down(&mut self, now: i64) {
-        self.offline_since.get_or_insert(now);
+        if self.offline_since.is_none() {
+            self.offline_since = Some(now);
+            self.alarm_due_ms = Some(now + LOST_AFTER_MS);
+        }
     }
 
-    /// The stream is back: no alarm, and the one shown is withdrawn.
+    /// The stream is back (or the outage is over for another reason): no alarm, and the one
+    /// shown is withdrawn.
     pub fn connection_up(&mut self) -> Vec<Effect> {
         self.offline_since = None;
+        self.alarm_due_ms = None;
         self.alarmed = false;
         self.queue.retain(|plan| plan.cue != Cue::ConnectionLost);
         self.withdraw(NoteKind::ConnectionLost).into_iter().collect()

@@ -6,6 +6,16 @@
 //! Never twice: an event at or below the last handled id is ignored, an order's payment is
 //! announced once (`Heard::paid`), and each 催单 once (`Heard::reminders` counts them) — also
 //! across restarts and resyncs, because `Heard` is saved with the last event id.
+//!
+//! Only what still needs a person: a 催单 the snapshot shows is not announced at once, because
+//! the snapshot does not say whether it was answered. It waits until the stream has replayed
+//! up to the snapshot (a freshly paired app replays what the server keeps), and is announced
+//! then only if no `reminder_reply` came after it and the food is not out yet. A freshly paired
+//! app replays the last [`HISTORY_EVENTS`] events for this: an open order's 催单 and its answer
+//! are recent. (Where the server no longer keeps them, it says `resync` and the 催单 is announced:
+//! better once too often than never.)
+
+use std::collections::BTreeMap;
 
 use orderbell_shared::events::PaymentAnomaly;
 use orderbell_shared::order::StoreSnapshot;
@@ -17,11 +27,26 @@ use crate::notify::Note;
 use crate::pairing::Role;
 use crate::saved::{Heard, Settings};
 
+/// How far back a freshly paired app reads, to see which 催单 were answered.
+pub const HISTORY_EVENTS: u64 = 1000;
+
 pub struct Engine {
     role: Role,
     pub board: Board,
     pub heard: Heard,
     pub policy: AlertPolicy,
+    catch_up: Option<CatchUp>,
+}
+
+/// The replay of events the last snapshot already reflects.
+#[derive(Debug)]
+struct CatchUp {
+    /// The snapshot's event id: replayed up to here, the 催单 left are decided.
+    until: u64,
+    /// This device knew nothing before: what happened before the snapshot is history, not news.
+    fresh: bool,
+    /// 催单 not yet announced and not answered so far: order id → count.
+    hurries: BTreeMap<i64, u32>,
 }
 
 impl Engine {
@@ -31,6 +56,7 @@ impl Engine {
             board: Board::default(),
             heard,
             policy: AlertPolicy::new(settings),
+            catch_up: None,
         }
     }
 
@@ -39,10 +65,14 @@ impl Engine {
     }
 
     /// A snapshot, at start or after a resync: announce what was never announced, and resume
-    /// the repeats of orders still waiting (without a second notification).
+    /// the repeats of orders still waiting (without a second notification). A freshly paired
+    /// app then replays the recent past (the stream resumes after `heard.last_event_id`), to
+    /// learn which 催单 were answered.
     pub fn load(&mut self, snapshot: StoreSnapshot, now: i64) -> Vec<Effect> {
-        if self.heard.last_event_id.is_none() {
-            self.heard.last_event_id = Some(snapshot.last_event_id);
+        let until = snapshot.last_event_id;
+        let fresh = self.heard.last_event_id.is_none();
+        if fresh {
+            self.heard.last_event_id = Some(until.saturating_sub(HISTORY_EVENTS));
         }
         self.board.load(snapshot);
         self.heard.keep_only(&self.board.open_ids());
@@ -51,14 +81,26 @@ impl Engine {
         for order_id in self.policy.orders() {
             effects.extend(self.policy.settle(order_id, self.board.status(order_id)));
         }
+        let mut hurries = BTreeMap::new();
         for entry in self.board.orders() {
             let order = &entry.order;
             effects.extend(self.announce_order(order.order_id, now, true));
             if order.reminder_count > self.heard.reminders.get(&order.order_id).copied().unwrap_or(0) {
-                effects.extend(self.announce_hurry(order.order_id, order.reminder_count, now));
+                hurries.insert(order.order_id, order.reminder_count);
             }
         }
+        self.catch_up = Some(CatchUp { until, fresh, hurries });
+        effects.extend(self.caught_up(now));
         effects
+    }
+
+    /// The server has nothing newer than what we handled (`head`, from `connected`): the
+    /// replay is over even if its last events were of kinds this version skips.
+    pub fn server_at(&mut self, head: u64, now: i64) -> Vec<Effect> {
+        if let Some(catch_up) = &mut self.catch_up {
+            catch_up.until = catch_up.until.min(head);
+        }
+        self.caught_up(now)
     }
 
     /// A durable event from the stream. Returns `None` for one already handled.
@@ -68,7 +110,33 @@ impl Engine {
         }
         self.heard.last_event_id = Some(id);
         self.board.apply(id, event);
-        let effects = match event {
+        let replayed = self.catch_up.as_mut().filter(|c| id <= c.until);
+        let mut effects = match (event, replayed) {
+            // Before the snapshot: a 催单 waits for the end of the replay, an answer cancels it,
+            // and a fresh device's history is no news.
+            (Event::OrderReminder(reminder), Some(catch_up)) => {
+                catch_up.hurries.insert(reminder.order.order_id, reminder.count);
+                Vec::new()
+            }
+            (Event::ReminderReply(reply), Some(catch_up)) => {
+                if let Some(count) = catch_up.hurries.remove(&reply.order_id) {
+                    self.heard.reminders.insert(reply.order_id, count);
+                }
+                self.policy.answered(reply.order_id)
+            }
+            (Event::PaymentAnomaly(_), Some(catch_up)) if catch_up.fresh => Vec::new(),
+            (event, _) => self.live(event, now),
+        };
+        if self.board.status(event_order(event)).is_none() {
+            self.heard.paid.remove(&event_order(event));
+            self.heard.reminders.remove(&event_order(event));
+        }
+        effects.extend(self.caught_up(now));
+        Some(effects)
+    }
+
+    fn live(&mut self, event: &Event, now: i64) -> Vec<Effect> {
+        match event {
             Event::OrderPaid(order) => self.announce_order(order.order_id, now, false),
             Event::OrderStatus(change) => {
                 let mut effects = self.policy.settle(change.order_id, self.board.status(change.order_id));
@@ -81,12 +149,23 @@ impl Engine {
             // Receipts and escalations are the server's account of who heard what; this device
             // alerts by its own policy either way.
             Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_) => Vec::new(),
-        };
-        if self.board.status(event_order(event)).is_none() {
-            self.heard.paid.remove(&event_order(event));
-            self.heard.reminders.remove(&event_order(event));
         }
-        Some(effects)
+    }
+
+    /// Replayed up to the snapshot: announce the 催单 nobody answered on orders still cooking.
+    fn caught_up(&mut self, now: i64) -> Vec<Effect> {
+        let done = self
+            .catch_up
+            .as_ref()
+            .is_some_and(|c| self.heard.last_event_id.unwrap_or(0) >= c.until);
+        let Some(catch_up) = self.catch_up.take_if(|_| done) else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        for (order_id, count) in catch_up.hurries {
+            effects.extend(self.announce_hurry(order_id, count, now));
+        }
+        effects
     }
 
     /// The merchant hears each paid order once (then its repeats); the kitchen hears a chime

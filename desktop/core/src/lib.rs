@@ -14,6 +14,7 @@ pub mod clock;
 pub mod desk;
 pub mod engine;
 pub mod error;
+pub mod link;
 pub mod notify;
 pub mod outputs;
 pub mod pairing;

@@ -17,6 +17,8 @@ use crate::pairing::Pairing;
 pub struct Settings {
     /// Seconds between two announcements of an order nobody has accepted yet.
     pub repeat_secs: u32,
+    /// Seconds between two lost-connection tones while the server stays out of reach.
+    pub lost_repeat_secs: u32,
     /// 0.0 to 1.0.
     pub volume: f32,
     pub muted: bool,
@@ -32,6 +34,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             repeat_secs: 20,
+            lost_repeat_secs: 60,
             volume: 0.8,
             muted: false,
             quiet_hours: None,
@@ -46,6 +49,7 @@ impl Settings {
     /// Clamp what a form may send to values that make sense.
     pub fn sanitized(mut self) -> Settings {
         self.repeat_secs = self.repeat_secs.clamp(5, 600);
+        self.lost_repeat_secs = self.lost_repeat_secs.clamp(10, 1800);
         self.volume = if self.volume.is_finite() {
             self.volume.clamp(0.0, 1.0)
         } else {

@@ -29,6 +29,8 @@ pub enum StreamItem {
     /// Our id is older than what the server keeps: reload the snapshot, then the stream goes
     /// on after `resync.last_event_id`.
     Resync(Resync),
+    /// The server refused the credential (401/403). Retrying cannot help: the stream stops.
+    Refused { error: String },
     /// The connection dropped or could not be made; the next try is in `retry_in`.
     Down {
         error: String,
@@ -95,6 +97,8 @@ pub struct StoreStream {
     /// When the current connection counts as dead if nothing arrives: a deadline rather than a
     /// timeout, so that a `select!` dropping [`StoreStream::next`] does not restart it.
     quiet_until: Instant,
+    /// The credential was refused: nothing more will come.
+    refused: bool,
 }
 
 impl StoreStream {
@@ -107,11 +111,15 @@ impl StoreStream {
             current: None,
             reconnect_at: None,
             quiet_until: Instant::now(),
+            refused: false,
         }
     }
 
     /// The next thing that happened. Cancel-safe: a `select!` may drop it and call again.
     pub async fn next(&mut self) -> StreamItem {
+        if self.refused {
+            return std::future::pending().await;
+        }
         loop {
             if let Some(at) = self.reconnect_at {
                 tokio::time::sleep_until(at).await;
@@ -129,6 +137,11 @@ impl StoreStream {
             };
             let item = match tokio::time::timeout_at(self.quiet_until, stream.next()).await {
                 Ok(Some(Ok(item))) => item,
+                Ok(Some(Err(e))) if refused(&e) => {
+                    self.current = None;
+                    self.refused = true;
+                    return StreamItem::Refused { error: describe(&e) };
+                }
                 Ok(Some(Err(e))) => return self.down(describe(&e)),
                 Ok(None) => return self.down("连接已关闭".into()),
                 Err(_) => return self.down("长时间没有收到服务器的心跳".into()),
@@ -198,6 +211,11 @@ impl StoreStream {
             retry_in,
         }
     }
+}
+
+/// A wrong or revoked credential, as opposed to a network or server problem.
+fn refused(error: &es::Error) -> bool {
+    matches!(error, es::Error::UnexpectedResponse(response, _) if matches!(response.status(), 401 | 403))
 }
 
 fn describe(error: &es::Error) -> String {

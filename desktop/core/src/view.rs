@@ -53,6 +53,12 @@ pub enum ConnectionState {
     Reconnecting,
     /// Down for longer than half a minute: the banner and the alarm.
     Lost,
+    /// Never reached since pairing: the address may be wrong. Still trying, but nothing was
+    /// lost, so no alarm.
+    Unreachable,
+    /// The server refused the credential (401/403): wrong or revoked. Not a network problem, so
+    /// no retries and no alarm; only pairing again helps.
+    Refused,
 }
 
 /// Whether an output (sound, notifications) works, as far as the last try showed.

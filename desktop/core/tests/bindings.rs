@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView};
 use ts_rs::{Config, TS};
 
@@ -31,6 +32,7 @@ fn the_ui_types_match_the_rust_types() {
     DeskView::export_all(&config).expect("export DeskView");
     Action::export_all(&config).expect("export Action");
     ActionError::export_all(&config).expect("export ActionError");
+    PairingOffer::export_all(&config).expect("export PairingOffer");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

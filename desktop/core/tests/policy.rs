@@ -8,6 +8,8 @@ use orderbell_desktop_core::engine::Engine;
 use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::Cue;
+use orderbell_shared::Event;
+use orderbell_shared::events::ReminderReply;
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
@@ -123,21 +125,55 @@ fn a_handled_order_is_dropped_from_the_queue_and_stops_repeating() {
 }
 
 #[test]
-fn a_lost_connection_alarms_once_after_half_a_minute_and_clears() {
+fn a_lost_connection_alarms_after_half_a_minute_repeats_the_tone_and_clears() {
     let mut policy = AlertPolicy::new(Settings::default());
+    let every = i64::from(Settings::default().lost_repeat_secs) * 1000;
     policy.connection_down(NOON);
     assert!(policy.tick(NOON + LOST_AFTER_MS - 1).is_empty() && !policy.is_lost(NOON + LOST_AFTER_MS - 1));
     let alarm = policy.tick(NOON + LOST_AFTER_MS);
     assert_eq!((notes(&alarm), spoken(&alarm)), (1, vec![Cue::ConnectionLost]));
     policy.spoken();
-    assert!(policy.tick(NOON + 10 * LOST_AFTER_MS).is_empty(), "once per outage");
+    assert!(
+        policy.tick(NOON + LOST_AFTER_MS + every - 1).is_empty(),
+        "not before the interval"
+    );
+    // A long outage does not go quiet: the tone again, the notification stays the one shown.
+    for n in 1..=3 {
+        let again = policy.tick(NOON + LOST_AFTER_MS + n * every);
+        assert_eq!(
+            (notes(&again), spoken(&again)),
+            (0, vec![Cue::ConnectionLost]),
+            "repeat {n}"
+        );
+        policy.spoken();
+    }
     assert_eq!(
         policy.connection_up(),
         [Effect::Withdraw(NoteKind::ConnectionLost)],
         "the alarm's notification goes when the connection is back"
     );
+    assert!(
+        policy.tick(NOON + LOST_AFTER_MS + 9 * every).is_empty(),
+        "and the tone stops"
+    );
     assert!(!policy.is_lost(NOON + 11 * LOST_AFTER_MS));
     assert!(policy.connection_up().is_empty(), "nothing shown, nothing to withdraw");
+}
+
+#[test]
+fn the_lost_connection_tone_repeats_at_the_set_interval() {
+    let mut policy = AlertPolicy::new(Settings {
+        lost_repeat_secs: 300,
+        ..Settings::default()
+    });
+    policy.connection_down(NOON);
+    assert_eq!(spoken(&policy.tick(NOON + LOST_AFTER_MS)), [Cue::ConnectionLost]);
+    policy.spoken();
+    assert!(spoken(&policy.tick(NOON + LOST_AFTER_MS + 299_000)).is_empty());
+    assert_eq!(
+        spoken(&policy.tick(NOON + LOST_AFTER_MS + 300_000)),
+        [Cue::ConnectionLost]
+    );
 }
 
 fn withdrawn(effects: &[Effect]) -> Vec<NoteKind> {
@@ -237,4 +273,53 @@ fn an_order_handled_while_the_stream_was_away_is_withdrawn_when_the_snapshot_say
         spoken(&engine.policy.tick(NOON + 60_000)).is_empty(),
         "and neither repeats"
     );
+}
+
+#[test]
+fn after_a_snapshot_only_unanswered_reminders_of_orders_still_cooking_alarm_once_the_replay_is_read() {
+    let mut engine = Engine::new(Role::Merchant, Heard::default(), Settings::default());
+    let hurried = |id, table: &str, status| OrderDTO {
+        status,
+        reminder_count: 1,
+        last_reminder_at: Some(NOON - 7 * 60_000),
+        ..order(id, table)
+    };
+    let snapshot = StoreSnapshot {
+        store_id: 1,
+        last_event_id: 10,
+        orders: vec![
+            hurried(1, "A01", OrderStatus::Paid),
+            hurried(2, "A02", OrderStatus::Ready),
+            hurried(3, "A03", OrderStatus::Accepted),
+        ],
+    };
+    let loaded = engine.load(snapshot, NOON);
+    assert!(
+        hurries(&loaded).is_empty(),
+        "whether a 催单 was answered is not in the snapshot: wait for the replay"
+    );
+    let reply = Event::ReminderReply(ReminderReply {
+        reminder_id: 1,
+        order_id: 1,
+        order_no: "OB00000001".into(),
+        table_number: "A01".into(),
+        text: "马上就好".into(),
+        at: NOON - 6 * 60_000,
+    });
+    let replayed = engine.event(10, &reply, NOON).expect("a new event");
+    assert_eq!(
+        hurries(&replayed),
+        [NoteKind::Hurry { order_id: 3 }],
+        "A01 was answered and A02's food is out; A03, seven minutes old, still needs a person"
+    );
+}
+
+fn hurries(effects: &[Effect]) -> Vec<NoteKind> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Notify(note) if matches!(note.kind, NoteKind::Hurry { .. }) => Some(note.kind),
+            _ => None,
+        })
+        .collect()
 }

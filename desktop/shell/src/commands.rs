@@ -1,6 +1,7 @@
 //! The window's commands: each a few lines forwarding to the core. Failures reach the window as
 //! `{code, message}` ([`ActionError`]), never as text to match on.
 
+use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, Pairing, Settings};
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt as _;
@@ -24,16 +25,35 @@ pub fn view(shell: State<'_, Shell>) -> Option<DeskView> {
 #[tauri::command]
 pub async fn pair(app: AppHandle, shell: State<'_, Shell>, server: String, token: String) -> Result<(), ActionError> {
     let pairing = Pairing::parse(&server, &token)?;
-    shell.stop();
-    shell.saved.forget_pairing()?;
-    shell.saved.save_pairing(&pairing)?;
-    desk::start(&app, pairing)?;
-    Ok(())
+    drop(shell.take_offer());
+    Ok(desk::switch(&app, pairing)?)
+}
+
+/// Why a pairing link from outside (`--pair`) was not taken, for the pairing form.
+#[tauri::command]
+pub fn pairing_problem(shell: State<'_, Shell>) -> Option<String> {
+    shell.problem()
+}
+
+/// A link from a second launch waiting for the merchant's answer (also sent as `pairing-offer`).
+#[tauri::command]
+pub fn pairing_offer(shell: State<'_, Shell>) -> Option<PairingOffer> {
+    shell.offer()
+}
+
+/// The answer to the offer: 切换 (`switch: true`) or 保留.
+#[tauri::command]
+pub fn answer_offer(app: AppHandle, shell: State<'_, Shell>, switch: bool) -> Result<(), ActionError> {
+    match shell.take_offer() {
+        Some(pairing) if switch => Ok(desk::switch(&app, pairing)?),
+        _ => Ok(()),
+    }
 }
 
 #[tauri::command]
 pub fn unpair(shell: State<'_, Shell>) -> Result<(), ActionError> {
     shell.stop();
+    drop(shell.take_offer());
     Ok(shell.saved.forget_pairing()?)
 }
 

@@ -1,8 +1,11 @@
 //! Starting and stopping the core's desk inside the Tauri app, and forwarding its view to the
-//! window (the `desk-view` event) and to the tray.
+//! window (the `desk-view` event) and to the tray. Also what happens to a pairing link from
+//! outside (`--pair` at start or from a second launch): taken, ignored, or offered to the
+//! merchant (the `pairing-offer` event), or refused with a reason (`pairing-problem`).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use orderbell_desktop_core::link::{self, Offered, PairingOffer};
 use orderbell_desktop_core::notify::Notifier;
 use orderbell_desktop_core::voice::clips::ClipLibrary;
 use orderbell_desktop_core::voice::player::Voice;
@@ -11,10 +14,13 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::tray;
 
-/// The app's state: where it keeps its files, and the running desk once paired.
+/// The app's state: where it keeps its files, the running desk once paired, and a pairing link
+/// waiting for an answer or refused.
 pub struct Shell {
     pub saved: Saved,
     desk: Mutex<Option<Desk>>,
+    offer: Mutex<Option<Pairing>>,
+    problem: Mutex<Option<String>>,
 }
 
 impl Shell {
@@ -22,15 +28,32 @@ impl Shell {
         Shell {
             saved,
             desk: Mutex::new(None),
+            offer: Mutex::new(None),
+            problem: Mutex::new(None),
         }
     }
 
+    /// The link the merchant was asked about, if any.
+    pub fn offer(&self) -> Option<PairingOffer> {
+        lock(&self.offer).as_ref().map(PairingOffer::from)
+    }
+
+    /// The answer: the offered pairing (to switch to), and no more question either way.
+    pub fn take_offer(&self) -> Option<Pairing> {
+        lock(&self.offer).take()
+    }
+
+    /// Why the last link was refused, for the pairing form.
+    pub fn problem(&self) -> Option<String> {
+        lock(&self.problem).clone()
+    }
+
     pub fn desk(&self) -> Option<Desk> {
-        self.desk.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        lock(&self.desk).clone()
     }
 
     fn replace(&self, desk: Option<Desk>) {
-        let old = std::mem::replace(&mut *self.desk.lock().unwrap_or_else(PoisonError::into_inner), desk);
+        let old = std::mem::replace(&mut *lock(&self.desk), desk);
         if let Some(old) = old {
             old.stop();
         }
@@ -39,6 +62,51 @@ impl Shell {
     /// Stop listening (before unpairing or pairing anew).
     pub fn stop(&self) {
         self.replace(None);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A pairing link from outside: pair at once if nothing is paired, ask before switching from
+/// another store, say why a malformed one was not taken.
+pub fn offered(app: &AppHandle, link: &str) {
+    let Some(shell) = app.try_state::<Shell>() else { return };
+    let current = shell.saved.pairing().ok().flatten();
+    match link::offer(link, current.as_ref()) {
+        Offered::Same => {}
+        Offered::Invalid(reason) => {
+            tracing::warn!(%reason, "ignoring the pairing link");
+            *lock(&shell.problem) = Some(reason.clone());
+            emit(app, "pairing-problem", &reason);
+        }
+        Offered::Pair(pairing) => {
+            if let Err(e) = switch(app, pairing) {
+                tracing::warn!(error = %e, "cannot pair with the link");
+            }
+        }
+        Offered::Ask(pairing) => {
+            let offer = PairingOffer::from(&pairing);
+            tracing::info!(server = %offer.server_url, store = offer.store_id, "a pairing link for another store: asking whether to switch");
+            *lock(&shell.offer) = Some(pairing);
+            emit(app, "pairing-offer", &offer);
+        }
+    }
+}
+
+/// Listen to `pairing` from now on, in place of whatever was paired.
+pub fn switch(app: &AppHandle, pairing: Pairing) -> orderbell_desktop_core::Result<()> {
+    let shell = app.state::<Shell>();
+    shell.stop();
+    link::switch(&shell.saved, &pairing)?;
+    *lock(&shell.problem) = None;
+    start(app, pairing)
+}
+
+fn emit<T: serde::Serialize + Clone>(app: &AppHandle, event: &str, payload: &T) {
+    if let Err(e) = app.emit(event, payload) {
+        tracing::warn!(error = %e, event, "cannot tell the window");
     }
 }
 
@@ -59,9 +127,7 @@ pub fn start(app: &AppHandle, pairing: Pairing) -> orderbell_desktop_core::Resul
         loop {
             let current = view.borrow_and_update().clone();
             tray::show_count(&handle, current.unhandled);
-            if let Err(e) = handle.emit("desk-view", &current) {
-                tracing::warn!(error = %e, "cannot send the view to the window");
-            }
+            emit(&handle, "desk-view", &current);
             if view.changed().await.is_err() {
                 break;
             }

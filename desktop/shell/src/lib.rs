@@ -4,7 +4,9 @@
 //!
 //! `orderbell-desktop [--data-dir DIR] [--pair LINK]`: `--pair` takes a link carrying the server
 //! and credential (`http://host:8080/?token=m.1.…`), as `scripts/run` does for the demo store.
+//! Given to a second launch, the link goes to the running app, which asks before switching.
 
+mod badge;
 mod commands;
 mod desk;
 mod tray;
@@ -12,7 +14,7 @@ mod tray;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use orderbell_desktop_core::{Pairing, Saved};
+use orderbell_desktop_core::Saved;
 use tauri::{Manager, WindowEvent};
 
 /// The command line: where to keep data, and an optional pairing to start with.
@@ -22,9 +24,9 @@ struct Args {
     pair: Option<String>,
 }
 
-fn args() -> Args {
+/// The arguments after the program's name: this launch's, or a second launch's.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Args {
     let mut parsed = Args::default();
-    let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--data-dir" => parsed.data_dir = args.next().map(PathBuf::from),
@@ -43,9 +45,18 @@ pub fn run() -> ExitCode {
         .with_ansi(colour)
         .with_writer(std::io::stderr)
         .init();
-    let args = args();
+    // Panels name the tray item after the application: 点单铃, not the binary.
+    #[cfg(target_os = "linux")]
+    glib::set_application_name("点单铃");
+    let args = parse_args(std::env::args().skip(1));
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _, _| tray::show_window(app)))
+        // A second launch only brings this one forward, handing over its `--pair` link.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _| {
+            tray::show_window(app);
+            if let Some(link) = parse_args(argv.into_iter().skip(1)).pair {
+                desk::offered(app, &link);
+            }
+        }))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
@@ -56,24 +67,23 @@ pub fn run() -> ExitCode {
                 None => app.path().app_data_dir()?,
             };
             let saved = Saved::new(dir);
-            // Nothing about the pairing may stop the app: at worst the window asks for it again,
-            // as on first run, and the log says why.
-            if let Some(link) = &args.pair {
-                match Pairing::parse(link, "").and_then(|pairing| saved.save_pairing(&pairing)) {
-                    Ok(()) => {}
-                    Err(e) => tracing::warn!(error = %e, "ignoring the --pair link"),
-                }
-            }
             app.manage(desk::Shell::new(saved.clone()));
             tray::create(app.handle())?;
-            match saved.pairing() {
-                Ok(Some(pairing)) => {
-                    if let Err(e) = desk::start(app.handle(), pairing) {
-                        tracing::warn!(error = %e, "cannot start with the saved pairing");
+            // Nothing about the pairing may stop the app: at worst the window asks for it again,
+            // as on first run, with the reason on the form.
+            if let Some(link) = &args.pair {
+                desk::offered(app.handle(), link);
+            }
+            if app.state::<desk::Shell>().desk().is_none() {
+                match saved.pairing() {
+                    Ok(Some(pairing)) => {
+                        if let Err(e) = desk::start(app.handle(), pairing) {
+                            tracing::warn!(error = %e, "cannot start with the saved pairing");
+                        }
                     }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot read the saved pairing"),
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot read the saved pairing"),
             }
             tracing::info!(data = %saved.dir().display(), "orderbell-desktop started");
             Ok(())
@@ -91,6 +101,9 @@ pub fn run() -> ExitCode {
             commands::view,
             commands::pair,
             commands::unpair,
+            commands::pairing_problem,
+            commands::pairing_offer,
+            commands::answer_offer,
             commands::act,
             commands::save_settings,
             commands::test_sound,

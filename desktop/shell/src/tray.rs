@@ -1,11 +1,20 @@
-//! The tray icon: the count of orders nobody has handled, a way back to the window, and the only
-//! way to quit (closing the window only hides it, so alerts go on).
+//! The tray icon: the count of orders nobody has handled (drawn on the icon, see [`badge`]), a
+//! way back to the window, and the only way to quit (closing the window only hides it, so
+//! alerts go on).
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
 
+use crate::badge;
+
 const TRAY: &str = "main";
+
+/// The count the icon shows now: redrawing writes a file for the panel, so only on a change.
+static SHOWN: AtomicU32 = AtomicU32::new(0);
 
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
     let show = MenuItem::with_id(app, "show", "显示窗口", true, None::<&str>)?;
@@ -37,17 +46,25 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// 「未处理 3」 beside the icon and in its tooltip.
+/// The count on the icon, and 「未处理 3」 in its tooltip and beside it where panels draw that.
 pub fn show_count(app: &AppHandle, unhandled: u32) {
     let Some(tray) = app.tray_by_id(TRAY) else { return };
+    if SHOWN.swap(unhandled, Ordering::Relaxed) == unhandled {
+        return;
+    }
     let text = if unhandled == 0 {
         "点单铃".to_owned()
     } else {
         format!("点单铃 · 未处理 {unhandled}")
     };
     let title = (unhandled > 0).then(|| unhandled.to_string());
+    let icon = app.default_window_icon().map(|icon| {
+        let pixels = badge::with_count(icon.rgba(), icon.width(), icon.height(), unhandled);
+        Image::new_owned(pixels, icon.width(), icon.height())
+    });
     if let Err(e) = tray
-        .set_tooltip(Some(&text))
+        .set_icon(icon)
+        .and_then(|()| tray.set_tooltip(Some(&text)))
         .and_then(|()| tray.set_title(title.as_deref()))
     {
         tracing::warn!(error = %e, "cannot update the tray");

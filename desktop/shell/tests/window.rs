@@ -30,11 +30,15 @@ struct App {
 impl App {
     /// Start the app paired with `server`'s merchant, with `env` on top of the test environment.
     fn start(server: &TestServer, env: &[(&str, &str)]) -> App {
+        App::launch(&format!("{}?token={}", server.url("/"), server.merchant), env)
+    }
+
+    /// Start the app with `--pair link`, in a home of its own.
+    fn launch(link: &str, env: &[(&str, &str)]) -> App {
         let home = tempfile::tempdir().expect("home");
         let data = home.path().join("data");
-        let link = format!("{}?token={}", server.url("/"), server.merchant);
         let mut child = Command::new(env!("CARGO_BIN_EXE_orderbell-desktop"))
-            .args(["--data-dir", &data.to_string_lossy(), "--pair", &link])
+            .args(["--data-dir", &data.to_string_lossy(), "--pair", link])
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
@@ -195,4 +199,25 @@ async fn without_a_sound_device_or_notification_server_the_app_goes_on_and_says_
     );
     screenshot_of_the_board("orderbell-desktop-no-outputs.png");
     assert!(matches!(app.child.try_wait(), Ok(None)), "the app is still running");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_hands_its_link_to_the_running_app_which_asks_before_switching() {
+    let _one = ONE_APP.lock().await;
+    let server = TestServer::start().await;
+    let mut app = App::start(&server, &[]);
+    tokio::task::block_in_place(|| app.logs(&["window shows the board"]));
+
+    let other_store = format!("{}?token={}", server.url("/"), server.other_merchant);
+    let mut second = App::launch(&other_store, &[]);
+    eventually(
+        "the second launch hands over and exits",
+        || matches!(second.child.try_wait(), Ok(Some(status)) if status.success()),
+    );
+    let asked = tokio::task::block_in_place(|| app.logs(&["asking whether to switch"]));
+    assert!(asked.contains("store=2"), "the running app asks about store 2: {asked}");
+    assert!(
+        matches!(app.child.try_wait(), Ok(None)),
+        "and keeps running, still paired"
+    );
 }

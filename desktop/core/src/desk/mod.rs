@@ -58,6 +58,8 @@ pub(crate) enum Command {
         attempt: u32,
         retry_in: Duration,
     },
+    /// The server refused the credential while loading the snapshot.
+    Refused(String),
     Health {
         audio: Option<Health>,
         notifications: Option<Health>,
@@ -100,6 +102,9 @@ impl Desk {
             options.idle_timeout,
             heard.last_event_id,
         );
+        // A position saved means this pairing reached the server once: a failure from now on is
+        // an outage, not a wrong address.
+        let reached = heard.last_event_id.is_some();
         let engine = Engine::new(pairing.role, heard, settings);
         let now = clock.now_ms();
         let connection = ConnectionView {
@@ -126,6 +131,7 @@ impl Desk {
             notifications: Health::unknown(),
             warning,
             loading: true,
+            reached,
         };
         let (view_tx, view) = watch::channel(runner.view());
         tokio::spawn(async move { runner.run(commands_rx, view_tx).await });

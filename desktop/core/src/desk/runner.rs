@@ -13,7 +13,7 @@ use crate::api::Api;
 use crate::backoff::Backoff;
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pairing::Pairing;
 use crate::saved::Saved;
 use crate::stream::{StoreStream, StreamItem};
@@ -35,6 +35,8 @@ pub(super) struct Runner {
     pub(super) warning: Option<String>,
     /// Waiting for a snapshot: the stream is not read meanwhile.
     pub(super) loading: bool,
+    /// This pairing has reached the server (now or in an earlier run).
+    pub(super) reached: bool,
 }
 
 impl Runner {
@@ -82,6 +84,7 @@ impl Runner {
             }
             Command::Snapshot(snapshot) => {
                 self.loading = false;
+                self.reached = true;
                 let effects = self.engine.load(snapshot, now);
                 if let Some(id) = self.engine.heard.last_event_id {
                     self.stream.resume_after(id);
@@ -97,6 +100,7 @@ impl Runner {
                 self.down(error, attempt, retry_in, now);
                 Vec::new()
             }
+            Command::Refused(error) => self.refused(error, now),
             Command::Health { audio, notifications } => {
                 self.audio = audio.unwrap_or_else(|| self.audio.clone());
                 self.notifications = notifications.unwrap_or_else(|| self.notifications.clone());
@@ -125,7 +129,12 @@ impl Runner {
                     self.loading = true;
                     self.fetch_snapshot();
                 }
-                let effects = self.engine.policy.connection_up();
+                self.reached = true;
+                let mut effects = self.engine.policy.connection_up();
+                if !self.loading {
+                    effects.extend(self.engine.server_at(connected.last_event_id, now));
+                    self.keep(self.saved.save_heard(&self.engine.heard));
+                }
                 self.emit(effects);
                 self.connection = ConnectionView {
                     state: ConnectionState::Live,
@@ -153,20 +162,48 @@ impl Runner {
                 attempt,
                 retry_in,
             } => self.down(error, attempt, retry_in, now),
+            StreamItem::Refused { error } => {
+                let effects = self.refused(error, now);
+                self.emit(effects);
+            }
         }
+    }
+
+    /// A wrong or revoked credential: no outage (so no alarm, and the one shown goes), no more
+    /// tries; the window asks to pair again.
+    fn refused(&mut self, error: String, now: i64) -> Vec<Effect> {
+        tracing::warn!(%error, "the server refused the credential");
+        self.connection = ConnectionView {
+            state: ConnectionState::Refused,
+            since_ms: now,
+            attempt: 0,
+            retry_in_ms: 0,
+            error: Some(error),
+        };
+        self.engine.policy.connection_up()
     }
 
     fn down(&mut self, error: String, attempt: u32, retry_in: Duration, now: i64) {
         tracing::info!(%error, attempt, ?retry_in, "store stream down");
-        self.engine.policy.connection_down(now);
-        let state = if self.engine.policy.is_lost(now) {
-            ConnectionState::Lost
+        if self.connection.state == ConnectionState::Refused {
+            return;
+        }
+        let state = if !self.reached {
+            // Nothing was lost: the address may be wrong. No alarm, the window says so.
+            ConnectionState::Unreachable
         } else {
-            ConnectionState::Reconnecting
+            self.engine.policy.connection_down(now);
+            if self.engine.policy.is_lost(now) {
+                ConnectionState::Lost
+            } else {
+                ConnectionState::Reconnecting
+            }
         };
         let since_ms = match self.connection.state {
-            ConnectionState::Reconnecting | ConnectionState::Lost => self.connection.since_ms,
-            ConnectionState::Connecting | ConnectionState::Live => now,
+            ConnectionState::Reconnecting | ConnectionState::Lost | ConnectionState::Unreachable => {
+                self.connection.since_ms
+            }
+            ConnectionState::Connecting | ConnectionState::Live | ConnectionState::Refused => now,
         };
         self.connection = ConnectionView {
             state,
@@ -188,6 +225,10 @@ impl Runner {
                 let delay = match result {
                     Ok(snapshot) => {
                         let _ = commands.send(Command::Snapshot(snapshot));
+                        return;
+                    }
+                    Err(Error::Refused { status, message, .. }) if matches!(status, 401 | 403) => {
+                        let _ = commands.send(Command::Refused(format!("{message}（{status}）")));
                         return;
                     }
                     Err(e) => {

@@ -1,5 +1,6 @@
 //! Losing the server: waits that grow, the banner and alarm after half a minute, and a stream
-//! that was away too long reloading the snapshot.
+//! that was away too long reloading the snapshot. And what is not an outage: a credential the
+//! server refuses, and a server never reached since pairing.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::saved::Heard;
 use orderbell_desktop_core::view::ConnectionState;
 use orderbell_desktop_core::voice::Cue;
-use orderbell_desktop_core::{Effect, Saved};
+use orderbell_desktop_core::{Desk, Effect, ManualClock, Pairing, Saved};
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_tests::TestServer;
 
@@ -142,4 +143,64 @@ async fn a_server_whose_journal_is_behind_the_app_is_followed_not_ignored() {
         "新订单 A06号桌",
         "new events are not taken for old ones"
     );
+}
+
+impl App {
+    /// Stop the desk and everything it still asked for.
+    async fn stop_and_drain(mut self) -> Vec<Effect> {
+        self.desk.stop();
+        let mut rest = Vec::new();
+        while let Some(effect) = tokio::time::timeout(orderbell_tests::PATIENCE, self.effects.recv())
+            .await
+            .expect("the desk stops")
+        {
+            rest.push(effect);
+        }
+        rest
+    }
+}
+
+#[tokio::test]
+async fn a_refused_credential_is_not_an_outage_no_retries_no_alarm_pair_again() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    // The right shape, a wrong signature: what a revoked or mistyped credential looks like.
+    let app = App::open(&server, "m.1.c2lnbmF0dXJlLW9mLW5vYm9keQ", data.path());
+    let view = app.until(|v| v.connection.state == ConnectionState::Refused).await;
+    assert!(
+        view.connection.error.is_some(),
+        "the window can say what the server said"
+    );
+    app.later(120);
+    let view = app.until(|_| true).await;
+    assert_eq!(
+        (view.connection.state, view.connection.attempt),
+        (ConnectionState::Refused, 0),
+        "two minutes later: still refused, never 'reconnecting' or 'lost'"
+    );
+    assert_eq!(app.stop_and_drain().await, [], "no lost-connection alarm");
+}
+
+#[tokio::test]
+async fn a_server_never_reached_since_pairing_is_an_address_to_check_not_a_lost_connection() {
+    let server = TestServer::start().await;
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let address = nobody.local_addr().expect("address");
+    drop(nobody);
+    let pairing = Pairing::parse(&format!("http://{address}"), &server.merchant).expect("pairs");
+    let data = tempfile::tempdir().expect("data dir");
+    let clock = std::sync::Arc::new(ManualClock::new());
+    let (desk, effects) =
+        Desk::start(pairing, Saved::new(data.path()), clock.clone(), crate::options()).expect("starts");
+    let app = App { desk, effects, clock };
+    app.until(|v| v.connection.state == ConnectionState::Unreachable && v.connection.attempt >= 2)
+        .await;
+    app.later(120);
+    let view = app.until(|v| v.connection.attempt >= 3).await;
+    assert_eq!(
+        view.connection.state,
+        ConnectionState::Unreachable,
+        "still trying, never 'lost'"
+    );
+    assert_eq!(app.stop_and_drain().await, [], "nothing was lost: no alarm");
 }

@@ -7,6 +7,7 @@ mod alerts;
 mod connection;
 mod restart;
 mod roles;
+mod stale;
 
 use std::path::Path;
 use std::sync::Arc;
