@@ -34,13 +34,17 @@ export async function eventually(what, check) {
 /** The store's devices, as the owner sees them. */
 export const devices = async (server) => (await call(server.base, '/api/stores/1/devices', { token: server.merchant })).body;
 
-/**
- * The counter's desktop app, paired once (its store stream named the device) and then gone: the
- * store now runs alert devices, and none of them is online.
- */
-export async function appPairedThenAway(server) {
+/** The counter's desktop app, online: its store stream names the device. `away()` closes it. */
+export async function appOnline(server) {
   const app = await listen(`${server.base}/api/stores/1/events?device=counter-app&deviceName=${encodeURIComponent('收银台')}`, server.merchant);
   await app.next('connected');
-  app.close();
-  await eventually('the app is offline', async () => (await devices(server)).some((d) => d.deviceId === 'counter-app' && !d.online));
+  return {
+    async away() {
+      app.close();
+      await eventually('the app is offline', async () => (await devices(server)).some((d) => d.deviceId === 'counter-app' && !d.online));
+    },
+  };
 }
+
+/** The counter's app paired once and then gone: the store runs alert devices, none of them online. */
+export const appPairedThenAway = async (server) => (await appOnline(server)).away();
