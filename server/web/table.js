@@ -47,7 +47,8 @@ async function refresh() {
   }
 }
 
-// Before anyone orders: would the restaurant hear it? Said, never blocking: a waiter can take it.
+// Before anyone orders (on the menu): would the restaurant hear it? Said, never blocking: a waiter
+// can take the order.
 async function checkPresence() {
   try {
     const presence = await api(`/api/tables/${tableId}/presence`);

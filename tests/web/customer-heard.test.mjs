@@ -3,7 +3,8 @@
 // has not responded (the server escalated the order), also after a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, phone, call } from './harness.mjs';
+import { join } from 'node:path';
+import { startServer, startBrowser, phone, call, SHOTS } from './harness.mjs';
 import { until, openTable, add, orderPaid } from './customer-page.mjs';
 import { appOnline, appPairedThenAway } from './restaurant.mjs';
 
@@ -27,6 +28,7 @@ test('before ordering, the page says when the restaurant is offline, and checks 
   await page.clock.install();
   await page.goto(server.links.get('A01'));
   await page.locator('#merchant-away', { hasText: AWAY }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'customer-merchant-away.png') });
   await add(page, '宫保鸡丁');
   await until(page, '#cart-count', '1');
   assert.equal(await page.locator('#submit').isEnabled(), true, 'a notice, not a block: ordering still works');
@@ -46,6 +48,7 @@ test('after paying, the page says the restaurant has not responded, also after a
   const page = await openTable(browser, server.links.get('A03'));
   const { orderId } = await orderPaid(server.base, page, 3, '红烧肉');
   await page.locator('#unheard', { hasText: UNHEARD }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'customer-unheard.png') });
 
   // The order's stream replays from its first event: the escalation comes back with it.
   await page.reload();
