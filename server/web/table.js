@@ -242,6 +242,9 @@ function showOrder(view) {
   if (view.reminderWaitSecs) countdown(view.reminderWaitSecs);
 }
 
+/** The red banner while the restaurant has yet to hear one of the order's alerts. */
+const showUnheard = () => ($('#unheard').hidden = state.unheard.size === 0);
+
 async function openOrder(orderId, token, known) {
   state.orderToken = token;
   show('order');
@@ -278,8 +281,6 @@ async function openOrder(orderId, token, known) {
     },
   }, connection);
 }
-
-const showUnheard = () => ($('#unheard').hidden = state.unheard.size === 0);
 
 function forgetOrder() {
   state.orderStream?.close();

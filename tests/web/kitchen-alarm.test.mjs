@@ -94,6 +94,8 @@ test('an order nobody hears while the board is open: the alarm starts live and s
 test('a 催单 nobody answered: the board alarms until the merchant replies', async () => {
   const store = await listen(`${server.base}/api/stores/1/events`, server.merchant);
   const { orderId, token } = await paidOrder(server, 'A05', [[1001, 1]]);
+  // The payment lands a moment after it is made; only a paid order can be accepted.
+  assert.equal((await store.next('order_paid')).orderId, orderId);
   assert.equal((await call(server.base, `/api/orders/${orderId}/accept`, { method: 'POST', token: server.merchant })).status, 200);
   assert.equal((await call(server.base, `/api/orders/${orderId}/reminders`, { method: 'POST', token })).status, 201);
   await escalation(store, { orderId, alert: 'reminder' });
