@@ -193,3 +193,15 @@ export const STATUS_LABEL = {
   cancelled: '已取消',
   rejected: '商家已拒单',
 };
+
+/** Which alert an `alert_escalated` or `alert_settled` is about: one per order, one per 催单. */
+export const alertKey = (alert) => `${alert.orderId}:${alert.alert}:${alert.reminderId ?? 0}`;
+
+/**
+ * Whether an escalated alert still needs a person once its order is in `status`, as the server
+ * decides it (server/src/alerts): a paid order until it is accepted or rejected, a 催单 while the
+ * order is paid or accepted. The pages drop an alarm the moment its order moves on, without
+ * waiting for the server's `alert_settled`.
+ */
+export const stillNeeded = (alert, status) =>
+  (alert.alert === 'order' ? status === 'paid' : ['paid', 'accepted'].includes(status));

@@ -1,7 +1,10 @@
 // The kitchen board: the tickets to cook, oldest first, ageing from yellow to red. It starts from
 // the store's snapshot and then follows the store stream from that point, so a ticket is never
 // missed — also across reconnects, when EventSource resends the last event id.
-import { $, el, api, follow, toast, age } from './common.js';
+// The board is one of the store's alert devices: while it is connected the server counts it
+// online, and when the server escalates an alert nobody heard, the board alarms until it is
+// settled or its order moves on.
+import { $, el, api, follow, toast, age, alertKey, stillNeeded } from './common.js';
 
 const params = new URLSearchParams(location.search);
 if (params.get('token')) {
@@ -13,26 +16,83 @@ const token = localStorage.getItem('orderbell.kitchen');
 const warnMinutes = Number(params.get('warn') || 5);
 const lateMinutes = Number(params.get('late') || 8);
 const orders = new Map();
+/** Escalated alerts still open, by `alertKey`. */
+const alarms = new Map();
 let source = null;
 let audio = null;
+let ringing = null;
+/** How often the alarm repeats while an escalated alert is open. */
+const ALARM_EVERY_MS = 3000;
+const DEVICE_NAME = '厨房平板';
 
 // The store id is the credential's second field (`k.<storeId>.<signature>`).
 const storeId = token ? Number(token.split('.')[1]) : NaN;
 
-function chime() {
-  if (!audio) return;
+/** This tablet's device id: made once and kept, so the owner sees one kitchen device, not one per visit. */
+function deviceId() {
+  let id = localStorage.getItem('orderbell.kitchen.device');
+  if (!id) {
+    // Not crypto.randomUUID: it needs a secure context, and the tablet reaches the server over
+    // plain http on the restaurant's network.
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    id = `kitchen-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    localStorage.setItem('orderbell.kitchen.device', id);
+  }
+  return id;
+}
+
+/**
+ * Play `notes` ([frequency Hz, start s, length s]) on the audio the cook's tap allowed; false
+ * before that tap, when browsers keep pages silent.
+ */
+function play(notes, type) {
+  if (!audio) return false;
   const now = audio.currentTime;
-  for (const [i, freq] of [880, 1320].entries()) {
+  for (const [freq, at, length] of notes) {
     const osc = audio.createOscillator();
     const gain = audio.createGain();
+    osc.type = type;
     osc.frequency.value = freq;
-    gain.gain.setValueAtTime(0.0001, now + i * 0.18);
-    gain.gain.exponentialRampToValueAtTime(0.4, now + i * 0.18 + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.18 + 0.35);
+    gain.gain.setValueAtTime(0.0001, now + at);
+    gain.gain.exponentialRampToValueAtTime(0.4, now + at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + at + length - 0.05);
     osc.connect(gain).connect(audio.destination);
-    osc.start(now + i * 0.18);
-    osc.stop(now + i * 0.18 + 0.4);
+    osc.start(now + at);
+    osc.stop(now + at + length);
   }
+  return true;
+}
+
+const chime = () => play([[880, 0, 0.4], [1320, 0.18, 0.4]], 'sine');
+
+/** A harsh two-tone siren, unlike the chime, so nobody takes it for one more ticket. */
+function alarm() {
+  if (!play([[988, 0, 0.3], [740, 0.35, 0.3], [988, 0.7, 0.3], [740, 1.05, 0.3]], 'square')) return;
+  // How many times it sounded, for the page's tests to observe.
+  const banner = $('#alarm');
+  banner.dataset.rings = String(Number(banner.dataset.rings || 0) + 1);
+}
+
+function alarmText(alert) {
+  return alert.alert === 'order'
+    ? `${alert.tableNumber}号桌的订单无人接听，请尽快处理`
+    : `${alert.tableNumber}号桌催单无人回应`;
+}
+
+/** The red banner, one line per open alarm, oldest first, and the siren while there is any. */
+function renderAlarms() {
+  const banner = $('#alarm');
+  const open = [...alarms.values()].sort((a, b) => a.since - b.since);
+  banner.replaceChildren(...open.map((alert) => el('p', {}, alarmText(alert))));
+  banner.hidden = open.length === 0;
+  if (open.length && !ringing) {
+    alarm();
+    ringing = setInterval(alarm, ALARM_EVERY_MS);
+  } else if (!open.length && ringing) {
+    clearInterval(ringing);
+    ringing = null;
+  }
+  banner.dataset.ringing = String(Boolean(ringing));
 }
 
 function connection(stateName) {
@@ -86,6 +146,10 @@ function render() {
 }
 
 function onStatus(change) {
+  for (const [key, alert] of alarms) {
+    if (alert.orderId === change.orderId && !stillNeeded(alert, change.to)) alarms.delete(key);
+  }
+  renderAlarms();
   const order = orders.get(change.orderId);
   if (!order) return;
   if (['completed', 'cancelled', 'rejected'].includes(change.to)) orders.delete(change.orderId);
@@ -98,8 +162,13 @@ async function load() {
   const snapshot = await api(`/api/stores/${storeId}/orders`, { token });
   orders.clear();
   for (const order of snapshot.orders) orders.set(order.orderId, order);
+  alarms.clear();
+  for (const alert of snapshot.escalated) alarms.set(alertKey(alert), alert);
   render();
-  source = follow(`/api/stores/${storeId}/events?token=${encodeURIComponent(token)}&lastEventId=${snapshot.lastEventId}`, {
+  renderAlarms();
+  // Naming the device makes the server count this board online while the stream is open.
+  const query = new URLSearchParams({ token, lastEventId: snapshot.lastEventId, device: deviceId(), deviceName: DEVICE_NAME });
+  source = follow(`/api/stores/${storeId}/events?${query}`, {
     order_paid: (order) => {
       const fresh = !orders.has(order.orderId);
       orders.set(order.orderId, order);
@@ -110,6 +179,14 @@ async function load() {
     order_reminder: (reminder) => {
       orders.set(reminder.order.orderId, reminder.order);
       render();
+    },
+    alert_escalated: (alert) => {
+      alarms.set(alertKey(alert), alert);
+      renderAlarms();
+    },
+    alert_settled: (settled) => {
+      alarms.delete(alertKey(settled));
+      renderAlarms();
     },
     // Our id is older than the server keeps: start again from the snapshot.
     resync: () => load().catch((error) => toast(error.message, 'error')),
@@ -123,7 +200,9 @@ if (!token || Number.isNaN(storeId)) {
   $('#enable-sound').addEventListener('click', () => {
     audio = new AudioContext();
     $('#sound-gate').hidden = true;
-    chime();
+    // An alarm already ringing silently is heard from this tap on; else the chime says sound works.
+    if (ringing) alarm();
+    else chime();
   });
   load().catch((error) => toast(`加载失败：${error.message}`, 'error'));
   // Ages tick every second and colours follow, in place: rebuilding the tickets would pull the

@@ -1,15 +1,21 @@
 // The customer's page, opened by the table's QR link. Everyone at the table shares one cart: the
 // page follows the table's stream and redraws on every `cart_update`, whoever made the change.
-import { $, el, money, api, follow, toast, STATUS_LABEL } from './common.js';
+import { $, el, money, api, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
 
 const tableId = Number(location.pathname.split('/')[2]);
-const state = { me: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null };
+const state = {
+  me: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null,
+  // The order's alerts the server escalated (nobody at the restaurant heard them), by `alertKey`.
+  unheard: new Map(),
+};
 const orderKey = `orderbell.order.${tableId}`;
 const payingKey = (orderId) => `orderbell.paying.${orderId}`;
 // The server's limits (server/src/carts/rules.rs); the remark is counted in characters, as the
 // server counts them, not in UTF-16 units.
 const MAX_QUANTITY = 99;
 const MAX_REMARK_CHARS = 100;
+/** How often the page asks whether anyone at the restaurant would hear an order. */
+const PRESENCE_EVERY_MS = 30_000;
 
 function show(view) {
   $('#menu-view').hidden = view !== 'menu';
@@ -38,6 +44,17 @@ async function refresh() {
     if (state.order) showOrder(await api(`/api/orders/${state.order.orderId}`, { token: state.orderToken }));
   } catch (error) {
     toast(error.message, 'error');
+  }
+}
+
+// Before anyone orders (on the menu): would the restaurant hear it? Said, never blocking: a waiter
+// can take the order.
+async function checkPresence() {
+  try {
+    const presence = await api(`/api/tables/${tableId}/presence`);
+    $('#merchant-away').hidden = presence.merchantOnline;
+  } catch {
+    // The connection badge already says when the network is down; the notice keeps its last word.
   }
 }
 
@@ -225,6 +242,9 @@ function showOrder(view) {
   if (view.reminderWaitSecs) countdown(view.reminderWaitSecs);
 }
 
+/** The red banner while the restaurant has yet to hear one of the order's alerts. */
+const showUnheard = () => ($('#unheard').hidden = state.unheard.size === 0);
+
 async function openOrder(orderId, token, known) {
   state.orderToken = token;
   show('order');
@@ -235,12 +255,24 @@ async function openOrder(orderId, token, known) {
     toast(error.message, 'error');
   }
   state.orderStream?.close();
-  // The order's stream replays its whole story, so a reload lands on the current status.
+  state.unheard.clear();
+  // The order's stream replays its whole story, so a reload lands on the current status, and on
+  // whether the restaurant has yet to hear it.
   state.orderStream = follow(`/api/orders/${orderId}/events?token=${encodeURIComponent(token)}`, {
     order_status: (change) => {
+      for (const [key, alert] of state.unheard) if (!stillNeeded(alert, change.to)) state.unheard.delete(key);
+      showUnheard();
       if (!state.order) return;
       if (change.to === 'paid') localStorage.removeItem(payingKey(orderId));
       renderOrder({ ...state.order, status: change.to, rejectReason: change.reason || state.order.rejectReason });
+    },
+    alert_escalated: (alert) => {
+      state.unheard.set(alertKey(alert), alert);
+      showUnheard();
+    },
+    alert_settled: (settled) => {
+      state.unheard.delete(alertKey(settled));
+      showUnheard();
     },
     reminder_reply: (reply) => {
       const box = $('#reply');
@@ -253,6 +285,8 @@ async function openOrder(orderId, token, known) {
 function forgetOrder() {
   state.orderStream?.close();
   state.order = null;
+  state.unheard.clear();
+  showUnheard();
   localStorage.removeItem(orderKey);
   $('#my-order').hidden = true;
   show('menu');
@@ -311,6 +345,8 @@ async function start() {
     return;
   }
   $('#table-number').textContent = `${state.me.tableNumber} 桌`;
+  checkPresence();
+  setInterval(checkPresence, PRESENCE_EVERY_MS);
   try {
     renderMenu(await api(`/api/stores/${state.me.storeId}/menu`));
   } catch (error) {

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, startBrowser, call, SHOTS, PATIENCE } from './harness.mjs';
+import { paidOrder } from './restaurant.mjs';
 
 let server;
 let browser;
@@ -16,23 +17,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** An order paid through the API, as a customer's phone would have placed it. */
-async function paidOrder(table, dishes) {
-  const link = new URL(server.links.get(table));
-  const tableId = Number(link.pathname.split('/')[2]);
-  const tableToken = link.searchParams.get('token');
-  const diner = await call(server.base, `/api/tables/${tableId}/diners`, { method: 'POST', token: tableToken, body: {} });
-  for (const [cuisineId, quantity, remark] of dishes) {
-    const added = await call(server.base, '/api/store/order/cart/add', { method: 'POST', token: diner.body.token, body: { tableId, cuisineId, quantity, remark } });
-    assert.equal(added.status, 200);
-  }
-  const submitted = await call(server.base, '/api/orders', { method: 'POST', token: diner.body.token, body: { tableId, idempotencyKey: `k-${table}` } });
-  assert.equal(submitted.status, 201);
-  const { orderId } = submitted.body.order;
-  await call(server.base, `/api/orders/${orderId}/pay`, { method: 'POST', token: submitted.body.token });
-  return orderId;
-}
-
 test('a new paid order appears without a reload; ready, recall and complete move it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const board = await context.newPage();
@@ -43,8 +27,8 @@ test('a new paid order appears without a reload; ready, recall and complete move
   await board.locator('#conn[data-state="open"]').waitFor();
   await board.locator('#empty').waitFor();
 
-  const first = await paidOrder('A07', [[1001, 2, '少辣'], [1009, 2]]);
-  const second = await paidOrder('A08', [[2002, 1]]);
+  const { orderId: first } = await paidOrder(server, 'A07', [[1001, 2, '少辣'], [1009, 2]]);
+  const { orderId: second } = await paidOrder(server, 'A08', [[2002, 1]]);
   const ticket = (id) => board.locator(`.ticket[data-order="${id}"]`);
   await ticket(first).waitFor();
   await ticket(second).waitFor();
@@ -75,7 +59,7 @@ test('tickets age from yellow to red', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const board = await context.newPage();
   board.setDefaultTimeout(PATIENCE);
-  const orderId = await paidOrder('A09', [[1003, 1]]);
+  const { orderId } = await paidOrder(server, 'A09', [[1003, 1]]);
   await board.goto(`${server.base}/kitchen?token=${server.kitchen}&warn=0.02&late=0.04`);
   await board.locator('#enable-sound').click();
   const ticket = board.locator(`.ticket[data-order="${orderId}"]`);
