@@ -292,6 +292,9 @@ fn after_a_snapshot_only_unanswered_reminders_of_orders_still_cooking_alarm_once
             hurried(2, "A02", OrderStatus::Ready),
             hurried(3, "A03", OrderStatus::Accepted),
         ],
+        reminders: vec![],
+        receipts: vec![],
+        escalated: vec![],
     };
     let loaded = engine.load(snapshot, NOON);
     assert!(
