@@ -5,6 +5,7 @@
 
 mod alerts;
 mod connection;
+mod heard;
 mod restart;
 mod roles;
 
@@ -59,10 +60,13 @@ impl App {
             .expect("the desk runs")
     }
 
-    /// The next effect, which must be a notification.
+    /// The next effect, which must be a notification; it is then "shown" (the notifier's part).
     async fn notified(&mut self) -> Note {
         match self.next().await {
-            Effect::Notify(note) => note,
+            Effect::Notify(note) => {
+                self.desk.shown(note.kind);
+                note
+            }
             other => panic!("expected a notification, got {other:?}"),
         }
     }
@@ -71,6 +75,7 @@ impl App {
     async fn spoke(&mut self) -> VoicePlan {
         match self.next().await {
             Effect::Speak(plan) => {
+                self.desk.sounded(plan.cue);
                 self.desk.spoken();
                 plan
             }
