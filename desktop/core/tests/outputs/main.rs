@@ -8,7 +8,6 @@ mod receipts;
 mod withdrawn;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use orderbell_desktop_core::notify::{Note, Notifier};
 use orderbell_desktop_core::voice::VoicePlan;
@@ -19,7 +18,7 @@ use orderbell_shared::{Money, OrderDTO, OrderStatus};
 use bus::Monitor;
 
 /// The one ALSA capture file: tests that play the voice take turns.
-static SPEAKERS: Mutex<()> = Mutex::new(());
+static SPEAKERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn order() -> OrderDTO {
     OrderDTO {
@@ -86,7 +85,7 @@ fn samples(bytes: &[u8]) -> Vec<i16> {
 
 #[test]
 fn the_voice_plays_through_alsa_and_the_capture_is_not_silent() {
-    let _speakers = SPEAKERS.lock().unwrap_or_else(|e| e.into_inner());
+    let _speakers = SPEAKERS.blocking_lock();
     let voice = Voice::new(ClipLibrary::new(None));
     voice
         .play(&VoicePlan::new_order(12, "A12", 1.0))

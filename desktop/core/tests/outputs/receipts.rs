@@ -45,7 +45,7 @@ async fn receipts(store: &mut Sse, order_id: i64, mut want: Vec<(&str, ReceiptSt
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_app_tells_the_server_what_it_showed_and_sounded_and_a_muted_one_never_sounds() {
     // This test plays the voice: not while another test reads the capture.
-    let _speakers = crate::SPEAKERS.lock().unwrap_or_else(|e| e.into_inner());
+    let _speakers = crate::SPEAKERS.lock().await;
     let server = TestServer::start().await;
     let mut store = server.store_stream(None).await;
     let (loud_dir, muted_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));

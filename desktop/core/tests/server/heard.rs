@@ -93,7 +93,7 @@ async fn receipts_of_shown_sounded_and_stopped_reach_the_server_and_the_board_na
     app.spoke().await;
     receipt(&mut store, &me.id, order, ReceiptState::Sounded).await;
     let view = app.until(|v| !v.orders[0].sounded_on.is_empty()).await;
-    assert_eq!(view.orders[0].sounded_on, [me.name.clone()], "「已在{}响铃」", me.name);
+    assert_eq!(view.orders[0].sounded_on, [me.name.as_str()], "「已在{}响铃」", me.name);
     let receipts = recorded(&server, &me.id, order).await;
     assert!(
         receipts.contains(&(AlertKind::Order, ReceiptState::Shown))
