@@ -1,5 +1,6 @@
-//! The desk's state and rules without any I/O: the board, what was announced (`Heard`), and the
-//! alert policy, fed with stream items and snapshots, answering with effects. The async
+//! The desk's state and rules without any I/O: the board, what was announced (`Heard`), who
+//! heard it on which device (`WhoHeard`, and the receipts this device owes), and the alert
+//! policy, fed with stream items and snapshots, answering with effects. The async
 //! [`crate::desk`] only moves bytes in and effects out, so everything that decides whether the
 //! merchant hears an order is here and runs in plain tests.
 //!
