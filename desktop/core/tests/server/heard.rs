@@ -240,3 +240,29 @@ async fn a_reply_stays_on_the_board_after_a_restart_and_on_a_device_paired_later
         "on a device paired later"
     );
 }
+
+#[tokio::test]
+async fn an_order_paid_while_the_app_was_closed_shows_unanswered_until_the_app_sounds_it() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let app = App::merchant(&server, data.path()).await;
+    drop(app);
+    let mut store = server.store_stream(None).await;
+    let order = paid(&server, 7).await;
+    // No device of the store online: the server escalates at once.
+    loop {
+        if let (_, Event::AlertEscalated(escalated)) = store.next_typed().await {
+            assert_eq!(escalated.order_id, order);
+            break;
+        }
+    }
+
+    let mut app = App::merchant(&server, data.path()).await;
+    let view = app.until(|v| !v.orders.is_empty()).await;
+    assert!(view.orders[0].unheard, "「无人接听」 from the snapshot");
+    assert_eq!(app.notified().await.summary, "新订单 A07号桌");
+    app.spoke().await;
+    let me = device(data.path());
+    let view = app.until(|v| !v.orders[0].unheard).await;
+    assert_eq!(view.orders[0].sounded_on, [me.name.as_str()]);
+}
