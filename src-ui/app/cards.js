@@ -52,6 +52,17 @@ function reminders(entry) {
 }
 
 /**
+ * Who heard it: 「无人接听」 while the server says nobody has (every device is alarming), then
+ * 「已在前台电脑响铃」 with the devices that sounded it.
+ * @param {BoardOrder} entry
+ */
+function heard(entry) {
+  if (entry.unheard) return el('div', { class: 'unheard' }, '无人接听');
+  if (entry.soundedOn.length === 0) return null;
+  return el('div', { class: 'heard' }, `已在${entry.soundedOn.join('、')}响铃`);
+}
+
+/**
  * The merchant's answers to a 催单: presets, or up to `max` characters of its own.
  * @param {BoardOrder} entry @param {DeskView} view @param {Act} act
  */
@@ -124,6 +135,7 @@ export function orderCard(entry, view, now, act) {
     el('div', { class: 'meta' }, `${o.orderNo} · 共${o.totalQuantity}件 · ${money(o.totalAmount)}`),
     items(entry),
     reminders(entry),
+    heard(entry),
     el('div', { class: 'actions' }, ...buttons),
     rejecting,
     replies,

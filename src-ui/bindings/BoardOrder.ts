@@ -8,4 +8,12 @@ export type BoardOrder = { order: OrderDTO,
 /**
  * The latest answer to a 催单, from any device of the store.
  */
-lastReply: string | null, };
+lastReply: string | null, 
+/**
+ * The devices that sounded its alerts (「已在前台电脑响铃」), first first.
+ */
+soundedOn: Array<string>, 
+/**
+ * The server escalated one of its alerts that nobody heard, and nobody has yet (「无人接听」).
+ */
+unheard: boolean, };

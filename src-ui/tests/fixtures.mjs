@@ -28,6 +28,8 @@ export function order(id, table, status, minutesAgo, now, extra = {}) {
       ...extra,
     },
     lastReply: null,
+    soundedOn: [],
+    unheard: false,
   };
 }
 

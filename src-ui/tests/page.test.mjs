@@ -54,6 +54,23 @@ test('a 催单 is answered with a preset or up to 30 characters', async () => {
   await page.close();
 });
 
+test('a card says which devices heard it, and 无人接听 while nobody has', async () => {
+  const now = Date.now();
+  const heard = order(5, 'A05', 'paid', 1, now);
+  heard.soundedOn = ['前台电脑', '后厨平板'];
+  const unheard = order(6, 'A06', 'paid', 1, now);
+  unheard.unheard = true;
+  const page = await chromium.open(view(now, { orders: [heard, unheard], unhandled: 2 }));
+  await page.locator('[data-order="5"]').getByText('已在前台电脑、后厨平板响铃').waitFor();
+  await page.locator('[data-order="6"]').getByText('无人接听').waitFor();
+  assert.equal(await page.locator('[data-order="6"] .heard').count(), 0);
+  const settled = { ...unheard, unheard: false, soundedOn: ['前台电脑'] };
+  await page.evaluate((v) => window.__push(v), view(now, { orders: [heard, settled], unhandled: 2 }));
+  await page.locator('[data-order="6"]').getByText('已在前台电脑响铃').waitFor();
+  assert.equal(await page.locator('[data-order="6"] .unheard').count(), 0, '无人接听 goes once someone heard it');
+  await page.close();
+});
+
 test('what the merchant types survives a re-draw', async () => {
   const now = Date.now();
   const hurried = order(4, 'A04', 'accepted', 1, now, { reminderCount: 1 });

@@ -47,7 +47,8 @@ pub struct AlertPolicy {
     utc_offset_secs: i32,
     repeats: BTreeMap<i64, Repeat>,
     queue: VecDeque<VoicePlan>,
-    speaking: bool,
+    /// What the player is saying now.
+    playing: Option<Cue>,
     offline_since: Option<i64>,
     /// When the lost-connection tone is next due, while offline.
     alarm_due_ms: Option<i64>,
@@ -104,6 +105,24 @@ impl AlertPolicy {
     pub fn hurry(&mut self, order: &OrderDTO, count: u32, now: i64) -> Vec<Effect> {
         let mut effects = vec![self.show(Note::hurry(order, count))];
         let plan = VoicePlan::hurry(order.order_id, &order.table_number, self.settings.volume);
+        effects.extend(self.say(plan, now));
+        effects
+    }
+
+    /// The server escalated an alert nobody heard: show it again and say it now, at full volume,
+    /// even if it was announced before — unless it is being said or waiting its turn already.
+    pub fn alarm(&mut self, note: Note, mut plan: VoicePlan, now: i64) -> Vec<Effect> {
+        if self.playing == Some(plan.cue) || self.queue.iter().any(|queued| queued.cue == plan.cue) {
+            return Vec::new();
+        }
+        let repeat_ms = self.repeat_ms();
+        if let Cue::NewOrder { order_id } = plan.cue
+            && let Some(repeat) = self.repeats.get_mut(&order_id)
+        {
+            repeat.due_ms = now + repeat_ms;
+        }
+        plan.volume = 1.0;
+        let mut effects = vec![self.show(note)];
         effects.extend(self.say(plan, now));
         effects
     }
@@ -215,7 +234,7 @@ impl AlertPolicy {
 
     /// The player finished the current plan: the next one, if any.
     pub fn spoken(&mut self) -> Vec<Effect> {
-        self.speaking = false;
+        self.playing = None;
         self.next_plan()
     }
 
@@ -245,12 +264,12 @@ impl AlertPolicy {
     }
 
     fn next_plan(&mut self) -> Vec<Effect> {
-        if self.speaking {
+        if self.playing.is_some() {
             return Vec::new();
         }
         match self.queue.pop_front() {
             Some(plan) => {
-                self.speaking = true;
+                self.playing = Some(plan.cue);
                 vec![Effect::Speak(plan)]
             }
             None => Vec::new(),

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use orderbell_shared::api::ErrorBody;
+use orderbell_shared::heard::ReceiptRequest;
 use orderbell_shared::order::{RejectRequest, ReplyRequest, StoreSnapshot};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +102,15 @@ impl Api {
             Action::Reply { text } => request.json(&ReplyRequest { text: text.clone() }),
             Action::Accept | Action::Ready | Action::Recall | Action::Complete => request,
         };
+        checked(request.send().await?).await.map(drop)
+    }
+
+    /// What this device did with an alert (see [`crate::receipts`]).
+    pub async fn receipt(&self, receipt: &ReceiptRequest) -> Result<()> {
+        let url = self
+            .pairing
+            .url(&format!("/api/stores/{}/receipts", self.pairing.store_id));
+        let request = self.http.post(url).bearer_auth(&self.pairing.token).json(receipt);
         checked(request.send().await?).await.map(drop)
     }
 }

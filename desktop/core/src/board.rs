@@ -18,6 +18,21 @@ pub struct BoardOrder {
     pub order: OrderDTO,
     /// The latest answer to a 催单, from any device of the store.
     pub last_reply: Option<String>,
+    /// The devices that sounded its alerts (「已在前台电脑响铃」), first first.
+    pub sounded_on: Vec<String>,
+    /// The server escalated one of its alerts that nobody heard, and nobody has yet (「无人接听」).
+    pub unheard: bool,
+}
+
+impl BoardOrder {
+    fn new(order: OrderDTO, last_reply: Option<String>) -> BoardOrder {
+        BoardOrder {
+            order,
+            last_reply,
+            sounded_on: Vec::new(),
+            unheard: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -27,13 +42,21 @@ pub struct Board {
 }
 
 impl Board {
-    /// Start over from a snapshot.
+    /// Start over from a snapshot. Replies are store state: the snapshot's, so that they are
+    /// the same after a restart and on a device paired later.
     pub fn load(&mut self, snapshot: StoreSnapshot) {
         let previous = std::mem::take(&mut self.orders);
         self.baseline = snapshot.last_event_id;
+        let mut answered: Vec<_> = snapshot.reminders.into_iter().filter(|r| r.reply.is_some()).collect();
+        answered.sort_by_key(|r| (r.replied_at, r.reminder_id));
+        let replies: BTreeMap<i64, Option<String>> = answered.into_iter().map(|r| (r.order_id, r.reply)).collect();
         for order in snapshot.orders.into_iter().filter(|o| o.status.is_open()) {
-            let last_reply = previous.get(&order.order_id).and_then(|o| o.last_reply.clone());
-            self.orders.insert(order.order_id, BoardOrder { order, last_reply });
+            let last_reply = replies
+                .get(&order.order_id)
+                .cloned()
+                .flatten()
+                .or_else(|| previous.get(&order.order_id).and_then(|o| o.last_reply.clone()));
+            self.orders.insert(order.order_id, BoardOrder::new(order, last_reply));
         }
     }
 
@@ -73,7 +96,7 @@ impl Board {
             return;
         }
         let last_reply = self.orders.get(&order.order_id).and_then(|o| o.last_reply.clone());
-        self.orders.insert(order.order_id, BoardOrder { order, last_reply });
+        self.orders.insert(order.order_id, BoardOrder::new(order, last_reply));
     }
 
     pub fn get(&self, order_id: i64) -> Option<&OrderDTO> {

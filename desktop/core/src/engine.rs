@@ -1,5 +1,6 @@
-//! The desk's state and rules without any I/O: the board, what was announced (`Heard`), and the
-//! alert policy, fed with stream items and snapshots, answering with effects. The async
+//! The desk's state and rules without any I/O: the board, what was announced (`Heard`), who
+//! heard it on which device (`WhoHeard`, and the receipts this device owes), and the alert
+//! policy, fed with stream items and snapshots, answering with effects. The async
 //! [`crate::desk`] only moves bytes in and effects out, so everything that decides whether the
 //! merchant hears an order is here and runs in plain tests.
 //!
@@ -22,10 +23,13 @@ use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Event, OrderStatus};
 
 use crate::alerts::{AlertPolicy, Effect};
-use crate::board::Board;
-use crate::notify::Note;
+use crate::board::{Board, BoardOrder};
+use crate::heard::WhoHeard;
+use crate::notify::{Note, NoteKind};
 use crate::pairing::Role;
+use crate::receipts::AlertRef;
 use crate::saved::{Heard, Settings};
+use crate::voice::{Cue, VoicePlan};
 
 /// How far back a freshly paired app reads, to see which 催单 were answered.
 pub const HISTORY_EVENTS: u64 = 1000;
@@ -36,6 +40,7 @@ pub struct Engine {
     pub heard: Heard,
     pub policy: AlertPolicy,
     catch_up: Option<CatchUp>,
+    pub who_heard: WhoHeard,
 }
 
 /// The replay of events the last snapshot already reflects.
@@ -57,6 +62,7 @@ impl Engine {
             heard,
             policy: AlertPolicy::new(settings),
             catch_up: None,
+            who_heard: WhoHeard::default(),
         }
     }
 
@@ -74,12 +80,14 @@ impl Engine {
         if fresh {
             self.heard.last_event_id = Some(until.saturating_sub(HISTORY_EVENTS));
         }
+        self.who_heard.load(&snapshot);
         self.board.load(snapshot);
         self.heard.keep_only(&self.board.open_ids());
+        self.who_heard.keep_only(&self.board.open_ids());
         // Orders handled while we were not listening: the snapshot is all that says so.
         let mut effects = Vec::new();
         for order_id in self.policy.orders() {
-            effects.extend(self.policy.settle(order_id, self.board.status(order_id)));
+            effects.extend(self.settle(order_id));
         }
         let mut hurries = BTreeMap::new();
         for entry in self.board.orders() {
@@ -110,6 +118,7 @@ impl Engine {
         }
         self.heard.last_event_id = Some(id);
         self.board.apply(id, event);
+        let escalated = self.who_heard.apply(id, event);
         let replayed = self.catch_up.as_mut().filter(|c| id <= c.until);
         let mut effects = match (event, replayed) {
             // Before the snapshot: a 催单 waits for the end of the replay, an answer cancels it,
@@ -125,30 +134,31 @@ impl Engine {
                 self.policy.answered(reply.order_id)
             }
             (Event::PaymentAnomaly(_), Some(catch_up)) if catch_up.fresh => Vec::new(),
-            (event, _) => self.live(event, now),
+            (event, _) => self.live(event, escalated, now),
         };
         if self.board.status(event_order(event)).is_none() {
             self.heard.paid.remove(&event_order(event));
             self.heard.reminders.remove(&event_order(event));
+            self.who_heard.keep_only(&self.board.open_ids());
         }
         effects.extend(self.caught_up(now));
         Some(effects)
     }
 
-    fn live(&mut self, event: &Event, now: i64) -> Vec<Effect> {
+    fn live(&mut self, event: &Event, escalated: Option<AlertRef>, now: i64) -> Vec<Effect> {
         match event {
             Event::OrderPaid(order) => self.announce_order(order.order_id, now, false),
             Event::OrderStatus(change) => {
-                let mut effects = self.policy.settle(change.order_id, self.board.status(change.order_id));
+                let mut effects = self.settle(change.order_id);
                 effects.extend(self.announce_order(change.order_id, now, false));
                 effects
             }
             Event::OrderReminder(reminder) => self.announce_hurry(reminder.order.order_id, reminder.count, now),
             Event::ReminderReply(reply) => self.policy.answered(reply.order_id),
             Event::PaymentAnomaly(anomaly) => self.anomaly(anomaly),
-            // Receipts and escalations are the server's account of who heard what; this device
-            // alerts by its own policy either way.
-            Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_) => Vec::new(),
+            Event::AlertEscalated(_) => escalated.map(|alert| self.alarm(alert, now)).unwrap_or_default(),
+            // The server's account of who heard what: for the board (`who_heard`) only.
+            Event::AlertReceipt(_) | Event::AlertSettled(_) => Vec::new(),
         }
     }
 
@@ -166,6 +176,63 @@ impl Engine {
             effects.extend(self.announce_hurry(order_id, count, now));
         }
         effects
+    }
+
+    /// The open orders as the window shows them, with who heard each.
+    pub fn orders(&self) -> Vec<BoardOrder> {
+        let mut orders = self.board.orders();
+        for card in &mut orders {
+            self.who_heard.describe(card);
+        }
+        orders
+    }
+
+    /// The outputs showed a notification.
+    pub fn shown(&mut self, kind: NoteKind) {
+        self.who_heard.shown(kind);
+    }
+
+    /// The outputs played an announcement.
+    pub fn sounded(&mut self, cue: Cue) {
+        self.who_heard.sounded(cue);
+    }
+
+    /// The policy's part of an order's new status, and the `stopped` receipt when that ends its
+    /// repeats.
+    fn settle(&mut self, order_id: i64) -> Vec<Effect> {
+        let repeating = self.policy.is_repeating(order_id);
+        let effects = self.policy.settle(order_id, self.board.status(order_id));
+        if repeating && !self.policy.is_repeating(order_id) {
+            self.who_heard.stopped(order_id);
+        }
+        effects
+    }
+
+    /// The server escalated an alert nobody heard: every merchant device alarms, this one too
+    /// unless it sounded it already (then only its receipt is late, and goes again).
+    fn alarm(&mut self, alert: AlertRef, now: i64) -> Vec<Effect> {
+        let Some(order) = self.board.get(alert.order_id).cloned() else {
+            return Vec::new();
+        };
+        if self.role != Role::Merchant || self.who_heard.sounded_here(alert) {
+            return Vec::new();
+        }
+        let (id, table) = (order.order_id, order.table_number.as_str());
+        let volume = self.policy.settings().volume;
+        match alert.reminder_id {
+            None if order.status == OrderStatus::Paid => {
+                self.policy
+                    .alarm(Note::new_order(&order), VoicePlan::new_order(id, table, volume), now)
+            }
+            Some(_)
+                if self.who_heard.reminder(id) == Some(alert)
+                    && matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted) =>
+            {
+                let note = Note::hurry(&order, order.reminder_count);
+                self.policy.alarm(note, VoicePlan::hurry(id, table, volume), now)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The merchant hears each paid order once (then its repeats); the kitchen hears a chime

@@ -35,11 +35,14 @@ pub async fn run(desk: Desk, mut effects: Effects, notifier: Notifier, voice: Vo
             Effect::Speak(plan) => {
                 let (desk, voice) = (desk.clone(), voice.clone());
                 tokio::spawn(async move {
-                    let text = plan.text.clone();
+                    let (text, cue) = (plan.text.clone(), plan.cue);
                     let played = blocking(move || voice.play(&plan)).await;
                     match &played {
                         Ok(()) => tracing::info!(%text, "voice played"),
                         Err(e) => tracing::warn!(error = %e, "voice not played"),
+                    }
+                    if played.is_ok() {
+                        desk.sounded(cue);
                     }
                     desk.report(Some(Health::from_result(&played)), None);
                     desk.spoken();
@@ -57,8 +60,11 @@ async fn notifications(desk: Desk, mut changes: mpsc::UnboundedReceiver<OnScreen
         match change {
             OnScreen::Show(note) => {
                 let on_reply = replier(desk.clone(), note.kind);
-                let summary = note.summary.clone();
+                let (summary, kind) = (note.summary.clone(), note.kind);
                 let shown = blocking(move || notifier.show(&note, on_reply)).await;
+                if shown.is_ok() {
+                    desk.shown(kind);
+                }
                 match &shown {
                     Ok(()) => tracing::info!(%summary, "notification shown"),
                     Err(e) => tracing::warn!(error = %e, "notification not shown"),

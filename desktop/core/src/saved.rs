@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::pairing::Pairing;
+use crate::receipts::Device;
 
 /// The merchant's alert settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -138,6 +139,16 @@ impl Saved {
             }
         }
         Ok(())
+    }
+
+    /// This device's identity ([`crate::receipts::Device`]): it stays across pairings, as the
+    /// machine does.
+    pub fn device(&self) -> Result<Option<Device>> {
+        self.read("device.json")
+    }
+
+    pub fn save_device(&self, device: &Device) -> Result<()> {
+        self.write("device.json", device)
     }
 
     pub fn settings(&self) -> Result<Settings> {

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 use crate::backoff::Backoff;
 use crate::pairing::Pairing;
+use crate::receipts::Device;
 
 /// What the stream tells the desk.
 #[derive(Debug)]
@@ -89,6 +90,8 @@ pub fn read_event(event_type: &str, id: Option<&str>, data: &str) -> Reading {
 
 pub struct StoreStream {
     pairing: Pairing,
+    /// Who is listening: the server counts the device as online while connected.
+    device: Option<Device>,
     backoff: Backoff,
     idle_timeout: Duration,
     last_event_id: Option<u64>,
@@ -105,6 +108,7 @@ impl StoreStream {
     pub fn new(pairing: Pairing, backoff: Backoff, idle_timeout: Duration, last_event_id: Option<u64>) -> Self {
         StoreStream {
             pairing,
+            device: None,
             backoff,
             idle_timeout,
             last_event_id,
@@ -154,6 +158,12 @@ impl StoreStream {
         }
     }
 
+    /// Connect as `device`.
+    pub fn as_device(mut self, device: &Device) -> StoreStream {
+        self.device = Some(device.clone());
+        self
+    }
+
     /// Resume after `id` from the next connection on (after a resync, or once an event is handled).
     pub fn resume_after(&mut self, id: u64) {
         self.last_event_id = Some(id);
@@ -185,6 +195,10 @@ impl StoreStream {
         let url = self
             .pairing
             .url(&format!("/api/stores/{}/events", self.pairing.store_id));
+        let url = match &self.device {
+            Some(device) => device.stream_url(&url),
+            None => url,
+        };
         let transport = HyperTransport::builder()
             .connect_timeout(Duration::from_secs(10))
             .build_https()

@@ -17,10 +17,13 @@ use crate::backoff::{Backoff, BackoffPolicy};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::Result;
+use crate::notify::NoteKind;
 use crate::pairing::Pairing;
+use crate::receipts::{Device, Receipts};
 use crate::saved::{Saved, Settings};
 use crate::stream::StoreStream;
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
+use crate::voice::Cue;
 use runner::Runner;
 
 /// The longest custom answer to a 催单 the server takes.
@@ -50,6 +53,8 @@ pub(crate) enum Command {
     Stop,
     Tick,
     Spoken,
+    Shown(NoteKind),
+    Sounded(Cue),
     Settings(Settings),
     TestSound,
     Snapshot(StoreSnapshot),
@@ -96,12 +101,17 @@ impl Desk {
             warning = Some(format!("设置已恢复默认：{e}"));
             Default::default()
         });
+        let device = Device::load_or_create(&saved).unwrap_or_else(|e| {
+            warning = Some(format!("无法保存本机标识：{e}"));
+            Device::fresh()
+        });
         let stream = StoreStream::new(
             pairing.clone(),
             Backoff::new(options.backoff),
             options.idle_timeout,
             heard.last_event_id,
-        );
+        )
+        .as_device(&device);
         // A position saved means this pairing reached the server once: a failure from now on is
         // an outage, not a wrong address.
         let reached = heard.last_event_id.is_some();
@@ -124,6 +134,7 @@ impl Desk {
             clock,
             options,
             api: api.clone(),
+            receipts: Receipts::new(api.clone(), device),
             effects: effects_tx,
             commands: commands.downgrade(),
             connection,
@@ -161,6 +172,16 @@ impl Desk {
     /// The player finished the last plan it was given.
     pub fn spoken(&self) {
         self.send(Command::Spoken);
+    }
+
+    /// A notification is on screen: the server is told (for an order or a 催单).
+    pub fn shown(&self, kind: NoteKind) {
+        self.send(Command::Shown(kind));
+    }
+
+    /// An announcement played through the speakers: the server is told this device heard it.
+    pub fn sounded(&self, cue: Cue) {
+        self.send(Command::Sounded(cue));
     }
 
     pub fn set_settings(&self, settings: Settings) {

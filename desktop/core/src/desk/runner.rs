@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::pairing::Pairing;
+use crate::receipts::Receipts;
 use crate::saved::Saved;
 use crate::stream::{StoreStream, StreamItem};
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
@@ -27,6 +28,7 @@ pub(super) struct Runner {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) options: DeskOptions,
     pub(super) api: Api,
+    pub(super) receipts: Receipts,
     pub(super) effects: mpsc::UnboundedSender<Effect>,
     pub(super) commands: mpsc::WeakUnboundedSender<Command>,
     pub(super) connection: ConnectionView,
@@ -75,6 +77,14 @@ impl Runner {
                 effects
             }
             Command::Spoken => self.engine.policy.spoken(),
+            Command::Shown(kind) => {
+                self.engine.shown(kind);
+                Vec::new()
+            }
+            Command::Sounded(cue) => {
+                self.engine.sounded(cue);
+                Vec::new()
+            }
             Command::TestSound => self.engine.policy.test_sound(),
             Command::Settings(settings) => {
                 let settings = settings.sanitized();
@@ -250,6 +260,9 @@ impl Runner {
     }
 
     fn emit(&mut self, effects: Vec<Effect>) {
+        for (alert, state) in self.engine.who_heard.take_receipts() {
+            self.receipts.send(alert, state);
+        }
         for effect in effects {
             // The receiver goes only when the app shuts down.
             let _ = self.effects.send(effect);
@@ -267,7 +280,7 @@ impl Runner {
             server_url: self.pairing.server_url.clone(),
             connection: self.connection.clone(),
             last_event_id: self.engine.heard.last_event_id,
-            orders: self.engine.board.orders(),
+            orders: self.engine.orders(),
             unhandled: self.engine.board.unhandled(),
             settings: self.engine.policy.settings().clone(),
             audio: self.audio.clone(),

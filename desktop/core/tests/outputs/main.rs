@@ -1,9 +1,10 @@
 //! The real outputs: notify-rust against a real notification server (dunst on a private D-Bus
 //! session) and rodio through a real ALSA device whose output is captured to a file. Run inside
 //! `desktop/test-env` (scripts/test does), which provides both; hence the `desktop-env` feature.
-//! [`withdrawn`] runs the whole desk against the real server and dunst.
+//! [`withdrawn`] runs the whole desk against the real server and dunst, [`receipts`] also ALSA.
 
 mod bus;
+mod receipts;
 mod withdrawn;
 
 use std::path::PathBuf;
@@ -15,6 +16,9 @@ use orderbell_desktop_core::voice::player::Voice;
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 use bus::Monitor;
+
+/// The one ALSA capture file: tests that play the voice take turns.
+static SPEAKERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn order() -> OrderDTO {
     OrderDTO {
@@ -81,6 +85,7 @@ fn samples(bytes: &[u8]) -> Vec<i16> {
 
 #[test]
 fn the_voice_plays_through_alsa_and_the_capture_is_not_silent() {
+    let _speakers = SPEAKERS.blocking_lock();
     let voice = Voice::new(ClipLibrary::new(None));
     voice
         .play(&VoicePlan::new_order(12, "A12", 1.0))

@@ -5,6 +5,7 @@
 
 mod alerts;
 mod connection;
+mod heard;
 mod restart;
 mod roles;
 mod stale;
@@ -60,10 +61,13 @@ impl App {
             .expect("the desk runs")
     }
 
-    /// The next effect, which must be a notification.
+    /// The next effect, which must be a notification; it is then "shown" (the notifier's part).
     async fn notified(&mut self) -> Note {
         match self.next().await {
-            Effect::Notify(note) => note,
+            Effect::Notify(note) => {
+                self.desk.shown(note.kind);
+                note
+            }
             other => panic!("expected a notification, got {other:?}"),
         }
     }
@@ -72,6 +76,7 @@ impl App {
     async fn spoke(&mut self) -> VoicePlan {
         match self.next().await {
             Effect::Speak(plan) => {
+                self.desk.sounded(plan.cue);
                 self.desk.spoken();
                 plan
             }
