@@ -66,10 +66,15 @@ export async function launch() {
   });
   const site = await serve();
   return {
-    /** A page showing `initial` (a DeskView, or null before pairing). */
-    async open(initial) {
+    /**
+     * A page showing `initial` (a DeskView, or null before pairing); with `clock` (ms since the
+     * epoch), the page's time starts there and moves only when the test says (`page.clock`).
+     * @param {object | null} initial @param {{clock?: number}} [options]
+     */
+    async open(initial, { clock } = {}) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('pageerror', (e) => { throw e; });
+      if (clock !== undefined) await page.clock.install({ time: clock });
       await page.addInitScript(fakeTauri, initial);
       await page.goto(site.url);
       await page.waitForFunction(() => window.__push !== undefined && window.__calls.some(([c]) => c === 'view'));
