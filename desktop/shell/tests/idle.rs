@@ -40,7 +40,11 @@ fn tree(root: u32) -> Vec<u32> {
         .collect();
     let parent_of = |pid: u32| parents.iter().find(|(p, _)| *p == pid).map(|(_, parent)| *parent);
     let in_tree = |pid: u32| std::iter::successors(Some(pid), |p| parent_of(*p).filter(|p| *p > 1)).any(|p| p == root);
-    parents.iter().map(|(pid, _)| *pid).filter(|pid| in_tree(*pid)).collect()
+    parents
+        .iter()
+        .map(|(pid, _)| *pid)
+        .filter(|pid| in_tree(*pid))
+        .collect()
 }
 
 /// Summed `Pss:` and `Rss:` of `pids`, in MB.
@@ -80,13 +84,21 @@ async fn full_board(server: &TestServer, cards: u64) {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: run it inside desktop/test-env with --ignored --nocapture"]
 async fn the_app_idles_with_a_full_board() {
-    let (cards, secs) = (setting("ORDERBELL_BENCH_CARDS", 30), setting("ORDERBELL_BENCH_SECS", 20));
+    let (cards, secs) = (
+        setting("ORDERBELL_BENCH_CARDS", 30),
+        setting("ORDERBELL_BENCH_SECS", 20),
+    );
     let server = TestServer::start().await;
     full_board(&server, cards).await;
     let home = tempfile::tempdir().expect("home");
     let link = format!("{}?token={}", server.url("/"), server.merchant);
     let mut child = Command::new(env!("CARGO_BIN_EXE_orderbell-desktop"))
-        .args(["--data-dir", &home.path().join("data").to_string_lossy(), "--pair", &link])
+        .args([
+            "--data-dir",
+            &home.path().join("data").to_string_lossy(),
+            "--pair",
+            &link,
+        ])
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_CACHE_HOME", home.path().join("cache"))
