@@ -47,19 +47,22 @@ fn tree(root: u32) -> Vec<u32> {
         .collect()
 }
 
-/// Summed `Pss:` and `Rss:` of `pids`, in MB.
-fn memory_mb(pids: &[u32]) -> (f64, f64) {
-    let field = |text: &str, name: &str| -> f64 {
+/// `Pss:` and `Rss:` of `pid`, in MB.
+fn memory_mb(pid: u32) -> (f64, f64) {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let field = |name: &str| -> f64 {
         text.lines()
             .find_map(|l| l.strip_prefix(name))
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0.0)
+            / 1024.0
     };
-    pids.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .fold((0.0, 0.0), |(pss, rss), text| {
-            (pss + field(&text, "Pss:") / 1024.0, rss + field(&text, "Rss:") / 1024.0)
-        })
+    (field("Pss:"), field("Rss:"))
+}
+
+fn name(pid: u32) -> String {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    comm.trim().to_owned()
 }
 
 /// `cards` orders, paid and then accepted (every third also ready), so none is announced again
@@ -78,6 +81,9 @@ async fn full_board(server: &TestServer, cards: u64) {
         if i % 3 == 2 {
             assert_eq!(step("ready").await.status(), 200);
         }
+        // Orders paid at scattered seconds, so their ages turn at different moments, as in a
+        // restaurant: each 23 s before the last (30 orders, 30 different seconds of the minute).
+        server.clock.advance_secs(-23);
     }
 }
 
@@ -119,16 +125,33 @@ async fn the_app_idles_with_a_full_board() {
         std::thread::spawn(move || lines.for_each(drop));
         std::thread::sleep(Duration::from_secs(5)); // the first paint and the voice settle
         let pids = tree(child.id());
-        let ticks = |pids: &[u32]| pids.iter().filter_map(|p| stat(*p)).map(|(_, t)| t).sum::<u64>();
-        let (before, started) = (ticks(&pids), Instant::now());
+        let ticks = |pid: u32| stat(pid).map_or(0, |(_, t)| t);
+        let before: Vec<u64> = pids.iter().map(|p| ticks(*p)).collect();
+        let started = Instant::now();
         std::thread::sleep(Duration::from_secs(secs));
-        let spent = (ticks(&pids) - before) as f64 / 100.0; // USER_HZ
-        let cpu = spent / started.elapsed().as_secs_f64() * 100.0;
-        let (pss, rss) = memory_mb(&pids);
+        let elapsed = started.elapsed().as_secs_f64();
+        // Per process: name, % of a core (USER_HZ ticks), PSS and RSS in MB.
+        let each: Vec<(String, f64, f64, f64)> = pids
+            .iter()
+            .zip(before)
+            .map(|(p, before)| {
+                let cpu = ticks(*p).saturating_sub(before) as f64 / 100.0 / elapsed * 100.0;
+                let (pss, rss) = memory_mb(*p);
+                (name(*p), cpu, pss, rss)
+            })
+            .collect();
+        let total = |pick: fn(&(String, f64, f64, f64)) -> f64| each.iter().map(pick).sum::<f64>();
+        let parts: Vec<String> = each
+            .iter()
+            .map(|(n, cpu, pss, _)| format!("{n} {cpu:.2} % {pss:.0} MB"))
+            .collect();
         println!(
-            "the app idle with {cards} orders for {secs} s: CPU {cpu:.2} % of a core, \
-             PSS {pss:.0} MB, RSS {rss:.0} MB ({} processes)",
-            pids.len()
+            "the app idle with {cards} orders for {secs} s: CPU {:.2} % of a core, PSS {:.0} MB, \
+             RSS {:.0} MB ({})",
+            total(|e| e.1),
+            total(|e| e.2),
+            total(|e| e.3),
+            parts.join(", ")
         );
     });
     let _ = child.kill();
