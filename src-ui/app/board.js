@@ -54,7 +54,7 @@ export function formatAge(ms) {
 }
 
 /**
- * How long until an age of `ms` reads differently (its next whole minute).
+ * How long until `ms` (an age, or a time) reaches its next whole minute.
  * @param {number} ms
  */
 export function untilNextMinute(ms) {

@@ -1,8 +1,8 @@
 // The window: the pairing form before pairing, then the board (merchant) or the tickets
 // (kitchen), the status bar that is always visible, and the settings. It re-draws from each
 // `desk-view` the core publishes. Between views, one shared timer moves the age clocks and the
-// kitchen's colours, waking only when some card's age reaches its next whole minute and
-// touching only what reads differently: an idle board costs next to no CPU however full it is.
+// kitchen's colours once a minute, touching only what reads differently: an idle board costs
+// next to no CPU however full it is.
 
 import * as bridge from './bridge.js';
 import { columns, connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
@@ -147,18 +147,17 @@ function render() {
   bridge.rendered(current.orders.length, shown.length).catch(() => {});
 }
 
-/** The timer of the next age change, if any card has an age. */
+/** The timer of the next minute, while any card shows an age. */
 let clockTimer = 0;
 
-/** Wake when the first of the shown ages reaches its next minute. */
+/**
+ * Wake at the next minute of the clock, when every age moves on together: so each reads at
+ * most a minute behind, and WebKit repaints once a minute rather than once per card (a repaint
+ * costs it far more than the few characters that changed).
+ */
 function schedule() {
   clearTimeout(clockTimer);
-  const now = Date.now();
-  let wait = Infinity;
-  for (const node of document.querySelectorAll('.age')) {
-    wait = Math.min(wait, untilNextMinute(now - Number(node.getAttribute('data-since'))));
-  }
-  if (wait !== Infinity) clockTimer = setTimeout(tick, wait);
+  if (document.querySelector('.age')) clockTimer = setTimeout(tick, untilNextMinute(Date.now()));
 }
 
 /**
