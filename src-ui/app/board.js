@@ -39,13 +39,26 @@ export function ageMs(order, now) {
   return Math.max(0, now - (order.paidAt ?? order.createdAt));
 }
 
-/** @param {number} ms */
+const MINUTE = 60_000;
+
+/**
+ * An age in whole minutes: a clock that changes once a minute costs the window next to nothing
+ * while it idles, where seconds had every card redrawn every second.
+ * @param {number} ms
+ */
 export function formatAge(ms) {
-  const total = Math.floor(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  const total = Math.floor(ms / MINUTE);
+  if (total < 1) return '刚刚';
+  if (total < 60) return `${total} 分钟`;
+  return `${Math.floor(total / 60)} 小时 ${total % 60} 分`;
+}
+
+/**
+ * How long until `ms` (an age, or a time) reaches its next whole minute.
+ * @param {number} ms
+ */
+export function untilNextMinute(ms) {
+  return MINUTE - (Math.max(0, ms) % MINUTE);
 }
 
 /**
@@ -55,7 +68,16 @@ export function formatAge(ms) {
  * @param {Pick<Settings, 'kitchenYellowMins' | 'kitchenRedMins'>} settings
  */
 export function ageLevel(order, now, settings) {
-  const minutes = ageMs(order, now) / 60000;
+  return levelAt(ageMs(order, now), settings);
+}
+
+/**
+ * @param {number} ms an age
+ * @param {Pick<Settings, 'kitchenYellowMins' | 'kitchenRedMins'>} settings
+ * @returns {'' | 'warn' | 'late'}
+ */
+export function levelAt(ms, settings) {
+  const minutes = ms / MINUTE;
   if (minutes >= settings.kitchenRedMins) return 'late';
   if (minutes >= settings.kitchenYellowMins) return 'warn';
   return '';

@@ -15,6 +15,14 @@ function row(label, input) {
   return el('label', { class: 'row' }, el('span', {}, label), input);
 }
 
+/**
+ * A checkbox before its words, large, the whole line a target.
+ * @param {string} label @param {HTMLElement} box
+ */
+function check(label, box) {
+  return el('label', { class: 'row check' }, box, el('span', {}, label));
+}
+
 /** @param {Record<string, unknown>} attrs */
 function input(attrs) {
   return /** @type {HTMLInputElement} */ (el('input', attrs));
@@ -31,8 +39,14 @@ export function openSettings(view, toast) {
   const volume = input({ type: 'range', min: 0, max: 100, value: Math.round(s.volume * 100) });
   const muted = input({ type: 'checkbox', checked: s.muted });
   const quiet = input({ type: 'checkbox', checked: s.quietHours !== null });
-  const from = input({ type: 'time', value: clock(s.quietHours?.startMin ?? 22 * 60) });
-  const to = input({ type: 'time', value: clock(s.quietHours?.endMin ?? 7 * 60) });
+  const from = input({ type: 'time', 'aria-label': '免打扰开始', value: clock(s.quietHours?.startMin ?? 22 * 60) });
+  const to = input({ type: 'time', 'aria-label': '免打扰结束', value: clock(s.quietHours?.endMin ?? 7 * 60) });
+  // Times only while quiet hours are on: shown while off, they would read as if in force.
+  const times = el('div', { class: 'row times', hidden: !quiet.checked }, el('span', {}, '每天'), el('span', {}, from, ' 至 ', to));
+  quiet.addEventListener('change', () => (times.hidden = !quiet.checked));
+  const volumeText = () => `音量 ${volume.value}%`;
+  const volumeLabel = el('span', {}, volumeText());
+  volume.addEventListener('input', () => (volumeLabel.textContent = volumeText()));
   const yellow = input({ type: 'number', min: 1, max: 120, value: s.kitchenYellowMins });
   const red = input({ type: 'number', min: 1, max: 240, value: s.kitchenRedMins });
   const login = input({ type: 'checkbox', checked: s.startAtLogin });
@@ -75,12 +89,13 @@ export function openSettings(view, toast) {
       el('h2', {}, '设置'),
       row('未接单时每隔（秒）重复播报', repeat),
       row('断线时每隔（秒）重复警报', lostRepeat),
-      row('音量', volume),
-      row('静音（仍显示通知）', muted),
-      row('免打扰时段', el('span', {}, quiet, from, ' 至 ', to)),
+      el('label', { class: 'row' }, volumeLabel, volume),
+      check('静音（仍显示通知）', muted),
+      check('免打扰时段', quiet),
+      times,
       row('后厨：变黄（分钟）', yellow),
       row('后厨：变红（分钟）', red),
-      row('开机自动启动', login),
+      check('开机自动启动', login),
       el('p', { class: 'meta' }, `服务器：${view.serverUrl} · 门店 ${view.storeId}`),
       el(
         'div',

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ageLevel, columns, connectionText, formatAge, minutes, clock, replyProblem } from '../app/board.js';
+import { ageLevel, columns, connectionText, formatAge, minutes, clock, replyProblem, untilNextMinute } from '../app/board.js';
 import { order } from './fixtures.mjs';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -14,10 +14,12 @@ test('tickets turn yellow at five minutes and red at eight', () => {
   assert.equal(ageLevel(order(1, 'A01', 'accepted', 8, now).order, now, settings), 'late');
 });
 
-test('ages read as a clock', () => {
-  assert.equal(formatAge(0), '0:00');
-  assert.equal(formatAge(65_000), '1:05');
-  assert.equal(formatAge(3_725_000), '1:02:05');
+test('ages read in whole minutes, and change on the minute', () => {
+  assert.equal(formatAge(59_999), '刚刚');
+  assert.equal(formatAge(65_000), '1 分钟');
+  assert.equal(formatAge(3_725_000), '1 小时 2 分');
+  assert.equal(untilNextMinute(65_000), 55_000);
+  assert.equal(untilNextMinute(120_000), 60_000, 'just turned 2 minutes: the next change is at 3');
 });
 
 test('orders fall into new, accepted and ready', () => {

@@ -74,10 +74,16 @@ export async function launch() {
   });
   const site = await serve();
   return {
-    /** A page showing `initial` (a DeskView, or null before pairing); `answers` for other commands. */
-    async open(initial, answers = {}) {
+    /**
+     * A page showing `initial` (a DeskView, or null before pairing); `answers` for other
+     * commands; with `clock` (ms since the epoch), the page's time starts there and moves only
+     * when the test says (`page.clock`).
+     * @param {object | null} initial @param {{clock?: number, answers?: object}} [options]
+     */
+    async open(initial, { clock, answers = {} } = {}) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('pageerror', (e) => { throw e; });
+      if (clock !== undefined) await page.clock.install({ time: clock });
       await page.addInitScript(fakeTauri, { initial, answers });
       await page.goto(site.url);
       // The page has asked for everything it starts with.

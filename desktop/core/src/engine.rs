@@ -90,12 +90,25 @@ impl Engine {
             effects.extend(self.settle(order_id));
         }
         let mut hurries = BTreeMap::new();
+        // Tickets already there when the kitchen starts (or resyncs) are one batch: one chime,
+        // not one per ticket in a row.
+        let mut first_ticket = None;
         for entry in self.board.orders() {
             let order = &entry.order;
+            if self.role == Role::Kitchen {
+                let cooking = matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted);
+                if cooking && self.heard.paid.insert(order.order_id) {
+                    first_ticket.get_or_insert(order.order_id);
+                }
+                continue;
+            }
             effects.extend(self.announce_order(order.order_id, now, true));
             if order.reminder_count > self.heard.reminders.get(&order.order_id).copied().unwrap_or(0) {
                 hurries.insert(order.order_id, order.reminder_count);
             }
+        }
+        if let Some(order_id) = first_ticket {
+            effects.extend(self.policy.ticket(order_id, now));
         }
         self.catch_up = Some(CatchUp { until, fresh, hurries });
         effects.extend(self.caught_up(now));

@@ -326,3 +326,33 @@ fn hurries(effects: &[Effect]) -> Vec<NoteKind> {
         })
         .collect()
 }
+
+#[test]
+fn the_kitchen_chimes_once_for_the_tickets_already_there_at_start_then_once_per_new_ticket() {
+    let mut engine = Engine::new(Role::Kitchen, Heard::default(), Settings::default());
+    let snapshot = |last_event_id, tickets: i64| StoreSnapshot {
+        store_id: 1,
+        last_event_id,
+        orders: (1..=tickets).map(|id| order(id, &format!("A0{id}"))).collect(),
+        reminders: vec![],
+        receipts: vec![],
+        escalated: vec![],
+    };
+    let mut effects = engine.load(snapshot(7, 4), NOON);
+    // Everything the player will say, one plan after another, until it has nothing left.
+    let mut chimes = Vec::new();
+    while !spoken(&effects).is_empty() {
+        chimes.extend(spoken(&effects));
+        effects = engine.policy.spoken();
+    }
+    assert_eq!(
+        chimes.len(),
+        1,
+        "four tickets at start are one chime, not four: {chimes:?}"
+    );
+    assert_eq!(
+        spoken(&engine.load(snapshot(8, 5), NOON + 1000)),
+        vec![Cue::Ticket { order_id: 5 }],
+        "a resync chimes for the ticket that is new, once"
+    );
+}
