@@ -11,6 +11,10 @@ use orderbell_shared::{ErrorBody, OrderStatus};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Requests are small JSON documents; anything larger is refused before it is read
+/// (`body_too_large`).
+pub const MAX_BODY: usize = 16 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("缺少或无效的凭证：请重新扫描餐桌上的二维码，或重新配对")]
@@ -225,7 +229,7 @@ impl From<WebSocketUpgradeRejection> for Error {
 }
 
 fn too_large() -> String {
-    format!("请求体太大：最多 {} KiB", crate::extract::MAX_BODY / 1024)
+    format!("请求体太大：最多 {} KiB", MAX_BODY / 1024)
 }
 
 /// Which field was wrong, from serde's words (`missing field `tableId``): the field's name is

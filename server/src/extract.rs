@@ -6,9 +6,6 @@ use axum::http::request::Parts;
 
 use crate::error::Error;
 
-/// Requests are small JSON documents; anything larger is refused before it is read.
-pub const MAX_BODY: usize = 16 * 1024;
-
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(Error))]
 pub struct Json<T>(pub T);

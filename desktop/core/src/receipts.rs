@@ -14,8 +14,6 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 use crate::api::Api;
-use crate::error::Result;
-use crate::saved::Saved;
 
 /// The name when the machine has no readable host name.
 pub const DEFAULT_NAME: &str = "前台电脑";
@@ -34,16 +32,6 @@ pub struct Device {
 }
 
 impl Device {
-    /// The saved identity, or a new one, saved now so that the next run is the same device.
-    pub fn load_or_create(saved: &Saved) -> Result<Device> {
-        if let Some(device) = saved.device()? {
-            return Ok(device);
-        }
-        let device = Device::fresh();
-        saved.save_device(&device)?;
-        Ok(device)
-    }
-
     /// A new identity named after this machine.
     pub fn fresh() -> Device {
         let mut rng = rand::rng();

@@ -151,6 +151,16 @@ impl Saved {
         self.write("device.json", device)
     }
 
+    /// The saved identity, or a new one, saved now so that the next run is the same device.
+    pub fn device_or_new(&self) -> Result<Device> {
+        if let Some(device) = self.device()? {
+            return Ok(device);
+        }
+        let device = Device::fresh();
+        self.save_device(&device)?;
+        Ok(device)
+    }
+
     pub fn settings(&self) -> Result<Settings> {
         Ok(self.read("settings.json")?.unwrap_or_default())
     }

@@ -7,8 +7,8 @@ use orderbell_shared::heard::{AlertEscalated, AlertKind, AlertSettings, AlertSet
 use orderbell_shared::order::order_no;
 use orderbell_shared::{Actor, Event};
 
-use super::http::load_settings;
 use super::rules::{Devices, Step, next_step};
+use super::settings::load_settings;
 use crate::db::{AlertRow, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry, Stream};

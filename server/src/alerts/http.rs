@@ -5,6 +5,7 @@ use orderbell_shared::Event;
 use orderbell_shared::heard::{AlertKind, AlertReceipt, AlertSettings, ReceiptRequest, ReceiptState, UnheardReport};
 
 use super::escalate::{AlertKey, settle};
+use super::settings::{load_settings, settings_key};
 use crate::auth::{Credential, Role};
 use crate::db::DeviceRow;
 use crate::devices::rules::{device_id, device_name, kind_for};
@@ -125,16 +126,4 @@ pub async fn set_settings(
         .set_setting(&settings_key(store_id), &serde_json::to_string(&settings)?)
         .await?;
     Ok(Json(settings))
-}
-
-fn settings_key(store_id: i64) -> String {
-    format!("alerts:{store_id}")
-}
-
-/// The store's alert settings; the defaults until the owner changes them.
-pub async fn load_settings(state: &AppState, store_id: i64) -> Result<AlertSettings> {
-    Ok(match state.db.setting(&settings_key(store_id)).await? {
-        Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-        None => AlertSettings::default(),
-    })
 }

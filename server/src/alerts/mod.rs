@@ -5,6 +5,7 @@
 mod escalate;
 mod http;
 pub mod rules;
+mod settings;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -101,7 +101,7 @@ impl Desk {
             warning = Some(format!("设置已恢复默认：{e}"));
             Default::default()
         });
-        let device = Device::load_or_create(&saved).unwrap_or_else(|e| {
+        let device = saved.device_or_new().unwrap_or_else(|e| {
             warning = Some(format!("无法保存本机标识：{e}"));
             Device::fresh()
         });
