@@ -86,11 +86,15 @@ mod tests {
         let now = 1_796_144_400_000;
         let beijing = 8 * 3600;
         let alerts = [
-            stretch(now - 30 * 60_000, 40_000),      // 00:30 today
-            stretch(now - 2 * 3600_000, 70_000),     // 23:00 yesterday
-            stretch(now - 3600_000 + 1000, 5_000),   // 00:00:01 today
+            stretch(now - 30 * 60_000, 40_000),     // 00:30 today
+            stretch(now - 2 * 3_600_000, 70_000),   // 23:00 yesterday
+            stretch(now - 3_600_000 + 1000, 5_000), // 00:00:01 today
         ];
-        assert_eq!(today_ms(&alerts, now, beijing), 45_000, "yesterday's 23:00 is not today");
+        assert_eq!(
+            today_ms(&alerts, now, beijing),
+            45_000,
+            "yesterday's 23:00 is not today"
+        );
         assert_eq!(
             today_ms(&alerts, now, 0),
             115_000,

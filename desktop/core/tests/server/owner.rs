@@ -52,7 +52,12 @@ async fn an_escalated_order_is_in_the_unheard_report_until_settled_with_how_long
     let report = app.desk.store_report().await.expect("the report");
     let stretch = &report.unheard.alerts[0];
     assert_eq!(
-        (stretch.order_id, stretch.table_number.as_str(), stretch.alert, stretch.reason),
+        (
+            stretch.order_id,
+            stretch.table_number.as_str(),
+            stretch.alert,
+            stretch.reason
+        ),
         (order, "A05", AlertKind::Order, EscalationReason::NotHeard)
     );
     assert_eq!(stretch.settled_at, None, "still unheard");
@@ -63,7 +68,10 @@ async fn an_escalated_order_is_in_the_unheard_report_until_settled_with_how_long
     let report = app.desk.store_report().await.expect("the report");
     let stretch = &report.unheard.alerts[0];
     assert!(stretch.settled_at.is_some(), "settled by accepting: {stretch:?}");
-    assert_eq!(stretch.unheard_ms, 20_000, "from payment to accepting, by the server's clock");
+    assert_eq!(
+        stretch.unheard_ms, 20_000,
+        "from payment to accepting, by the server's clock"
+    );
     assert_eq!(report.unheard.total_ms, 20_000);
 }
 
