@@ -3,4 +3,19 @@ import type { AlertSettings } from "./AlertSettings";
 import type { DeviceDTO } from "./DeviceDTO";
 import type { UnheardReport } from "./UnheardReport";
 
-export type StoreReport = { devices: Array<DeviceDTO>, thisDevice: string, unheard: UnheardReport, unheardTodayMs: number, settings: AlertSettings, canEdit: boolean, };
+/**
+ * What the 「店铺」 panel shows.
+ */
+export type StoreReport = { devices: Array<DeviceDTO>, 
+/**
+ * This app's own device id, so the list can mark it 本机.
+ */
+thisDevice: string, unheard: UnheardReport, 
+/**
+ * Unheard time of the stretches that began today (local midnight on), in ms.
+ */
+unheardTodayMs: number, settings: AlertSettings, 
+/**
+ * Only the merchant's credential may change the settings; the kitchen sees them.
+ */
+canEdit: boolean, };

@@ -2,4 +2,11 @@
 import type { AlertKind } from "./AlertKind";
 import type { EscalationReason } from "./EscalationReason";
 
-export type UnheardAlert = { orderId: number, orderNo: string, tableNumber: string, alert: AlertKind, reason: EscalationReason, since: number, settledAt: number | null, unheardMs: number, };
+/**
+ * One stretch of time an alert went unheard.
+ */
+export type UnheardAlert = { orderId: number, orderNo: string, tableNumber: string, alert: AlertKind, reason: EscalationReason, since: number, 
+/**
+ * `None` while it is still unheard.
+ */
+settledAt: number | null, unheardMs: number, };
