@@ -6,6 +6,8 @@
 /** @typedef {import('../bindings/ActionError').ActionError} ActionError */
 /** @typedef {import('../bindings/Settings').Settings} Settings */
 /** @typedef {import('../bindings/PairingOffer').PairingOffer} PairingOffer */
+/** @typedef {import('../bindings/StoreReport').StoreReport} StoreReport */
+/** @typedef {import('../bindings/AlertSettings').AlertSettings} AlertSettings */
 
 /** @returns {any} */
 function tauri() {
@@ -30,6 +32,10 @@ export const act = (orderId, action) => call('act', { orderId, action });
 /** @param {Settings} settings */
 export const saveSettings = (settings) => call('save_settings', { settings });
 export const testSound = () => call('test_sound');
+/** The 「店铺」 panel's devices, unheard time and alert settings. @returns {Promise<StoreReport>} */
+export const storeReport = () => call('store_report');
+/** @param {AlertSettings} settings @returns {Promise<AlertSettings>} */
+export const saveAlertSettings = (settings) => call('save_alert_settings', { settings });
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

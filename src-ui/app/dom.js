@@ -39,3 +39,24 @@ export function fill(id, ...children) {
   if (!target) return;
   target.replaceChildren(...children.filter((c) => c instanceof Node));
 }
+
+/**
+ * A dialog's line: its words, then its input.
+ * @param {string} label @param {HTMLElement} input
+ */
+export function row(label, input) {
+  return el('label', { class: 'row' }, el('span', {}, label), input);
+}
+
+/**
+ * A checkbox before its words, large, the whole line a target.
+ * @param {string} label @param {HTMLElement} box
+ */
+export function check(label, box) {
+  return el('label', { class: 'row check' }, box, el('span', {}, label));
+}
+
+/** @param {Record<string, unknown>} attrs */
+export function input(attrs) {
+  return /** @type {HTMLInputElement} */ (el('input', attrs));
+}

@@ -1,14 +1,15 @@
 // The window: the pairing form before pairing, then the board (merchant) or the tickets
-// (kitchen), the status bar that is always visible, and the settings. It re-draws from each
-// `desk-view` the core publishes. Between views, one shared timer moves the age clocks and the
-// kitchen's colours once a minute, touching only what reads differently: an idle board costs
-// next to no CPU however full it is.
+// (kitchen), the status bar that is always visible, the store panel and the settings. It
+// re-draws from each `desk-view` the core publishes. Between views, one shared timer moves the
+// age clocks and the kitchen's colours once a minute, touching only what reads differently: an
+// idle board costs next to no CPU however full it is.
 
 import * as bridge from './bridge.js';
 import { columns, connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
 import { orderCard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
+import { openStore } from './store.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
@@ -74,6 +75,7 @@ function statusBar(view, now) {
     view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
     el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
   );
 }

@@ -3,30 +3,10 @@
 
 import * as bridge from './bridge.js';
 import { clock, minutes } from './board.js';
-import { el, fill } from './dom.js';
+import { check, el, fill, input, row } from './dom.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Settings').Settings} Settings */
-
-/**
- * @param {string} label @param {HTMLElement} input
- */
-function row(label, input) {
-  return el('label', { class: 'row' }, el('span', {}, label), input);
-}
-
-/**
- * A checkbox before its words, large, the whole line a target.
- * @param {string} label @param {HTMLElement} box
- */
-function check(label, box) {
-  return el('label', { class: 'row check' }, box, el('span', {}, label));
-}
-
-/** @param {Record<string, unknown>} attrs */
-function input(attrs) {
-  return /** @type {HTMLInputElement} */ (el('input', attrs));
-}
 
 /**
  * @param {DeskView} view

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use orderbell_shared::api::ErrorBody;
-use orderbell_shared::heard::ReceiptRequest;
+use orderbell_shared::heard::{AlertSettings, DeviceDTO, ReceiptRequest, UnheardReport};
 use orderbell_shared::order::{RejectRequest, ReplyRequest, StoreSnapshot};
 use serde::{Deserialize, Serialize};
 
@@ -87,11 +87,7 @@ impl Api {
 
     /// The open orders and the event id they reflect.
     pub async fn snapshot(&self) -> Result<StoreSnapshot> {
-        let url = self
-            .pairing
-            .url(&format!("/api/stores/{}/orders", self.pairing.store_id));
-        let response = self.http.get(url).bearer_auth(&self.pairing.token).send().await?;
-        Ok(checked(response).await?.json().await?)
+        self.get_store("orders").await
     }
 
     pub async fn act(&self, order_id: i64, action: &Action) -> Result<()> {
@@ -107,11 +103,46 @@ impl Api {
 
     /// What this device did with an alert (see [`crate::receipts`]).
     pub async fn receipt(&self, receipt: &ReceiptRequest) -> Result<()> {
-        let url = self
-            .pairing
-            .url(&format!("/api/stores/{}/receipts", self.pairing.store_id));
+        let url = self.store_url("receipts");
         let request = self.http.post(url).bearer_auth(&self.pairing.token).json(receipt);
         checked(request.send().await?).await.map(drop)
+    }
+
+    /// The store's devices, online now or last seen.
+    pub async fn devices(&self) -> Result<Vec<DeviceDTO>> {
+        self.get_store("devices").await
+    }
+
+    /// Every stretch an alert went unheard, newest first.
+    pub async fn unheard(&self) -> Result<UnheardReport> {
+        self.get_store("unheard").await
+    }
+
+    /// What the server does when nobody hears an alert.
+    pub async fn alert_settings(&self) -> Result<AlertSettings> {
+        self.get_store("alert-settings").await
+    }
+
+    /// The owner's choice; the server takes it from the merchant's credential only.
+    pub async fn set_alert_settings(&self, settings: &AlertSettings) -> Result<AlertSettings> {
+        let url = self.store_url("alert-settings");
+        let request = self.http.put(url).bearer_auth(&self.pairing.token).json(settings);
+        Ok(checked(request.send().await?).await?.json().await?)
+    }
+
+    async fn get_store<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
+        let response = self
+            .http
+            .get(self.store_url(what))
+            .bearer_auth(&self.pairing.token)
+            .send()
+            .await?;
+        Ok(checked(response).await?.json().await?)
+    }
+
+    fn store_url(&self, what: &str) -> String {
+        self.pairing
+            .url(&format!("/api/stores/{}/{what}", self.pairing.store_id))
     }
 }
 

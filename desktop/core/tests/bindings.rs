@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use orderbell_desktop_core::link::PairingOffer;
-use orderbell_desktop_core::{Action, ActionError, DeskView};
+use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -33,6 +33,7 @@ fn the_ui_types_match_the_rust_types() {
     Action::export_all(&config).expect("export Action");
     ActionError::export_all(&config).expect("export ActionError");
     PairingOffer::export_all(&config).expect("export PairingOffer");
+    StoreReport::export_all(&config).expect("export StoreReport");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

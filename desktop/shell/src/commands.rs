@@ -2,6 +2,7 @@
 //! `{code, message}` ([`ActionError`]), never as text to match on.
 
 use orderbell_desktop_core::link::PairingOffer;
+use orderbell_desktop_core::owner::{AlertSettings, StoreReport};
 use orderbell_desktop_core::{Action, ActionError, DeskView, Pairing, Settings};
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt as _;
@@ -60,6 +61,21 @@ pub fn unpair(shell: State<'_, Shell>) -> Result<(), ActionError> {
 #[tauri::command]
 pub async fn act(shell: State<'_, Shell>, order_id: i64, action: Action) -> Result<(), ActionError> {
     shell.desk().ok_or_else(not_paired)?.act(order_id, action).await
+}
+
+/// The 「店铺」 panel: devices online, unheard time, and what happens when nobody hears.
+#[tauri::command]
+pub async fn store_report(shell: State<'_, Shell>) -> Result<StoreReport, ActionError> {
+    shell.desk().ok_or_else(not_paired)?.store_report().await
+}
+
+/// The owner's 「无人响应时」 choice, as the server kept it.
+#[tauri::command]
+pub async fn save_alert_settings(
+    shell: State<'_, Shell>,
+    settings: AlertSettings,
+) -> Result<AlertSettings, ActionError> {
+    shell.desk().ok_or_else(not_paired)?.save_alert_settings(settings).await
 }
 
 #[tauri::command]

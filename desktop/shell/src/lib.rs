@@ -106,6 +106,8 @@ pub fn run() -> ExitCode {
             commands::answer_offer,
             commands::act,
             commands::save_settings,
+            commands::store_report,
+            commands::save_alert_settings,
             commands::test_sound,
             commands::rendered,
         ])

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod runner;
 
+use orderbell_shared::heard::AlertSettings;
 use orderbell_shared::order::StoreSnapshot;
 use tokio::sync::{mpsc, watch};
 
@@ -18,7 +19,8 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::notify::NoteKind;
-use crate::pairing::Pairing;
+use crate::owner::StoreReport;
+use crate::pairing::{Pairing, Role};
 use crate::receipts::{Device, Receipts};
 use crate::saved::{Saved, Settings};
 use crate::stream::StoreStream;
@@ -77,6 +79,10 @@ pub struct Desk {
     commands: mpsc::UnboundedSender<Command>,
     view: watch::Receiver<DeskView>,
     api: Api,
+    role: Role,
+    /// This app's id as a device of the store.
+    device_id: String,
+    clock: Arc<dyn Clock>,
 }
 
 /// The effects the desk asks for, in order.
@@ -115,6 +121,7 @@ impl Desk {
         // A position saved means this pairing reached the server once: a failure from now on is
         // an outage, not a wrong address.
         let reached = heard.last_event_id.is_some();
+        let handle = (pairing.role, device.id.clone(), clock.clone());
         let engine = Engine::new(pairing.role, heard, settings);
         let now = clock.now_ms();
         let connection = ConnectionView {
@@ -146,7 +153,16 @@ impl Desk {
         };
         let (view_tx, view) = watch::channel(runner.view());
         tokio::spawn(async move { runner.run(commands_rx, view_tx).await });
-        Ok((Desk { commands, view, api }, effects))
+        let (role, device_id, clock) = handle;
+        let desk = Desk {
+            commands,
+            view,
+            api,
+            role,
+            device_id,
+            clock,
+        };
+        Ok((desk, effects))
     }
 
     /// The current view; `changed()` on it waits for the next.
@@ -157,6 +173,26 @@ impl Desk {
     /// Act on an order. The board changes when the server's event comes back, on every device.
     pub async fn act(&self, order_id: i64, action: Action) -> Result<(), ActionError> {
         Ok(self.api.act(order_id, &action).await?)
+    }
+
+    /// The 「店铺」 panel: the store's devices, its unheard time and its alert settings.
+    pub async fn store_report(&self) -> Result<StoreReport, ActionError> {
+        let (devices, unheard, settings) =
+            tokio::try_join!(self.api.devices(), self.api.unheard(), self.api.alert_settings())?;
+        Ok(StoreReport::new(
+            devices,
+            self.device_id.clone(),
+            unheard,
+            settings,
+            self.role,
+            self.clock.now_ms(),
+            self.clock.utc_offset_secs(),
+        ))
+    }
+
+    /// The owner's choice of what happens when nobody hears an alert; the server's answer.
+    pub async fn save_alert_settings(&self, settings: AlertSettings) -> Result<AlertSettings, ActionError> {
+        Ok(self.api.set_alert_settings(&settings).await?)
     }
 
     /// Stop listening; the effects channel closes after the last effect.
