@@ -69,6 +69,7 @@ pub fn run() -> ExitCode {
             let saved = Saved::new(dir);
             app.manage(desk::Shell::new(saved.clone()));
             tray::create(app.handle())?;
+            lean_webview(app.handle());
             // Nothing about the pairing may stop the app: at worst the window asks for it again,
             // as on first run, with the reason on the form.
             if let Some(link) = &args.pair {
@@ -117,6 +118,23 @@ pub fn run() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "orderbell-desktop stopped");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The board is text and a few colours: WebKit's GPU compositing (here software GL) costs the
+/// window's web process about half its memory for nothing it draws.
+fn lean_webview(app: &tauri::AppHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = app.get_webview_window("main") {
+        let lean = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = lean {
+            tracing::warn!(error = %e, "cannot turn off the window's GPU compositing");
         }
     }
 }
