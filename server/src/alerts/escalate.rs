@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use orderbell_shared::heard::{AlertEscalated, AlertKind, AlertSettings, AlertSettled, UnheardAction};
+use orderbell_shared::heard::{AlertEscalated, AlertSettings, AlertSettled, UnheardAction};
 use orderbell_shared::order::order_no;
 use orderbell_shared::{Actor, Event};
 
 use super::rules::{Devices, Step, next_step};
 use super::settings::load_settings;
-use crate::db::{AlertRow, Tx};
+use crate::db::{AlertRow, Tx, alert_of};
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry, Stream};
 use crate::orders::rules::Action;
@@ -60,21 +60,13 @@ fn alert_key(alert: &AlertRow) -> AlertKey {
     }
 }
 
-fn kind(reminder_id: i64) -> (AlertKind, Option<i64>) {
-    if reminder_id == 0 {
-        (AlertKind::Order, None)
-    } else {
-        (AlertKind::Reminder, Some(reminder_id))
-    }
-}
-
 async fn escalate(
     state: &AppState,
     alert: &AlertRow,
     reason: orderbell_shared::heard::EscalationReason,
     now: i64,
 ) -> Result<()> {
-    let (kind, reminder_id) = kind(alert.reminder_id);
+    let (kind, reminder_id) = alert_of(alert.reminder_id);
     let escalated = AlertEscalated {
         order_id: alert.order_id,
         order_no: order_no(alert.order_id),
@@ -109,7 +101,7 @@ pub async fn settle(tx: &mut dyn Tx, key: &AlertKey, store_id: i64, now: i64) ->
     let Some(since) = tx.settle_escalation(key.order_id, key.reminder_id, now).await? else {
         return Ok(Vec::new());
     };
-    let (alert, reminder_id) = kind(key.reminder_id);
+    let (alert, reminder_id) = alert_of(key.reminder_id);
     let event = Event::AlertSettled(AlertSettled {
         order_id: key.order_id,
         alert,

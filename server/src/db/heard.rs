@@ -1,6 +1,6 @@
 //! What storage knows of alerts being heard: the store's devices, and each alert's state.
 
-use orderbell_shared::heard::{DeviceKind, EscalationReason};
+use orderbell_shared::heard::{AlertKind, DeviceKind, EscalationReason};
 
 /// A device as last seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,4 +35,13 @@ pub struct EscalationRow {
     pub reason: EscalationReason,
     pub started_at: i64,
     pub settled_at: Option<i64>,
+}
+
+/// An alert's stored reminder id (0: the order's own alert) as the protocol has it.
+pub fn alert_of(reminder_id: i64) -> (AlertKind, Option<i64>) {
+    if reminder_id == 0 {
+        (AlertKind::Order, None)
+    } else {
+        (AlertKind::Reminder, Some(reminder_id))
+    }
 }

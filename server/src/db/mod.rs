@@ -18,7 +18,7 @@ use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
-pub use heard::{AlertRow, DeviceRow};
+pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use sqlite::Sqlite;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

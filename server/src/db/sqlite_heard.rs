@@ -1,12 +1,12 @@
 //! The SQLite side of devices, receipts and escalations.
 
-use orderbell_shared::heard::{AlertEscalated, AlertKind, AlertReceipt, UnheardAlert};
+use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::{ReminderState, order_no};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::heard::{AlertRow, DeviceRow, EscalationRow};
+use super::heard::{AlertRow, DeviceRow, EscalationRow, alert_of};
 use crate::error::Result;
 
 /// An enum's name on the wire (`"sounded"`), which is also how it is stored.
@@ -20,15 +20,6 @@ fn name<T: Serialize>(value: T) -> String {
 /// An enum from its stored name.
 fn parse<T: DeserializeOwned>(name: String) -> Result<T> {
     Ok(serde_json::from_value(serde_json::Value::String(name))?)
-}
-
-/// The stored reminder id (0: the order's own alert) as the protocol has it.
-fn alert_of(reminder_id: i64) -> (AlertKind, Option<i64>) {
-    if reminder_id == 0 {
-        (AlertKind::Order, None)
-    } else {
-        (AlertKind::Reminder, Some(reminder_id))
-    }
 }
 
 pub async fn touch_device(pool: &SqlitePool, device: &DeviceRow) -> Result<()> {

@@ -6,7 +6,7 @@ use orderbell_desktop_core::voice::{Clip, Cue};
 use orderbell_shared::OrderStatus;
 use orderbell_tests::TestServer;
 
-use crate::{App, paid, table_name};
+use crate::{App, hurry, paid, table_name};
 
 #[tokio::test]
 async fn a_paid_order_gives_one_notification_and_a_voice_naming_the_table() {
@@ -124,10 +124,7 @@ async fn a_reminder_is_heard_and_answered_from_the_app() {
     app.notified().await;
     app.spoke().await;
     let id = order.order.order_id;
-    let hurried = server
-        .post_empty(&format!("/api/orders/{id}/reminders"), &order.token)
-        .await;
-    assert_eq!(hurried.status(), 201);
+    hurry(&server, id, &order.token).await;
     assert_eq!(app.notified().await.summary, "A08号桌催单");
     assert_eq!(app.spoke().await.text, "A08号桌催单");
 

@@ -4,13 +4,13 @@
 
 use orderbell_desktop_core::receipts::Device;
 use orderbell_desktop_core::voice::Cue;
-use orderbell_desktop_core::{Action, Effect, Saved, Settings};
+use orderbell_desktop_core::{Action, Saved, Settings};
 use orderbell_shared::Event;
 use orderbell_shared::heard::{AlertKind, AlertReceipt, DeviceDTO, DeviceKind, ReceiptState};
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_tests::{Sse, TestServer};
 
-use crate::{App, paid};
+use crate::{App, hurry, paid};
 
 async fn get<T: serde::de::DeserializeOwned>(server: &TestServer, path: &str) -> T {
     let response = server
@@ -129,10 +129,7 @@ async fn a_reminder_receipt_names_the_reminder() {
     let id = order.order.order_id;
     app.notified().await;
     app.spoke().await;
-    let hurried = server
-        .post_empty(&format!("/api/orders/{id}/reminders"), &order.token)
-        .await;
-    assert_eq!(hurried.status(), 201);
+    hurry(&server, id, &order.token).await;
     assert_eq!(app.notified().await.summary, "A06号桌催单");
     assert_eq!(app.spoke().await.cue, Cue::Hurry { order_id: id });
     let sounded = loop {
@@ -179,12 +176,7 @@ async fn an_escalated_order_alarms_again_loudly_and_shows_unanswered_until_someo
     let mut app = App::merchant(&server, data.path()).await;
     let order = paid(&server, 4).await;
     app.notified().await;
-    // The speakers are broken: the announcement "played" but nobody heard it.
-    match app.next().await {
-        Effect::Speak(plan) => assert_eq!(plan.cue, Cue::NewOrder { order_id: order }),
-        other => panic!("expected speech, got {other:?}"),
-    }
-    app.desk.spoken();
+    app.unheard_speech(order).await;
 
     // Past the store's 15 seconds, the server escalates.
     server.clock.advance_secs(16);
@@ -212,10 +204,7 @@ async fn a_reply_stays_on_the_board_after_a_restart_and_on_a_device_paired_later
     let id = order.order.order_id;
     app.notified().await;
     app.spoke().await;
-    let hurried = server
-        .post_empty(&format!("/api/orders/{id}/reminders"), &order.token)
-        .await;
-    assert_eq!(hurried.status(), 201);
+    hurry(&server, id, &order.token).await;
     app.notified().await;
     let reply = Action::Reply {
         text: "马上就好".into(),

@@ -18,7 +18,7 @@ use std::time::Duration;
 use orderbell_desktop_core::backoff::BackoffPolicy;
 use orderbell_desktop_core::notify::Note;
 use orderbell_desktop_core::view::ConnectionState;
-use orderbell_desktop_core::voice::VoicePlan;
+use orderbell_desktop_core::voice::{Cue, VoicePlan};
 use orderbell_desktop_core::{Desk, DeskOptions, DeskView, Effect, Effects, ManualClock, Pairing, Saved};
 use orderbell_tests::{PATIENCE, TestServer};
 
@@ -105,6 +105,16 @@ impl App {
         };
         tokio::time::timeout(PATIENCE, wait).await.expect("the view gets there")
     }
+
+    /// The announcement of `order` "plays" on broken speakers: the desk is told it was spoken,
+    /// but no `sounded` receipt goes out, so nobody heard it.
+    async fn unheard_speech(&mut self, order: i64) {
+        match self.next().await {
+            Effect::Speak(plan) => assert_eq!(plan.cue, Cue::NewOrder { order_id: order }),
+            other => panic!("expected speech, got {other:?}"),
+        }
+        self.desk.spoken();
+    }
 }
 
 /// A diner at `table` orders one dish and pays; the order id.
@@ -112,6 +122,12 @@ async fn paid(server: &TestServer, table: i64) -> i64 {
     let order = server.order(table, &[(1001, 1)]).await;
     server.pay(&order).await;
     order.order.order_id
+}
+
+/// The diner hurries order `id` (with the order's own token).
+async fn hurry(server: &TestServer, id: i64, token: &str) {
+    let hurried = server.post_empty(&format!("/api/orders/{id}/reminders"), token).await;
+    assert_eq!(hurried.status(), 201, "the diner may hurry");
 }
 
 /// "A03" for table 3 of the demo store.

@@ -6,7 +6,7 @@ use orderbell_desktop_core::voice::Cue;
 use orderbell_shared::{Event, OrderStatus, SubmittedOrder};
 use orderbell_tests::TestServer;
 
-use crate::{App, paid};
+use crate::{App, hurry, paid};
 
 /// A diner orders at `table` and pays; returns once the payment went through.
 async fn paid_order(server: &TestServer, table: i64) -> SubmittedOrder {
@@ -18,12 +18,7 @@ async fn paid_order(server: &TestServer, table: i64) -> SubmittedOrder {
     order
 }
 
-/// A diner hurries order `id` (with the order's own token) and the merchant answers it.
-async fn hurry(server: &TestServer, id: i64, token: &str) {
-    let hurried = server.post_empty(&format!("/api/orders/{id}/reminders"), token).await;
-    assert_eq!(hurried.status(), 201, "the diner may hurry");
-}
-
+/// The merchant answers order `id`'s 催单.
 async fn answer(server: &TestServer, id: i64) {
     let body = serde_json::json!({ "text": "马上就好" });
     let answered = server
