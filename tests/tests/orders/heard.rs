@@ -61,16 +61,22 @@ async fn presence(server: &TestServer) -> Presence {
 }
 
 /// The next event of `stream` that is not one of the heard loop's own, or the first one that is.
+/// Bounded: heartbeats keep a stream busy, so a wait for an event that never comes must end.
 async fn next_alert_event(stream: &mut Sse) -> Event {
-    loop {
-        let (_, event) = stream.next_typed().await;
-        if matches!(
-            event,
-            Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_)
-        ) {
-            return event;
+    let wait = async {
+        loop {
+            let (_, event) = stream.next_typed().await;
+            if matches!(
+                event,
+                Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_)
+            ) {
+                return event;
+            }
         }
-    }
+    };
+    tokio::time::timeout(orderbell_tests::PATIENCE, wait)
+        .await
+        .expect("an alert event arrives")
 }
 
 #[tokio::test]
@@ -210,6 +216,9 @@ async fn an_order_nobody_sounds_escalates_after_the_wait_and_the_owners_choice_i
 
     let order = server.order(3, &[(1001, 1)]).await;
     server.pay(&order).await;
+    // The payment lands through the simulator's callback; the clock moves only after it, so the
+    // waits below count from the payment.
+    assert!(matches!(front.next_typed().await.1, Event::OrderPaid(_)));
     // Shown but muted: on screen is not heard.
     assert_eq!(
         receipt(&server, &server.merchant, "front-1", &order, "shown")
@@ -226,11 +235,15 @@ async fn an_order_nobody_sounds_escalates_after_the_wait_and_the_owners_choice_i
     assert_eq!(escalated.reason, EscalationReason::NotHeard);
 
     server.clock.advance_secs(45);
-    let rejected = loop {
-        if let (_, Event::OrderStatus(change)) = front.next_typed().await {
-            break change;
+    let rejected = tokio::time::timeout(orderbell_tests::PATIENCE, async {
+        loop {
+            if let (_, Event::OrderStatus(change)) = front.next_typed().await {
+                break change;
+            }
         }
-    };
+    })
+    .await
+    .expect("the owner's choice is taken");
     assert_eq!(rejected.to, OrderStatus::Rejected, "as the owner chose");
     assert_eq!(server.fetch_order(&order).await.status, OrderStatus::Rejected);
 }
