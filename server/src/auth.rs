@@ -76,6 +76,17 @@ impl Grant {
         parts.next().is_none().then_some(grant)
     }
 
+    /// The grant's role at `store_id`, if that role may do `duty` there: `Forbidden` for another
+    /// store's (or no store) credential, `RoleNotAllowed` for a role that may not.
+    pub fn may(self, store_id: i64, duty: Duty) -> Result<Role> {
+        let role = self.for_store(store_id)?;
+        if role.may(duty) {
+            Ok(role)
+        } else {
+            Err(Error::RoleNotAllowed { duty })
+        }
+    }
+
     /// The role a grant has at `store_id`, if it is a store credential for that store.
     pub fn for_store(self, store_id: i64) -> Result<Role> {
         match self {
@@ -99,6 +110,40 @@ impl Grant {
             Grant::Table { table_id: t } if t == table_id => Ok(None),
             Grant::Diner { table_id: t, diner_id } if t == table_id => Ok(Some(diner_id)),
             _ => Err(Error::Forbidden),
+        }
+    }
+}
+
+/// What a store's people do, each allowed to some roles only (docs/ROLES.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duty {
+    /// Set up the store: its menu, tables and QR codes, devices and settings.
+    ManageStore,
+    /// Mark a dish sold out or back in stock (估清), from the menu or the order board.
+    MarkSoldOut,
+    /// Accept, reject and finish orders; answer 催单.
+    HandleOrders,
+    /// See the tickets and mark them ready or recall them.
+    Cook,
+}
+
+impl Duty {
+    /// Who may do it, as the refusal tells the person holding the device.
+    pub fn who(self) -> &'static str {
+        match self {
+            Duty::ManageStore => "只有店主或店长的设备可以设置门店（菜单、桌台、设备、营业设置）",
+            Duty::MarkSoldOut => "只有店主、店长或前台的设备可以设置估清",
+            Duty::HandleOrders => "只有店主、店长或前台的设备可以处理订单",
+            Duty::Cook => "只有厨房或前台的设备可以出餐",
+        }
+    }
+}
+
+impl Role {
+    pub fn may(self, duty: Duty) -> bool {
+        match self {
+            Role::Merchant => true,
+            Role::Kitchen => duty == Duty::Cook,
         }
     }
 }

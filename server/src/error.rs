@@ -21,6 +21,9 @@ pub enum Error {
     Unauthorized,
     #[error("这个凭证无权访问这里：它属于别的餐桌、订单或门店")]
     Forbidden,
+    /// A credential of the store whose role may not do this (a kitchen tablet editing the menu).
+    #[error("{}", duty.who())]
+    RoleNotAllowed { duty: crate::auth::Duty },
     #[error("请先扫描餐桌上的二维码加入点餐，再修改购物车")]
     DinerRequired,
     #[error("{what} {id} 不存在")]
@@ -92,7 +95,7 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthorized | Error::DinerRequired => StatusCode::UNAUTHORIZED,
-            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::RoleNotAllowed { .. } => StatusCode::FORBIDDEN,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict { .. } => StatusCode::CONFLICT,
@@ -113,6 +116,7 @@ impl Error {
         match self {
             Error::Unauthorized => "unauthorized",
             Error::Forbidden => "forbidden",
+            Error::RoleNotAllowed { .. } => "role_not_allowed",
             Error::DinerRequired => "diner_required",
             Error::NotFound { code, .. }
             | Error::Invalid { code, .. }

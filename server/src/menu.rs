@@ -26,6 +26,8 @@ async fn menu(State(state): State<AppState>, Path(store_id): Path<i64>) -> Resul
         match categories.iter_mut().find(|c| c.name == category) {
             Some(c) => c.dishes.push(dish_dto(dish)),
             None => categories.push(MenuCategoryDTO {
+                // Until categories are their own rows (the menu management), their place names them.
+                category_id: categories.len() as i64 + 1,
                 name: category,
                 dishes: vec![dish_dto(dish)],
             }),
@@ -46,5 +48,8 @@ fn dish_dto(dish: DishRow) -> DishDTO {
         cuisine_image: dish.image,
         unit_price: dish.price,
         description: dish.description,
+        thumbnail: None,
+        sold_out: !dish.available,
+        set_items: Vec::new(),
     }
 }

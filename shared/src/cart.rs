@@ -61,6 +61,9 @@ pub struct CartItemDTO {
     /// That diner's phone, masked (`138****8000`): everyone at the table sees the cart.
     pub add_user_phone: Option<String>,
     pub remark: Option<String>,
+    /// The dish was marked sold out (估清) after it was added: the cart refuses to submit it.
+    #[serde(default)]
+    pub sold_out: bool,
 }
 
 #[cfg(test)]
@@ -84,6 +87,7 @@ mod tests {
                 add_user_id: Some(100),
                 add_user_phone: Some("138****8000".into()),
                 remark: Some("不要花生".into()),
+                sold_out: false,
             }],
             total_amount: Money::from_cents(7600),
             total_quantity: 2,
@@ -92,7 +96,7 @@ mod tests {
         let json = serde_json::to_string(&cart).expect("serializes");
         assert_eq!(
             json,
-            r#"{"tableId":123,"tableNumber":"A01","storeId":1,"items":[{"cuisineId":1001,"cuisineName":"宫保鸡丁","cuisineType":1,"cuisineImage":null,"unitPrice":38.00,"quantity":2,"subtotalAmount":76.00,"addUserId":100,"addUserPhone":"138****8000","remark":"不要花生"}],"totalAmount":76.00,"totalQuantity":2,"version":4}"#
+            r#"{"tableId":123,"tableNumber":"A01","storeId":1,"items":[{"cuisineId":1001,"cuisineName":"宫保鸡丁","cuisineType":1,"cuisineImage":null,"unitPrice":38.00,"quantity":2,"subtotalAmount":76.00,"addUserId":100,"addUserPhone":"138****8000","remark":"不要花生","soldOut":false}],"totalAmount":76.00,"totalQuantity":2,"version":4}"#
         );
         let back: CartDTO = serde_json::from_str(&json).expect("parses back");
         assert_eq!(back, cart);

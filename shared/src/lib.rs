@@ -18,7 +18,7 @@ pub mod ws;
 pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};
 pub use cart::{CartDTO, CartItemDTO, CuisineType};
 pub use events::Event;
-pub use menu::{DishDTO, MenuCategoryDTO, MenuDTO};
+pub use menu::{DishDTO, MenuCategoryDTO, MenuDTO, MenuUpdate, SetItemDTO};
 pub use money::Money;
 pub use order::{
     Actor, OrderDTO, OrderItemDTO, OrderStatus, RejectRequest, ReplyRequest, SubmitOrderRequest, SubmittedOrder,

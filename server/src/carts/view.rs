@@ -19,6 +19,7 @@ pub fn cart_dto(snapshot: &CartSnapshot) -> CartDTO {
             add_user_id: l.line.diner_id,
             add_user_phone: l.diner_phone.as_deref().map(mask_phone),
             remark: l.line.remark.clone(),
+            sold_out: !l.dish.available,
         })
         .collect();
     CartDTO {
