@@ -25,7 +25,7 @@ use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, TableLink};
-use crate::{alerts, devices, menu, net, orders, reminders, streams, web};
+use crate::{alerts, devices, menu, net, orders, reminders, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -86,6 +86,7 @@ impl App {
             .merge(streams::router())
             .merge(devices::router())
             .merge(alerts::router())
+            .merge(stores::router())
             .merge(web::router())
             .fallback(|| async {
                 Error::BadRequest {

@@ -13,6 +13,7 @@ pub mod menu;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod store;
 pub mod ws;
 
 pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};

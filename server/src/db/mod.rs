@@ -6,7 +6,9 @@ pub mod heard;
 mod sqlite;
 mod sqlite_heard;
 mod sqlite_rows;
+mod sqlite_store_settings;
 mod sqlite_tx;
+pub mod store_settings;
 
 use async_trait::async_trait;
 use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
@@ -20,6 +22,7 @@ use crate::journal::{Entry, Stream};
 
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use sqlite::Sqlite;
+pub use store_settings::{StoreSettingsRow, StoreSettingsStore};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreRow {
@@ -150,7 +153,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: Send + Sync + 'static {
+pub trait Database: StoreSettingsStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;

@@ -1,0 +1,69 @@
+//! A store as its customers meet it: `GET /api/stores/{storeId}` (public, like the menu) and the
+//! owner's `PATCH /api/stores/{storeId}/settings`. The rules live in `settings_rules`; submitting
+//! an order asks [`order_refusal`] first.
+
+use axum::extract::State;
+use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
+
+use super::settings_rules;
+use crate::auth::{Credential, Duty};
+use crate::db::StoreSettingsRow;
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+
+/// `GET /api/stores/{storeId}`: the name, announcement, hours, and whether orders are taken now.
+pub async fn store(State(state): State<AppState>, Path(store_id): Path<i64>) -> Result<Json<StoreDTO>> {
+    let settings = load(&state, store_id).await?;
+    Ok(Json(dto(settings, state.clock.now_ms())))
+}
+
+/// `PATCH /api/stores/{storeId}/settings`: the owner changes some settings; the answer is the
+/// store as customers now see it. A refused change changes nothing.
+pub async fn update(
+    State(state): State<AppState>,
+    Credential(grant): Credential,
+    Path(store_id): Path<i64>,
+    Json(patch): Json<StoreSettingsPatch>,
+) -> Result<Json<StoreDTO>> {
+    grant.may(store_id, Duty::ManageStore)?;
+    let current = load(&state, store_id).await?;
+    let now = state.clock.now_ms();
+    let next = settings_rules::apply(&current, &patch, now)?;
+    state.db.save_store_settings(&next).await?;
+    tracing::info!(store = store_id, state = ?settings_rules::state_at(&next, now), "store settings changed");
+    Ok(Json(dto(next, now)))
+}
+
+/// Why the table's store would refuse an order now, if it would: closed (409 `store_closed`) or
+/// paused (409 `store_paused`). `None` for an unknown table, which the submit itself refuses.
+pub async fn order_refusal(state: &AppState, table_id: i64) -> Result<Option<Error>> {
+    let Some(table) = state.db.table(table_id).await? else {
+        return Ok(None);
+    };
+    let settings = load(state, table.store_id).await?;
+    Ok(settings_rules::ensure_taking_orders(&settings, state.clock.now_ms()).err())
+}
+
+async fn load(state: &AppState, store_id: i64) -> Result<StoreSettingsRow> {
+    state.db.store_settings(store_id).await?.ok_or(Error::NotFound {
+        code: "store_not_found",
+        what: "门店",
+        id: store_id,
+    })
+}
+
+fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {
+    let state = settings_rules::state_at(&settings, now);
+    StoreDTO {
+        store_id: settings.store_id,
+        name: settings.name,
+        logo: settings.logo,
+        announcement: settings.announcement,
+        hours: settings.hours,
+        utc_offset_minutes: settings.utc_offset_minutes,
+        paused: settings.paused,
+        manual: settings.manual,
+        state,
+    }
+}
