@@ -1,0 +1,14 @@
+//! Stores as customers meet them, end to end: the settings the owner changes and the orders a
+//! closed or paused store refuses.
+
+mod settings;
+
+use orderbell_shared::ErrorBody;
+
+/// Assert a refused request: its status and stable code.
+pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
+    assert_eq!(response.status(), status, "expected {status} {code}");
+    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
+    assert_eq!(body.code, code);
+    body
+}
