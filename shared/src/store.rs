@@ -16,6 +16,8 @@ pub struct StoreDTO {
     pub announcement: Option<String>,
     /// When the store is open, in its own local time. Empty: open around the clock.
     pub hours: Vec<HoursPeriod>,
+    /// The hours as a person reads them, 「每天 10:00–22:00」; `None` without hours.
+    pub hours_text: Option<String>,
     /// The store's local time as minutes east of UTC: 480 for China (UTC+8).
     pub utc_offset_minutes: i32,
     /// 暂停接单: the owner stopped taking orders for now (busy).

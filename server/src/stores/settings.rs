@@ -60,6 +60,7 @@ fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {
         name: settings.name,
         logo: settings.logo,
         announcement: settings.announcement,
+        hours_text: settings_rules::hours_text(&settings.hours),
         hours: settings.hours,
         utc_offset_minutes: settings.utc_offset_minutes,
         paused: settings.paused,
