@@ -101,9 +101,18 @@ export function highlight() {
   }
 }
 
+/** The sticky bars' heights, for where the search box sticks and where a category link lands. */
+function measureBars() {
+  const root = document.documentElement.style;
+  root.setProperty('--bar-height', `${$('.bar').offsetHeight}px`);
+  root.setProperty('--menu-top-height', `${$('.menu-top').offsetHeight}px`);
+}
+
 let pending = false;
 /** Follow the page's scrolling (once per frame at most) and the search box, once the menu shows. */
 export function watchMenu() {
+  measureBars();
+  window.addEventListener('resize', measureBars);
   window.addEventListener('scroll', () => {
     if (pending) return;
     pending = true;
