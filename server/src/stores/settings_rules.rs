@@ -154,29 +154,41 @@ pub fn next_change(settings: &StoreSettingsRow, now: i64) -> Option<i64> {
         .find(|&at| open_by_hours(settings, at) != open_now)
 }
 
-/// The hours as a person reads them: 「每天 10:00–22:00」, 「周一、周二 11:00–14:00；每天 17:00–02:00」.
+/// The hours as a person reads them: 「每天 10:00–22:00」, 「周一至周五 11:00–14:00；每天 17:00–02:00」.
 pub fn hours_text(hours: &[HoursPeriod]) -> Option<String> {
-    const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
     let parts: Vec<String> = hours
         .iter()
-        .map(|p| {
-            let mut days: Vec<u8> = p.days.clone();
-            days.sort_unstable();
-            days.dedup();
-            let days = if days.is_empty() || days.len() == 7 {
-                "每天".to_owned()
-            } else {
-                let names: Vec<&str> = days
-                    .iter()
-                    .filter_map(|d| DAYS.get(usize::from(*d).checked_sub(1)?))
-                    .copied()
-                    .collect();
-                names.join("、")
-            };
-            format!("{days} {}–{}", p.open, p.close)
-        })
+        .map(|p| format!("{} {}–{}", days_text(&p.days), p.open, p.close))
         .collect();
     (!parts.is_empty()).then(|| parts.join("；"))
+}
+
+/// 「每天」, 「周六、周日」, or runs of three days and more as a range: 「周一至周五、周日」.
+fn days_text(days: &[u8]) -> String {
+    const NAMES: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let name = |d: u8| NAMES.get(usize::from(d).saturating_sub(1)).copied().unwrap_or_default();
+    let mut days = days.to_vec();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() || days.len() == NAMES.len() {
+        return "每天".to_owned();
+    }
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for d in days {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == d => *last = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    let words: Vec<String> = runs
+        .into_iter()
+        .flat_map(|(first, last)| match last - first {
+            0 => vec![name(first).to_owned()],
+            1 => vec![name(first).to_owned(), name(last).to_owned()],
+            _ => vec![format!("{}至{}", name(first), name(last))],
+        })
+        .collect();
+    words.join("、")
 }
 
 fn checked_name(name: &str) -> Result<String> {
@@ -527,6 +539,10 @@ mod tests {
         assert_eq!(
             hours_text(&[period("11:00", "14:00", &[2, 1]), period("17:00", "02:00", &[])]).as_deref(),
             Some("周一、周二 11:00–14:00；每天 17:00–02:00")
+        );
+        assert_eq!(
+            hours_text(&[period("11:00", "21:00", &[1, 2, 3, 4, 5, 7])]).as_deref(),
+            Some("周一至周五、周日 11:00–21:00")
         );
     }
 }
