@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::{Grant, Keys, Role};
 use crate::carts;
@@ -25,7 +26,7 @@ use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, TableLink};
-use crate::{alerts, devices, menu, net, orders, reminders, stores, streams, web};
+use crate::{alerts, devices, menu, net, openapi, orders, reminders, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -76,18 +77,21 @@ impl App {
     }
 
     pub fn router(&self) -> Router {
-        Router::new()
-            .merge(menu::router())
-            .merge(carts::router())
-            .merge(tables::router())
+        let (routes, doc) = OpenApiRouter::with_openapi(openapi::base())
+            .merge(menu::router().into())
+            .merge(carts::router().into())
+            .merge(tables::router().into())
             .merge(orders::router())
             .merge(payments::router())
             .merge(reminders::router())
-            .merge(streams::router())
-            .merge(devices::router())
+            .merge(streams::router().into())
+            .merge(devices::router().into())
             .merge(alerts::router())
             .merge(stores::router())
-            .merge(web::router())
+            .merge(web::router().into())
+            .split_for_parts();
+        routes
+            .merge(openapi::serve(doc, &self.state.public_url))
             .fallback(|| async {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,

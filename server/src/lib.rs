@@ -20,6 +20,7 @@ mod journal;
 mod maintenance;
 mod menu;
 mod net;
+mod openapi;
 mod orders;
 pub mod payments;
 mod push;

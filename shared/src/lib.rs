@@ -11,6 +11,8 @@ pub mod events;
 pub mod heard;
 pub mod menu;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod order;
 pub mod payment;
 pub mod store;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/stores/{storeId}` (public: the customer page reads it before anyone orders).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StoreDTO {
@@ -31,6 +32,7 @@ pub struct StoreDTO {
 /// One stretch of opening hours, `"10:00"` to `"22:00"` local time. A close at or before the open
 /// runs past midnight (`"18:00"`–`"02:00"`) and belongs to the day it opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HoursPeriod {
@@ -44,6 +46,7 @@ pub struct HoursPeriod {
 /// The owner's hand on the hours: open or closed now, until the hours next change by themselves
 /// (`until`; `None` when they never do, as for a store open around the clock).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ManualHours {
@@ -53,6 +56,7 @@ pub struct ManualHours {
 
 /// Whether the store takes orders now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StoreState {
@@ -66,6 +70,7 @@ pub enum StoreState {
 /// `PATCH /api/stores/{storeId}/settings` (the owner): every field is optional, and only the ones
 /// present change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StoreSettingsPatch {
@@ -88,6 +93,7 @@ pub struct StoreSettingsPatch {
 
 /// The owner's choice of [`StoreSettingsPatch::manual`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ManualChoice {

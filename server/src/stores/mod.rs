@@ -4,14 +4,14 @@
 mod settings;
 pub mod settings_rules;
 
-use axum::Router;
-use axum::routing::{get, patch};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 pub use settings::order_refusal;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stores/{store_id}", get(settings::store))
-        .route("/api/stores/{store_id}/settings", patch(settings::update))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(settings::store))
+        .routes(routes!(settings::update))
 }

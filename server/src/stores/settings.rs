@@ -3,6 +3,7 @@
 //! an order asks [`order_refusal`] first.
 
 use axum::extract::State;
+use orderbell_shared::ErrorBody;
 use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 
 use super::settings_rules;
@@ -13,6 +14,12 @@ use crate::extract::{Json, Path};
 use crate::state::AppState;
 
 /// `GET /api/stores/{storeId}`: the name, announcement, hours, and whether orders are taken now.
+#[utoipa::path(get, path = "/api/stores/{store_id}", tag = "stores",
+    summary = "门店：店名、公告、营业时间，以及现在是否接单（open / closed 已打烊 / paused 暂停接单）；公开",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    security(()),
+    responses((status = 200, body = StoreDTO), (status = 404, body = ErrorBody, description = "store_not_found"))
+)]
 pub async fn store(State(state): State<AppState>, Path(store_id): Path<i64>) -> Result<Json<StoreDTO>> {
     let settings = load(&state, store_id).await?;
     Ok(Json(dto(settings, state.clock.now_ms())))
@@ -20,6 +27,13 @@ pub async fn store(State(state): State<AppState>, Path(store_id): Path<i64>) -> 
 
 /// `PATCH /api/stores/{storeId}/settings`: the owner changes some settings; the answer is the
 /// store as customers now see it. A refused change changes nothing.
+#[utoipa::path(patch, path = "/api/stores/{store_id}/settings", tag = "stores",
+    summary = "修改营业设置（店主）：店名、公告、营业时间、时区、暂停接单、手动营业/打烊；只改给出的字段",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = StoreSettingsPatch,
+    responses((status = 200, body = StoreDTO),
+        (status = "4XX", body = ErrorBody, description = "422 invalid_store_name / announcement_too_long / invalid_announcement / invalid_hours / invalid_utc_offset；403 role_not_allowed / forbidden"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     Credential(grant): Credential,
