@@ -40,11 +40,21 @@ impl StoreSettingsRow {
     }
 }
 
+/// A change to a store's settings, decided from the settings as they are (the rules'
+/// `settings_rules::apply`); an error refuses it and nothing is written.
+pub type SettingsChange<'a> = &'a (dyn Fn(&StoreSettingsRow) -> Result<StoreSettingsRow> + Sync);
+
 #[async_trait]
 pub trait StoreSettingsStore: Send + Sync {
     /// The store's settings; `None` if there is no such store.
     async fn store_settings(&self, store_id: i64) -> Result<Option<StoreSettingsRow>>;
 
-    /// Write all of the store's settings (its name too), on disk before this returns.
-    async fn save_store_settings(&self, settings: &StoreSettingsRow) -> Result<()>;
+    /// Read the store's settings, `change` them and write the result (its name too) in one
+    /// transaction, on disk before this returns, so that two owners' changes never undo each
+    /// other. `None` if there is no such store.
+    async fn update_store_settings(
+        &self,
+        store_id: i64,
+        change: SettingsChange<'_>,
+    ) -> Result<Option<StoreSettingsRow>>;
 }

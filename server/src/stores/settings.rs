@@ -41,10 +41,12 @@ pub async fn update(
     Json(patch): Json<StoreSettingsPatch>,
 ) -> Result<Json<StoreDTO>> {
     grant.may(store_id, Duty::ManageStore)?;
-    let current = load(&state, store_id).await?;
     let now = state.clock.now_ms();
-    let next = settings_rules::apply(&current, &patch, now)?;
-    state.db.save_store_settings(&next).await?;
+    let next = state
+        .db
+        .update_store_settings(store_id, &|current| settings_rules::apply(current, &patch, now))
+        .await?
+        .ok_or_else(|| not_found(store_id))?;
     tracing::info!(store = store_id, state = ?settings_rules::state_at(&next, now), "store settings changed");
     Ok(Json(dto(next, now)))
 }
@@ -60,11 +62,19 @@ pub async fn order_refusal(state: &AppState, table_id: i64) -> Result<Option<Err
 }
 
 async fn load(state: &AppState, store_id: i64) -> Result<StoreSettingsRow> {
-    state.db.store_settings(store_id).await?.ok_or(Error::NotFound {
+    state
+        .db
+        .store_settings(store_id)
+        .await?
+        .ok_or_else(|| not_found(store_id))
+}
+
+fn not_found(store_id: i64) -> Error {
+    Error::NotFound {
         code: "store_not_found",
         what: "门店",
         id: store_id,
-    })
+    }
 }
 
 fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {

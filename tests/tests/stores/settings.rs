@@ -289,3 +289,32 @@ async fn a_paused_store_refuses_orders_and_keeps_the_cart_until_it_resumes() {
     );
     assert_eq!(server.post("/api/orders", &diner, submit).await.status(), 201);
 }
+
+#[tokio::test]
+async fn changes_sent_at_once_all_land() {
+    let server = TestServer::start().await;
+    let hours = json!([{"open": "10:00", "close": "22:00"}]);
+    let changes = [
+        json!({"name": "同时改名"}),
+        json!({"announcement": "同时公告"}),
+        json!({"paused": true}),
+        json!({"utcOffsetMinutes": 540}),
+        json!({"hours": hours}),
+    ];
+    let sent = changes
+        .iter()
+        .map(|change| patch(&server, &server.merchant, change.clone()));
+    for response in futures_util::future::join_all(sent).await {
+        assert_eq!(response.status(), 200);
+    }
+    let store = store(&server).await;
+    assert_eq!(store.name, "同时改名");
+    assert_eq!(store.announcement.as_deref(), Some("同时公告"));
+    assert!(store.paused);
+    assert_eq!(store.utc_offset_minutes, 540);
+    assert_eq!(
+        serde_json::to_value(&store.hours).expect("json"),
+        hours,
+        "no change undid another"
+    );
+}
