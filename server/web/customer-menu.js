@@ -82,8 +82,8 @@ export function filter(query) {
 export function highlight() {
   const line = $('.menu-top').getBoundingClientRect().bottom + 8;
   const sections = [...document.querySelectorAll('#menu .category:not([hidden])')];
-  // At the very bottom the last category is in view even if it is too short to reach the line.
-  const atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+  // Scrolled to the very bottom, the last category is in view even if too short to reach the line.
+  const atEnd = window.scrollY > 0 && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
   const current = atEnd ? sections.at(-1) : sections.filter((s) => s.getBoundingClientRect().top <= line).at(-1) ?? sections[0];
   for (const link of document.querySelectorAll('#categories a')) {
     const active = link.dataset.category === current?.id;

@@ -51,6 +51,7 @@ test('the search box keeps the dishes whose name, description or set contents ma
   await page.locator('#search').fill('鸡');
   assert.deepEqual(await visibleDishes(page), ['宫保鸡丁', '宫保鸡丁套餐 · 套餐']);
   assert.deepEqual(await page.locator('#categories a:visible').allInnerTexts(), ['热菜', '套餐'], 'empty categories go');
+  assert.equal(await activeCategory(page), '热菜', 'the first category left is the one in view');
   await page.screenshot({ path: join(SHOTS, 'customer-menu-search.png') });
   await page.locator('#search').fill('米饭');
   assert.deepEqual(await visibleDishes(page), ['米饭', '宫保鸡丁套餐 · 套餐', '双人红烧肉套餐 · 套餐'], 'set meals holding rice');
