@@ -13,6 +13,7 @@ pub mod menu;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod tables;
 pub mod ws;
 
 pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};
@@ -23,6 +24,7 @@ pub use money::Money;
 pub use order::{
     Actor, OrderDTO, OrderItemDTO, OrderStatus, RejectRequest, ReplyRequest, SubmitOrderRequest, SubmittedOrder,
 };
+pub use tables::{NewTable, StoreTablesDTO, TableAreaDTO, TableChange, TableDTO};
 pub use ws::{CartCommand, MessageType, ServerMessage};
 
 /// SSE event names of the table stream, as the seed defines them.
