@@ -106,11 +106,13 @@ async fn remove(
         .remove_table(table_id, now_ms())
         .await?
         .map_err(|refusal| refused(refusal, &table.number))?;
+    state.carts.close(&table_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/stores/{storeId}/tables/{tableId}/link`: a new link for the table. Its old link,
-/// and the diners who joined with it, stop working; other tables' links do not change.
+/// and the diners who joined with it, stop working (their open cart streams end); other tables'
+/// links do not change.
 async fn regenerate(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -123,6 +125,9 @@ async fn regenerate(
         .regenerate_link(table_id)
         .await?
         .map_err(|refusal| refused(refusal, &table.number))?;
+    // Whoever watches the table's cart now came in with the old link: end their streams, so they
+    // must come back with the new one.
+    state.carts.close(&table_id);
     let table = owned_table(&state, store_id, table_id).await?;
     Ok(Json(dto(&state, &table)))
 }

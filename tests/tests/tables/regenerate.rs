@@ -1,8 +1,9 @@
 //! Regenerating a table's link (a photographed or leaked QR code): that table's old link and the
 //! diners who joined with it stop working; every other table's link goes on as printed.
 
+use futures_util::StreamExt as _;
 use orderbell_shared::{DinerSession, TableDTO};
-use orderbell_tests::{Api, TestServer};
+use orderbell_tests::{Api, PATIENCE, TestServer};
 use serde_json::json;
 
 use crate::owner::{refusal, table, token_of};
@@ -148,4 +149,58 @@ async fn a_regenerated_link_survives_a_restart_and_is_the_link_printed_at_start(
     );
     assert_eq!(refusal(cart_status(&server, 5, &old).await).await.1, "link_revoked");
     assert_eq!(cart_status(&server, 5, &printed.token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_old_links_open_streams_end_and_cannot_come_back() {
+    let server = TestServer::start().await;
+    let old_diner = server.join(1, None).await.token;
+    let mut sse = server
+        .http
+        .get(server.url(&format!("/api/store/order/sse/1?token={old_diner}")))
+        .send()
+        .await
+        .expect("stream opens");
+    assert_eq!(sse.status(), 200);
+    let mut greeting = String::new();
+    while !greeting.contains("event: connected") {
+        let chunk = sse.chunk().await.expect("stream").expect("the greeting");
+        greeting.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let url = server.ws_url(&format!("/ws/cart/1?token={old_diner}"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("socket opens");
+    let neighbour = server.join(2, None).await.token;
+    let mut next_door = server
+        .http
+        .get(server.url(&format!("/api/store/order/sse/2?token={neighbour}")))
+        .send()
+        .await
+        .expect("stream opens");
+
+    regenerate(&server, 1).await;
+
+    let ended = tokio::time::timeout(PATIENCE, async {
+        while sse.chunk().await.expect("stream reads").is_some() {}
+    });
+    ended.await.expect("the old link's cart stream ends");
+    let closed = tokio::time::timeout(PATIENCE, async {
+        while let Some(Ok(message)) = ws.next().await {
+            if message.is_close() {
+                break;
+            }
+        }
+    });
+    closed.await.expect("the old link's socket closes");
+    let back = cart_status(&server, 1, &old_diner).await;
+    assert_eq!(refusal(back).await.1, "link_revoked", "and it cannot come back");
+
+    let still = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let chunk = next_door.chunk().await.expect("stream reads").expect("still open");
+            if String::from_utf8_lossy(&chunk).contains("heartbeat") {
+                break;
+            }
+        }
+    });
+    still.await.expect("the table next door keeps its stream");
 }
