@@ -87,14 +87,17 @@ impl TableStore for Sqlite {
     }
 
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>> {
-        let inserted =
-            sqlx::query_as::<_, (i64,)>("INSERT INTO tables (store_id, number, area) VALUES (?, ?, ?) RETURNING id")
-                .bind(store_id)
-                .bind(number)
-                .bind(area)
-                .fetch_one(&self.pool)
-                .await;
-        Ok(number_taken(inserted)?.map(|(id,)| id))
+        let inserted = sqlx::query_as::<_, (i64,)>(
+            "INSERT INTO tables (store_id, number, area) SELECT ?, ?, ?
+             WHERE EXISTS (SELECT 1 FROM stores WHERE id = ?) RETURNING id",
+        )
+        .bind(store_id)
+        .bind(number)
+        .bind(area)
+        .bind(store_id)
+        .fetch_optional(&self.pool)
+        .await;
+        Ok(number_taken(inserted)?.and_then(|id| id.map(|(id,)| id).ok_or(TableRefusal::Missing)))
     }
 
     async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<()>> {

@@ -21,7 +21,7 @@ pub struct PlacedTable {
 /// Why a table was not written; nothing changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableRefusal {
-    /// No such table in use.
+    /// No such table in use (or, adding one, no such store).
     Missing,
     /// Another table of the store has that number.
     NumberTaken,
@@ -52,7 +52,7 @@ pub trait TableStore: Send + Sync {
     /// The generation of the table's current link; `None` if the table is not in use.
     async fn link_generation(&self, table_id: i64) -> Result<Option<u32>>;
 
-    /// Add a table; its id.
+    /// Add a table to a store; its id.
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>>;
 
     /// Change a table's number or area. A new number is refused while the table is occupied.

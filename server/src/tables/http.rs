@@ -64,7 +64,10 @@ async fn add(
         .db
         .add_table(store_id, &number, &area)
         .await?
-        .map_err(|refusal| refused(refusal, &number))?;
+        .map_err(|refusal| match refusal {
+            TableRefusal::Missing => store_not_found(store_id),
+            other => refused(other, &number),
+        })?;
     let table = owned_table(&state, store_id, table_id).await?;
     Ok((StatusCode::CREATED, Json(dto(&state, &table))))
 }
@@ -231,11 +234,19 @@ async fn qr_table(state: &AppState, grant: Grant, store_id: i64, table_id: i64) 
 }
 
 async fn store_tables(state: &AppState, store_id: i64) -> Result<(String, Vec<PlacedTable>)> {
-    state.db.store_tables(store_id).await?.ok_or(Error::NotFound {
+    state
+        .db
+        .store_tables(store_id)
+        .await?
+        .ok_or_else(|| store_not_found(store_id))
+}
+
+fn store_not_found(store_id: i64) -> Error {
+    Error::NotFound {
         code: "store_not_found",
         what: "门店",
         id: store_id,
-    })
+    }
 }
 
 /// The table, if it is in use and of this store (another store's table is as good as absent).
