@@ -25,7 +25,7 @@ use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
-use crate::tables::{self, TableLink};
+use crate::tables::{self, QrFile, TableLink};
 use crate::{alerts, devices, menu, net, openapi, orders, reminders, stores, streams, web};
 
 pub struct App {
@@ -120,6 +120,11 @@ impl App {
     /// Every table's signed link.
     pub async fn table_links(&self) -> Result<Vec<TableLink>> {
         tables::links(&self.state).await
+    }
+
+    /// What `orderbell qr` writes for a store: its QR sheet, and each table's PNG and SVG.
+    pub async fn qr_files(&self, store_id: i64) -> Result<Vec<QrFile>> {
+        tables::qr_files(&self.state, store_id).await
     }
 
     /// A store credential for the merchant's app or the kitchen.
