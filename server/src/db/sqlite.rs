@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
 pub struct Sqlite {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl Sqlite {

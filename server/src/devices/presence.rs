@@ -1,6 +1,8 @@
 //! Which devices of each store are connected now. Live state, in memory: a device is online while
 //! at least one of its store-stream connections is open (an app may hold two for a moment while
-//! it reconnects). When the last one closes, the device's `last_seen_at` is written.
+//! it reconnects). When the last one closes, the device's `last_seen_at` is written. A device is
+//! its credential: revoking the credential ends its connections, with a last `error` event
+//! saying why.
 //!
 //! One instance sees only its own connections; with several instances behind a balancer this
 //! becomes a shared registry (issue #15).
@@ -8,11 +10,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::db::{Database, DeviceRow};
-use crate::error::Result;
+use crate::error::{DEVICE_REVOKED, Error, Result};
 use crate::push::{Encoded, Subscription};
 use crate::state::AppState;
 
@@ -21,7 +26,7 @@ pub struct Presence {
     stores: Mutex<HashMap<i64, HashMap<String, usize>>>,
 }
 
-/// Who is connecting: a device names itself on the store stream (`?device=…&deviceName=…`).
+/// Who is connecting: the device its credential names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceId {
     pub id: String,
@@ -69,10 +74,14 @@ impl Presence {
     }
 }
 
-/// A store-stream connection, and the device it names (if any), online while it lives.
+/// A store-stream connection of a device, online while it lives and ended when the device's
+/// credential is revoked.
 pub struct Attended<S> {
     inner: S,
-    _attendance: Option<Attendance>,
+    revoked: CancellationToken,
+    /// Whether the device was told it is revoked: the next call ends the connection.
+    told: bool,
+    _attendance: Attendance,
 }
 
 struct Attendance {
@@ -84,36 +93,72 @@ struct Attendance {
 }
 
 impl<S> Attended<S> {
-    /// Mark the store's `device` online (and seen now) for as long as the connection lives.
-    pub async fn new(inner: S, state: &AppState, device: Option<(i64, DeviceId)>) -> Result<Self> {
-        let attendance = match device {
-            None => None,
-            Some((store_id, device)) => {
-                state
-                    .db
-                    .touch_device(&row(store_id, &device, state.clock.now_ms()))
-                    .await?;
-                state.presence.arrive(store_id, &device.id);
-                Some(Attendance {
-                    presence: state.presence.clone(),
-                    db: state.db.clone(),
-                    clock: state.clock.clone(),
-                    store_id,
-                    device,
-                })
-            }
+    /// Mark the store's device (of credential `credential_id`) online, and seen now, for as long
+    /// as the connection lives.
+    pub async fn new(inner: S, state: &AppState, store_id: i64, credential_id: i64) -> Result<Self> {
+        // Subscribe to the revocation before checking the row: one that lands in between is seen.
+        let revoked = state.credentials.revoked(credential_id);
+        let row = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
+        if row.revoked_at.is_some() {
+            return Err(Error::DeviceRevoked);
+        }
+        let Some((store_id, role)) = row.store_role().filter(|(s, _)| *s == store_id) else {
+            return Err(Error::Forbidden);
         };
+        let device = DeviceId {
+            id: credential_id.to_string(),
+            name: row.name,
+            kind: super::rules::kind_for(role),
+        };
+        state
+            .db
+            .touch_device(&self::row(store_id, &device, state.clock.now_ms()))
+            .await?;
+        state.presence.arrive(store_id, &device.id);
         Ok(Attended {
             inner,
-            _attendance: attendance,
+            revoked,
+            told: false,
+            _attendance: Attendance {
+                presence: state.presence.clone(),
+                db: state.db.clone(),
+                clock: state.clock.clone(),
+                store_id,
+                device,
+            },
         })
     }
 }
 
 impl<S: Subscription> Subscription for Attended<S> {
-    fn next(&mut self) -> impl Future<Output = Option<Arc<Encoded>>> + Send {
-        self.inner.next()
+    async fn next(&mut self) -> Option<Arc<Encoded>> {
+        if self.told {
+            return None;
+        }
+        tokio::select! {
+            biased;
+            () = self.revoked.cancelled() => {
+                self.told = true;
+                Some(Arc::new(revoked_notice()))
+            }
+            event = self.inner.next() => event,
+        }
     }
+}
+
+/// The last thing a revoked device hears on a stream: `error` with `device_revoked`, as SSE
+/// (`event: error`) and as a WebSocket message (then the socket closes).
+fn revoked_notice() -> Encoded {
+    let error = Error::DeviceRevoked;
+    let data = json!({ "code": error.code(), "message": DEVICE_REVOKED });
+    let message = StreamMessage {
+        kind: "error".to_owned(),
+        id: None,
+        data: &data,
+        timestamp: crate::clock::now_ms(),
+    };
+    let ws = serde_json::to_string(&message).unwrap_or_default();
+    Encoded::notice(0, "error", &data.to_string(), ws)
 }
 
 impl Drop for Attendance {

@@ -6,7 +6,7 @@ use orderbell_shared::{Actor, OrderDTO, RejectRequest};
 
 use super::rules::Action;
 use super::transition;
-use crate::auth::{Credential, Grant, Role};
+use crate::auth::{Credential, Device, Grant, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
@@ -36,9 +36,13 @@ pub async fn get_order(
 
 /// A step taken by the store's staff; the credential's role says who took it.
 async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action) -> Result<Json<OrderDTO>> {
+    // Owner and counter act at the counter; the order's history says `merchant` for both.
     let actor = match grant {
-        Grant::Merchant { .. } => Actor::Merchant,
-        Grant::Kitchen { .. } => Actor::Kitchen,
+        Grant::Device(Device {
+            role: Role::Owner | Role::Counter,
+            ..
+        }) => Actor::Merchant,
+        Grant::Device(Device { role: Role::Kitchen, .. }) => Actor::Kitchen,
         _ => return Err(Error::Forbidden),
     };
     let order = transition(state, order_id, action, actor, |o| {

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::cursor::{Cursor, Fresh};
 use crate::auth::Credential;
 use crate::clock::now_ms;
-use crate::devices::{self, Attended};
+use crate::devices::Attended;
 use crate::error::Result;
 use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
@@ -30,13 +30,12 @@ pub async fn upgrade(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    let role = grant.for_store(store_id)?;
-    let device = devices::from_query(uri.query(), role)?;
+    let device = grant.device(store_id)?;
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![message(kind, data)];
-    let subscription = Attended::new(opened.cursor, &state, device.map(|d| (store_id, d))).await?;
+    let subscription = Attended::new(opened.cursor, &state, store_id, device.credential_id).await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)
