@@ -39,7 +39,10 @@ pub enum DeviceKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptRequest {
+    /// Ignored, and optional: the device is the one the credential names. Older clients send it.
+    #[serde(default)]
     pub device_id: String,
+    #[serde(default)]
     pub device_name: String,
     pub order_id: i64,
     pub alert: AlertKind,
