@@ -6,7 +6,7 @@ use orderbell_shared::{Actor, OrderDTO, RejectRequest};
 
 use super::rules::Action;
 use super::transition;
-use crate::auth::{Credential, Device, Grant, Role};
+use crate::auth::{Credential, Device, Duty, Grant, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
@@ -34,8 +34,12 @@ pub async fn get_order(
     }))
 }
 
-/// A step taken by the store's staff; the credential's role says who took it.
+/// A step taken by the store's staff; the credential's role says who took it and whether it may.
 async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action) -> Result<Json<OrderDTO>> {
+    let duty = match action {
+        Action::MarkReady | Action::Recall => Duty::Cook,
+        _ => Duty::HandleOrders,
+    };
     // Owner and counter act at the counter; the order's history says `merchant` for both.
     let actor = match grant {
         Grant::Device(Device {
@@ -45,9 +49,7 @@ async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action)
         Grant::Device(Device { role: Role::Kitchen, .. }) => Actor::Kitchen,
         _ => return Err(Error::Forbidden),
     };
-    let order = transition(state, order_id, action, actor, |o| {
-        grant.for_store(o.store_id).map(drop)
-    })
+    let order = transition(state, order_id, action, actor, |o| grant.may(o.store_id, duty).map(drop))
     .await?;
     Ok(Json(order))
 }
