@@ -19,13 +19,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, PaymentConfig};
 use crate::db::{AccessStore, Database, Holder, Sqlite};
 use crate::demo::DEMO;
+use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, TableLink};
-use crate::devices::{Credentials, rules::default_name};
 use crate::{alerts, devices, menu, net, orders, reminders, stores, streams, web};
 use orderbell_shared::access::CreatedStore;
 

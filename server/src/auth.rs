@@ -322,7 +322,11 @@ mod tests {
         let token = keys.sign_credential(7);
         assert!(token.starts_with("v.7."), "{token}");
         assert_eq!(keys.verify_credential(&token), Some(7));
-        assert_eq!(keys.verify(&token), None, "a device token is no table, diner or order token");
+        assert_eq!(
+            keys.verify(&token),
+            None,
+            "a device token is no table, diner or order token"
+        );
         assert_eq!(keys.verify_credential(&token.replacen("v.7", "v.8", 1)), None);
         assert_eq!(keys.verify_credential(&keys.sign(Grant::Order { order_id: 7 })), None);
     }
@@ -335,15 +339,24 @@ mod tests {
             role: Role::Kitchen,
         });
         assert_eq!(kitchen.for_store(1).ok(), Some(Role::Kitchen));
-        assert!(matches!(kitchen.for_store(2), Err(Error::Forbidden)), "another store's kitchen");
+        assert!(
+            matches!(kitchen.for_store(2), Err(Error::Forbidden)),
+            "another store's kitchen"
+        );
         assert!(kitchen.for_order(1).is_err());
         assert!(kitchen.may(1, Duty::Cook).is_ok());
-        assert!(matches!(kitchen.may(1, Duty::HandleOrders), Err(Error::RoleNotAllowed { .. })));
+        assert!(matches!(
+            kitchen.may(1, Duty::HandleOrders),
+            Err(Error::RoleNotAllowed { .. })
+        ));
         assert!(matches!(kitchen.may(2, Duty::Cook), Err(Error::Forbidden)));
         for duty in [Duty::ManageStore, Duty::MarkSoldOut, Duty::HandleOrders, Duty::Cook] {
             assert!(role_may(Role::Owner, duty), "the owner may {duty:?}");
             assert_eq!(role_may(Role::Counter, duty), duty != Duty::ManageStore, "{duty:?}");
         }
-        assert!(Grant::Operator { credential_id: 1 }.for_store(1).is_err(), "the operator runs no store");
+        assert!(
+            Grant::Operator { credential_id: 1 }.for_store(1).is_err(),
+            "the operator runs no store"
+        );
     }
 }

@@ -30,9 +30,9 @@ async fn run(cli: Cli) -> Result<()> {
     let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Links => print_links(&App::open(&config).await?.table_links().await?),
-        Command::Credential {
-            operator: true, ..
-        } => println!("{}", App::open(&config).await?.operator_credential().await?),
+        Command::Credential { operator: true, .. } => {
+            println!("{}", App::open(&config).await?.operator_credential().await?)
+        }
         Command::Credential { store, role, name, .. } => {
             let app = App::open(&config).await?;
             println!("{}", app.credential(store, role, name.as_deref()).await?);

@@ -108,7 +108,11 @@ fn links_then_serve_then_stop_on_sigterm() {
 /// What `orderbell ARGS` prints on stdout, which must succeed.
 fn printed(dir: &std::path::Path, args: &[&str]) -> String {
     let out = orderbell(dir, args).output().expect("run orderbell");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -140,7 +144,17 @@ fn credential_prints_only_the_credential_even_on_first_run_and_the_same_one_agai
 #[test]
 fn store_create_prints_the_new_store_and_its_owners_pairing_link() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = printed(dir.path(), &["store", "create", "--name", "小馆", "--public-url", "http://10.0.0.5:8080"]);
+    let out = printed(
+        dir.path(),
+        &[
+            "store",
+            "create",
+            "--name",
+            "小馆",
+            "--public-url",
+            "http://10.0.0.5:8080",
+        ],
+    );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "store\t2\t小馆", "the demo store is 1: {out}");
     let owner = lines[1].strip_prefix("owner\t").expect("the owner's credential");

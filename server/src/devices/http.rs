@@ -16,8 +16,16 @@ use crate::state::AppState;
 /// Issue a credential for `holder` named `name`, or give back the live one of that holder and
 /// name, so that the command line prints the same token each time (`Err` with the existing row
 /// if the name is live under another role).
-pub async fn issue(state: &AppState, holder: Holder, name: &str) -> Result<std::result::Result<CredentialRow, CredentialRow>> {
-    let row = match state.db.issue_credential(holder, &device_name(name)?, state.clock.now_ms()).await? {
+pub async fn issue(
+    state: &AppState,
+    holder: Holder,
+    name: &str,
+) -> Result<std::result::Result<CredentialRow, CredentialRow>> {
+    let row = match state
+        .db
+        .issue_credential(holder, &device_name(name)?, state.clock.now_ms())
+        .await?
+    {
         Issued::New(row) => row,
         Issued::Existing(row) if row.holder == holder => row,
         Issued::Existing(row) => return Ok(Err(row)),
@@ -56,7 +64,11 @@ pub async fn add(
         store_id,
         role: req.role,
     };
-    match state.db.issue_credential(holder, &device_name(&req.name)?, state.clock.now_ms()).await? {
+    match state
+        .db
+        .issue_credential(holder, &device_name(&req.name)?, state.clock.now_ms())
+        .await?
+    {
         Issued::New(row) => {
             state.credentials.put(row.clone());
             Ok((StatusCode::CREATED, Json(issued(&state, &row, store_id, req.role))))

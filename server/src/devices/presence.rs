@@ -98,22 +98,19 @@ impl<S> Attended<S> {
     pub async fn new(inner: S, state: &AppState, store_id: i64, credential_id: i64) -> Result<Self> {
         // Subscribe to the revocation before checking the row: one that lands in between is seen.
         let revoked = state.credentials.revoked(credential_id);
-        let row = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
-        if row.revoked_at.is_some() {
+        let credential = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
+        if credential.revoked_at.is_some() {
             return Err(Error::DeviceRevoked);
         }
-        let Some((store_id, role)) = row.store_role().filter(|(s, _)| *s == store_id) else {
+        let Some((store_id, role)) = credential.store_role().filter(|(s, _)| *s == store_id) else {
             return Err(Error::Forbidden);
         };
         let device = DeviceId {
             id: credential_id.to_string(),
-            name: row.name,
+            name: credential.name,
             kind: super::rules::kind_for(role),
         };
-        state
-            .db
-            .touch_device(&self::row(store_id, &device, state.clock.now_ms()))
-            .await?;
+        remember_seen(state.db.clone(), row(store_id, &device, state.clock.now_ms()));
         state.presence.arrive(store_id, &device.id);
         Ok(Attended {
             inner,
@@ -164,15 +161,19 @@ fn revoked_notice() -> Encoded {
 impl Drop for Attendance {
     fn drop(&mut self) {
         if self.presence.leave(self.store_id, &self.device.id) {
-            let (db, device) = (self.db.clone(), row(self.store_id, &self.device, self.clock.now_ms()));
-            // Drop cannot wait; the write is small, and a lost one only makes `last seen` older.
-            tokio::spawn(async move {
-                if let Err(e) = db.touch_device(&device).await {
-                    tracing::warn!(error = ?e, "recording when a device was last seen failed");
-                }
-            });
+            remember_seen(self.db.clone(), row(self.store_id, &self.device, self.clock.now_ms()));
         }
     }
+}
+
+/// Write when a device was seen, in the background: a device's stream never waits for it (nor
+/// fails when the database is busy), and a lost write only makes `last seen` older.
+fn remember_seen(db: Arc<dyn Database>, device: DeviceRow) {
+    tokio::spawn(async move {
+        if let Err(e) = db.touch_device(&device).await {
+            tracing::warn!(error = ?e, "recording when a device was last seen failed");
+        }
+    });
 }
 
 fn row(store_id: i64, device: &DeviceId, at: i64) -> DeviceRow {

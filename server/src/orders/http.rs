@@ -46,10 +46,14 @@ async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action)
             role: Role::Owner | Role::Counter,
             ..
         }) => Actor::Merchant,
-        Grant::Device(Device { role: Role::Kitchen, .. }) => Actor::Kitchen,
+        Grant::Device(Device {
+            role: Role::Kitchen, ..
+        }) => Actor::Kitchen,
         _ => return Err(Error::Forbidden),
     };
-    let order = transition(state, order_id, action, actor, |o| grant.may(o.store_id, duty).map(drop))
+    let order = transition(state, order_id, action, actor, |o| {
+        grant.may(o.store_id, duty).map(drop)
+    })
     .await?;
     Ok(Json(order))
 }

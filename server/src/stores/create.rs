@@ -70,7 +70,11 @@ mod tests {
     fn store_names_are_one_line_of_at_most_30() {
         assert_eq!(store_name("  小馆 ").ok().as_deref(), Some("小馆"));
         for bad in ["", "  ", "小\n馆", &"店".repeat(31)] {
-            assert_eq!(store_name(bad).map_err(|e| e.code()), Err("invalid_store_name"), "{bad:?}");
+            assert_eq!(
+                store_name(bad).map_err(|e| e.code()),
+                Err("invalid_store_name"),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -82,12 +82,8 @@ async fn next_alert_event(stream: &mut Sse) -> Event {
 #[tokio::test]
 async fn devices_report_what_they_heard_and_every_device_sees_it() {
     let server = TestServer::start().await;
-    let mut front = device_stream(&server, &server.merchant)
-        .connected()
-        .await;
-    let mut kitchen = device_stream(&server, &server.kitchen)
-        .connected()
-        .await;
+    let mut front = device_stream(&server, &server.merchant).connected().await;
+    let mut kitchen = device_stream(&server, &server.kitchen).connected().await;
     assert!(presence(&server).await.merchant_online, "a device is online");
 
     let order = server.order(1, &[(1001, 1)]).await;
@@ -138,11 +134,7 @@ async fn devices_report_what_they_heard_and_every_device_sees_it() {
 async fn an_order_paid_while_every_device_is_away_escalates_to_the_customer_and_settles_when_heard() {
     let server = TestServer::start().await;
     // The counter's app was paired once and is closed now.
-    drop(
-        device_stream(&server, &server.merchant)
-            .connected()
-            .await,
-    );
+    drop(device_stream(&server, &server.merchant).connected().await);
     while presence(&server).await.merchant_online {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
@@ -160,9 +152,7 @@ async fn an_order_paid_while_every_device_is_away_escalates_to_the_customer_and_
 
     // The counter's app comes back two minutes later and sounds it.
     server.clock.advance_secs(120);
-    let front = device_stream(&server, &server.merchant)
-        .connected()
-        .await;
+    let front = device_stream(&server, &server.merchant).connected().await;
     assert_eq!(
         receipt(&server, &server.merchant, "front-1", &order, "sounded")
             .await
@@ -183,9 +173,7 @@ async fn an_order_paid_while_every_device_is_away_escalates_to_the_customer_and_
 #[tokio::test]
 async fn an_order_nobody_sounds_escalates_after_the_wait_and_the_owners_choice_is_taken() {
     let server = TestServer::start().await;
-    let mut front = device_stream(&server, &server.merchant)
-        .connected()
-        .await;
+    let mut front = device_stream(&server, &server.merchant).connected().await;
     let settings = AlertSettings {
         escalate_after_secs: 15,
         unheard_action: UnheardAction::Reject,
