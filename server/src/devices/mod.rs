@@ -15,6 +15,12 @@ pub use credentials::Credentials;
 pub use http::{issue, issued, pairing_link};
 pub use presence::{Attended, Presence};
 
+/// Whether a store-stream connection is an alert device's (it says `?device=…`, as the desktop
+/// app and the kitchen board do), which counts it online. Who the device is, its credential says.
+pub fn announced(query: Option<&str>) -> bool {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes()).any(|(key, _)| key == "device")
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/stores/{store_id}/devices", get(http::list).post(http::add))

@@ -81,7 +81,7 @@ pub struct Attended<S> {
     revoked: CancellationToken,
     /// Whether the device was told it is revoked: the next call ends the connection.
     told: bool,
-    _attendance: Attendance,
+    _attendance: Option<Attendance>,
 }
 
 struct Attendance {
@@ -93,9 +93,16 @@ struct Attendance {
 }
 
 impl<S> Attended<S> {
-    /// Mark the store's device (of credential `credential_id`) online, and seen now, for as long
-    /// as the connection lives.
-    pub async fn new(inner: S, state: &AppState, store_id: i64, credential_id: i64) -> Result<Self> {
+    /// A connection of the store's device of credential `credential_id`, ended if the credential
+    /// is revoked. An `alert_device` (one that alerts people, and says so with `?device=`) is
+    /// online, and seen now, for as long as the connection lives.
+    pub async fn new(
+        inner: S,
+        state: &AppState,
+        store_id: i64,
+        credential_id: i64,
+        alert_device: bool,
+    ) -> Result<Self> {
         // Subscribe to the revocation before checking the row: one that lands in between is seen.
         let revoked = state.credentials.revoked(credential_id);
         let credential = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
@@ -110,19 +117,22 @@ impl<S> Attended<S> {
             name: credential.name,
             kind: super::rules::kind_for(role),
         };
-        remember_seen(state.db.clone(), row(store_id, &device, state.clock.now_ms()));
-        state.presence.arrive(store_id, &device.id);
-        Ok(Attended {
-            inner,
-            revoked,
-            told: false,
-            _attendance: Attendance {
+        let attendance = alert_device.then(|| {
+            remember_seen(state.db.clone(), row(store_id, &device, state.clock.now_ms()));
+            state.presence.arrive(store_id, &device.id);
+            Attendance {
                 presence: state.presence.clone(),
                 db: state.db.clone(),
                 clock: state.clock.clone(),
                 store_id,
                 device,
-            },
+            }
+        });
+        Ok(Attended {
+            inner,
+            revoked,
+            told: false,
+            _attendance: attendance,
         })
     }
 }

@@ -9,15 +9,15 @@ use axum::body::Bytes;
 
 use super::cursor::{Cursor, Fresh, Opened};
 use crate::auth::Credential;
-use crate::devices::Attended;
+use crate::devices::{self, Attended};
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
 use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
-/// `GET /api/stores/{storeId}/events`, for the store's devices. A device is its credential: the
-/// device it is online as, and the stream ends when the credential is revoked.
+/// `GET /api/stores/{storeId}/events`, for the store's devices. With `?device=` the connection
+/// keeps its credential's device online; either way it ends when the credential is revoked.
 pub async fn store_events(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -29,7 +29,14 @@ pub async fn store_events(
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let greeting = greeting(&opened);
-    let subscription = Attended::new(opened.cursor, &state, store_id, device.credential_id).await?;
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
+    )
+    .await?;
     Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
 }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::cursor::{Cursor, Fresh};
 use crate::auth::Credential;
 use crate::clock::now_ms;
-use crate::devices::Attended;
+use crate::devices::{self, Attended};
 use crate::error::Result;
 use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
@@ -35,7 +35,14 @@ pub async fn upgrade(
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![message(kind, data)];
-    let subscription = Attended::new(opened.cursor, &state, store_id, device.credential_id).await?;
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
+    )
+    .await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)

@@ -55,19 +55,25 @@ async fn a_revoked_device_is_cut_off_at_once_and_refused_after_while_others_go_o
     let tablet = issue(&server, 1, &server.merchant, "厨房平板", Role::Kitchen).await;
     let mut owner_stream = server.store_stream(None).await;
 
-    let sse = get(&server, "/api/stores/1/events", &tablet.credential).await;
+    let sse = get(&server, "/api/stores/1/events?device=tablet", &tablet.credential).await;
     assert_eq!(sse.status(), 200);
     let sse = tokio::spawn(read_to_end(sse));
-    let ws = messages_until_closed(server.ws_url(&format!("/ws/stores/1?token={}", tablet.credential))).await;
+    let ws =
+        messages_until_closed(server.ws_url(&format!("/ws/stores/1?device=tablet&token={}", tablet.credential))).await;
     let ws = tokio::spawn(ws);
     // Both are open: the device is online.
-    while !devices(&server, 1, &server.merchant)
+    let online = async {
+        while !devices(&server, 1, &server.merchant)
+            .await
+            .iter()
+            .any(|d| d.device_id == tablet.device_id && d.online)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, online)
         .await
-        .iter()
-        .any(|d| d.device_id == tablet.device_id && d.online)
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+        .expect("the device is online");
 
     let revoke = server
         .http
