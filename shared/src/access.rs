@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 /// Who a device of a store is (docs/ROLES.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+// `StoreRole` in TypeScript: the desktop app has a `Role` of its own (what the app does).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StoreRole"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The owner or manager: sets up the store (menu, tables, devices, settings) and does
