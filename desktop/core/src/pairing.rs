@@ -152,7 +152,10 @@ mod tests {
     #[test]
     fn one_link_carries_both() {
         let t = Typed::read("https://shop.example/api/stores/7/events?token=v.7.sig", "").expect("valid");
-        assert_eq!((t.server_url.as_str(), t.token.as_str()), ("https://shop.example", "v.7.sig"));
+        assert_eq!(
+            (t.server_url.as_str(), t.token.as_str()),
+            ("https://shop.example", "v.7.sig")
+        );
     }
 
     #[test]

@@ -196,7 +196,9 @@ async fn a_server_never_reached_since_pairing_is_an_address_to_check_not_a_lost_
     // Paired with the server when it was there; it has moved since.
     let pairing = Pairing {
         server_url: format!("http://{address}"),
-        ..Pairing::resolve(&server.url(""), &server.merchant).await.expect("pairs")
+        ..Pairing::resolve(&server.url(""), &server.merchant)
+            .await
+            .expect("pairs")
     };
     let data = tempfile::tempdir().expect("data dir");
     let clock = std::sync::Arc::new(ManualClock::new());

@@ -1,8 +1,8 @@
 //! The owner's panel against the real server: which devices are online, every stretch an alert
 //! went unheard, and the owner's choice of what happens then, which only the merchant may change.
 
-use orderbell_desktop_core::view::ConnectionState;
 use orderbell_desktop_core::Action;
+use orderbell_desktop_core::view::ConnectionState;
 use orderbell_shared::access::CredentialInfo;
 use orderbell_shared::heard::{AlertKind, AlertSettings, DeviceKind, EscalationReason, UnheardAction};
 use orderbell_tests::TestServer;
