@@ -9,6 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use orderbell_shared::access::CreatedStore;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
@@ -27,7 +28,6 @@ use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, TableLink};
 use crate::{alerts, devices, menu, net, orders, reminders, stores, streams, web};
-use orderbell_shared::access::CreatedStore;
 
 pub struct App {
     state: AppState,
