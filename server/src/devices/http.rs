@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use orderbell_shared::ErrorBody;
 use orderbell_shared::access::{CredentialInfo, IssuedDevice, NewDevice, Role};
 use orderbell_shared::heard::{DeviceDTO, Presence as PresenceDTO};
 
@@ -53,6 +54,12 @@ pub fn pairing_link(state: &AppState, credential: &str) -> String {
 }
 
 /// `POST /api/stores/{storeId}/devices` `{name, role}` (the owner): a credential for a new device.
+#[utoipa::path(post, path = "/api/stores/{store_id}/devices", tag = "devices",
+    summary = "为一台设备签发凭证（店主）：名称与角色（owner 店主/店长、counter 前台、kitchen 厨房），返回凭证与配对链接",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = NewDevice,
+    responses((status = 201, body = IssuedDevice), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn add(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -83,6 +90,11 @@ pub async fn add(
 
 /// `GET /api/stores/{storeId}/devices`: every device credential of the store, online ones
 /// marked, revoked ones too (they say so).
+#[utoipa::path(get, path = "/api/stores/{store_id}/devices", tag = "devices",
+    summary = "门店的设备：角色、是否在线、最后在线时间、是否已停用",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = Vec<DeviceDTO>), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -118,6 +130,11 @@ pub async fn list(
 /// `DELETE /api/stores/{storeId}/devices/{deviceId}` (the owner): revoke the device's credential.
 /// Its open streams end at once with `device_revoked`; its next request is refused. Revoking
 /// twice is harmless.
+#[utoipa::path(delete, path = "/api/stores/{store_id}/devices/{device_id}", tag = "devices",
+    summary = "停用一台设备（店主）：它的事件流随即结束（device_revoked），之后的请求 401",
+    params(("store_id" = i64, Path, description = "门店 id"), ("device_id" = i64, Path, description = "设备（凭证）id")),
+    responses((status = 204, description = "完成"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -139,6 +156,10 @@ pub async fn revoke(
 
 /// `GET /api/credential`: which device the presented credential is, so that an app pairing with
 /// a bare credential learns its store and role.
+#[utoipa::path(get, path = "/api/credential", tag = "devices",
+    summary = "这台设备是谁：门店、角色、名称",
+    responses((status = 200, body = CredentialInfo), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn who_am_i(State(state): State<AppState>, Credential(grant): Credential) -> Result<Json<CredentialInfo>> {
     let Grant::Device(device) = grant else {
         return Err(Error::Forbidden);
@@ -154,6 +175,11 @@ pub async fn who_am_i(State(state): State<AppState>, Credential(grant): Credenti
 
 /// `GET /api/tables/{tableId}/presence`: whether the restaurant has a device online to hear an
 /// order from this table, so the customer page can say so before anyone orders.
+#[utoipa::path(get, path = "/api/tables/{table_id}/presence", tag = "devices",
+    summary = "顾客页：门店此刻是否有设备在线（桌台链接或食客凭证）",
+    params(("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, body = PresenceDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn table_presence(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -7,8 +7,8 @@ mod http;
 pub mod presence;
 pub mod rules;
 
-use axum::Router;
-use axum::routing::{delete, get};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 pub use credentials::Credentials;
@@ -21,10 +21,10 @@ pub fn announced(query: Option<&str>) -> bool {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes()).any(|(key, _)| key == "device")
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stores/{store_id}/devices", get(http::list).post(http::add))
-        .route("/api/stores/{store_id}/devices/{device_id}", delete(http::revoke))
-        .route("/api/credential", get(http::who_am_i))
-        .route("/api/tables/{table_id}/presence", get(http::table_presence))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(http::list, http::add))
+        .routes(routes!(http::revoke))
+        .routes(routes!(http::who_am_i))
+        .routes(routes!(http::table_presence))
 }
