@@ -21,6 +21,7 @@ use crate::db::{Database, Sqlite};
 use crate::demo::DEMO;
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
+use crate::media::{self, Media};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
@@ -55,6 +56,8 @@ impl App {
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
             carts: Arc::new(Feed::new()),
+            menus: Arc::new(Feed::new()),
+            media: Arc::new(Media::new(&config.data_dir)),
             journal: Arc::new(Feed::new()),
             payments: Arc::new(payments),
             presence: Arc::default(),
@@ -78,6 +81,7 @@ impl App {
     pub fn router(&self) -> Router {
         Router::new()
             .merge(menu::router())
+            .merge(media::router())
             .merge(carts::router())
             .merge(tables::router())
             .merge(orders::router())

@@ -3,15 +3,17 @@
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
 pub mod heard;
+pub mod menu;
 mod sqlite;
 mod sqlite_heard;
+mod sqlite_menu;
 mod sqlite_rows;
 mod sqlite_tx;
 
 use async_trait::async_trait;
 use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::ReminderState;
-use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
+use orderbell_shared::{Money, OrderDTO, OrderItemDTO, OrderStatus};
 
 use crate::carts::rules::LineWrite;
 use crate::demo::DemoStore;
@@ -19,6 +21,7 @@ use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
 pub use heard::{AlertRow, DeviceRow, alert_of};
+pub use menu::{DishRow, MenuStore};
 pub use sqlite::Sqlite;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,19 +35,6 @@ pub struct TableRow {
     pub id: i64,
     pub store_id: i64,
     pub number: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DishRow {
-    pub id: i64,
-    pub store_id: i64,
-    pub category: String,
-    pub name: String,
-    pub kind: CuisineType,
-    pub image: Option<String>,
-    pub description: Option<String>,
-    pub price: Money,
-    pub available: bool,
 }
 
 /// What a cart line holds before it is priced from the menu.
@@ -150,7 +140,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: Send + Sync + 'static {
+pub trait Database: MenuStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
@@ -185,9 +175,6 @@ pub trait Database: Send + Sync + 'static {
     async fn tables(&self) -> Result<Vec<TableRow>>;
 
     async fn table(&self, table_id: i64) -> Result<Option<TableRow>>;
-
-    /// The store and all its dishes, in menu order.
-    async fn menu(&self, store_id: i64) -> Result<Option<(StoreRow, Vec<DishRow>)>>;
 
     async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64>;
 
