@@ -295,3 +295,84 @@ impl MenuTx for SqliteMenuTx {
         Ok(carts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use orderbell_shared::CuisineType;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    use super::*;
+    use crate::db::Database;
+    use crate::demo::DEMO;
+
+    /// A database from before menus were managed: categories were text on each dish, and a sold
+    /// out dish was `available = 0`. Opening it migrates the demo menu, keeping ids and carts.
+    #[tokio::test]
+    async fn an_older_demo_menu_is_migrated_with_its_ids_and_carts() {
+        let dir = tempfile::tempdir().expect("temporary dir");
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("orderbell.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().connect_with(options).await.expect("opens");
+        let mut older = sqlx::migrate!("migrations/sqlite");
+        older.migrations = Cow::Owned(older.migrations.iter().filter(|m| m.version < 5).cloned().collect());
+        older.run(&pool).await.expect("the older schema");
+        async fn run(pool: &sqlx::SqlitePool, sql: String) -> sqlx::Result<()> {
+            sqlx::query(&sql).execute(pool).await.map(drop)
+        }
+        run(&pool, "INSERT INTO stores (id, name) VALUES (1, '铃声小馆')".into())
+            .await
+            .expect("store");
+        run(
+            &pool,
+            "INSERT INTO tables (id, store_id, number) VALUES (1, 1, 'A01')".into(),
+        )
+        .await
+        .expect("table");
+        for (position, d) in DEMO.dishes.iter().enumerate() {
+            let available = i32::from(d.id != 1006);
+            run(
+                &pool,
+                format!(
+                "INSERT INTO dishes (id, store_id, category, position, name, kind, image, description, price_cents, available)
+                 VALUES ({}, 1, '{}', {position}, '{}', {}, NULL, NULL, {}, {available})",
+                d.id,
+                d.category,
+                d.name,
+                u8::from(d.kind),
+                d.price_cents
+            ))
+            .await
+            .expect("dish");
+        }
+        run(
+            &pool,
+            "INSERT INTO cart_items (table_id, dish_id, quantity, added_version) VALUES (1, 1001, 2, 1)".into(),
+        )
+        .await
+        .expect("cart line");
+        pool.close().await;
+
+        let db = Sqlite::open(dir.path()).await.expect("migrates");
+        let menu = db.menu(1).await.expect("reads").expect("the store");
+        let names: Vec<&str> = menu.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["热菜", "凉菜", "主食", "汤羹", "饮品", "套餐"]);
+        let ids: Vec<i64> = menu.dishes.iter().map(|d| d.id).collect();
+        let demo_ids: Vec<i64> = DEMO.dishes.iter().map(|d| d.id).collect();
+        assert_eq!(ids, demo_ids, "every dish keeps its id and place");
+        assert!(
+            menu.dish(1006).is_some_and(|d| d.sold_out),
+            "unavailable became sold out"
+        );
+        assert!(menu.dish(1001).is_some_and(|d| !d.sold_out));
+        let set: Vec<(i64, u32)> = menu.contents(2002).map(|i| (i.dish_id, i.quantity)).collect();
+        assert_eq!(set, [(1004, 1), (1005, 1), (1009, 2), (1010, 1)]);
+        assert_eq!(menu.dish(2002).map(|d| d.kind), Some(CuisineType::SetMeal));
+        let cart = db.cart(1).await.expect("reads").expect("the table");
+        assert_eq!(cart.lines.len(), 1, "the cart stays");
+        db.close().await;
+    }
+}
