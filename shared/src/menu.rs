@@ -102,9 +102,24 @@ pub struct DishInput {
 
 /// A price as it was written, kept as text so that the server can say exactly what is wrong
 /// with it (negative, too large, finer than a fen) instead of a float that rounded it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PriceInput(pub String);
+
+impl Serialize for PriceInput {
+    /// A plain decimal (`72.00`, as export writes it) goes out as a JSON number; anything else as
+    /// the string it is.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let plain = !self.0.is_empty()
+            && !self.0.starts_with('.')
+            && !self.0.ends_with('.')
+            && self.0.bytes().filter(|b| *b == b'.').count() <= 1
+            && self.0.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        match serde_json::value::RawValue::from_string(self.0.clone()) {
+            Ok(raw) if plain => raw.serialize(serializer),
+            _ => serializer.serialize_str(&self.0),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for PriceInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -199,5 +214,7 @@ mod tests {
         assert_eq!(input.unit_price, Some(PriceInput("12.345".into())), "no float rounding");
         let input: DishInput = serde_json::from_str(r#"{"unitPrice": "38.50"}"#).expect("a string");
         assert_eq!(input.unit_price, Some(PriceInput("38.50".into())));
+        let out = serde_json::to_string(&[PriceInput("72.00".into()), PriceInput("十元".into())]).expect("writes");
+        assert_eq!(out, r#"[72.00,"十元"]"#, "a price goes out as a number with its two decimals");
     }
 }
