@@ -215,6 +215,9 @@ mod tests {
         let input: DishInput = serde_json::from_str(r#"{"unitPrice": "38.50"}"#).expect("a string");
         assert_eq!(input.unit_price, Some(PriceInput("38.50".into())));
         let out = serde_json::to_string(&[PriceInput("72.00".into()), PriceInput("十元".into())]).expect("writes");
-        assert_eq!(out, r#"[72.00,"十元"]"#, "a price goes out as a number with its two decimals");
+        assert_eq!(
+            out, r#"[72.00,"十元"]"#,
+            "a price goes out as a number with its two decimals"
+        );
     }
 }

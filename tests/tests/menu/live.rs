@@ -126,7 +126,7 @@ async fn a_price_change_reaches_open_carts_and_spares_orders_made() {
     let mut sse = Sse::connect(&server.url("/api/store/order/sse/4"), server.table_token(4), None)
         .connected()
         .await;
-    sse.next_cart().await;
+    let reviewed = sse.next_cart().await.1.version;
 
     let changed = owner(
         &server,
@@ -149,6 +149,31 @@ async fn a_price_change_reaches_open_carts_and_spares_orders_made() {
         }
     };
     assert_eq!(repriced["data"]["totalAmount"], json!(35.5));
+
+    // The diner who reviewed the cart at the old price is asked to look again; at the new one,
+    // the order is made at the new price.
+    let submit = |version: u64| SubmitOrderRequest {
+        table_id: 4,
+        idempotency_key: format!("v{version}"),
+        cart_version: Some(version),
+    };
+    let stale = server
+        .post(
+            "/api/orders",
+            &diner.token,
+            serde_json::to_value(submit(reviewed)).expect("json"),
+        )
+        .await;
+    refused(stale, 409, "cart_changed").await;
+    let made = server
+        .post(
+            "/api/orders",
+            &diner.token,
+            serde_json::to_value(submit(cart.version)).expect("json"),
+        )
+        .await;
+    let made: orderbell_shared::SubmittedOrder = crate::ok(made, 201).await;
+    assert_eq!(made.order.total_amount, Money::from_cents(3550));
 
     let kept = server.fetch_order(&order).await;
     assert_eq!(
