@@ -5,7 +5,7 @@
 
 mod categories;
 mod dishes;
-mod export;
+mod formats;
 mod import;
 mod photo;
 mod read;

@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 use orderbell_shared::MenuDTO;
 use serde::Deserialize;
 
+use super::Edit;
+use super::formats;
 use super::import::{self, Plan};
 use super::read::menu_dto;
-use super::{Edit, export};
 use crate::auth::{Credential, Duty};
 use crate::db::DishRow;
 use crate::db::menu::CategoryRow;
@@ -48,9 +49,9 @@ pub async fn export(
         .await?
         .ok_or_else(|| super::read::store_not_found(store_id))?;
     let (body, content_type, file) = match query.format.as_deref() {
-        Some("csv") => (export::csv(&menu), "text/csv; charset=utf-8", "menu.csv"),
+        Some("csv") => (formats::csv(&menu), "text/csv; charset=utf-8", "menu.csv"),
         None | Some("json") => (
-            serde_json::to_vec_pretty(&export::menu_file(&menu))?,
+            serde_json::to_vec_pretty(&formats::menu_file(&menu))?,
             "application/json",
             "menu.json",
         ),
@@ -100,9 +101,9 @@ pub async fn import(
     })
     .await?;
     let draft = if csv {
-        import::parse_csv(&bytes)
+        formats::parse_csv(&bytes)
     } else {
-        import::parse_json(&bytes)
+        formats::parse_json(&bytes)
     };
     let mut photos = HashSet::new();
     for name in draft.rows.iter().filter_map(|r| r.photo.as_ref()) {
