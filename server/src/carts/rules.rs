@@ -121,7 +121,7 @@ pub fn plan(
                 what: "菜品",
                 id: *dish_id,
             })?;
-            if dish.sold_out {
+            if !dish.orderable() {
                 return Err(sold_out(&dish.name));
             }
             let line = match current {
@@ -154,7 +154,7 @@ pub fn plan(
         CartChange::SetQuantity { dish_id, quantity } => {
             let line = current.ok_or_else(|| not_in_cart(*dish_id))?;
             // Fewer of a sold-out dish is fine (on the way to removing it); more is not.
-            if let Some(dish) = dish.filter(|d| d.sold_out && *quantity > line.quantity) {
+            if let Some(dish) = dish.filter(|d| !d.orderable() && *quantity > line.quantity) {
                 return Err(sold_out(&dish.name));
             }
             Ok(LineWrite::Upsert {
@@ -199,6 +199,7 @@ mod tests {
             description: None,
             price: Money::from_cents(3800),
             sold_out: false,
+            part_sold_out: false,
         }
     }
 

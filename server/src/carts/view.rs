@@ -20,7 +20,7 @@ pub fn cart_dto(snapshot: &CartSnapshot) -> CartDTO {
             add_user_id: l.line.diner_id,
             add_user_phone: l.diner_phone.as_deref().map(mask_phone),
             remark: l.line.remark.clone(),
-            sold_out: l.dish.sold_out,
+            sold_out: !l.dish.orderable(),
         })
         .collect();
     CartDTO {

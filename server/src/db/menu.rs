@@ -29,6 +29,15 @@ pub struct DishRow {
     pub price: Money,
     /// 估清: cannot be added to a cart or ordered.
     pub sold_out: bool,
+    /// A set meal holding a dish that is sold out: it cannot be made either. Read, never written.
+    pub part_sold_out: bool,
+}
+
+impl DishRow {
+    /// Whether it may go into a cart and be ordered now.
+    pub fn orderable(&self) -> bool {
+        !self.sold_out && !self.part_sold_out
+    }
 }
 
 /// One dish inside a set meal.

@@ -38,6 +38,7 @@ pub struct DishRecord {
     description: Option<String>,
     price_cents: i64,
     sold_out: bool,
+    part_sold_out: bool,
 }
 
 impl DishRecord {
@@ -54,6 +55,7 @@ impl DishRecord {
             description: self.description,
             price: Money::from_cents(self.price_cents),
             sold_out: self.sold_out,
+            part_sold_out: self.part_sold_out,
         })
     }
 }
@@ -69,7 +71,8 @@ struct LineRecord {
 }
 
 pub const DISH_COLUMNS: &str = "d.id, d.store_id, d.category_id, d.position, d.name, d.kind, d.photo, d.description, \
-     d.price_cents, d.sold_out";
+     d.price_cents, d.sold_out, EXISTS (SELECT 1 FROM set_items s JOIN dishes p ON p.id = s.dish_id \
+     WHERE s.set_id = d.id AND p.sold_out) AS part_sold_out";
 
 pub async fn dish(conn: &mut SqliteConnection, dish_id: i64) -> Result<Option<DishRow>> {
     let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.id = ?");

@@ -78,10 +78,13 @@ impl Edit {
         })
     }
 
-    /// Note the carts that hold any of `dish_ids`: they are sent again once the change is in.
-    /// Call it before a dish is removed (its cart lines go with it).
+    /// Note the carts that hold any of `dish_ids`, or a set meal holding one: they are sent again
+    /// once the change is in. Call it before a dish is removed (its cart lines go with it).
     pub async fn touch(&mut self, dish_ids: &[i64]) -> Result<()> {
-        let tables = self.tx.tables_holding(dish_ids).await?;
+        let sets = self.menu.set_items.iter().filter(|i| dish_ids.contains(&i.dish_id));
+        let mut ids: Vec<i64> = sets.map(|i| i.set_id).collect();
+        ids.extend_from_slice(dish_ids);
+        let tables = self.tx.tables_holding(&ids).await?;
         self.tables.extend(tables);
         Ok(())
     }

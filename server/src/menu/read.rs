@@ -59,7 +59,8 @@ pub fn dish_dto(menu: &Menu, dish: &DishRow) -> DishDTO {
         unit_price: dish.price,
         description: dish.description.clone(),
         thumbnail: dish.photo.as_deref().map(media::thumbnail_url),
-        sold_out: dish.sold_out,
+        // A set meal is sold out while a dish it holds is.
+        sold_out: !dish.orderable(),
         set_items: menu
             .contents(dish.id)
             .filter_map(|item| {

@@ -254,6 +254,7 @@ pub fn dish(menu: &Menu, current: Option<&DishRow>, input: &DishInput) -> Result
         description,
         price,
         sold_out: current.is_some_and(|d| d.sold_out),
+        part_sold_out: current.is_some_and(|d| d.part_sold_out),
     };
     Ok((dish, contents))
 }
@@ -287,6 +288,7 @@ mod tests {
             description: None,
             price: Money::from_cents(1000),
             sold_out: false,
+            part_sold_out: false,
         };
         Menu {
             store: StoreRow {

@@ -162,6 +162,7 @@ async fn apply(edit: &mut Edit, plan: Plan) -> Result<()> {
             description: dish.description.clone(),
             price: dish.price,
             sold_out: dish.sold_out,
+            part_sold_out: false,
         };
         let id = match dish.id {
             Some(id) => {

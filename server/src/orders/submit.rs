@@ -51,7 +51,7 @@ pub async fn submit(
     if lines.is_empty() {
         return Err(Error::invalid("cart_empty", "购物车是空的，请先加菜"));
     }
-    if let Some(gone) = lines.iter().find(|l| l.dish.sold_out) {
+    if let Some(gone) = lines.iter().find(|l| !l.dish.orderable()) {
         return Err(Error::Conflict {
             code: "dish_sold_out",
             message: format!(

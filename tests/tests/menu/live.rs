@@ -184,3 +184,41 @@ async fn a_price_change_reaches_open_carts_and_spares_orders_made() {
     assert_eq!(kept.total_amount, Money::from_cents(6400));
     assert_eq!(kept.status, OrderStatus::PendingPayment);
 }
+
+#[tokio::test]
+async fn a_set_meal_is_sold_out_while_a_dish_it_holds_is() {
+    let server = TestServer::start().await;
+    let diner = server.join(5, None).await;
+    let add = |dish: i64| json!({"tableId": 5, "cuisineId": dish, "quantity": 1});
+    assert_eq!(
+        server.add(&diner.token, add(2001)).await.status(),
+        200,
+        "宫保鸡丁套餐 holds 酸梅汤"
+    );
+    let mut table = Sse::connect(&server.url("/api/store/order/sse/5"), server.table_token(5), None)
+        .connected()
+        .await;
+    table.next_cart().await;
+
+    let marked = owner(
+        &server,
+        Method::PUT,
+        "/api/stores/1/dishes/1011/sold-out",
+        Some(json!({"soldOut": true})),
+    )
+    .await;
+    assert_eq!(marked.status(), 200);
+    let (_, cart) = menu_and_cart(&mut table, |c| c.items.iter().any(|i| i.sold_out)).await;
+    assert_eq!(
+        cart.items[0].cuisine_name, "宫保鸡丁套餐",
+        "the cart holding the set hears of it"
+    );
+    let menu = crate::menu(&server).await;
+    assert!(crate::dish(&menu, "宫保鸡丁套餐").sold_out);
+    assert!(
+        !crate::dish(&menu, "双人红烧肉套餐").sold_out,
+        "a set without 酸梅汤 stays"
+    );
+    refused(server.add(&diner.token, add(2001)).await, 409, "dish_sold_out").await;
+    assert_eq!(server.add(&diner.token, add(2002)).await.status(), 200);
+}
