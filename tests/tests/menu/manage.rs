@@ -146,6 +146,31 @@ async fn dishes_are_added_edited_ordered_and_removed() {
     );
     assert_eq!(edited.cuisine_name, "水煮鱼", "what is not sent stays");
 
+    // Moved to another category, it goes to that category's end; and back.
+    let cold = menu(&server).await.categories[1].clone();
+    let moved: DishDTO = ok(
+        owner(
+            &server,
+            Method::PATCH,
+            &path,
+            Some(json!({"categoryId": cold.category_id})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(moved.cuisine_id, id);
+    let last = menu(&server).await.categories[1].dishes.last().map(|d| d.cuisine_id);
+    assert_eq!(last, Some(id));
+    let back = owner(
+        &server,
+        Method::PATCH,
+        &path,
+        Some(json!({"categoryId": hot.category_id})),
+    )
+    .await;
+    assert_eq!(back.status(), 200);
+
     // A set meal of the new dish and rice.
     let set_category = menu(&server).await.categories.last().expect("套餐").category_id;
     let set: DishDTO = ok(
