@@ -101,7 +101,10 @@ pub fn parse_csv(bytes: &[u8]) -> Draft {
             draft.errors.push(error(
                 1,
                 "表头",
-                format!("第一行必须是表头：{}（先导出一份，照着改最稳妥）", COLUMNS.join(",")),
+                format!(
+                    "第一行必须是表头：{}，文件存成 UTF-8 编码（先导出一份，照着改最稳妥）",
+                    COLUMNS.join(",")
+                ),
             ));
             return draft;
         }
@@ -114,7 +117,9 @@ pub fn parse_csv(bytes: &[u8]) -> Draft {
                 draft.errors.push(RowError {
                     row,
                     field: None,
-                    message: "这一行读不出来（不是 UTF-8 文本，或引号没有配对）".into(),
+                    message:
+                        "这一行读不出来：文件要存成 UTF-8 编码（Excel 里另存为「CSV UTF-8（逗号分隔）」），引号要配对"
+                            .into(),
                 });
                 continue;
             }

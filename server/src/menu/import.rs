@@ -235,6 +235,20 @@ mod tests {
     }
 
     #[test]
+    fn a_row_saved_as_gbk_is_reported_not_garbled() {
+        let mut csv = format!("{HEADER}热菜,,宫保鸡丁,单品,38,,,,\n").into_bytes();
+        csv.extend_from_slice(b"\xc8\xc8\xb2\xcb,,\xc3\xd7\xb7\xb9,,2,,,,\n"); // 热菜,,米饭 in GBK
+        let errors = check(&empty_menu(), parse_csv(&csv), &HashSet::new()).expect_err("refused");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].row, 3);
+        assert!(
+            errors[0].message.contains("UTF-8"),
+            "says how to save it: {}",
+            errors[0].message
+        );
+    }
+
+    #[test]
     fn a_wrong_header_is_refused_at_line_one() {
         let errors = check(&empty_menu(), parse_csv(b"name,price\n"), &HashSet::new()).expect_err("refused");
         assert_eq!(errors[0].row, 1);
