@@ -85,14 +85,14 @@ impl App {
 
     pub fn router(&self) -> Router {
         let (routes, doc) = OpenApiRouter::with_openapi(openapi::base())
-            .merge(menu::router().into())
-            .merge(media::router().into())
-            .merge(carts::router().into())
+            .merge(menu::router())
+            .merge(media::router())
+            .merge(carts::router())
             .merge(tables::router())
             .merge(orders::router())
             .merge(payments::router())
             .merge(reminders::router())
-            .merge(streams::router().into())
+            .merge(streams::router())
             .merge(devices::router())
             .merge(stores::router().into())
             .merge(alerts::router())

@@ -6,22 +6,22 @@ pub mod image;
 
 use std::path::PathBuf;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use futures_util::StreamExt as _;
 use sha2::{Digest as _, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/media/{name}", get(serve))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(serve))
 }
 
 /// Where the photos live: `<data dir>/media`.
@@ -120,6 +120,12 @@ pub async fn read_upload(body: Body, limit: usize, too_large: impl Fn() -> Error
     Ok(bytes)
 }
 
+#[utoipa::path(get, path = "/media/{name}", tag = "menu",
+    summary = "照片与缩略图（公开），按内容寻址、长期缓存",
+    params(("name" = String, Path, description = "文件名（内容的散列）")),
+    responses((status = 200, content_type = "image/jpeg", description = "图片"), (status = 404, body = orderbell_shared::ErrorBody, description = "photo_not_found")),
+    security(())
+)]
 async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response> {
     let missing = || Error::BadRequest {
         status: StatusCode::NOT_FOUND,

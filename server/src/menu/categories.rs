@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use orderbell_shared::menu::{CategoryInput, Reorder};
-use orderbell_shared::{MenuCategoryDTO, MenuDTO};
+use orderbell_shared::{ErrorBody, MenuCategoryDTO, MenuDTO};
 
 use super::read::{category_dto, menu_dto};
 use super::{Edit, rules};
@@ -14,6 +14,12 @@ use crate::extract::{Json, Path};
 use crate::state::AppState;
 
 /// `POST /api/stores/{storeId}/categories {name}`: a new category at the end of the menu.
+#[utoipa::path(post, path = "/api/stores/{store_id}/categories", tag = "menu",
+    summary = "新增分类（店主）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = CategoryInput,
+    responses((status = 201, body = MenuCategoryDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn add(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -30,6 +36,12 @@ pub async fn add(
 }
 
 /// `PATCH /api/stores/{storeId}/categories/{categoryId} {name}`.
+#[utoipa::path(patch, path = "/api/stores/{store_id}/categories/{category_id}", tag = "menu",
+    summary = "重命名分类",
+    params(("store_id" = i64, Path, description = "门店 id"), ("category_id" = i64, Path, description = "分类 id")),
+    request_body = CategoryInput,
+    responses((status = 200, body = MenuCategoryDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn rename(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -50,6 +62,12 @@ pub async fn rename(
 }
 
 /// `PUT /api/stores/{storeId}/categories/order {ids}`: every category, in the new order.
+#[utoipa::path(put, path = "/api/stores/{store_id}/categories/order", tag = "menu",
+    summary = "调整分类顺序：给出全部分类 id 的新顺序",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = Reorder,
+    responses((status = 200, body = MenuDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn reorder(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -71,6 +89,11 @@ pub async fn reorder(
 
 /// `DELETE /api/stores/{storeId}/categories/{categoryId}`: refused (409 `category_not_empty`)
 /// while it holds dishes.
+#[utoipa::path(delete, path = "/api/stores/{store_id}/categories/{category_id}", tag = "menu",
+    summary = "删除分类（仍有菜品时 409 category_not_empty）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("category_id" = i64, Path, description = "分类 id")),
+    responses((status = 204, description = "完成"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use orderbell_shared::menu::{DishInput, Reorder, SoldOutInput};
-use orderbell_shared::{DishDTO, MenuDTO};
+use orderbell_shared::{DishDTO, ErrorBody, MenuDTO};
 
 use super::read::{dish_dto, menu_dto};
 use super::{Edit, rules};
@@ -16,6 +16,12 @@ use crate::extract::{Json, Path};
 use crate::state::AppState;
 
 /// `POST /api/stores/{storeId}/dishes`: a new dish at the end of its category.
+#[utoipa::path(post, path = "/api/stores/{store_id}/dishes", tag = "menu",
+    summary = "新增菜品或套餐（店主）：价格以元计、最多两位小数",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = DishInput,
+    responses((status = 201, body = DishDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn add(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -32,6 +38,12 @@ pub async fn add(
 
 /// `PATCH /api/stores/{storeId}/dishes/{dishId}`: the fields sent change, the rest stay. Carts
 /// holding the dish see the change at once; orders already made keep their price.
+#[utoipa::path(patch, path = "/api/stores/{store_id}/dishes/{dish_id}", tag = "menu",
+    summary = "修改菜品：只改所给的字段；已下的订单保留下单时的价格",
+    params(("store_id" = i64, Path, description = "门店 id"), ("dish_id" = i64, Path, description = "菜品 id")),
+    request_body = DishInput,
+    responses((status = 200, body = DishDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn edit(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -52,6 +64,11 @@ pub async fn edit(
 
 /// `DELETE /api/stores/{storeId}/dishes/{dishId}`: gone from the menu and from every cart;
 /// refused (409 `dish_in_set`) while a set meal holds it.
+#[utoipa::path(delete, path = "/api/stores/{store_id}/dishes/{dish_id}", tag = "menu",
+    summary = "删除菜品（仍在某套餐中时 409 dish_in_set）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("dish_id" = i64, Path, description = "菜品 id")),
+    responses((status = 204, description = "完成"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -67,6 +84,12 @@ pub async fn remove(
 
 /// `PUT /api/stores/{storeId}/categories/{categoryId}/dishes/order {ids}`: the category's
 /// dishes, every one, in the new order.
+#[utoipa::path(put, path = "/api/stores/{store_id}/categories/{category_id}/dishes/order", tag = "menu",
+    summary = "调整分类内菜品顺序",
+    params(("store_id" = i64, Path, description = "门店 id"), ("category_id" = i64, Path, description = "分类 id")),
+    request_body = Reorder,
+    responses((status = 200, body = MenuDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn reorder(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -97,6 +120,12 @@ pub async fn reorder(
 
 /// `PUT /api/stores/{storeId}/dishes/{dishId}/sold-out {soldOut}`: 估清 or back in stock, from
 /// the menu view or the order board.
+#[utoipa::path(put, path = "/api/stores/{store_id}/dishes/{dish_id}/sold-out", tag = "menu",
+    summary = "估清或恢复供应（店主、前台）：各桌页面一秒内变灰或恢复",
+    params(("store_id" = i64, Path, description = "门店 id"), ("dish_id" = i64, Path, description = "菜品 id")),
+    request_body = SoldOutInput,
+    responses((status = 200, body = DishDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn sold_out(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -12,9 +12,9 @@ mod read;
 pub mod rules;
 mod transfer;
 
-use axum::Router;
-use axum::routing::{get, patch, post, put};
 use orderbell_shared::{MenuUpdate, ServerMessage, sse};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{Duty, Grant};
 use crate::carts::{cart_dto, cart_event};
@@ -24,32 +24,19 @@ use crate::error::Result;
 use crate::push::Encoded;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    let store = "/api/stores/{store_id}";
-    Router::new()
-        .route(&format!("{store}/menu"), get(read::menu))
-        .route(&format!("{store}/menu/export"), get(transfer::export))
-        .route(&format!("{store}/menu/import"), post(transfer::import))
-        .route(&format!("{store}/categories"), post(categories::add))
-        .route(&format!("{store}/categories/order"), put(categories::reorder))
-        .route(
-            &format!("{store}/categories/{{category_id}}"),
-            patch(categories::rename).delete(categories::remove),
-        )
-        .route(
-            &format!("{store}/categories/{{category_id}}/dishes/order"),
-            put(dishes::reorder),
-        )
-        .route(&format!("{store}/dishes"), post(dishes::add))
-        .route(
-            &format!("{store}/dishes/{{dish_id}}"),
-            patch(dishes::edit).delete(dishes::remove),
-        )
-        .route(&format!("{store}/dishes/{{dish_id}}/sold-out"), put(dishes::sold_out))
-        .route(
-            &format!("{store}/dishes/{{dish_id}}/photo"),
-            put(photo::upload).delete(photo::remove),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(read::menu))
+        .routes(routes!(transfer::export))
+        .routes(routes!(transfer::import))
+        .routes(routes!(categories::add))
+        .routes(routes!(categories::reorder))
+        .routes(routes!(categories::rename, categories::remove))
+        .routes(routes!(dishes::reorder))
+        .routes(routes!(dishes::add))
+        .routes(routes!(dishes::edit, dishes::remove))
+        .routes(routes!(dishes::sold_out))
+        .routes(routes!(photo::upload, photo::remove))
 }
 
 /// One change to a store's menu, in one transaction: read the menu, decide by [`rules`], write,

@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use orderbell_shared::DishDTO;
+use orderbell_shared::{DishDTO, ErrorBody};
 
 use super::Edit;
 use super::dishes::{current, the_dish};
@@ -14,6 +14,12 @@ use crate::extract::{Json, Path};
 use crate::media::{self, image};
 use crate::state::AppState;
 
+#[utoipa::path(put, path = "/api/stores/{store_id}/dishes/{dish_id}/photo", tag = "menu",
+    summary = "上传菜品照片（店主）：JPEG、PNG 或 WebP，至多 5 MB，另生成缩略图",
+    params(("store_id" = i64, Path, description = "门店 id"), ("dish_id" = i64, Path, description = "菜品 id")),
+    request_body(content = Vec<u8>, description = "图片原文件", content_type = "image/jpeg"),
+    responses((status = 200, body = DishDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn upload(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -35,6 +41,11 @@ pub async fn upload(
     set_photo(&state, grant, store_id, dish_id, Some(name)).await
 }
 
+#[utoipa::path(delete, path = "/api/stores/{store_id}/dishes/{dish_id}/photo", tag = "menu",
+    summary = "去掉菜品照片",
+    params(("store_id" = i64, Path, description = "门店 id"), ("dish_id" = i64, Path, description = "菜品 id")),
+    responses((status = 200, body = DishDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -2,7 +2,7 @@
 //! with sold-out dishes flagged rather than hidden, set contents, photos and thumbnails.
 
 use axum::extract::State;
-use orderbell_shared::{DishDTO, MenuCategoryDTO, MenuDTO, SetItemDTO};
+use orderbell_shared::{DishDTO, ErrorBody, MenuCategoryDTO, MenuDTO, SetItemDTO};
 
 use crate::db::DishRow;
 use crate::db::menu::{CategoryRow, Menu};
@@ -11,6 +11,12 @@ use crate::extract::{Json, Path};
 use crate::media;
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/api/stores/{store_id}/menu", tag = "menu",
+    summary = "门店菜单（公开）：分类、菜品、套餐内容、估清状态与照片",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = MenuDTO), (status = "4XX", body = ErrorBody, description = "见 code")),
+    security(())
+)]
 pub async fn menu(State(state): State<AppState>, Path(store_id): Path<i64>) -> Result<Json<MenuDTO>> {
     let menu = state
         .db

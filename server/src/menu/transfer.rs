@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use orderbell_shared::MenuDTO;
+use orderbell_shared::{ErrorBody, MenuDTO};
 use serde::Deserialize;
 
 use super::Edit;
@@ -36,6 +36,11 @@ pub struct Format {
     format: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/stores/{store_id}/menu/export", tag = "menu",
+    summary = "导出整份菜单（店主）：CSV（默认）或 JSON",
+    params(("store_id" = i64, Path, description = "门店 id"), ("format" = Option<String>, Query, description = "csv 或 json")),
+    responses((status = 200, content_type = "text/csv", description = "CSV（format=json 时为 JSON）"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn export(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -70,6 +75,12 @@ pub async fn export(
     Ok((headers, body).into_response())
 }
 
+#[utoipa::path(post, path = "/api/stores/{store_id}/menu/import", tag = "menu",
+    summary = "导入整份菜单（店主）：先整体校验，有错则一行不改并按行号列出全部错误（422 invalid_import）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body(content = String, description = "导出的同样格式：text/csv 或 application/json", content_type = "text/csv"),
+    responses((status = 200, body = MenuDTO), (status = "4XX", body = ErrorBody, description = "见 code；invalid_import 带 errors 行号列表"))
+)]
 pub async fn import(
     State(state): State<AppState>,
     Credential(grant): Credential,
