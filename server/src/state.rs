@@ -9,8 +9,9 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::Keys;
 use crate::clock::Clock;
 use crate::db::Database;
-use crate::devices::Presence;
+use crate::devices::{Credentials, Presence};
 use crate::journal::Stream;
+use crate::media::Media;
 use crate::payments::Payments;
 use crate::push::feed::Feed;
 
@@ -21,11 +22,17 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Live carts, one topic per table.
     pub carts: Arc<Feed<i64>>,
+    /// Live menu changes (`menu_update`), one topic per store.
+    pub menus: Arc<Feed<i64>>,
+    /// The photos the server keeps (dish photos).
+    pub media: Arc<Media>,
     /// Live durable events, one topic per stream.
     pub journal: Arc<Feed<Stream>>,
     pub payments: Arc<Payments>,
     /// Which devices of each store are connected now.
     pub presence: Arc<Presence>,
+    /// Every device credential and whether it is revoked, checked on each request.
+    pub credentials: Arc<Credentials>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,
     /// Cancelled at shutdown, so that endless streams end and the server can stop.

@@ -5,6 +5,7 @@
 //! Field names follow the seed documents (`CartDTO`, `cuisineId`, …) because clients already use
 //! them; everything is camelCase JSON.
 
+pub mod access;
 pub mod api;
 pub mod cart;
 pub mod events;
@@ -35,6 +36,8 @@ pub mod sse {
     pub const CONNECTED: &str = "connected";
     pub const CART_UPDATE: &str = "cart_update";
     pub const HEARTBEAT: &str = "heartbeat";
+    /// The store's menu changed (a dish sold out, a price): data `MenuUpdate`, no `id:`.
+    pub const MENU_UPDATE: &str = "menu_update";
     /// The data of the `connected` event.
     pub const CONNECTED_DATA: &str = "连接成功";
     /// The data of the `heartbeat` event.

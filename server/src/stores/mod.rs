@@ -1,6 +1,9 @@
-//! Stores: what customers meet of one (its settings: name, announcement, business hours,
-//! 暂停接单) and the owner's changes to it.
+//! Stores: one server hosts any number of restaurants, each with its own menu, tables, devices
+//! and streams. The operator creates them, each with an owner credential (`create`); customers
+//! meet a store's settings (name, announcement, business hours, 暂停接单), which its owner changes
+//! (`settings`).
 
+pub mod create;
 mod settings;
 pub mod settings_rules;
 
@@ -14,4 +17,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(settings::store))
         .routes(routes!(settings::update))
+        .routes(routes!(create::http))
 }

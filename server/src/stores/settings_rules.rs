@@ -9,7 +9,7 @@ use orderbell_shared::store::{HoursPeriod, ManualChoice, ManualHours, StoreSetti
 use crate::db::StoreSettingsRow;
 use crate::error::{Error, Result};
 
-pub const MAX_NAME_CHARS: usize = 30;
+pub const MAX_STORE_NAME: usize = 30;
 pub const MAX_ANNOUNCEMENT_CHARS: usize = 100;
 /// Enough for lunch and dinner on each day of the week.
 pub const MAX_PERIODS: usize = 14;
@@ -49,7 +49,7 @@ impl Period {
 pub fn apply(current: &StoreSettingsRow, patch: &StoreSettingsPatch, now: i64) -> Result<StoreSettingsRow> {
     let mut next = current.clone();
     if let Some(name) = &patch.name {
-        next.name = checked_name(name)?;
+        next.name = store_name(name)?;
     }
     if let Some(announcement) = &patch.announcement {
         next.announcement = checked_announcement(announcement)?;
@@ -191,16 +191,18 @@ fn days_text(days: &[u8]) -> String {
     words.join("、")
 }
 
-fn checked_name(name: &str) -> Result<String> {
+/// A store's name as people read it: trimmed, 1 to 30 characters, on one line. Also the rule of
+/// a new store's name (`create`).
+pub fn store_name(name: &str) -> Result<String> {
     let name = name.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS {
-        return Err(Error::invalid(
+    if (1..=MAX_STORE_NAME).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::invalid(
             "invalid_store_name",
-            format!("店名不能为空，最多 {MAX_NAME_CHARS} 个字"),
-        ));
+            format!("门店名称须为 1 到 {MAX_STORE_NAME} 个字，且不能换行"),
+        ))
     }
-    Ok(name.to_owned())
 }
 
 fn checked_announcement(line: &str) -> Result<Option<String>> {
@@ -512,6 +514,18 @@ mod tests {
             code(patch(|p| p.utc_offset_minutes = Some(15 * 60))),
             "invalid_utc_offset"
         );
+    }
+
+    #[test]
+    fn store_names_are_one_line_of_at_most_30() {
+        assert_eq!(store_name("  小馆 ").ok().as_deref(), Some("小馆"));
+        for bad in ["", "  ", "小\n馆", &"店".repeat(31)] {
+            assert_eq!(
+                store_name(bad).map_err(|e| e.code()),
+                Err("invalid_store_name"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -5,16 +5,24 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
-use super::cursor::{Cursor, Fresh};
+use axum::body::Bytes;
+
+use super::cursor::{Cursor, Fresh, Opened};
 use crate::auth::Credential;
-use crate::devices::{self, Attended, DeviceId};
+use crate::devices::{self, Attended};
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
 use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
-/// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
+/// `GET /api/stores/{storeId}/events`, for the store's devices. With `?device=` the connection
+/// keeps its credential's device online; either way it ends when the credential is revoked.
+#[utoipa::path(get, path = "/api/stores/{store_id}/events", tag = "streams",
+    summary = "门店的持久事件流（SSE，门店设备凭证）：order_paid、order_reminder、order_status、reminder_reply、payment_anomaly、alert_*；每个事件带 id，断线后用 Last-Event-ID 续传，一个不漏；超出保留范围时发 resync",
+    params(("store_id" = i64, Path, description = "门店 id"), ("Last-Event-ID" = Option<String>, Header, description = "续传：最后收到的事件 id（也可用 ?lastEventId=）"), ("device" = Option<String>, Query, description = "设备 id（设备凭证时以凭证为准）"), ("deviceName" = Option<String>, Query, description = "设备名称")),
+    responses((status = 200, content_type = "text/event-stream", description = "事件流"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn store_events(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -22,19 +30,27 @@ pub async fn store_events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    let role = grant.for_store(store_id)?;
-    let device = devices::from_query(uri.query(), role)?;
-    durable(
-        state,
-        Stream::Store(store_id),
-        last_event_id(&headers, uri.query())?,
-        Fresh::Now,
-        device.map(|d| (store_id, d)),
+    let device = grant.device(store_id)?;
+    let last_id = last_event_id(&headers, uri.query())?;
+    let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
+    let greeting = greeting(&opened);
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
     )
-    .await
+    .await?;
+    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
 }
 
 /// `GET /api/orders/{orderId}/events`, for the customer who placed the order.
+#[utoipa::path(get, path = "/api/orders/{order_id}/events", tag = "streams",
+    summary = "一个订单的持久事件流（SSE，订单凭证或门店凭证）：状态变化、催单回复、升级提示；从第一条事件起可重放",
+    params(("order_id" = i64, Path, description = "订单 id"), ("Last-Event-ID" = Option<String>, Header, description = "续传：最后收到的事件 id（也可用 ?lastEventId=）")),
+    responses((status = 200, content_type = "text/event-stream", description = "事件流"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn order_events(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -48,27 +64,13 @@ pub async fn order_events(
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    durable(
-        state,
-        Stream::Order(order_id),
-        last_event_id(&headers, uri.query())?,
-        Fresh::Start,
-        None,
-    )
-    .await
+    let last_id = last_event_id(&headers, uri.query())?;
+    let opened = Cursor::open(&state, Stream::Order(order_id), last_id, Fresh::Start).await?;
+    let greeting = greeting(&opened);
+    Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }
 
-/// A durable stream; `device` is the store's device it keeps online while it is open.
-async fn durable(
-    state: AppState,
-    stream: Stream,
-    last_id: Option<u64>,
-    fresh: Fresh,
-    device: Option<(i64, DeviceId)>,
-) -> Result<Response> {
-    let opened = Cursor::open(&state, stream, last_id, fresh).await?;
+fn greeting(opened: &Opened) -> Vec<Bytes> {
     let (kind, data) = opened.greeting();
-    let greeting = vec![frame(None, kind, &data.to_string())];
-    let subscription = Attended::new(opened.cursor, &state, device).await?;
-    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
+    vec![frame(None, kind, &data.to_string())]
 }

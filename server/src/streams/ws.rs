@@ -22,6 +22,11 @@ use crate::push::sse::last_event_id;
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/ws/stores/{store_id}", tag = "streams",
+    summary = "门店的持久事件流（WebSocket）：与 SSE 相同的事件，每条带 id；连接时用 ?lastEventId= 续传",
+    params(("store_id" = i64, Path, description = "门店 id"), ("lastEventId" = Option<u64>, Query, description = "续传起点"), ("device" = Option<String>, Query, description = "设备 id（设备凭证时以凭证为准）"), ("deviceName" = Option<String>, Query, description = "设备名称")),
+    responses((status = 101, description = "升级为 WebSocket"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn upgrade(
     Upgrade(ws): Upgrade,
     State(state): State<AppState>,
@@ -30,13 +35,19 @@ pub async fn upgrade(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    let role = grant.for_store(store_id)?;
-    let device = devices::from_query(uri.query(), role)?;
+    let device = grant.device(store_id)?;
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![message(kind, data)];
-    let subscription = Attended::new(opened.cursor, &state, device.map(|d| (store_id, d))).await?;
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
+    )
+    .await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)
