@@ -73,8 +73,9 @@ function renderStore(store) {
   state.store = store;
   $('#store-name').textContent = store.name;
   const logo = $('#store-logo');
-  if (store.logo) logo.src = store.logo;
-  logo.hidden = !store.logo;
+  const picture = store.logoThumbnail || store.logo;
+  if (picture) logo.src = picture;
+  logo.hidden = !picture;
   $('#announcement').textContent = store.announcement || '';
   $('#announcement').hidden = !store.announcement;
   const words = STORE_STATE[store.state]?.(store);

@@ -13,6 +13,8 @@ pub struct StoreDTO {
     pub name: String,
     /// The logo's address, once the owner uploaded one.
     pub logo: Option<String>,
+    /// A small version of the logo, for the customer page's top bar.
+    pub logo_thumbnail: Option<String>,
     /// One line the customer page shows above the menu; `None` shows nothing.
     pub announcement: Option<String>,
     /// When the store is open, in its own local time. Empty: open around the clock.

@@ -3,6 +3,7 @@
 // while paused or closed (the cart kept), and taken again once the store opens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, startBrowser, call, SHOTS } from './harness.mjs';
 import { text, until, openTable, add } from './customer-page.mjs';
@@ -31,17 +32,28 @@ function chinaTime(minutes) {
   return `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
 }
 
-test('the store\'s name and announcement show above the menu', async () => {
+test('the store\'s name, logo and announcement show above the menu', async () => {
   await ownerSets({ name: '铃声小馆·旗舰店', announcement: '今日宫保鸡丁 8 折，欢迎品尝' });
+  // Any PNG will do for a logo: the app's own icon.
+  const icon = readFileSync(new URL('../../desktop/shell/icons/128x128.png', import.meta.url));
+  const uploaded = await fetch(`${server.base}/api/stores/1/logo`, {
+    method: 'PUT', headers: { authorization: `Bearer ${server.merchant}`, 'content-type': 'image/png' }, body: icon,
+  });
+  assert.equal(uploaded.status, 200);
+  const { logoThumbnail } = await uploaded.json();
   const page = await open('A05');
   assert.equal(await text(page, '#store-name'), '铃声小馆·旗舰店');
+  assert.equal(await page.locator('#store-logo').getAttribute('src'), logoThumbnail, 'the small logo in the top bar');
+  await page.waitForFunction(() => document.querySelector('#store-logo').naturalWidth > 0);
   assert.equal(await text(page, '#announcement'), '今日宫保鸡丁 8 折，欢迎品尝');
   assert.equal(await page.locator('#store-state').isHidden(), true, 'open: no banner');
   await page.screenshot({ path: join(SHOTS, 'customer-store-announcement.png') });
   await ownerSets({ name: '铃声小馆', announcement: '' });
+  assert.equal((await call(server.base, '/api/stores/1/logo', { method: 'DELETE', token: server.merchant })).status, 200);
   await page.reload();
   await page.locator('.dish').first().waitFor();
   assert.equal(await page.locator('#announcement').isHidden(), true, 'no announcement, no line');
+  assert.equal(await page.locator('#store-logo').isHidden(), true, 'no logo, the name alone');
   await page.context().close();
 });
 

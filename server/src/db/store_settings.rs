@@ -12,6 +12,7 @@ use crate::error::Result;
 pub struct StoreSettingsRow {
     pub store_id: i64,
     pub name: String,
+    /// The logo's stored name in `media`.
     pub logo: Option<String>,
     pub announcement: Option<String>,
     /// Validated when written (`stores::settings_rules`); empty: open around the clock.

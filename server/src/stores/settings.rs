@@ -11,6 +11,7 @@ use crate::auth::{Credential, Duty};
 use crate::db::StoreSettingsRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::media;
 use crate::state::AppState;
 
 /// `GET /api/stores/{storeId}`: the name, announcement, hours, and whether orders are taken now.
@@ -69,7 +70,7 @@ async fn load(state: &AppState, store_id: i64) -> Result<StoreSettingsRow> {
         .ok_or_else(|| not_found(store_id))
 }
 
-fn not_found(store_id: i64) -> Error {
+pub(super) fn not_found(store_id: i64) -> Error {
     Error::NotFound {
         code: "store_not_found",
         what: "门店",
@@ -77,12 +78,13 @@ fn not_found(store_id: i64) -> Error {
     }
 }
 
-fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {
+pub(super) fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {
     let state = settings_rules::state_at(&settings, now);
     StoreDTO {
         store_id: settings.store_id,
         name: settings.name,
-        logo: settings.logo,
+        logo: settings.logo.as_deref().map(media::url),
+        logo_thumbnail: settings.logo.as_deref().map(media::thumbnail_url),
         announcement: settings.announcement,
         hours_text: settings_rules::hours_text(&settings.hours),
         hours: settings.hours,

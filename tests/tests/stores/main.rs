@@ -1,6 +1,7 @@
-//! Stores as customers meet them, end to end: the settings the owner changes and the orders a
-//! closed or paused store refuses.
+//! Stores as customers meet them, end to end: the settings and logo the owner changes, and the
+//! orders a closed or paused store refuses.
 
+mod logo;
 mod settings;
 
 use orderbell_shared::ErrorBody;
