@@ -9,6 +9,7 @@ mod api;
 mod clients;
 mod process;
 pub mod providers;
+pub mod qr;
 
 use std::net::SocketAddr;
 use std::path::Path;

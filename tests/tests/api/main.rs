@@ -7,6 +7,8 @@
 //! refers to is defined. And, the document being the whole API, it drives the check that no
 //! store's credential reaches another store's anything, route by route.
 
+mod journey;
+
 use orderbell_shared::{ErrorBody, OrderStatus};
 use orderbell_tests::TestServer;
 use serde_json::Value;

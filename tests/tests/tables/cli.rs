@@ -6,8 +6,8 @@ use std::process::Command;
 use orderbell_tests::{TestServer, binary};
 
 use crate::owner::{all, tables};
-use crate::read::{pdf_pages, png_codes, svg_codes};
 use crate::regenerate::regenerate;
+use orderbell_tests::qr::{pdf_pages, png_codes, svg_codes};
 
 fn orderbell(server: &TestServer, args: &[&str]) -> String {
     let output = Command::new(binary())

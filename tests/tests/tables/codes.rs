@@ -6,8 +6,8 @@ use orderbell_tests::TestServer;
 use serde_json::json;
 
 use crate::owner::{all, file, refusal, tables};
-use crate::read::{pdf_pages, pdf_text, png_codes, svg_codes};
 use crate::regenerate::regenerate;
+use orderbell_tests::qr::{pdf_pages, pdf_text, png_codes, svg_codes};
 
 #[tokio::test]
 async fn each_tables_png_and_svg_read_back_to_its_exact_link() {

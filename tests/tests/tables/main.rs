@@ -7,5 +7,4 @@ mod cli;
 mod codes;
 mod manage;
 mod owner;
-mod read;
 mod regenerate;
