@@ -32,6 +32,16 @@ async fn call(
     response
 }
 
+/// The store's menu as the customer page reads it.
+async fn menu_of(server: &TestServer, store: i64) -> MenuDTO {
+    let response = server
+        .http
+        .get(server.url(&format!("/api/stores/{store}/menu")))
+        .send()
+        .await;
+    response.expect("menu").json().await.expect("menu JSON")
+}
+
 fn photo() -> Vec<u8> {
     let image = image::RgbImage::from_pixel(96, 64, image::Rgb([200, 60, 40]));
     let mut bytes = Cursor::new(Vec::new());
@@ -100,15 +110,7 @@ async fn a_new_restaurant_sets_up_prints_its_codes_and_takes_an_order() {
         201,
     )
     .await;
-    let menu: MenuDTO = server
-        .http
-        .get(server.url(&s("/menu")))
-        .send()
-        .await
-        .expect("menu")
-        .json()
-        .await
-        .expect("menu JSON");
+    let menu = menu_of(&server, store).await;
     let dishes: Vec<&DishDTO> = menu.categories.iter().flat_map(|c| &c.dishes).collect();
     assert!(
         dishes
@@ -248,15 +250,7 @@ async fn a_new_restaurant_sets_up_prints_its_codes_and_takes_an_order() {
     })
     .await
     .expect("a menu_update on the table's stream");
-    let menu: MenuDTO = server
-        .http
-        .get(server.url(&s("/menu")))
-        .send()
-        .await
-        .expect("menu")
-        .json()
-        .await
-        .expect("menu JSON");
+    let menu = menu_of(&server, store).await;
     assert!(
         menu.categories
             .iter()
