@@ -6,6 +6,9 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 SERVER_PACKAGES=(gcc libc6-dev pkg-config)
 # The fault tests hold a lock on the database with the sqlite3 shell.
 FAULT_TEST_PACKAGES=(sqlite3)
+# The tables' QR codes are read back from the SVG (librsvg) and the printed PDF sheet (poppler,
+# with poppler-data and a CJK font for its Chinese text).
+TABLES_TEST_PACKAGES=(librsvg2-bin poppler-utils poppler-data fonts-wqy-microhei)
 # The customer page and kitchen board are tested in Debian's Chromium, driven by Playwright.
 WEB_TEST_PACKAGES=(chromium fonts-wqy-microhei)
 # The desktop app (Tauri 2): what it builds against, and what its tests need.

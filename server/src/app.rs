@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::{Grant, Keys, Role};
 use crate::carts;
@@ -24,8 +25,8 @@ use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
-use crate::tables::{self, TableLink};
-use crate::{alerts, devices, menu, net, orders, reminders, streams, web};
+use crate::tables::{self, QrFile, TableLink};
+use crate::{alerts, devices, menu, net, openapi, orders, reminders, streams, web};
 
 pub struct App {
     state: AppState,
@@ -76,17 +77,20 @@ impl App {
     }
 
     pub fn router(&self) -> Router {
-        Router::new()
-            .merge(menu::router())
-            .merge(carts::router())
-            .merge(tables::router())
+        let (routes, doc) = OpenApiRouter::with_openapi(openapi::base())
+            .merge(menu::router().into())
+            .merge(carts::router().into())
+            .merge(tables::router().into())
             .merge(orders::router())
             .merge(payments::router())
             .merge(reminders::router())
-            .merge(streams::router())
-            .merge(devices::router())
+            .merge(streams::router().into())
+            .merge(devices::router().into())
             .merge(alerts::router())
-            .merge(web::router())
+            .merge(web::router().into())
+            .split_for_parts();
+        routes
+            .merge(openapi::serve(doc, &self.state.public_url))
             .fallback(|| async {
                 Error::BadRequest {
                     status: StatusCode::NOT_FOUND,
@@ -115,6 +119,11 @@ impl App {
     /// Every table's signed link.
     pub async fn table_links(&self) -> Result<Vec<TableLink>> {
         tables::links(&self.state).await
+    }
+
+    /// What `orderbell qr` writes for a store: its QR sheet, and each table's PNG and SVG.
+    pub async fn qr_files(&self, store_id: i64) -> Result<Vec<QrFile>> {
+        tables::qr_files(&self.state, store_id).await
     }
 
     /// A store credential for the merchant's app or the kitchen.

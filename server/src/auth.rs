@@ -5,6 +5,11 @@
 //! attributes cart changes to a person. Both are HMAC-SHA256 over their claims with the server's
 //! key, so the server keeps no session table and any instance can check any token.
 //!
+//! A table's link can be regenerated (a leaked or photographed QR code): both tokens then carry
+//! the link's generation (`t.<tableId>.<generation>`, `d.<tableId>.<dinerId>.<generation>`;
+//! none for generation 0, the links printed before), and hold only while it is the table's
+//! current one, which each request checks against the database.
+//!
 //! Orders and stores have credentials of the same kind: an *order token* (`o.<orderId>.<mac>`)
 //! goes to the customer who submitted the order, and *store tokens* (`m.<storeId>.<mac>` for the
 //! merchant, `k.<storeId>.<mac>` for the kitchen) are made by `orderbell credential`.
@@ -13,9 +18,9 @@
 //! that a browser's `EventSource` (which cannot set headers) and seed-style clients both work.
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -30,10 +35,11 @@ pub const COOKIE_NAME: &str = "ob_token";
 /// What a verified credential grants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grant {
-    /// The table link: may watch the table's cart and join it as a diner.
-    Table { table_id: i64 },
-    /// One diner (phone) at a table: may also change the cart.
-    Diner { table_id: i64, diner_id: i64 },
+    /// The table link of generation `link`: may watch the table's cart and join it as a diner.
+    Table { table_id: i64, link: u32 },
+    /// One diner (phone) at a table, joined with the link of generation `link`: may also change
+    /// the cart.
+    Diner { table_id: i64, diner_id: i64, link: u32 },
     /// The customer who submitted an order: its status stream, pay, 催单, cancel.
     Order { order_id: i64 },
     /// A store's merchant: everything about the store's orders.
@@ -52,8 +58,18 @@ pub enum Role {
 impl Grant {
     fn claims(self) -> String {
         match self {
-            Grant::Table { table_id } => format!("t.{table_id}"),
-            Grant::Diner { table_id, diner_id } => format!("d.{table_id}.{diner_id}"),
+            Grant::Table { table_id, link: 0 } => format!("t.{table_id}"),
+            Grant::Table { table_id, link } => format!("t.{table_id}.{link}"),
+            Grant::Diner {
+                table_id,
+                diner_id,
+                link: 0,
+            } => format!("d.{table_id}.{diner_id}"),
+            Grant::Diner {
+                table_id,
+                diner_id,
+                link,
+            } => format!("d.{table_id}.{diner_id}.{link}"),
             Grant::Order { order_id } => format!("o.{order_id}"),
             Grant::Merchant { store_id } => format!("m.{store_id}"),
             Grant::Kitchen { store_id } => format!("k.{store_id}"),
@@ -63,10 +79,14 @@ impl Grant {
     fn parse(claims: &str) -> Option<Grant> {
         let mut parts = claims.split('.');
         let grant = match (parts.next()?, parts.next()?.parse().ok()?) {
-            ("t", table_id) => Grant::Table { table_id },
+            ("t", table_id) => Grant::Table {
+                table_id,
+                link: generation(parts.next())?,
+            },
             ("d", table_id) => Grant::Diner {
                 table_id,
                 diner_id: parts.next()?.parse().ok()?,
+                link: generation(parts.next())?,
             },
             ("o", order_id) => Grant::Order { order_id },
             ("m", store_id) => Grant::Merchant { store_id },
@@ -107,8 +127,10 @@ impl Grant {
     /// The grant's diner at `table_id`, if it grants that table at all.
     pub fn for_table(self, table_id: i64) -> Result<Option<i64>> {
         match self {
-            Grant::Table { table_id: t } if t == table_id => Ok(None),
-            Grant::Diner { table_id: t, diner_id } if t == table_id => Ok(Some(diner_id)),
+            Grant::Table { table_id: t, .. } if t == table_id => Ok(None),
+            Grant::Diner {
+                table_id: t, diner_id, ..
+            } if t == table_id => Ok(Some(diner_id)),
             _ => Err(Error::Forbidden),
         }
     }
@@ -188,7 +210,30 @@ impl FromRequestParts<AppState> for Credential {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = presented_token(parts).ok_or(Error::Unauthorized)?;
-        state.keys.verify(token).map(Credential).ok_or(Error::Unauthorized)
+        let grant = state.keys.verify(token).ok_or(Error::Unauthorized)?;
+        current_link(state, grant).await?;
+        Ok(Credential(grant))
+    }
+}
+
+/// The link generation a table or diner token claims, absent for generation 0.
+fn generation(part: Option<&str>) -> Option<u32> {
+    part.map_or(Some(0), |g| g.parse().ok())
+}
+
+/// A table or diner token holds only while its link is the table's current one: regenerating the
+/// link, or removing the table, ends it. Other credentials pass.
+async fn current_link(state: &AppState, grant: Grant) -> Result<()> {
+    let (Grant::Table { table_id, link } | Grant::Diner { table_id, link, .. }) = grant else {
+        return Ok(());
+    };
+    match state.db.link_generation(table_id).await? {
+        Some(current) if current == link => Ok(()),
+        _ => Err(Error::BadRequest {
+            status: StatusCode::UNAUTHORIZED,
+            code: "link_revoked",
+            message: "这个桌台二维码已停用：请扫描桌上新的二维码".to_owned(),
+        }),
     }
 }
 
@@ -224,17 +269,13 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_resist_tampering() {
         let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
-        let token = keys.sign(Grant::Diner {
+        let diner = Grant::Diner {
             table_id: 3,
             diner_id: 9,
-        });
-        assert_eq!(
-            keys.verify(&token),
-            Some(Grant::Diner {
-                table_id: 3,
-                diner_id: 9
-            })
-        );
+            link: 0,
+        };
+        let token = keys.sign(diner);
+        assert_eq!(keys.verify(&token), Some(diner));
         let forged = token.replacen("d.3", "d.4", 1);
         assert_eq!(
             keys.verify(&forged),
@@ -247,13 +288,36 @@ mod tests {
 
     #[test]
     fn a_grant_reaches_only_its_table() {
-        let grant = Grant::Table { table_id: 1 };
+        let grant = Grant::Table { table_id: 1, link: 0 };
         assert_eq!(grant.for_table(1).ok(), Some(None));
         assert!(matches!(grant.for_table(2), Err(Error::Forbidden)));
         assert!(
             matches!(grant.for_store(1), Err(Error::Forbidden)),
             "a table link is no store credential"
         );
+    }
+
+    #[test]
+    fn links_before_regeneration_keep_their_tokens_and_later_ones_name_their_generation() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
+        let first = keys.sign(Grant::Table { table_id: 7, link: 0 });
+        assert!(
+            first.starts_with("t.7."),
+            "generation 0 is the token printed before: {first}"
+        );
+        assert_eq!(first.matches('.').count(), 2, "no generation in the claims: {first}");
+        let third = Grant::Table { table_id: 7, link: 2 };
+        let token = keys.sign(third);
+        assert!(token.starts_with("t.7.2."), "{token}");
+        assert_eq!(keys.verify(&token), Some(third));
+        let diner = Grant::Diner {
+            table_id: 7,
+            diner_id: 4,
+            link: 2,
+        };
+        assert_eq!(keys.verify(&keys.sign(diner)), Some(diner));
+        let older = token.replacen("t.7.2", "t.7.1", 1);
+        assert_eq!(keys.verify(&older), None, "the generation is signed too");
     }
 
     #[test]

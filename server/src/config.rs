@@ -35,6 +35,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Role::Merchant)]
         role: Role,
     },
+    /// Write a store's printable QR sheet (qr-sheet.pdf) and each table's code (PNG and SVG).
+    Qr {
+        #[arg(long, default_value_t = 1)]
+        store: i64,
+        /// Folder to write them to; created if needed.
+        #[arg(long, default_value = "qr")]
+        out: PathBuf,
+    },
 }
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";

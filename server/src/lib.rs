@@ -20,6 +20,7 @@ mod journal;
 mod maintenance;
 mod menu;
 mod net;
+mod openapi;
 mod orders;
 pub mod payments;
 mod push;
@@ -32,7 +33,7 @@ mod web;
 pub use app::App;
 pub use config::Config;
 pub use error::{Error, Result};
-pub use tables::TableLink;
+pub use tables::{QrFile, TableLink};
 
 /// How the cart WebSocket reads a client message, and what it reads it into: public for the fuzz
 /// targets (`fuzz/`), which feed it arbitrary text.

@@ -1,4 +1,4 @@
-//! The `orderbell` command: `serve` (the default) or `links`.
+//! The `orderbell` command: `serve` (the default), `links`, `credential` or `qr`.
 
 use std::process::ExitCode;
 
@@ -31,6 +31,14 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Links => print_links(&App::open(&config).await?.table_links().await?),
         Command::Credential { store, role } => println!("{}", App::open(&config).await?.credential(store, role)),
+        Command::Qr { store, out } => {
+            std::fs::create_dir_all(&out)?;
+            for file in App::open(&config).await?.qr_files(store).await? {
+                let path = out.join(&file.name);
+                std::fs::write(&path, &file.bytes)?;
+                println!("{}", path.display());
+            }
+        }
         Command::Serve => {
             let listener = TcpListener::bind(config.listen).await?;
             // With `--listen …:0` the links must name the port actually bound.

@@ -6,13 +6,13 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use orderbell_shared::events::{Reminder, ReminderReply};
 use orderbell_shared::order::ReminderReceipt;
-use orderbell_shared::{Event, OrderStatus, ReplyRequest};
+use orderbell_shared::{ErrorBody, Event, OrderStatus, ReplyRequest};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{Credential, Role};
 use crate::error::{Error, Result};
@@ -22,10 +22,8 @@ use crate::state::AppState;
 
 pub const MAX_REPLY_CHARS: usize = 30;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/orders/{order_id}/reminders", post(remind))
-        .route("/api/orders/{order_id}/reply", post(reply))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(remind)).routes(routes!(reply))
 }
 
 /// How long until the next 催单 is allowed, if it is too soon.
@@ -35,6 +33,11 @@ pub fn wait_before_next(last: Option<i64>, now: i64, interval: Duration) -> Opti
     (now < allowed_at).then(|| u64::try_from(allowed_at - now).unwrap_or(0).div_ceil(1000))
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/reminders", tag = "reminders",
+    summary = "催单（订单凭证；每单有最短间隔，过早为 429 too_soon 并带 Retry-After）",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 201, body = ReminderReceipt), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn remind(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -85,6 +88,12 @@ async fn remind(
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/reply", tag = "reminders",
+    summary = "回复最近一次催单",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    request_body = ReplyRequest,
+    responses((status = 200, body = ReminderReply), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn reply(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every 4xx/5xx answer: a stable machine `code` (clients match on it) and a human `message`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     pub code: String,
@@ -19,6 +20,7 @@ pub struct ErrorBody {
 
 /// `POST /api/store/order/cart/add`. The diner comes from the credential, never from the body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AddItemRequest {
     pub table_id: i64,
@@ -32,6 +34,7 @@ pub struct AddItemRequest {
 /// `PUT /api/store/order/cart/update`, as query parameters (the seed's
 /// `updateQuantity(tableId, cuisineId, quantity)`) or as a JSON body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateQuantityRequest {
     pub table_id: i64,
@@ -43,6 +46,7 @@ pub struct UpdateQuantityRequest {
 /// The query of `DELETE /api/store/order/cart/remove` (`cuisineId` set) and
 /// `DELETE /api/store/order/cart/clear` (`cuisineId` absent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TableRef {
     pub table_id: i64,
@@ -52,6 +56,7 @@ pub struct TableRef {
 
 /// `POST /api/tables/{tableId}/diners`: one phone joining a table.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewDiner {
     #[serde(default)]
@@ -61,6 +66,7 @@ pub struct NewDiner {
 /// A diner's identity at a table. `token` is a credential for that table that also says who the
 /// diner is: send it as `Authorization: Bearer`, `?token=` or the `ob_token` cookie.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DinerSession {
     pub diner_id: i64,
@@ -72,6 +78,7 @@ pub struct DinerSession {
 
 /// `GET /api/session`: the diner a credential stands for (without the credential itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DinerIdentity {
     pub diner_id: i64,

@@ -34,6 +34,7 @@ impl TryFrom<u8> for CuisineType {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartDTO {
     pub table_id: i64,
@@ -47,6 +48,7 @@ pub struct CartDTO {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartItemDTO {
     pub cuisine_id: i64,

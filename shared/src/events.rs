@@ -14,6 +14,7 @@ use crate::order::{Actor, OrderDTO, OrderStatus};
 
 /// A change of an order's status, with who made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusChange {
     pub order_id: i64,
@@ -31,6 +32,7 @@ pub struct StatusChange {
 
 /// A customer's 催单.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Reminder {
     pub reminder_id: i64,
@@ -42,6 +44,7 @@ pub struct Reminder {
 
 /// The merchant's answer to a 催单.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderReply {
     pub reminder_id: i64,
@@ -53,6 +56,7 @@ pub struct ReminderReply {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnomalyKind {
     /// Money arrived for an order that was already cancelled: refund it.
@@ -63,6 +67,7 @@ pub enum AnomalyKind {
 
 /// A payment that cannot simply be applied. It is recorded for refund, never dropped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentAnomaly {
     pub kind: AnomalyKind,
@@ -160,6 +165,7 @@ pub mod kind {
 
 /// The data of `connected` on a durable stream.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Connected {
     pub message: String,
@@ -169,6 +175,7 @@ pub struct Connected {
 
 /// The data of `resync`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Resync {
     /// The oldest event id the server still has.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which alert: a paid order waiting to be accepted, or one 催单.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
@@ -15,6 +16,7 @@ pub enum AlertKind {
 
 /// What a device did with an alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptState {
@@ -28,6 +30,7 @@ pub enum ReceiptState {
 
 /// What kind of device: the counter's desktop app or the kitchen's board.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
@@ -37,6 +40,7 @@ pub enum DeviceKind {
 
 /// `POST /api/stores/{storeId}/receipts`, from a merchant or kitchen device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptRequest {
     pub device_id: String,
@@ -52,6 +56,7 @@ pub struct ReceiptRequest {
 /// A receipt as recorded, with the server's time: the store stream's `alert_receipt` event, and
 /// the store snapshot's `receipts`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertReceipt {
@@ -66,6 +71,7 @@ pub struct AlertReceipt {
 
 /// Why an alert was escalated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationReason {
@@ -78,6 +84,7 @@ pub enum EscalationReason {
 /// `alert_escalated`, on the store stream (every device alarms) and on the order's stream (the
 /// customer is told to ask a waiter).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertEscalated {
@@ -94,6 +101,7 @@ pub struct AlertEscalated {
 
 /// `alert_settled`: an escalated alert was heard or handled; `unheard_ms` is how long it waited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertSettled {
@@ -106,6 +114,7 @@ pub struct AlertSettled {
 
 /// `GET /api/stores/{storeId}/devices`: the store's devices, online or last seen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDTO {
@@ -118,6 +127,7 @@ pub struct DeviceDTO {
 
 /// `GET /api/tables/{tableId}/presence`: whether anyone at the restaurant will hear an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Presence {
     pub merchant_online: bool,
@@ -126,6 +136,7 @@ pub struct Presence {
 
 /// One stretch of time an alert went unheard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnheardAlert {
@@ -142,6 +153,7 @@ pub struct UnheardAlert {
 
 /// `GET /api/stores/{storeId}/unheard`: the newest unheard stretches and their sum.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnheardReport {
@@ -151,6 +163,7 @@ pub struct UnheardReport {
 
 /// What the server does with a paid order nobody heard, as the owner chose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UnheardAction {
@@ -163,6 +176,7 @@ pub enum UnheardAction {
 
 /// `GET/PUT /api/stores/{storeId}/alert-settings` (the merchant).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertSettings {

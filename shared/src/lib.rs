@@ -11,8 +11,11 @@ pub mod events;
 pub mod heard;
 pub mod menu;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod order;
 pub mod payment;
+pub mod tables;
 pub mod ws;
 
 pub use api::{AddItemRequest, DinerSession, ErrorBody, NewDiner, TableRef, UpdateQuantityRequest};
@@ -23,6 +26,7 @@ pub use money::Money;
 pub use order::{
     Actor, OrderDTO, OrderItemDTO, OrderStatus, RejectRequest, ReplyRequest, SubmitOrderRequest, SubmittedOrder,
 };
+pub use tables::{NewTable, StoreTablesDTO, TableAreaDTO, TableChange, TableDTO};
 pub use ws::{CartCommand, MessageType, ServerMessage};
 
 /// SSE event names of the table stream, as the seed defines them.

@@ -6,6 +6,7 @@ use crate::cart::CuisineType;
 use crate::money::Money;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuDTO {
     pub store_id: i64,
@@ -15,6 +16,7 @@ pub struct MenuDTO {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuCategoryDTO {
     pub category_id: i64,
@@ -23,6 +25,7 @@ pub struct MenuCategoryDTO {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DishDTO {
     pub cuisine_id: i64,
@@ -44,6 +47,7 @@ pub struct DishDTO {
 
 /// One dish of a set meal, with how many of it the set holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SetItemDTO {
     pub cuisine_id: i64,
@@ -54,6 +58,7 @@ pub struct SetItemDTO {
 /// Sent on every table stream of the store when its menu changes (a dish sold out or back, a
 /// price, a new dish): the page reads the menu again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuUpdate {
     pub store_id: i64,

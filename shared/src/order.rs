@@ -6,6 +6,7 @@ use crate::cart::CuisineType;
 use crate::money::Money;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -66,6 +67,7 @@ impl OrderStatus {
 
 /// Who made a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Customer,
@@ -76,6 +78,7 @@ pub enum Actor {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderItemDTO {
@@ -92,6 +95,7 @@ pub struct OrderItemDTO {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderDTO {
@@ -120,6 +124,7 @@ pub struct OrderDTO {
 /// `GET /api/orders/{orderId}`: the order, and how long its customer must wait before the next
 /// 催单, counted by the server so a reloaded page shows the same countdown whatever its clock says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderView {
     #[serde(flatten)]
@@ -131,6 +136,7 @@ pub struct OrderView {
 /// `POST /api/orders`: submit the table's cart. The same `idempotencyKey` gives the same order,
 /// so a double tap or a retried request makes one order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitOrderRequest {
     pub table_id: i64,
@@ -142,6 +148,7 @@ pub struct SubmitOrderRequest {
 
 /// A submitted order and the credential that follows it (status stream, pay, 催单, cancel).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmittedOrder {
     pub order: OrderDTO,
@@ -149,12 +156,14 @@ pub struct SubmittedOrder {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectRequest {
     pub reason: String,
 }
 
 /// The merchant's answer to a 催单: a preset or custom text of at most 30 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyRequest {
     pub text: String,
 }
@@ -164,6 +173,7 @@ pub const REPLY_PRESETS: [&str; 3] = ["正在制作", "马上就好", "已出餐
 
 /// The answer to a 催单.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderReceipt {
     pub reminder_id: i64,
@@ -176,6 +186,7 @@ pub struct ReminderReceipt {
 /// `GET /api/stores/{storeId}/orders`: where a client starting fresh begins. Stream from
 /// `lastEventId` afterwards and nothing falls between.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StoreSnapshot {
     pub store_id: i64,
@@ -195,6 +206,7 @@ pub struct StoreSnapshot {
 
 /// One 催单 and its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderState {

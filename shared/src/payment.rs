@@ -9,6 +9,7 @@ use crate::money::Money;
 pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookNotification {
     #[serde(rename = "type")]
     pub kind: String,
@@ -16,6 +17,7 @@ pub struct WebhookNotification {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPayment {
     pub trade_no: String,

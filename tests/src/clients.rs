@@ -83,8 +83,15 @@ impl Sse {
     }
 
     /// The next durable event with its id; `connected`, `heartbeat` pass by, `resync` is
-    /// returned as `None` for the caller to check.
+    /// returned as `None` for the caller to check. Heartbeats keep coming on a quiet stream, so
+    /// the whole wait has a deadline, not only each read.
     pub async fn next_durable(&mut self) -> Option<(u64, Event)> {
+        tokio::time::timeout(PATIENCE, self.durable_or_resync())
+            .await
+            .expect("no durable event in time: only heartbeats arrived")
+    }
+
+    async fn durable_or_resync(&mut self) -> Option<(u64, Event)> {
         loop {
             let event = self.next_event().await;
             match event.event_type.as_str() {
@@ -113,12 +120,17 @@ impl Sse {
     /// Read carts until one with `version` arrives (or a later one: that would be a bug the
     /// caller's assertion will show).
     pub async fn cart_at(&mut self, version: u64) -> CartDTO {
-        loop {
-            let (id, cart) = self.next_cart().await;
-            if id >= version {
-                return cart;
+        let wait = async {
+            loop {
+                let (id, cart) = self.next_cart().await;
+                if id >= version {
+                    return cart;
+                }
             }
-        }
+        };
+        tokio::time::timeout(PATIENCE, wait)
+            .await
+            .unwrap_or_else(|_| panic!("cart version {version} never came"))
     }
 }
 

@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use api::Api;
 pub use clients::{Sse, Ws};
-pub use process::{Resources, ServerProcess};
+pub use process::{Resources, ServerProcess, binary};
 
 /// How long any single wait may take before the test is declared hung.
 pub const PATIENCE: Duration = Duration::from_secs(15);

@@ -1,8 +1,8 @@
 //! Receipts from devices, the owner's report of unheard time, and the owner's alert settings.
 
 use axum::extract::State;
-use orderbell_shared::Event;
 use orderbell_shared::heard::{AlertKind, AlertReceipt, AlertSettings, ReceiptRequest, ReceiptState, UnheardReport};
+use orderbell_shared::{ErrorBody, Event};
 
 use super::escalate::{AlertKey, settle};
 use super::settings::{load_settings, settings_key};
@@ -20,6 +20,12 @@ const REPORT_LIMIT: u32 = 200;
 /// `POST /api/stores/{storeId}/receipts`: a device showed, sounded or stopped an alert. Recorded
 /// once per device and state, told to the store (`alert_receipt`); a sounded alert that was
 /// escalated is settled at once.
+#[utoipa::path(post, path = "/api/stores/{store_id}/receipts", tag = "alerts",
+    summary = "设备回执：已显示、已响铃、已停止（每台设备每种状态记一次）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = ReceiptRequest,
+    responses((status = 200, body = AlertReceipt), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn receipt(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -78,6 +84,11 @@ pub async fn receipt(
 }
 
 /// `GET /api/stores/{storeId}/unheard`: every stretch an alert went unheard, newest first.
+#[utoipa::path(get, path = "/api/stores/{store_id}/unheard", tag = "alerts",
+    summary = "无人听到的提醒及其时长（店主）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = UnheardReport), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn unheard(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -90,6 +101,11 @@ pub async fn unheard(
 }
 
 /// `GET /api/stores/{storeId}/alert-settings`.
+#[utoipa::path(get, path = "/api/stores/{store_id}/alert-settings", tag = "alerts",
+    summary = "提醒设置：多久无人响应即升级，以及随后自动接单或拒单",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = AlertSettings), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn settings(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -100,6 +116,12 @@ pub async fn settings(
 }
 
 /// `PUT /api/stores/{storeId}/alert-settings`: the owner's choice (the merchant credential only).
+#[utoipa::path(put, path = "/api/stores/{store_id}/alert-settings", tag = "alerts",
+    summary = "修改提醒设置",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = AlertSettings,
+    responses((status = 200, body = AlertSettings), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn set_settings(
     State(state): State<AppState>,
     Credential(grant): Credential,

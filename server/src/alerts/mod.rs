@@ -7,18 +7,15 @@ mod http;
 pub mod rules;
 mod settings;
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 pub use escalate::round;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stores/{store_id}/receipts", post(http::receipt))
-        .route("/api/stores/{store_id}/unheard", get(http::unheard))
-        .route(
-            "/api/stores/{store_id}/alert-settings",
-            get(http::settings).put(http::set_settings),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(http::receipt))
+        .routes(routes!(http::unheard))
+        .routes(routes!(http::settings, http::set_settings))
 }

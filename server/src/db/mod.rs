@@ -6,7 +6,9 @@ pub mod heard;
 mod sqlite;
 mod sqlite_heard;
 mod sqlite_rows;
+mod sqlite_tables;
 mod sqlite_tx;
+pub mod tables;
 
 use async_trait::async_trait;
 use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
@@ -20,6 +22,7 @@ use crate::journal::{Entry, Stream};
 
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use sqlite::Sqlite;
+pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreRow {
@@ -150,7 +153,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: Send + Sync + 'static {
+pub trait Database: TableStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
@@ -181,8 +184,6 @@ pub trait Database: Send + Sync + 'static {
 
     /// Create the demo store unless any store exists. True when it did.
     async fn seed_demo(&self, demo: &DemoStore) -> Result<bool>;
-
-    async fn tables(&self) -> Result<Vec<TableRow>>;
 
     async fn table(&self, table_id: i64) -> Result<Option<TableRow>>;
 

@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
 pub struct Sqlite {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl Sqlite {
@@ -98,18 +98,12 @@ impl Database for Sqlite {
         Ok(true)
     }
 
-    async fn tables(&self) -> Result<Vec<TableRow>> {
-        let records: Vec<TableRecord> = sqlx::query_as("SELECT id, store_id, number FROM tables ORDER BY store_id, id")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(records.into_iter().map(TableRow::from).collect())
-    }
-
     async fn table(&self, table_id: i64) -> Result<Option<TableRow>> {
-        let record: Option<TableRecord> = sqlx::query_as("SELECT id, store_id, number FROM tables WHERE id = ?")
-            .bind(table_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let record: Option<TableRecord> =
+            sqlx::query_as("SELECT id, store_id, number FROM tables WHERE id = ? AND removed_at IS NULL")
+                .bind(table_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(record.map(TableRow::from))
     }
 

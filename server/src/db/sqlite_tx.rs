@@ -29,7 +29,8 @@ impl Tx for SqliteTx {
 
     async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>> {
         let head: Option<(i64, String, i64)> = sqlx::query_as(
-            "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? RETURNING store_id, number, cart_version",
+            "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? AND removed_at IS NULL
+             RETURNING store_id, number, cart_version",
         )
         .bind(table_id)
         .fetch_optional(&mut *self.0)

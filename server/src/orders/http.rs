@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use orderbell_shared::order::{OrderView, StoreSnapshot};
-use orderbell_shared::{Actor, OrderDTO, RejectRequest};
+use orderbell_shared::{Actor, ErrorBody, OrderDTO, RejectRequest};
 
 use super::rules::Action;
 use super::transition;
@@ -14,6 +14,11 @@ use crate::reminders::wait_before_next;
 use crate::state::AppState;
 
 /// The order, for its customer or its store's staff.
+#[utoipa::path(get, path = "/api/orders/{order_id}", tag = "orders",
+    summary = "订单详情（顾客用订单凭证，门店用门店凭证）",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderView), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn get_order(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -48,6 +53,11 @@ async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action)
     Ok(Json(order))
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/accept", tag = "orders",
+    summary = "接单",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "409 order_conflict：订单状态不允许"))
+)]
 pub async fn accept(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -56,6 +66,11 @@ pub async fn accept(
     by_staff(&s, g, id, Action::Accept).await
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/ready", tag = "orders",
+    summary = "出餐",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn ready(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -64,6 +79,11 @@ pub async fn ready(
     by_staff(&s, g, id, Action::MarkReady).await
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/recall", tag = "orders",
+    summary = "撤回出餐",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn recall(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -72,6 +92,11 @@ pub async fn recall(
     by_staff(&s, g, id, Action::Recall).await
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/complete", tag = "orders",
+    summary = "完成订单",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn complete(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -80,6 +105,12 @@ pub async fn complete(
     by_staff(&s, g, id, Action::Complete).await
 }
 
+#[utoipa::path(post, path = "/api/orders/{order_id}/reject", tag = "orders",
+    summary = "拒单（须写原因）",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    request_body = RejectRequest,
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn reject(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -102,6 +133,11 @@ pub async fn reject(
 }
 
 /// The customer cancels before paying.
+#[utoipa::path(post, path = "/api/orders/{order_id}/cancel", tag = "orders",
+    summary = "顾客取消未支付的订单",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn cancel(
     State(s): State<AppState>,
     Credential(g): Credential,
@@ -114,6 +150,11 @@ pub async fn cancel(
 }
 
 /// `GET /api/stores/{storeId}/orders`: the open orders and the stream position they reflect.
+#[utoipa::path(get, path = "/api/stores/{store_id}/orders", tag = "orders",
+    summary = "门店快照：未完成订单、催单、回执与升级，以及事件流位置",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = StoreSnapshot), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn snapshot(
     State(state): State<AppState>,
     Credential(grant): Credential,

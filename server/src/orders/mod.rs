@@ -8,22 +8,22 @@ pub mod rules;
 mod submit;
 mod transition;
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 pub use payment::{PaymentOutcome, apply_payment};
 pub use transition::{conflict as transition_conflict, transition};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/orders", post(submit::submit))
-        .route("/api/orders/{order_id}", get(http::get_order))
-        .route("/api/orders/{order_id}/accept", post(http::accept))
-        .route("/api/orders/{order_id}/reject", post(http::reject))
-        .route("/api/orders/{order_id}/ready", post(http::ready))
-        .route("/api/orders/{order_id}/recall", post(http::recall))
-        .route("/api/orders/{order_id}/complete", post(http::complete))
-        .route("/api/orders/{order_id}/cancel", post(http::cancel))
-        .route("/api/stores/{store_id}/orders", get(http::snapshot))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit::submit))
+        .routes(routes!(http::get_order))
+        .routes(routes!(http::accept))
+        .routes(routes!(http::reject))
+        .routes(routes!(http::ready))
+        .routes(routes!(http::recall))
+        .routes(routes!(http::complete))
+        .routes(routes!(http::cancel))
+        .routes(routes!(http::snapshot))
 }

@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use orderbell_shared::events::StatusChange;
-use orderbell_shared::{Actor, Event, Money, OrderItemDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder};
+use orderbell_shared::{Actor, ErrorBody, Event, Money, OrderItemDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder};
 
 use super::rules;
 use crate::auth::{Credential, Grant};
@@ -17,6 +17,11 @@ use crate::journal::{self, Stream};
 use crate::state::AppState;
 use orderbell_shared::order::order_no;
 
+#[utoipa::path(post, path = "/api/orders", tag = "orders",
+    summary = "把本桌购物车下单（须食客凭证；同一 idempotencyKey 重复提交返回同一订单）",
+    request_body = SubmitOrderRequest,
+    responses((status = 201, body = SubmittedOrder), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     Credential(grant): Credential,

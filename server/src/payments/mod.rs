@@ -12,17 +12,17 @@ mod simulator;
 pub mod webhook;
 pub mod wechat;
 
-use axum::Router;
-use axum::routing::post;
 use orderbell_shared::Money;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 pub use simulator::Simulator;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/pay/notify/{provider}", post(notify::notify))
-        .route("/api/orders/{order_id}/pay", post(simulator::pay))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(notify::notify))
+        .routes(routes!(simulator::pay))
 }
 
 /// The payment providers this server accepts notifications from.

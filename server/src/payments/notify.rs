@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use orderbell_shared::ErrorBody;
 use serde_json::json;
 
 use super::{Provider, alipay, webhook, wechat};
@@ -12,6 +13,16 @@ use crate::extract::{Body, Path};
 use crate::orders::{PaymentOutcome, apply_payment};
 use crate::state::AppState;
 
+#[utoipa::path(post, path = "/api/pay/notify/{provider}", tag = "payments",
+    summary = "支付渠道的签名回调：wechat（微信支付 v3）、alipay（支付宝 RSA2）、hmac（Standard Webhooks，含内置模拟器）",
+    params(("provider" = String, Path, description = "wechat、alipay 或 hmac")),
+    request_body(content = String, description = "渠道原样的通知正文，先验签再处理", content_type = "application/json"),
+    responses(
+        (status = 200, description = "已处理（重复通知同样回答成功）；按渠道的格式回答"),
+        (status = "4XX", body = ErrorBody, description = "签名无效、时间过期、无法解密或格式错误：什么都没改变"),
+    ),
+    security(())
+)]
 pub async fn notify(
     State(state): State<AppState>,
     Path(provider): Path<String>,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::StatusCode;
 use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookPayment};
-use orderbell_shared::{OrderDTO, OrderStatus};
+use orderbell_shared::{ErrorBody, OrderDTO, OrderStatus};
 
 use super::webhook;
 use crate::auth::Credential;
@@ -44,6 +44,11 @@ impl Simulator {
 /// `POST /api/orders/{orderId}/pay`: the customer pays through the simulator. Answers at once
 /// (202) with the order still unpaid; the payment arrives as the provider's callback and the
 /// order stream says `支付成功`.
+#[utoipa::path(post, path = "/api/orders/{order_id}/pay", tag = "payments",
+    summary = "用内置支付模拟器付款（订单凭证）：立即回答 202，支付结果随后经回调到达",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 202, body = OrderDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn pay(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -57,6 +57,14 @@ impl<K: Eq + Hash> Feed<K> {
         let _ = topic.sender.send(Arc::new(event));
     }
 
+    /// End every subscription to `key` (their streams finish), for when the credentials they were
+    /// opened with no longer hold: a client must connect again, and show a credential that does.
+    pub fn close(&self, key: &K) {
+        let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        // Dropping the sender closes each receiver once it has read what was sent before.
+        topics.remove(key);
+    }
+
     /// Drop the topics whose listeners have all gone. Subscribers filter by their own position,
     /// so forgetting a topic's `last_seq` loses nothing.
     pub fn sweep(&self) {
@@ -124,6 +132,16 @@ mod tests {
         drop(rx);
         feed.publish(8, event(1));
         assert_eq!(feed.topics(), 0, "publishing drops a topic nobody listens to any more");
+    }
+
+    #[test]
+    fn closing_a_topic_ends_its_subscriptions_only() {
+        let feed = Feed::new();
+        let (mut closed, mut other) = (feed.subscribe(1), feed.subscribe(2));
+        feed.close(&1);
+        assert!(matches!(closed.try_recv(), Err(broadcast::error::TryRecvError::Closed)));
+        feed.publish(2, event(1));
+        assert_eq!(other.try_recv().map(|e| e.seq).ok(), Some(1));
     }
 
     #[test]

@@ -152,6 +152,14 @@ async fn a_full_disk_refuses_the_callback_and_the_retry_pays_once() {
     let pid = server.pid();
     let orders = crate::many_orders(&server, 48).await;
 
+    // Empty the write-ahead log first: a log that was just checkpointed and restarted has room
+    // for many writes inside the file it already has, and a full disk would never be felt.
+    let checkpoint = std::process::Command::new("sqlite3")
+        .arg(server.data_dir().join("orderbell.db"))
+        .arg("PRAGMA wal_checkpoint(TRUNCATE);")
+        .output()
+        .expect("the sqlite3 shell (apt package sqlite3) runs");
+    assert!(checkpoint.status.success(), "{checkpoint:?}");
     let filler = fill(&server.data_dir());
     // SQLite may still fit a write into pages it already holds: pay orders until one is refused.
     let mut refused = None;

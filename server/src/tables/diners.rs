@@ -1,5 +1,5 @@
-//! Tables and the diners at them: the signed link on each table's QR code, and joining a table
-//! as a diner (one per phone), which is what attributes cart changes to a person.
+//! The diners at a table: opening the table's link, or joining with it, makes a phone a diner
+//! (one per phone), which is what attributes cart changes to a person.
 
 use axum::Router;
 use axum::extract::State;
@@ -26,34 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/session", get(who_am_i))
 }
 
-/// A table's link, as printed for its QR code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableLink {
-    pub table_id: i64,
-    pub store_id: i64,
-    pub table_number: String,
-    pub token: String,
-    pub url: String,
-}
-
-pub async fn links(state: &AppState) -> Result<Vec<TableLink>> {
-    let tables = state.db.tables().await?;
-    Ok(tables
-        .into_iter()
-        .map(|t| {
-            let token = state.keys.sign(Grant::Table { table_id: t.id });
-            let url = format!("{}/t/{}?token={token}", state.public_url, t.id);
-            TableLink {
-                table_id: t.id,
-                store_id: t.store_id,
-                table_number: t.number,
-                token,
-                url,
-            }
-        })
-        .collect())
-}
-
 /// What a phone opens by scanning the QR code: it joins the table as a diner (or stays the diner
 /// its cookie already says it is) and keeps that identity in a cookie, which EventSource and
 /// WebSocket requests then carry by themselves.
@@ -68,26 +40,29 @@ async fn open_link(
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if let Err(refused) = credential.and_then(|Credential(grant)| grant.for_table(table_id)) {
+    let link = match credential.and_then(|Credential(grant)| current_link(grant, table_id)) {
+        Ok(link) => link,
         // A phone without this table's link is told what to do, not shown an error body.
-        return Ok(if wants_page {
-            web::scan_prompt(refused.status())
-        } else {
-            refused.into_response()
-        });
-    }
+        Err(refused) if wants_page => return Ok(web::scan_prompt(refused.status())),
+        Err(refused) => return Err(refused),
+    };
     let table = table(&state, table_id).await?;
+    // The diner its cookie says, if that diner joined with this table's current link.
     let known = cookie(&headers, COOKIE_NAME)
         .and_then(|t| state.keys.verify(t))
         .and_then(|g| match g {
-            Grant::Diner { table_id: t, diner_id } if t == table_id => Some(diner_id),
+            Grant::Diner {
+                table_id: t,
+                diner_id,
+                link: l,
+            } if t == table_id && l == link => Some(diner_id),
             _ => None,
         });
     let diner_id = match known {
         Some(id) => id,
         None => state.db.create_diner(table_id, None, now_ms()).await?,
     };
-    let session = session(&state, &table, diner_id);
+    let session = session(&state, &table, diner_id, link);
     let cookie = format!(
         "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
         session.token
@@ -104,7 +79,7 @@ async fn open_link(
 /// `GET /api/session`: who this phone is, from its credential (the page's cookie is HttpOnly, so
 /// this is how the page learns its table without ever seeing the token).
 async fn who_am_i(State(state): State<AppState>, Credential(grant): Credential) -> Result<Json<DinerIdentity>> {
-    let Grant::Diner { table_id, diner_id } = grant else {
+    let Grant::Diner { table_id, diner_id, .. } = grant else {
         return Err(Error::DinerRequired);
     };
     let table = table(&state, table_id).await?;
@@ -123,7 +98,7 @@ async fn join(
     Path(table_id): Path<i64>,
     Json(new): Json<NewDiner>,
 ) -> Result<Json<DinerSession>> {
-    grant.for_table(table_id)?;
+    let link = current_link(grant, table_id)?;
     let table = table(&state, table_id).await?;
     let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if let Some(phone) = phone
@@ -135,7 +110,17 @@ async fn join(
         ));
     }
     let diner_id = state.db.create_diner(table_id, phone, now_ms()).await?;
-    Ok(Json(session(&state, &table, diner_id)))
+    Ok(Json(session(&state, &table, diner_id, link)))
+}
+
+/// The generation of the table's link that `grant` (already checked to be current) holds, if it
+/// grants `table_id` at all.
+fn current_link(grant: Grant, table_id: i64) -> Result<u32> {
+    grant.for_table(table_id)?;
+    match grant {
+        Grant::Table { link, .. } | Grant::Diner { link, .. } => Ok(link),
+        _ => Err(Error::Forbidden),
+    }
 }
 
 async fn table(state: &AppState, table_id: i64) -> Result<TableRow> {
@@ -146,7 +131,8 @@ async fn table(state: &AppState, table_id: i64) -> Result<TableRow> {
     })
 }
 
-fn session(state: &AppState, table: &TableRow, diner_id: i64) -> DinerSession {
+/// A diner's session, valid while `link` is the table's current link.
+fn session(state: &AppState, table: &TableRow, diner_id: i64, link: u32) -> DinerSession {
     DinerSession {
         diner_id,
         table_id: table.id,
@@ -155,6 +141,7 @@ fn session(state: &AppState, table: &TableRow, diner_id: i64) -> DinerSession {
         token: state.keys.sign(Grant::Diner {
             table_id: table.id,
             diner_id,
+            link,
         }),
     }
 }

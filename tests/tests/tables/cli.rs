@@ -1,0 +1,60 @@
+//! `orderbell qr` writes the same codes the owner fetches over HTTP, and `orderbell links` prints
+//! the current links, regenerated ones included.
+
+use std::process::Command;
+
+use orderbell_tests::{TestServer, binary};
+
+use crate::owner::{all, tables};
+use crate::read::{pdf_pages, png_codes, svg_codes};
+use crate::regenerate::regenerate;
+
+fn orderbell(server: &TestServer, args: &[&str]) -> String {
+    let output = Command::new(binary())
+        .arg("--data-dir")
+        .arg(server.data_dir())
+        .args(["--public-url", &server.url("")])
+        .args(args)
+        .output()
+        .expect("orderbell runs");
+    assert!(
+        output.status.success(),
+        "orderbell {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[tokio::test]
+async fn orderbell_qr_writes_the_sheet_and_each_code_and_links_prints_the_current_links() {
+    let server = TestServer::start().await;
+    let fresh = regenerate(&server, 2).await;
+    let listed = tables(&server).await;
+    let mut links: Vec<String> = all(&listed).iter().map(|t| t.link.clone()).collect();
+    links.sort();
+
+    let out = tempfile::tempdir().expect("temporary dir");
+    let folder = out.path().join("qr");
+    let written = orderbell(&server, &["qr", "--store", "1", "--out", &folder.to_string_lossy()]);
+    assert_eq!(
+        written.lines().count(),
+        1 + 2 * 12,
+        "the sheet, and a PNG and an SVG per table"
+    );
+
+    let pdf = std::fs::read(folder.join("qr-sheet.pdf")).expect("the sheet");
+    let mut printed: Vec<String> = pdf_pages(&pdf).into_iter().flatten().collect();
+    printed.sort();
+    assert_eq!(printed, links);
+    let png = std::fs::read(folder.join("A02.png")).expect("A02's PNG");
+    assert_eq!(png_codes(&png), vec![fresh.link.clone()]);
+    let svg = std::fs::read(folder.join("A02.svg")).expect("A02's SVG");
+    assert_eq!(svg_codes(&svg), vec![fresh.link.clone()]);
+
+    let printed_links = orderbell(&server, &["links"]);
+    let expected: Vec<String> = all(&listed)
+        .iter()
+        .map(|t| format!("{}\t{}", t.number, t.link))
+        .collect();
+    assert_eq!(printed_links.lines().collect::<Vec<_>>(), expected);
+}
