@@ -93,8 +93,8 @@ async function pairAgain() {
 /** @param {DeskView} view @param {number} now */
 function notices(view, now) {
   const c = connectionText(view.connection, now);
-  // A refused credential is fixed only by pairing again: the way there is in the banner.
-  const repair = view.connection.state === 'refused' ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
+  // A refused or revoked credential is fixed only by pairing again: the way there is in the banner.
+  const repair = ['refused', 'revoked'].includes(view.connection.state) ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
   return [
     c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner, repair) : null,
     view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),

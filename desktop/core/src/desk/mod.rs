@@ -65,8 +65,12 @@ pub(crate) enum Command {
         attempt: u32,
         retry_in: Duration,
     },
-    /// The server refused the credential while loading the snapshot.
-    Refused(String),
+    /// The server refused the credential while loading the snapshot (`revoked`: the owner
+    /// revoked this device).
+    Refused {
+        error: String,
+        revoked: bool,
+    },
     Health {
         audio: Option<Health>,
         notifications: Option<Health>,
