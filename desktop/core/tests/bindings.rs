@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
+use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -34,6 +35,9 @@ fn the_ui_types_match_the_rust_types() {
     ActionError::export_all(&config).expect("export ActionError");
     PairingOffer::export_all(&config).expect("export PairingOffer");
     StoreReport::export_all(&config).expect("export StoreReport");
+    StoreTablesDTO::export_all(&config).expect("export StoreTablesDTO");
+    NewTable::export_all(&config).expect("export NewTable");
+    TableChange::export_all(&config).expect("export TableChange");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

@@ -9,6 +9,7 @@
 mod badge;
 mod commands;
 mod desk;
+mod setup;
 mod tray;
 
 use std::path::PathBuf;
@@ -111,6 +112,12 @@ pub fn run() -> ExitCode {
             commands::save_alert_settings,
             commands::test_sound,
             commands::rendered,
+            setup::tables,
+            setup::add_table,
+            setup::change_table,
+            setup::remove_table,
+            setup::new_table_link,
+            setup::save_qr_sheet,
         ])
         .run(tauri::generate_context!());
     match app {

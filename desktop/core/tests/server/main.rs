@@ -9,6 +9,7 @@ mod heard;
 mod owner;
 mod restart;
 mod roles;
+mod setup;
 mod stale;
 
 use std::path::Path;

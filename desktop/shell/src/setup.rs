@@ -1,0 +1,65 @@
+//! The window's commands for the owner setting the store up: each forwards to the core's
+//! [`Setup`](orderbell_desktop_core::setup::Setup), failures as `{code, message}`.
+
+use std::path::PathBuf;
+
+use orderbell_desktop_core::ActionError;
+use orderbell_desktop_core::setup::Setup;
+use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange, TableDTO};
+use tauri::{AppHandle, Manager as _, State};
+
+use crate::commands::not_paired;
+use crate::desk::Shell;
+
+fn setup(shell: &Shell) -> Result<Setup, ActionError> {
+    Ok(shell.desk().ok_or_else(not_paired)?.setup())
+}
+
+#[tauri::command]
+pub async fn tables(shell: State<'_, Shell>) -> Result<StoreTablesDTO, ActionError> {
+    Ok(setup(&shell)?.tables().await?)
+}
+
+#[tauri::command]
+pub async fn add_table(shell: State<'_, Shell>, table: NewTable) -> Result<TableDTO, ActionError> {
+    Ok(setup(&shell)?.add_table(&table).await?)
+}
+
+#[tauri::command]
+pub async fn change_table(
+    shell: State<'_, Shell>,
+    table_id: i64,
+    change: TableChange,
+) -> Result<TableDTO, ActionError> {
+    Ok(setup(&shell)?.change_table(table_id, &change).await?)
+}
+
+#[tauri::command]
+pub async fn remove_table(shell: State<'_, Shell>, table_id: i64) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.remove_table(table_id).await?)
+}
+
+#[tauri::command]
+pub async fn new_table_link(shell: State<'_, Shell>, table_id: i64) -> Result<TableDTO, ActionError> {
+    Ok(setup(&shell)?.new_table_link(table_id).await?)
+}
+
+/// Save the A4 sheet of every table's QR code in the Downloads folder (the home folder without
+/// one); the path, for the window to say where it went.
+#[tauri::command]
+pub async fn save_qr_sheet(app: AppHandle, shell: State<'_, Shell>) -> Result<String, ActionError> {
+    let pdf = setup(&shell)?.qr_sheet().await?;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_else(|_| PathBuf::from("."));
+    let path = dir.join("点单铃-桌台二维码.pdf");
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, pdf))
+        .map_err(|e| ActionError {
+            code: "save_failed".into(),
+            message: format!("无法保存到 {}：{e}", path.display()),
+        })?;
+    Ok(path.display().to_string())
+}
