@@ -36,6 +36,18 @@ export const testSound = () => call('test_sound');
 export const storeReport = () => call('store_report');
 /** @param {AlertSettings} settings @returns {Promise<AlertSettings>} */
 export const saveAlertSettings = (settings) => call('save_alert_settings', { settings });
+/** The owner's tables, by area. @returns {Promise<import('../bindings/StoreTablesDTO').StoreTablesDTO>} */
+export const tables = () => call('tables');
+/** @param {import('../bindings/NewTable').NewTable} table */
+export const addTable = (table) => call('add_table', { table });
+/** @param {number} tableId @param {import('../bindings/TableChange').TableChange} change */
+export const changeTable = (tableId, change) => call('change_table', { tableId, change });
+/** @param {number} tableId */
+export const removeTable = (tableId) => call('remove_table', { tableId });
+/** @param {number} tableId */
+export const newTableLink = (tableId) => call('new_table_link', { tableId });
+/** Save the QR sheet; where it went. @returns {Promise<string>} */
+export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

@@ -10,6 +10,7 @@ import { orderCard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
+import { openTables } from './tables.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
@@ -75,6 +76,7 @@ function statusBar(view, now) {
     view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openTables(toast) }, '桌台') : null,
     el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
     el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
   );
