@@ -46,9 +46,13 @@ function tableRow(t, run) {
     el(
       'td',
       {},
-      el('div', { class: 'actions' }, el('button', { class: 'small', onclick: save }, '保存'),
-      twoStep('换新二维码', '确认：旧码作废', () => run(() => bridge.newTableLink(t.tableId), `${t.number} 已换新二维码，请重新打印`)),
-      twoStep('删除', '确认删除', () => run(() => bridge.removeTable(t.tableId), `${t.number} 已删除`))),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { class: 'small', onclick: save }, '保存'),
+        twoStep('换新二维码', '确认：旧码作废', () => run(() => bridge.newTableLink(t.tableId), `${t.number} 已换新二维码，请重新打印`)),
+        twoStep('删除', '确认删除', () => run(() => bridge.removeTable(t.tableId), `${t.number} 已删除`)),
+      ),
     ),
   );
 }
