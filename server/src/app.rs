@@ -9,24 +9,26 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use orderbell_shared::access::CreatedStore;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::auth::{Grant, Keys, Role};
+use crate::auth::{Keys, Role};
 use crate::carts;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, PaymentConfig};
-use crate::db::{Database, Sqlite};
+use crate::db::{AccessStore, Database, Holder, Sqlite};
 use crate::demo::DEMO;
+use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
-use crate::{alerts, devices, menu, net, openapi, orders, reminders, streams, web};
+use crate::{alerts, devices, menu, net, openapi, orders, reminders, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -51,6 +53,7 @@ impl App {
             None => db.setting_or_insert("link_secret", &random_secret).await?,
         };
         let payments = load_payments(&config.payments, &db, &config.self_url()).await?;
+        let credentials = Credentials::new(db.credentials().await?);
         let state = AppState {
             db: Arc::new(db),
             keys: Arc::new(Keys::new(secret.as_bytes())),
@@ -59,6 +62,7 @@ impl App {
             journal: Arc::new(Feed::new()),
             payments: Arc::new(payments),
             presence: Arc::default(),
+            credentials: Arc::new(credentials),
             heartbeat: config.heartbeat(),
             reminder_interval: Duration::from_secs(config.reminder_interval_secs),
             shutdown: CancellationToken::new(),
@@ -80,12 +84,13 @@ impl App {
         let (routes, doc) = OpenApiRouter::with_openapi(openapi::base())
             .merge(menu::router().into())
             .merge(carts::router().into())
-            .merge(tables::router().into())
+            .merge(tables::router())
             .merge(orders::router())
             .merge(payments::router())
             .merge(reminders::router())
             .merge(streams::router().into())
-            .merge(devices::router().into())
+            .merge(devices::router())
+            .merge(stores::router().into())
             .merge(alerts::router())
             .merge(web::router().into())
             .split_for_parts();
@@ -126,12 +131,44 @@ impl App {
         tables::qr_files(&self.state, store_id).await
     }
 
-    /// A store credential for the merchant's app or the kitchen.
-    pub fn credential(&self, store_id: i64, role: Role) -> String {
-        self.state.keys.sign(match role {
-            Role::Merchant => Grant::Merchant { store_id },
-            Role::Kitchen => Grant::Kitchen { store_id },
-        })
+    /// The credential of the store's device of `role` named `name` (by default the role's
+    /// name: 店主, 前台, 厨房), issued on first use and the same token after.
+    pub async fn credential(&self, store_id: i64, role: Role, name: Option<&str>) -> Result<String> {
+        if self.state.db.store(store_id).await?.is_none() {
+            return Err(Error::NotFound {
+                code: "store_not_found",
+                what: "门店",
+                id: store_id,
+            });
+        }
+        let holder = Holder::Store { store_id, role };
+        self.issue(holder, name.unwrap_or(default_name(role))).await
+    }
+
+    /// The operator's credential, which creates stores (`POST /api/stores`).
+    pub async fn operator_credential(&self) -> Result<String> {
+        self.issue(Holder::Operator, "运营").await
+    }
+
+    async fn issue(&self, holder: Holder, name: &str) -> Result<String> {
+        match devices::issue(&self.state, holder, name).await? {
+            Ok(row) => Ok(self.state.keys.sign_credential(row.id)),
+            Err(taken) => Err(Error::Conflict {
+                code: "device_name_taken",
+                message: format!("「{}」已是这家门店另一个角色的设备：请换一个名称（--name）", taken.name),
+                current: None,
+            }),
+        }
+    }
+
+    /// Where the desktop app pairs with `credential`.
+    pub fn pairing_link(&self, credential: &str) -> String {
+        devices::pairing_link(&self.state, credential)
+    }
+
+    /// Create a store and its owner's credential.
+    pub async fn create_store(&self, name: &str) -> Result<CreatedStore> {
+        stores::create::create(&self.state, name).await
     }
 
     /// Serve on `listener` until `shutdown` completes; then end every stream, let requests in

@@ -10,9 +10,14 @@
 //! none for generation 0, the links printed before), and hold only while it is the table's
 //! current one, which each request checks against the database.
 //!
-//! Orders and stores have credentials of the same kind: an *order token* (`o.<orderId>.<mac>`)
-//! goes to the customer who submitted the order, and *store tokens* (`m.<storeId>.<mac>` for the
-//! merchant, `k.<storeId>.<mac>` for the kitchen) are made by `orderbell credential`.
+//! Orders have credentials of the same kind: an *order token* (`o.<orderId>.<mac>`) goes to the
+//! customer who submitted the order.
+//!
+//! A store's devices are different: each has a *device credential* (`v.<credentialId>.<mac>`),
+//! a row of its own with a name and a role (owner, counter, kitchen; docs/ROLES.md) that the
+//! owner can revoke. The signature proves the token was issued here; the row, kept in memory
+//! ([`crate::devices::Credentials`]), says whose it is and whether it still counts. The
+//! operator's credential, which creates stores, is a row of the same kind without a store.
 //!
 //! A credential may arrive as `Authorization: Bearer`, `?token=`, or the `ob_token` cookie, so
 //! that a browser's `EventSource` (which cannot set headers) and seed-style clients both work.
@@ -26,8 +31,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::db::Holder;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+
+pub use orderbell_shared::access::Role;
 
 /// The cookie that a table link sets in the diner's browser.
 pub const COOKIE_NAME: &str = "ob_token";
@@ -42,17 +50,18 @@ pub enum Grant {
     Diner { table_id: i64, diner_id: i64, link: u32 },
     /// The customer who submitted an order: its status stream, pay, 催单, cancel.
     Order { order_id: i64 },
-    /// A store's merchant: everything about the store's orders.
-    Merchant { store_id: i64 },
-    /// A store's kitchen: read the tickets, mark them ready.
-    Kitchen { store_id: i64 },
+    /// One device of a store, with its role there.
+    Device(Device),
+    /// The operator of this server: creates stores.
+    Operator { credential_id: i64 },
 }
 
-/// Which store credential to make.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Role {
-    Merchant,
-    Kitchen,
+/// A store's device, as its live credential says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub credential_id: i64,
+    pub store_id: i64,
+    pub role: Role,
 }
 
 impl Grant {
@@ -71,8 +80,9 @@ impl Grant {
                 link,
             } => format!("d.{table_id}.{diner_id}.{link}"),
             Grant::Order { order_id } => format!("o.{order_id}"),
-            Grant::Merchant { store_id } => format!("m.{store_id}"),
-            Grant::Kitchen { store_id } => format!("k.{store_id}"),
+            Grant::Device(Device { credential_id, .. }) | Grant::Operator { credential_id } => {
+                credential_claims(credential_id)
+            }
         }
     }
 
@@ -89,8 +99,6 @@ impl Grant {
                 link: generation(parts.next())?,
             },
             ("o", order_id) => Grant::Order { order_id },
-            ("m", store_id) => Grant::Merchant { store_id },
-            ("k", store_id) => Grant::Kitchen { store_id },
             _ => return None,
         };
         parts.next().is_none().then_some(grant)
@@ -100,7 +108,7 @@ impl Grant {
     /// store's (or no store) credential, `RoleNotAllowed` for a role that may not.
     pub fn may(self, store_id: i64, duty: Duty) -> Result<Role> {
         let role = self.for_store(store_id)?;
-        if role.may(duty) {
+        if role_may(role, duty) {
             Ok(role)
         } else {
             Err(Error::RoleNotAllowed { duty })
@@ -109,9 +117,21 @@ impl Grant {
 
     /// The role a grant has at `store_id`, if it is a store credential for that store.
     pub fn for_store(self, store_id: i64) -> Result<Role> {
+        self.device(store_id).map(|d| d.role)
+    }
+
+    /// The device of `store_id` this grant is, if it is one.
+    pub fn device(self, store_id: i64) -> Result<Device> {
         match self {
-            Grant::Merchant { store_id: s } if s == store_id => Ok(Role::Merchant),
-            Grant::Kitchen { store_id: s } if s == store_id => Ok(Role::Kitchen),
+            Grant::Device(device) if device.store_id == store_id => Ok(device),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
+    /// Whether this is the operator's credential.
+    pub fn operator(self) -> Result<()> {
+        match self {
+            Grant::Operator { .. } => Ok(()),
             _ => Err(Error::Forbidden),
         }
     }
@@ -161,13 +181,17 @@ impl Duty {
     }
 }
 
-impl Role {
-    pub fn may(self, duty: Duty) -> bool {
-        match self {
-            Role::Merchant => true,
-            Role::Kitchen => duty == Duty::Cook,
-        }
+/// Whether `role` may do `duty` (the table in docs/ROLES.md).
+pub fn role_may(role: Role, duty: Duty) -> bool {
+    match role {
+        Role::Owner => true,
+        Role::Counter => duty != Duty::ManageStore,
+        Role::Kitchen => duty == Duty::Cook,
     }
+}
+
+fn credential_claims(credential_id: i64) -> String {
+    format!("v.{credential_id}")
 }
 
 /// The server's signing key.
@@ -189,16 +213,37 @@ impl Keys {
     }
 
     pub fn sign(&self, grant: Grant) -> String {
-        let claims = grant.claims();
+        self.signed(grant.claims())
+    }
+
+    /// A device's (or the operator's) token for credential `credential_id`.
+    pub fn sign_credential(&self, credential_id: i64) -> String {
+        self.signed(credential_claims(credential_id))
+    }
+
+    fn signed(&self, claims: String) -> String {
         let tag = URL_SAFE_NO_PAD.encode(self.mac(&claims).finalize().into_bytes());
         format!("{claims}.{tag}")
     }
 
+    /// The grant of a table, diner or order token.
     pub fn verify(&self, token: &str) -> Option<Grant> {
+        Grant::parse(self.authentic(token)?)
+    }
+
+    /// The credential id of a device (or operator) token, if it was issued here; whether it still
+    /// counts is the credential's row's to say.
+    pub fn verify_credential(&self, token: &str) -> Option<i64> {
+        let id = self.authentic(token)?.strip_prefix("v.")?;
+        id.bytes().all(|b| b.is_ascii_digit()).then(|| id.parse().ok())?
+    }
+
+    /// The claims of a token whose signature is ours.
+    fn authentic<'t>(&self, token: &'t str) -> Option<&'t str> {
         let (claims, tag) = token.rsplit_once('.')?;
         let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
         self.mac(claims).verify_slice(&tag).ok()?;
-        Grant::parse(claims)
+        Some(claims)
     }
 }
 
@@ -210,9 +255,23 @@ impl FromRequestParts<AppState> for Credential {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = presented_token(parts).ok_or(Error::Unauthorized)?;
-        let grant = state.keys.verify(token).ok_or(Error::Unauthorized)?;
-        current_link(state, grant).await?;
-        Ok(Credential(grant))
+        if let Some(grant) = state.keys.verify(token) {
+            current_link(state, grant).await?;
+            return Ok(Credential(grant));
+        }
+        let id = state.keys.verify_credential(token).ok_or(Error::Unauthorized)?;
+        let row = state.credentials.get(id).ok_or(Error::Unauthorized)?;
+        if row.revoked_at.is_some() {
+            return Err(Error::DeviceRevoked);
+        }
+        Ok(Credential(match row.holder {
+            Holder::Store { store_id, role } => Grant::Device(Device {
+                credential_id: id,
+                store_id,
+                role,
+            }),
+            Holder::Operator => Grant::Operator { credential_id: id },
+        }))
     }
 }
 
@@ -321,11 +380,46 @@ mod tests {
     }
 
     #[test]
-    fn store_credentials_carry_their_role() {
+    fn device_tokens_name_only_their_credential() {
         let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
-        let kitchen = keys.verify(&keys.sign(Grant::Kitchen { store_id: 1 })).expect("valid");
+        let token = keys.sign_credential(7);
+        assert!(token.starts_with("v.7."), "{token}");
+        assert_eq!(keys.verify_credential(&token), Some(7));
+        assert_eq!(
+            keys.verify(&token),
+            None,
+            "a device token is no table, diner or order token"
+        );
+        assert_eq!(keys.verify_credential(&token.replacen("v.7", "v.8", 1)), None);
+        assert_eq!(keys.verify_credential(&keys.sign(Grant::Order { order_id: 7 })), None);
+    }
+
+    #[test]
+    fn a_device_acts_for_its_store_only_and_as_its_role_may() {
+        let kitchen = Grant::Device(Device {
+            credential_id: 3,
+            store_id: 1,
+            role: Role::Kitchen,
+        });
         assert_eq!(kitchen.for_store(1).ok(), Some(Role::Kitchen));
-        assert!(kitchen.for_store(2).is_err(), "another store's kitchen");
+        assert!(
+            matches!(kitchen.for_store(2), Err(Error::Forbidden)),
+            "another store's kitchen"
+        );
         assert!(kitchen.for_order(1).is_err());
+        assert!(kitchen.may(1, Duty::Cook).is_ok());
+        assert!(matches!(
+            kitchen.may(1, Duty::HandleOrders),
+            Err(Error::RoleNotAllowed { .. })
+        ));
+        assert!(matches!(kitchen.may(2, Duty::Cook), Err(Error::Forbidden)));
+        for duty in [Duty::ManageStore, Duty::MarkSoldOut, Duty::HandleOrders, Duty::Cook] {
+            assert!(role_may(Role::Owner, duty), "the owner may {duty:?}");
+            assert_eq!(role_may(Role::Counter, duty), duty != Duty::ManageStore, "{duty:?}");
+        }
+        assert!(
+            Grant::Operator { credential_id: 1 }.for_store(1).is_err(),
+            "the operator runs no store"
+        );
     }
 }

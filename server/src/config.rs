@@ -28,12 +28,20 @@ pub enum Command {
     Serve,
     /// Print each table's signed link: what its QR code encodes.
     Links,
-    /// Print a store credential for the merchant's app or the kitchen.
+    /// Print a device credential of a store (the same one each time for a store, role and
+    /// name), or the operator's.
     Credential {
         #[arg(long, default_value_t = 1)]
         store: i64,
-        #[arg(long, value_enum, default_value_t = Role::Merchant)]
+        /// owner, counter or kitchen.
+        #[arg(long, default_value = "owner")]
         role: Role,
+        /// The device's name, as the owner's device list shows it (default: 店主, 前台, 厨房).
+        #[arg(long)]
+        name: Option<String>,
+        /// The operator's credential instead, which creates stores (`POST /api/stores`).
+        #[arg(long, conflicts_with_all = ["store", "role", "name"])]
+        operator: bool,
     },
     /// Write a store's printable QR sheet (qr-sheet.pdf) and each table's code (PNG and SVG).
     Qr {
@@ -42,6 +50,20 @@ pub enum Command {
         /// Folder to write them to; created if needed.
         #[arg(long, default_value = "qr")]
         out: PathBuf,
+    },
+    /// Manage the stores this server hosts.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Create a store and print its id and its owner's pairing link.
+    Create {
+        #[arg(long)]
+        name: String,
     },
 }
 

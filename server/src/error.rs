@@ -15,12 +15,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// (`body_too_large`).
 pub const MAX_BODY: usize = 16 * 1024;
 
+/// What a revoked device is told, on its next request and on the streams it had open.
+pub const DEVICE_REVOKED: &str = "此设备已被停用，请重新配对";
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("缺少或无效的凭证：请重新扫描餐桌上的二维码，或重新配对")]
     Unauthorized,
     #[error("这个凭证无权访问这里：它属于别的餐桌、订单或门店")]
     Forbidden,
+    /// A device credential the owner revoked.
+    #[error("{}", DEVICE_REVOKED)]
+    DeviceRevoked,
     /// A credential of the store whose role may not do this (a kitchen tablet editing the menu).
     #[error("{}", duty.who())]
     RoleNotAllowed { duty: crate::auth::Duty },
@@ -94,7 +100,7 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Unauthorized | Error::DinerRequired => StatusCode::UNAUTHORIZED,
+            Error::Unauthorized | Error::DeviceRevoked | Error::DinerRequired => StatusCode::UNAUTHORIZED,
             Error::Forbidden | Error::RoleNotAllowed { .. } => StatusCode::FORBIDDEN,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -116,6 +122,7 @@ impl Error {
         match self {
             Error::Unauthorized => "unauthorized",
             Error::Forbidden => "forbidden",
+            Error::DeviceRevoked => "device_revoked",
             Error::RoleNotAllowed { .. } => "role_not_allowed",
             Error::DinerRequired => "diner_required",
             Error::NotFound { code, .. }

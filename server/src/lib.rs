@@ -26,6 +26,7 @@ pub mod payments;
 mod push;
 mod reminders;
 mod state;
+mod stores;
 mod streams;
 mod tables;
 mod web;

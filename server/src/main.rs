@@ -1,10 +1,10 @@
-//! The `orderbell` command: `serve` (the default), `links`, `credential` or `qr`.
+//! The `orderbell` command: `serve` (the default), `links`, `credential`, `store create` or `qr`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use orderbell_server::auth::Role;
-use orderbell_server::config::{Cli, Command};
+use orderbell_server::config::{Cli, Command, StoreCommand};
 use orderbell_server::{App, Result, TableLink};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -30,7 +30,6 @@ async fn run(cli: Cli) -> Result<()> {
     let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Links => print_links(&App::open(&config).await?.table_links().await?),
-        Command::Credential { store, role } => println!("{}", App::open(&config).await?.credential(store, role)),
         Command::Qr { store, out } => {
             std::fs::create_dir_all(&out)?;
             for file in App::open(&config).await?.qr_files(store).await? {
@@ -38,6 +37,21 @@ async fn run(cli: Cli) -> Result<()> {
                 std::fs::write(&path, &file.bytes)?;
                 println!("{}", path.display());
             }
+        }
+        Command::Credential { operator: true, .. } => {
+            println!("{}", App::open(&config).await?.operator_credential().await?)
+        }
+        Command::Credential { store, role, name, .. } => {
+            let app = App::open(&config).await?;
+            println!("{}", app.credential(store, role, name.as_deref()).await?);
+        }
+        Command::Store {
+            command: StoreCommand::Create { name },
+        } => {
+            let created = App::open(&config).await?.create_store(&name).await?;
+            println!("store\t{}\t{}", created.store_id, created.name);
+            println!("owner\t{}", created.owner.credential);
+            println!("Owner's desktop app pairing link: {}", created.owner.pairing_link);
         }
         Command::Serve => {
             let listener = TcpListener::bind(config.listen).await?;
@@ -49,13 +63,13 @@ async fn run(cli: Cli) -> Result<()> {
             let links = app.table_links().await?;
             print_links(&links);
             if let Some(store) = links.first().map(|l| l.store_id) {
-                println!("Store {store} credentials (`orderbell credential` prints them again):");
-                let merchant = app.credential(store, Role::Merchant);
-                println!("merchant\t{merchant}");
-                let kitchen = app.credential(store, Role::Kitchen);
+                println!("Store {store} credentials (`orderbell credential --role owner|kitchen` prints them again):");
+                let owner = app.credential(store, Role::Owner, None).await?;
+                println!("owner\t{owner}");
+                let kitchen = app.credential(store, Role::Kitchen, None).await?;
                 println!("kitchen\t{kitchen}");
                 println!("Kitchen board: {}/kitchen?token={kitchen}", config.public_url());
-                println!("Desktop app pairing link: {}/?token={merchant}", config.public_url());
+                println!("Owner's desktop app pairing link: {}", app.pairing_link(&owner));
             }
             app.serve(listener, shutdown_signal()).await?;
             tracing::info!("orderbell stopped cleanly");

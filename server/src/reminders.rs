@@ -14,7 +14,7 @@ use orderbell_shared::{ErrorBody, Event, OrderStatus, ReplyRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Credential, Role};
+use crate::auth::{Credential, Duty};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
@@ -113,9 +113,7 @@ async fn reply(
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    if grant.for_store(order.store_id)? != Role::Merchant {
-        return Err(Error::Forbidden);
-    }
+    grant.may(order.store_id, Duty::HandleOrders)?;
     let reminder_id = tx
         .reply_latest_reminder(order_id, text, now)
         .await?

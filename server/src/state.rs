@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::Keys;
 use crate::clock::Clock;
 use crate::db::Database;
-use crate::devices::Presence;
+use crate::devices::{Credentials, Presence};
 use crate::journal::Stream;
 use crate::payments::Payments;
 use crate::push::feed::Feed;
@@ -26,6 +26,8 @@ pub struct AppState {
     pub payments: Arc<Payments>,
     /// Which devices of each store are connected now.
     pub presence: Arc<Presence>,
+    /// Every device credential and whether it is revoked, checked on each request.
+    pub credentials: Arc<Credentials>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,
     /// Cancelled at shutdown, so that endless streams end and the server can stop.

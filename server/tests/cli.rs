@@ -105,19 +105,70 @@ fn links_then_serve_then_stop_on_sigterm() {
     drop(lines);
 }
 
+/// What `orderbell ARGS` prints on stdout, which must succeed.
+fn printed(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = orderbell(dir, args).output().expect("run orderbell");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 #[test]
-fn credential_prints_only_the_credential_even_on_first_run() {
+fn credential_prints_only_the_credential_even_on_first_run_and_the_same_one_again() {
     // Scripts read it with $(…): a log line on stdout would corrupt the pairing link.
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = orderbell(dir.path(), &["credential", "--role", "kitchen"])
+    let first = printed(dir.path(), &["credential", "--role", "kitchen"]);
+    let lines: Vec<&str> = first.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly the credential: {first:?}");
+    assert!(lines[0].starts_with("v."), "a device credential: {first:?}");
+    assert_eq!(
+        printed(dir.path(), &["credential", "--role", "kitchen"]),
+        first,
+        "the same device's credential each time"
+    );
+    let tablet = printed(dir.path(), &["credential", "--role", "kitchen", "--name", "厨房平板"]);
+    assert_ne!(tablet, first, "another name is another device");
+    // A name is one device: the kitchen's name cannot be the owner's too.
+    let clash = orderbell(dir.path(), &["credential", "--role", "owner", "--name", "厨房平板"])
         .output()
         .expect("run credential");
-    assert!(out.status.success());
-    let printed = String::from_utf8(out.stdout).expect("utf-8");
-    let lines: Vec<&str> = printed.lines().collect();
-    assert_eq!(lines.len(), 1, "exactly the credential: {printed:?}");
-    assert!(
-        lines[0].starts_with("k.1."),
-        "a kitchen credential for the demo store: {printed:?}"
+    assert!(!clash.status.success());
+    assert!(clash.stdout.is_empty());
+    let operator = printed(dir.path(), &["credential", "--operator"]);
+    assert!(operator.starts_with("v.") && operator != first, "{operator}");
+}
+
+#[test]
+fn store_create_prints_the_new_store_and_its_owners_pairing_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = printed(
+        dir.path(),
+        &[
+            "store",
+            "create",
+            "--name",
+            "小馆",
+            "--public-url",
+            "http://10.0.0.5:8080",
+        ],
     );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "store\t2\t小馆", "the demo store is 1: {out}");
+    let owner = lines[1].strip_prefix("owner\t").expect("the owner's credential");
+    assert_eq!(
+        lines[2],
+        format!("Owner's desktop app pairing link: http://10.0.0.5:8080/?token={owner}")
+    );
+    // The owner's credential is the store's owner device, printed again by `credential`.
+    assert_eq!(
+        printed(dir.path(), &["credential", "--store", "2", "--role", "owner"]).trim(),
+        owner
+    );
+    let again = orderbell(dir.path(), &["store", "create", "--name", "小馆"])
+        .output()
+        .expect("run store create");
+    assert!(!again.status.success(), "a second store of the same name is refused");
 }

@@ -34,6 +34,7 @@ const SAY = {
   unauthorized: () => '链接已失效，请重新扫描餐桌上的二维码',
   diner_required: () => '请先扫描餐桌上的二维码',
   forbidden: () => '这个链接不属于这里，请重新扫描餐桌上的二维码',
+  device_revoked: () => '此设备已被停用，请重新配对',
   reminder_too_soon: (body) => `刚催过单，请 ${body.retryAfterSecs} 秒后再催`,
   order_not_found: () => '订单不存在，可能已被清理',
   table_not_found: () => '桌台不存在，请重新扫描餐桌上的二维码',

@@ -23,23 +23,8 @@ let audio = null;
 let ringing = null;
 /** How often the alarm repeats while an escalated alert is open. */
 const ALARM_EVERY_MS = 3000;
-const DEVICE_NAME = '厨房平板';
-
-// The store id is the credential's second field (`k.<storeId>.<signature>`).
-const storeId = token ? Number(token.split('.')[1]) : NaN;
-
-/** This tablet's device id: made once and kept, so the owner sees one kitchen device, not one per visit. */
-function deviceId() {
-  let id = localStorage.getItem('orderbell.kitchen.device');
-  if (!id) {
-    // Not crypto.randomUUID: it needs a secure context, and the tablet reaches the server over
-    // plain http on the restaurant's network.
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    id = `kitchen-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-    localStorage.setItem('orderbell.kitchen.device', id);
-  }
-  return id;
-}
+/** The store of the board's credential, as the server says (`GET /api/credential`). */
+let storeId = null;
 
 /**
  * Play `notes` ([frequency Hz, start s, length s]) on the audio the cook's tap allowed; false
@@ -99,6 +84,8 @@ function connection(stateName) {
   $('#conn').dataset.state = stateName === 'open' ? 'open' : 'down';
   $('#conn').textContent = stateName === 'open' ? '已连接' : '重新连接中';
   $('#offline').hidden = stateName === 'open';
+  // Refused for good: say why (a device the owner revoked is told to pair again).
+  if (stateName === 'closed') api('/api/credential', { token }).catch((error) => toast(error.message, 'error'));
 }
 
 async function act(order, step) {
@@ -159,6 +146,7 @@ function onStatus(change) {
 
 async function load() {
   source?.close();
+  storeId ??= (await api('/api/credential', { token })).storeId;
   const snapshot = await api(`/api/stores/${storeId}/orders`, { token });
   orders.clear();
   for (const order of snapshot.orders) orders.set(order.orderId, order);
@@ -166,8 +154,9 @@ async function load() {
   for (const alert of snapshot.escalated) alarms.set(alertKey(alert), alert);
   render();
   renderAlarms();
-  // Naming the device makes the server count this board online while the stream is open.
-  const query = new URLSearchParams({ token, lastEventId: snapshot.lastEventId, device: deviceId(), deviceName: DEVICE_NAME });
+  // `device` makes the server count this board online while the stream is open; which device it
+  // is (its name in the owner's list), the credential says.
+  const query = new URLSearchParams({ token, lastEventId: snapshot.lastEventId, device: 'board' });
   source = follow(`/api/stores/${storeId}/events?${query}`, {
     order_paid: (order) => {
       const fresh = !orders.has(order.orderId);
@@ -193,7 +182,7 @@ async function load() {
   }, connection);
 }
 
-if (!token || Number.isNaN(storeId)) {
+if (!token) {
   $('#login').hidden = false;
 } else {
   $('#sound-gate').hidden = false;

@@ -43,7 +43,10 @@ pub enum DeviceKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptRequest {
+    /// Ignored, and optional: the device is the one the credential names. Older clients send it.
+    #[serde(default)]
     pub device_id: String,
+    #[serde(default)]
     pub device_name: String,
     pub order_id: i64,
     pub alert: AlertKind,
@@ -118,11 +121,17 @@ pub struct AlertSettled {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDTO {
+    /// The device credential's id (`DELETE /api/stores/{storeId}/devices/{deviceId}` revokes it).
     pub device_id: String,
     pub name: String,
     pub kind: DeviceKind,
+    pub role: crate::access::Role,
     pub online: bool,
-    pub last_seen_at: i64,
+    /// When a connection of it last closed or opened; `None` if it never connected.
+    pub last_seen_at: Option<i64>,
+    pub created_at: i64,
+    /// Revoked devices stay listed (greyed), so the owner sees that it was done.
+    pub revoked: bool,
 }
 
 /// `GET /api/tables/{tableId}/presence`: whether anyone at the restaurant will hear an order.

@@ -5,6 +5,7 @@
 //! Field names follow the seed documents (`CartDTO`, `cuisineId`, …) because clients already use
 //! them; everything is camelCase JSON.
 
+pub mod access;
 pub mod api;
 pub mod cart;
 pub mod events;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One table, with the link its QR code encodes now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TableDTO {
@@ -23,6 +24,7 @@ pub struct TableDTO {
 
 /// One area of the store and its tables, in number order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TableAreaDTO {
@@ -32,6 +34,7 @@ pub struct TableAreaDTO {
 
 /// `GET /api/stores/{storeId}/tables`: every table of the store, by area.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StoreTablesDTO {
@@ -42,6 +45,7 @@ pub struct StoreTablesDTO {
 
 /// `POST /api/stores/{storeId}/tables`: a new table; the area defaults to 大厅.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewTable {
@@ -52,6 +56,7 @@ pub struct NewTable {
 
 /// `PATCH /api/stores/{storeId}/tables/{tableId}`: what to change; absent fields stay.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TableChange {

@@ -32,8 +32,8 @@ function device(d, me) {
     { class: d.online ? 'online' : 'offline', 'data-device': d.deviceId },
     el('td', {}, d.name, d.deviceId === me ? el('span', { class: 'me' }, '本机') : null),
     el('td', {}, d.kind === 'kitchen' ? '后厨' : '前台'),
-    el('td', { class: 'state' }, d.online ? '在线' : '离线'),
-    el('td', {}, d.online ? '' : `最后在线 ${when(d.lastSeenAt)}`),
+    el('td', { class: 'state' }, d.revoked ? '已停用' : d.online ? '在线' : '离线'),
+    el('td', {}, d.online ? '' : d.lastSeenAt === null ? '从未连接' : `最后在线 ${when(d.lastSeenAt)}`),
   );
 }
 

@@ -17,8 +17,8 @@ const MIN = 60_000;
 function report(now, overrides = {}) {
   return {
     devices: [
-      { deviceId: 'desk-abc', name: '前台电脑', kind: 'desktop', online: true, lastSeenAt: now },
-      { deviceId: 'kitchen-1', name: '后厨平板', kind: 'kitchen', online: false, lastSeenAt: now - 90 * MIN },
+      { deviceId: 'desk-abc', name: '前台电脑', kind: 'desktop', role: 'owner', online: true, lastSeenAt: now, createdAt: now - 900 * MIN, revoked: false },
+      { deviceId: 'kitchen-1', name: '后厨平板', kind: 'kitchen', role: 'kitchen', online: false, lastSeenAt: now - 90 * MIN, createdAt: now - 900 * MIN, revoked: false },
     ],
     thisDevice: 'desk-abc',
     unheard: {

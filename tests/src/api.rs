@@ -14,7 +14,8 @@ pub struct Api {
     pub addr: SocketAddr,
     pub links: Vec<TableLink>,
     pub http: reqwest::Client,
-    /// The demo store's merchant and kitchen credentials.
+    /// The demo store's device credentials: its owner (店主, who does everything a merchant
+    /// does) and its kitchen (厨房).
     pub merchant: String,
     pub kitchen: String,
 }

@@ -27,6 +27,9 @@ pub use api::Api;
 pub use clients::{Sse, Ws};
 pub use process::{Resources, ServerProcess, binary};
 
+/// The second store every test server has beside the demo store.
+pub const OTHER_STORE: i64 = 2;
+
 /// How long any single wait may take before the test is declared hung.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -36,8 +39,10 @@ pub struct TestServer {
     api: Api,
     /// The server's clock: tests move it instead of sleeping.
     pub clock: Arc<ManualClock>,
-    /// A genuine merchant credential of another store (2), which must open nothing of store 1.
+    /// The owner's credential of another store (2, 隔壁小馆), which must open nothing of store 1.
     pub other_merchant: String,
+    /// The operator's credential, which creates stores.
+    pub operator: String,
     config: Config,
     dir: TempDir,
     stop: CancellationToken,
@@ -75,8 +80,18 @@ impl TestServer {
             .await
             .expect("server opens its database");
         let links = app.table_links().await.expect("table links");
-        let (merchant, kitchen) = (app.credential(1, Role::Merchant), app.credential(1, Role::Kitchen));
-        let other_merchant = app.credential(2, Role::Merchant);
+        let credential = async |store, role| app.credential(store, role, None).await.expect("a device credential");
+        let (merchant, kitchen) = (credential(1, Role::Owner).await, credential(1, Role::Kitchen).await);
+        // A second store, made as the operator makes one (kept across restarts, as the data is).
+        let other_merchant = match app.credential(OTHER_STORE, Role::Owner, None).await {
+            Ok(owner) => owner,
+            Err(_) => {
+                let created = app.create_store("隔壁小馆").await.expect("a second store");
+                assert_eq!(created.store_id, OTHER_STORE, "the demo store is 1, so the next is 2");
+                created.owner.credential
+            }
+        };
+        let operator = app.operator_credential().await.expect("the operator's credential");
         let stop = CancellationToken::new();
         let task = tokio::spawn(app.serve(listener, stop.clone().cancelled_owned()));
         let api = Api {
@@ -90,6 +105,7 @@ impl TestServer {
             api,
             clock,
             other_merchant,
+            operator,
             config,
             dir,
             stop,

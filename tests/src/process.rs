@@ -192,7 +192,7 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, 
         while let Some(line) = lines.next_line().await.map_err(|e| e.to_string())? {
             let (name, value) = line.split_once('\t').unwrap_or((&line, ""));
             match name {
-                "merchant" => merchant = Some(value.to_owned()),
+                "owner" => merchant = Some(value.to_owned()),
                 "kitchen" => return Ok(value.to_owned()),
                 _ if value.contains("/t/") => links.push(table_link(name, value)),
                 _ => {}
@@ -221,7 +221,7 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, 
         addr,
         links,
         http: reqwest::Client::new(),
-        merchant: merchant.ok_or("no merchant credential")?,
+        merchant: merchant.ok_or("no owner credential")?,
         kitchen,
     };
     Ok((child, api))

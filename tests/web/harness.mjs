@@ -31,7 +31,9 @@ async function spawnServer(dataDir, listen, extraArgs) {
     lines.on('line', (line) => {
       const [name, value] = line.split('\t');
       if (/^A\d+$/.test(name)) links.set(name, value);
-      if (name === 'merchant' || name === 'kitchen') credentials[name] = value;
+      // The demo store's owner does everything the merchant's app does.
+      if (name === 'owner') credentials.merchant = value;
+      if (name === 'kitchen') credentials[name] = value;
       if (credentials.kitchen) {
         clearTimeout(timer);
         resolve();

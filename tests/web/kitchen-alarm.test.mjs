@@ -56,7 +56,7 @@ test('the board is one kitchen device, online while open, the same one after a r
   const board = await openBoard();
   const kitchen = () => devices(server).then((all) => all.filter((d) => d.kind === 'kitchen'));
   const [device] = await kitchen();
-  assert.equal(device.name, '厨房平板');
+  assert.equal(device.name, '厨房', 'named by its credential');
   assert.equal(device.online, true);
 
   await board.reload();

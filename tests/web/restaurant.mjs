@@ -34,14 +34,15 @@ export async function eventually(what, check) {
 /** The store's devices, as the owner sees them. */
 export const devices = async (server) => (await call(server.base, '/api/stores/1/devices', { token: server.merchant })).body;
 
-/** The counter's desktop app, online: its store stream names the device. `away()` closes it. */
+/** The counter's desktop app (paired as the owner, 店主), online: its store stream says it is an
+ * alert device. `away()` closes it. */
 export async function appOnline(server) {
-  const app = await listen(`${server.base}/api/stores/1/events?device=counter-app&deviceName=${encodeURIComponent('收银台')}`, server.merchant);
+  const app = await listen(`${server.base}/api/stores/1/events?device=counter-app`, server.merchant);
   await app.next('connected');
   return {
     async away() {
       app.close();
-      await eventually('the app is offline', async () => (await devices(server)).some((d) => d.deviceId === 'counter-app' && !d.online));
+      await eventually('the app is offline', async () => (await devices(server)).some((d) => d.name === '店主' && !d.online));
     },
   };
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::pairing::{Pairing, Role};
+use crate::pairing::{Pairing, Role, Typed};
 use crate::saved::Saved;
 
 /// What to do with a link.
@@ -22,16 +22,26 @@ pub enum Offered {
     Ask(Pairing),
 }
 
-/// Decide what `link` means while `current` is paired.
-pub fn offer(link: &str, current: Option<&Pairing>) -> Offered {
-    let pairing = match Pairing::parse(link, "") {
+/// Decide what `link` means while `current` is paired: the same credential on the same server is
+/// known without asking; any other is asked about (whose is it?) from the server.
+pub async fn offer(link: &str, current: Option<&Pairing>) -> Offered {
+    let invalid = |e: Error| match e {
+        Error::Pairing(reason) => Offered::Invalid(format!("配对链接无效：{reason}")),
+        other => Offered::Invalid(other.to_string()),
+    };
+    let typed = match Typed::read(link, "") {
+        Ok(typed) => typed,
+        Err(e) => return invalid(e),
+    };
+    if current.is_some_and(|c| c.server_url == typed.server_url && c.token == typed.token) {
+        return Offered::Same;
+    }
+    let pairing = match Pairing::resolve(link, "").await {
         Ok(pairing) => pairing,
-        Err(Error::Pairing(reason)) => return Offered::Invalid(format!("配对链接无效：{reason}")),
-        Err(other) => return Offered::Invalid(other.to_string()),
+        Err(e) => return invalid(e),
     };
     match current {
         None => Offered::Pair(pairing),
-        Some(current) if *current == pairing => Offered::Same,
         Some(_) => Offered::Ask(pairing),
     }
 }

@@ -1,7 +1,12 @@
-//! Pairing: which server this app listens to, and as whom. A store credential names its own
-//! role and store (`m.1.<signature>` is store 1's merchant), so the merchant only has to give the
-//! server's address and the credential — or one link that carries both.
+//! Pairing: which server this app listens to, and as whom. The merchant gives the server's
+//! address and a device credential (`v.<id>.<signature>`) — or one link that carries both — and
+//! the server says whose the credential is (`GET /api/credential`): its store and role. An owner's
+//! or counter's credential makes this app the counter's; a kitchen's makes it the kitchen's.
 
+use std::time::Duration;
+
+use orderbell_shared::access::{CredentialInfo, Role as StoreRole};
+use orderbell_shared::api::ErrorBody;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
@@ -39,9 +44,62 @@ impl std::fmt::Debug for Pairing {
 }
 
 impl Pairing {
-    /// From what the merchant typed: a server address and a credential, or a single link that
-    /// carries the credential as `?token=` (the credential field may then stay empty).
-    pub fn parse(server: &str, token: &str) -> Result<Pairing> {
+    /// Pair: read what the merchant typed — a server address and a credential, or a single link
+    /// that carries the credential as `?token=` (the credential field may then stay empty) — and
+    /// ask the server whose the credential is.
+    pub async fn resolve(server: &str, token: &str) -> Result<Pairing> {
+        let typed = Typed::read(server, token)?;
+        let unreachable = || Error::Pairing("连不上服务器，请检查地址是否正确".into());
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/credential", typed.server_url))
+            .bearer_auth(&typed.token)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(|_| unreachable())?;
+        if !response.status().is_success() {
+            let refused: Option<ErrorBody> = response.json().await.ok();
+            return Err(Error::Pairing(match refused {
+                Some(body) if body.code == "device_revoked" => body.message,
+                Some(body) if body.code == "unauthorized" => "凭证无效或已停用，请重新配对".into(),
+                Some(_) => "这不是门店设备的凭证，请向店主要一个".into(),
+                None => "这个地址不是点单铃服务器，请检查地址是否正确".into(),
+            }));
+        }
+        let info: CredentialInfo = response.json().await.map_err(|_| unreachable())?;
+        Ok(Pairing {
+            server_url: typed.server_url,
+            token: typed.token,
+            role: match info.role {
+                StoreRole::Owner | StoreRole::Counter => Role::Merchant,
+                StoreRole::Kitchen => Role::Kitchen,
+            },
+            store_id: info.store_id,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server_url)
+    }
+
+    /// The device this app is to the store: its credential's id (`v.<id>.…`), as the store's
+    /// device list names it.
+    pub fn device_id(&self) -> String {
+        self.token.split('.').nth(1).unwrap_or_default().to_owned()
+    }
+}
+
+/// What the merchant typed, read without asking the server: its base address and a credential
+/// of the right shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Typed {
+    /// The server's base address, without a trailing slash.
+    pub server_url: String,
+    pub token: String,
+}
+
+impl Typed {
+    pub fn read(server: &str, token: &str) -> Result<Typed> {
         let url =
             Url::parse(server.trim()).map_err(|_| Error::Pairing("服务器地址应以 http:// 或 https:// 开头".into()))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -52,38 +110,30 @@ impl Pairing {
             .find(|(k, _)| k == "token")
             .map(|(_, v)| v.into_owned());
         let token = match token.trim() {
-            "" => from_link.ok_or_else(|| Error::Pairing("请填写商家或后厨凭证".into()))?,
+            "" => from_link.ok_or_else(|| Error::Pairing("请填写设备凭证".into()))?,
             typed => typed.to_owned(),
         };
-        let (role, store_id) = claims(&token)?;
+        check_shape(&token)?;
         let mut base = url.origin().ascii_serialization();
         // A server behind a path prefix keeps it: everything before `/api/…`.
         let path = url.path().split("/api/").next().unwrap_or("").trim_end_matches('/');
         base.push_str(path);
-        Ok(Pairing {
+        Ok(Typed {
             server_url: base,
             token,
-            role,
-            store_id,
         })
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server_url)
     }
 }
 
-/// The role and store a credential claims. The server checks the signature; this only reads.
-fn claims(token: &str) -> Result<(Role, i64)> {
+/// A device credential is `v.<id>.<signature>`; the server checks the signature.
+fn check_shape(token: &str) -> Result<()> {
     let mut parts = token.split('.');
-    let role = match parts.next() {
-        Some("m") => Role::Merchant,
-        Some("k") => Role::Kitchen,
-        _ => return Err(Error::Pairing("这不是商家或后厨凭证（应以 m. 或 k. 开头）".into())),
-    };
-    let store = parts.next().and_then(|s| s.parse::<i64>().ok());
-    match (store, parts.next(), parts.next()) {
-        (Some(store), Some(sig), None) if !sig.is_empty() => Ok((role, store)),
+    if parts.next() != Some("v") {
+        return Err(Error::Pairing("这不是设备凭证（应以 v. 开头）".into()));
+    }
+    let id = parts.next().and_then(|s| s.parse::<i64>().ok());
+    match (id, parts.next(), parts.next()) {
+        (Some(_), Some(sig), None) if !sig.is_empty() => Ok(()),
         _ => Err(Error::Pairing("凭证格式不对".into())),
     }
 }
@@ -93,40 +143,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_server_and_a_merchant_credential_pair() {
-        let p = Pairing::parse(" http://192.168.1.20:8080/ ", "m.1.abc_DEF").expect("valid");
-        assert_eq!(p.server_url, "http://192.168.1.20:8080");
-        assert_eq!((p.role, p.store_id), (Role::Merchant, 1));
-        assert_eq!(
-            p.url("/api/stores/1/events"),
-            "http://192.168.1.20:8080/api/stores/1/events"
-        );
+    fn a_server_and_a_credential_are_read() {
+        let t = Typed::read(" http://192.168.1.20:8080/ ", "v.1.abc_DEF").expect("valid");
+        assert_eq!(t.server_url, "http://192.168.1.20:8080");
+        assert_eq!(t.token, "v.1.abc_DEF");
     }
 
     #[test]
     fn one_link_carries_both() {
-        let p = Pairing::parse("https://shop.example/api/stores/7/events?token=k.7.sig", "").expect("valid");
-        assert_eq!(p.server_url, "https://shop.example");
-        assert_eq!((p.role, p.store_id, p.token.as_str()), (Role::Kitchen, 7, "k.7.sig"));
+        let t = Typed::read("https://shop.example/api/stores/7/events?token=v.7.sig", "").expect("valid");
+        assert_eq!(
+            (t.server_url.as_str(), t.token.as_str()),
+            ("https://shop.example", "v.7.sig")
+        );
     }
 
     #[test]
-    fn table_links_and_garbage_are_refused_with_a_reason() {
+    fn table_links_old_credentials_and_garbage_are_refused_with_a_reason() {
         for (server, token) in [
             ("http://h:1", "t.1.sig"),
-            ("http://h:1", "m.x.sig"),
+            ("http://h:1", "m.1.sig"),
+            ("http://h:1", "v.x.sig"),
+            ("http://h:1", "v.1."),
             ("http://h:1", ""),
-            ("h:1", "m.1.sig"),
-            ("ftp://h", "m.1.sig"),
+            ("h:1", "v.1.sig"),
+            ("ftp://h", "v.1.sig"),
         ] {
-            let err = Pairing::parse(server, token).expect_err("must be refused");
+            let err = Typed::read(server, token).expect_err("must be refused");
             assert!(matches!(err, Error::Pairing(_)), "{server} {token}: {err}");
         }
     }
 
     #[test]
     fn debug_does_not_show_the_secret() {
-        let p = Pairing::parse("http://h:1", "m.1.secret").expect("valid");
+        let p = Pairing {
+            server_url: "http://h:1".into(),
+            token: "v.1.secret".into(),
+            role: Role::Merchant,
+            store_id: 1,
+        };
         assert!(!format!("{p:?}").contains("secret"));
     }
 }

@@ -1,70 +1,92 @@
 //! A pairing link handed to the running app (a second launch with `--pair`): what it means, and
-//! switching to it only once the merchant says so.
+//! switching to it only once the merchant says so. Whose a link's credential is, the real server
+//! says.
 
 use orderbell_desktop_core::link::{self, Offered, PairingOffer};
 use orderbell_desktop_core::saved::Heard;
 use orderbell_desktop_core::{Pairing, Role, Saved};
+use orderbell_tests::TestServer;
 
-const HOME: &str = "http://192.168.1.20:8080/?token=m.1.sig";
-
-fn home() -> Pairing {
-    Pairing::parse(HOME, "").expect("valid")
+fn link(server: &TestServer, token: &str) -> String {
+    format!("{}?token={token}", server.url("/"))
 }
 
-#[test]
-fn a_link_is_taken_at_once_only_when_nothing_is_paired() {
-    assert_eq!(link::offer(HOME, None), Offered::Pair(home()));
+async fn home(server: &TestServer) -> Pairing {
+    Pairing::resolve(&link(server, &server.merchant), "")
+        .await
+        .expect("valid")
+}
+
+#[tokio::test]
+async fn a_link_is_taken_at_once_only_when_nothing_is_paired() {
+    let server = TestServer::start().await;
+    let home = home(&server).await;
     assert_eq!(
-        link::offer(HOME, Some(&home())),
+        (home.role, home.store_id),
+        (Role::Merchant, 1),
+        "the owner's credential pairs the counter's app of store 1"
+    );
+    let here = link(&server, &server.merchant);
+    assert_eq!(link::offer(&here, None).await, Offered::Pair(home.clone()));
+    assert_eq!(
+        link::offer(&here, Some(&home)).await,
         Offered::Same,
         "the same store again: nothing to ask"
     );
-    let other = "http://192.168.1.30:8080/?token=m.2.sig";
-    let Offered::Ask(asked) = link::offer(other, Some(&home())) else {
+    let other = link(&server, &server.other_merchant);
+    let Offered::Ask(asked) = link::offer(&other, Some(&home)).await else {
         panic!("another store is asked about, never switched to silently");
     };
     assert_eq!(
         PairingOffer::from(&asked),
         PairingOffer {
-            server_url: "http://192.168.1.30:8080".into(),
+            server_url: server.url(""),
             role: Role::Merchant,
             store_id: 2,
         },
         "the question names the server and store, not the secret"
     );
-    let kitchen = "http://192.168.1.20:8080/?token=k.1.sig";
+    let kitchen = link(&server, &server.kitchen);
     assert!(
-        matches!(link::offer(kitchen, Some(&home())), Offered::Ask(_)),
+        matches!(link::offer(&kitchen, Some(&home)).await, Offered::Ask(p) if p.role == Role::Kitchen),
         "another role too"
     );
 }
 
-#[test]
-fn a_malformed_link_says_why() {
+#[tokio::test]
+async fn a_malformed_or_refused_link_says_why() {
+    let server = TestServer::start().await;
+    let home = home(&server).await;
+    let forged = link(&server, "v.1.c2lnbmF0dXJlLW9mLW5vYm9keQ");
     for bad in [
         "192.168.1.20:8080",
         "http://192.168.1.20:8080/",
         "http://h:1/?token=t.1.sig",
+        "http://h:1/?token=m.1.sig",
+        forged.as_str(),
     ] {
-        match link::offer(bad, Some(&home())) {
+        match link::offer(bad, Some(&home)).await {
             Offered::Invalid(reason) => assert!(reason.starts_with("配对链接无效："), "{bad}: {reason}"),
             other => panic!("{bad} must be refused with a reason, got {other:?}"),
         }
     }
 }
 
-#[test]
-fn switching_replaces_the_pairing_and_forgets_the_old_position() {
+#[tokio::test]
+async fn switching_replaces_the_pairing_and_forgets_the_old_position() {
+    let server = TestServer::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let saved = Saved::new(dir.path());
-    saved.save_pairing(&home()).expect("paired");
+    saved.save_pairing(&home(&server).await).expect("paired");
     let heard = Heard {
         last_event_id: Some(41),
         ..Heard::default()
     };
     saved.save_heard(&heard).expect("position saved");
 
-    let other = Pairing::parse("http://192.168.1.30:8080/?token=m.2.sig", "").expect("valid");
+    let other = Pairing::resolve(&link(&server, &server.other_merchant), "")
+        .await
+        .expect("valid");
     link::switch(&saved, &other).expect("switched");
     assert_eq!(saved.pairing().expect("readable"), Some(other));
     assert_eq!(

@@ -25,7 +25,7 @@ pub fn view(shell: State<'_, Shell>) -> Option<DeskView> {
 /// Pair with a server: an address and a credential, or one link carrying both.
 #[tauri::command]
 pub async fn pair(app: AppHandle, shell: State<'_, Shell>, server: String, token: String) -> Result<(), ActionError> {
-    let pairing = Pairing::parse(&server, &token)?;
+    let pairing = Pairing::resolve(&server, &token).await?;
     drop(shell.take_offer());
     Ok(desk::switch(&app, pairing)?)
 }

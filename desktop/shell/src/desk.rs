@@ -70,11 +70,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// A pairing link from outside: pair at once if nothing is paired, ask before switching from
-/// another store, say why a malformed one was not taken.
+/// another store, say why a malformed one was not taken. Whose the link's credential is, the
+/// server says: this answers in the background.
 pub fn offered(app: &AppHandle, link: &str) {
+    let (app, link) = (app.clone(), link.to_owned());
+    tauri::async_runtime::spawn(async move { take_offer(&app, &link).await });
+}
+
+async fn take_offer(app: &AppHandle, link: &str) {
     let Some(shell) = app.try_state::<Shell>() else { return };
     let current = shell.saved.pairing().ok().flatten();
-    match link::offer(link, current.as_ref()) {
+    match link::offer(link, current.as_ref()).await {
         Offered::Same => {}
         Offered::Invalid(reason) => {
             tracing::warn!(%reason, "ignoring the pairing link");

@@ -6,9 +6,9 @@ use orderbell_shared::{ErrorBody, Event};
 
 use super::escalate::{AlertKey, settle};
 use super::settings::{load_settings, settings_key};
-use crate::auth::{Credential, Role};
+use crate::auth::{Credential, Duty};
 use crate::db::DeviceRow;
-use crate::devices::rules::{device_id, device_name, kind_for};
+use crate::devices::rules::kind_for;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
@@ -32,13 +32,15 @@ pub async fn receipt(
     Path(store_id): Path<i64>,
     Json(req): Json<ReceiptRequest>,
 ) -> Result<Json<AlertReceipt>> {
-    let role = grant.for_store(store_id)?;
+    let device = grant.device(store_id)?;
     let now = state.clock.now_ms();
+    // The device is its credential, whatever the request calls it.
+    let row = state.credentials.get(device.credential_id).ok_or(Error::Unauthorized)?;
     let device = DeviceRow {
         store_id,
-        device_id: device_id(&req.device_id)?,
-        name: device_name(&req.device_name)?,
-        kind: kind_for(role),
+        device_id: device.credential_id.to_string(),
+        name: row.name,
+        kind: kind_for(device.role),
         last_seen_at: now,
     };
     let reminder_id = match (req.alert, req.reminder_id) {
@@ -128,9 +130,7 @@ pub async fn set_settings(
     Path(store_id): Path<i64>,
     Json(settings): Json<AlertSettings>,
 ) -> Result<Json<AlertSettings>> {
-    if grant.for_store(store_id)? != Role::Merchant {
-        return Err(Error::Forbidden);
-    }
+    grant.may(store_id, Duty::ManageStore)?;
     if !(5..=600).contains(&settings.escalate_after_secs) {
         return Err(Error::invalid(
             "invalid_settings",

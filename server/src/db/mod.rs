@@ -2,8 +2,10 @@
 //! default; a PostgreSQL implementation joins for scale-out. Each engine owns its migrations, and
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
+pub mod access;
 pub mod heard;
 mod sqlite;
+mod sqlite_access;
 mod sqlite_heard;
 mod sqlite_rows;
 mod sqlite_tables;
@@ -20,6 +22,7 @@ use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
+pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use sqlite::Sqlite;
 pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
@@ -153,7 +156,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: TableStore + Send + Sync + 'static {
+pub trait Database: AccessStore + TableStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;

@@ -1,6 +1,8 @@
 //! Which devices of each store are connected now. Live state, in memory: a device is online while
 //! at least one of its store-stream connections is open (an app may hold two for a moment while
-//! it reconnects). When the last one closes, the device's `last_seen_at` is written.
+//! it reconnects). When the last one closes, the device's `last_seen_at` is written. A device is
+//! its credential: revoking the credential ends its connections, with a last `error` event
+//! saying why.
 //!
 //! One instance sees only its own connections; with several instances behind a balancer this
 //! becomes a shared registry (issue #15).
@@ -8,11 +10,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::db::{Database, DeviceRow};
-use crate::error::Result;
+use crate::error::{DEVICE_REVOKED, Error, Result};
 use crate::push::{Encoded, Subscription};
 use crate::state::AppState;
 
@@ -21,7 +26,7 @@ pub struct Presence {
     stores: Mutex<HashMap<i64, HashMap<String, usize>>>,
 }
 
-/// Who is connecting: a device names itself on the store stream (`?device=…&deviceName=…`).
+/// Who is connecting: the device its credential names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceId {
     pub id: String,
@@ -69,9 +74,13 @@ impl Presence {
     }
 }
 
-/// A store-stream connection, and the device it names (if any), online while it lives.
+/// A store-stream connection of a device, online while it lives and ended when the device's
+/// credential is revoked.
 pub struct Attended<S> {
     inner: S,
+    revoked: CancellationToken,
+    /// Whether the device was told it is revoked: the next call ends the connection.
+    told: bool,
     _attendance: Option<Attendance>,
 }
 
@@ -84,50 +93,97 @@ struct Attendance {
 }
 
 impl<S> Attended<S> {
-    /// Mark the store's `device` online (and seen now) for as long as the connection lives.
-    pub async fn new(inner: S, state: &AppState, device: Option<(i64, DeviceId)>) -> Result<Self> {
-        let attendance = match device {
-            None => None,
-            Some((store_id, device)) => {
-                state
-                    .db
-                    .touch_device(&row(store_id, &device, state.clock.now_ms()))
-                    .await?;
-                state.presence.arrive(store_id, &device.id);
-                Some(Attendance {
-                    presence: state.presence.clone(),
-                    db: state.db.clone(),
-                    clock: state.clock.clone(),
-                    store_id,
-                    device,
-                })
-            }
+    /// A connection of the store's device of credential `credential_id`, ended if the credential
+    /// is revoked. An `alert_device` (one that alerts people, and says so with `?device=`) is
+    /// online, and seen now, for as long as the connection lives.
+    pub async fn new(
+        inner: S,
+        state: &AppState,
+        store_id: i64,
+        credential_id: i64,
+        alert_device: bool,
+    ) -> Result<Self> {
+        // Subscribe to the revocation before checking the row: one that lands in between is seen.
+        let revoked = state.credentials.revoked(credential_id);
+        let credential = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
+        if credential.revoked_at.is_some() {
+            return Err(Error::DeviceRevoked);
+        }
+        let Some((store_id, role)) = credential.store_role().filter(|(s, _)| *s == store_id) else {
+            return Err(Error::Forbidden);
         };
+        let device = DeviceId {
+            id: credential_id.to_string(),
+            name: credential.name,
+            kind: super::rules::kind_for(role),
+        };
+        let attendance = alert_device.then(|| {
+            remember_seen(state.db.clone(), row(store_id, &device, state.clock.now_ms()));
+            state.presence.arrive(store_id, &device.id);
+            Attendance {
+                presence: state.presence.clone(),
+                db: state.db.clone(),
+                clock: state.clock.clone(),
+                store_id,
+                device,
+            }
+        });
         Ok(Attended {
             inner,
+            revoked,
+            told: false,
             _attendance: attendance,
         })
     }
 }
 
 impl<S: Subscription> Subscription for Attended<S> {
-    fn next(&mut self) -> impl Future<Output = Option<Arc<Encoded>>> + Send {
-        self.inner.next()
+    async fn next(&mut self) -> Option<Arc<Encoded>> {
+        if self.told {
+            return None;
+        }
+        tokio::select! {
+            biased;
+            () = self.revoked.cancelled() => {
+                self.told = true;
+                Some(Arc::new(revoked_notice()))
+            }
+            event = self.inner.next() => event,
+        }
     }
+}
+
+/// The last thing a revoked device hears on a stream: `error` with `device_revoked`, as SSE
+/// (`event: error`) and as a WebSocket message (then the socket closes).
+fn revoked_notice() -> Encoded {
+    let error = Error::DeviceRevoked;
+    let data = json!({ "code": error.code(), "message": DEVICE_REVOKED });
+    let message = StreamMessage {
+        kind: "error".to_owned(),
+        id: None,
+        data: &data,
+        timestamp: crate::clock::now_ms(),
+    };
+    let ws = serde_json::to_string(&message).unwrap_or_default();
+    Encoded::notice(0, "error", &data.to_string(), ws)
 }
 
 impl Drop for Attendance {
     fn drop(&mut self) {
         if self.presence.leave(self.store_id, &self.device.id) {
-            let (db, device) = (self.db.clone(), row(self.store_id, &self.device, self.clock.now_ms()));
-            // Drop cannot wait; the write is small, and a lost one only makes `last seen` older.
-            tokio::spawn(async move {
-                if let Err(e) = db.touch_device(&device).await {
-                    tracing::warn!(error = ?e, "recording when a device was last seen failed");
-                }
-            });
+            remember_seen(self.db.clone(), row(self.store_id, &self.device, self.clock.now_ms()));
         }
     }
+}
+
+/// Write when a device was seen, in the background: a device's stream never waits for it (nor
+/// fails when the database is busy), and a lost write only makes `last seen` older.
+fn remember_seen(db: Arc<dyn Database>, device: DeviceRow) {
+    tokio::spawn(async move {
+        if let Err(e) = db.touch_device(&device).await {
+            tracing::warn!(error = ?e, "recording when a device was last seen failed");
+        }
+    });
 }
 
 fn row(store_id: i64, device: &DeviceId, at: i64) -> DeviceRow {

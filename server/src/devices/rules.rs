@@ -5,23 +5,7 @@ use orderbell_shared::heard::DeviceKind;
 use crate::auth::Role;
 use crate::error::{Error, Result};
 
-pub const MAX_DEVICE_ID: usize = 64;
 pub const MAX_DEVICE_NAME: usize = 30;
-
-/// A device's id: made by the device once (letters, digits, `-` and `_`).
-pub fn device_id(id: &str) -> Result<String> {
-    let ok = !id.is_empty()
-        && id.len() <= MAX_DEVICE_ID
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(id.to_owned())
-    } else {
-        Err(Error::invalid(
-            "invalid_device",
-            format!("设备编号须为 1 到 {MAX_DEVICE_ID} 个字母、数字、- 或 _"),
-        ))
-    }
-}
 
 /// The name people see (「前台电脑」); trimmed, never empty.
 pub fn device_name(name: &str) -> Result<String> {
@@ -37,10 +21,19 @@ pub fn device_name(name: &str) -> Result<String> {
     }
 }
 
+/// What a device of `role` is called when whoever issues it gives no name.
+pub fn default_name(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "店主",
+        Role::Counter => "前台",
+        Role::Kitchen => "厨房",
+    }
+}
+
 /// The kind a device is, from what its credential lets it do.
 pub fn kind_for(role: Role) -> DeviceKind {
     match role {
-        Role::Merchant => DeviceKind::Desktop,
+        Role::Owner | Role::Counter => DeviceKind::Desktop,
         Role::Kitchen => DeviceKind::Kitchen,
     }
 }
@@ -50,11 +43,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_names_are_checked() {
-        assert!(device_id("a1-B_2").is_ok());
-        for bad in ["", "has space", "中文", &"x".repeat(65)] {
-            assert_eq!(device_id(bad).map_err(|e| e.code()), Err("invalid_device"), "{bad:?}");
-        }
+    fn names_are_checked() {
         assert_eq!(device_name("  前台电脑 ").ok().as_deref(), Some("前台电脑"));
         for bad in ["", "   ", "a\nb", &"名".repeat(31)] {
             assert!(device_name(bad).is_err(), "{bad:?}");

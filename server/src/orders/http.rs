@@ -6,7 +6,7 @@ use orderbell_shared::{Actor, ErrorBody, OrderDTO, RejectRequest};
 
 use super::rules::Action;
 use super::transition;
-use crate::auth::{Credential, Grant, Role};
+use crate::auth::{Credential, Device, Duty, Grant, Role};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
@@ -39,15 +39,25 @@ pub async fn get_order(
     }))
 }
 
-/// A step taken by the store's staff; the credential's role says who took it.
+/// A step taken by the store's staff; the credential's role says who took it and whether it may.
 async fn by_staff(state: &AppState, grant: Grant, order_id: i64, action: Action) -> Result<Json<OrderDTO>> {
+    let duty = match action {
+        Action::MarkReady | Action::Recall => Duty::Cook,
+        _ => Duty::HandleOrders,
+    };
+    // Owner and counter act at the counter; the order's history says `merchant` for both.
     let actor = match grant {
-        Grant::Merchant { .. } => Actor::Merchant,
-        Grant::Kitchen { .. } => Actor::Kitchen,
+        Grant::Device(Device {
+            role: Role::Owner | Role::Counter,
+            ..
+        }) => Actor::Merchant,
+        Grant::Device(Device {
+            role: Role::Kitchen, ..
+        }) => Actor::Kitchen,
         _ => return Err(Error::Forbidden),
     };
     let order = transition(state, order_id, action, actor, |o| {
-        grant.for_store(o.store_id).map(drop)
+        grant.may(o.store_id, duty).map(drop)
     })
     .await?;
     Ok(Json(order))

@@ -5,16 +5,19 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
-use super::cursor::{Cursor, Fresh};
+use axum::body::Bytes;
+
+use super::cursor::{Cursor, Fresh, Opened};
 use crate::auth::Credential;
-use crate::devices::{self, Attended, DeviceId};
+use crate::devices::{self, Attended};
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
 use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
-/// `GET /api/stores/{storeId}/events`, for the store's merchant and kitchen.
+/// `GET /api/stores/{storeId}/events`, for the store's devices. With `?device=` the connection
+/// keeps its credential's device online; either way it ends when the credential is revoked.
 pub async fn store_events(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -22,16 +25,19 @@ pub async fn store_events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    let role = grant.for_store(store_id)?;
-    let device = devices::from_query(uri.query(), role)?;
-    durable(
-        state,
-        Stream::Store(store_id),
-        last_event_id(&headers, uri.query())?,
-        Fresh::Now,
-        device.map(|d| (store_id, d)),
+    let device = grant.device(store_id)?;
+    let last_id = last_event_id(&headers, uri.query())?;
+    let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
+    let greeting = greeting(&opened);
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
     )
-    .await
+    .await?;
+    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
 }
 
 /// `GET /api/orders/{orderId}/events`, for the customer who placed the order.
@@ -48,27 +54,13 @@ pub async fn order_events(
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    durable(
-        state,
-        Stream::Order(order_id),
-        last_event_id(&headers, uri.query())?,
-        Fresh::Start,
-        None,
-    )
-    .await
+    let last_id = last_event_id(&headers, uri.query())?;
+    let opened = Cursor::open(&state, Stream::Order(order_id), last_id, Fresh::Start).await?;
+    let greeting = greeting(&opened);
+    Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
 }
 
-/// A durable stream; `device` is the store's device it keeps online while it is open.
-async fn durable(
-    state: AppState,
-    stream: Stream,
-    last_id: Option<u64>,
-    fresh: Fresh,
-    device: Option<(i64, DeviceId)>,
-) -> Result<Response> {
-    let opened = Cursor::open(&state, stream, last_id, fresh).await?;
+fn greeting(opened: &Opened) -> Vec<Bytes> {
     let (kind, data) = opened.greeting();
-    let greeting = vec![frame(None, kind, &data.to_string())];
-    let subscription = Attended::new(opened.cursor, &state, device).await?;
-    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
+    vec![frame(None, kind, &data.to_string())]
 }

@@ -30,13 +30,19 @@ pub async fn upgrade(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response> {
-    let role = grant.for_store(store_id)?;
-    let device = devices::from_query(uri.query(), role)?;
+    let device = grant.device(store_id)?;
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Store(store_id), last_id, Fresh::Now).await?;
     let (kind, data) = opened.greeting();
     let greeting = vec![message(kind, data)];
-    let subscription = Attended::new(opened.cursor, &state, device.map(|d| (store_id, d))).await?;
+    let subscription = Attended::new(
+        opened.cursor,
+        &state,
+        store_id,
+        device.credential_id,
+        devices::announced(uri.query()),
+    )
+    .await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     Ok(ws
         .max_message_size(MAX_MESSAGE)

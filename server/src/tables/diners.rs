@@ -1,15 +1,15 @@
 //! The diners at a table: opening the table's link, or joining with it, makes a phone a diner
 //! (one per phone), which is what attributes cart changes to a person.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::HeaderValue;
 use axum::http::header::{ACCEPT, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use orderbell_shared::api::DinerIdentity;
-use orderbell_shared::{DinerSession, NewDiner};
+use orderbell_shared::{DinerSession, ErrorBody, NewDiner};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
 use crate::clock::now_ms;
@@ -19,16 +19,21 @@ use crate::extract::{Json, Path};
 use crate::state::AppState;
 use crate::web;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/t/{table_id}", get(open_link))
-        .route("/api/tables/{table_id}/diners", post(join))
-        .route("/api/session", get(who_am_i))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(open_link))
+        .routes(routes!(join))
+        .routes(routes!(who_am_i))
 }
 
 /// What a phone opens by scanning the QR code: it joins the table as a diner (or stays the diner
 /// its cookie already says it is) and keeps that identity in a cookie, which EventSource and
 /// WebSocket requests then carry by themselves.
+#[utoipa::path(get, path = "/t/{table_id}", tag = "tables",
+    summary = "桌台二维码打开的地址：浏览器得到点单页（并以 ob_token cookie 记住食客），API 客户端得到食客会话 JSON",
+    params(("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, body = DinerSession), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn open_link(
     State(state): State<AppState>,
     credential: Result<Credential>,
@@ -78,6 +83,10 @@ async fn open_link(
 
 /// `GET /api/session`: who this phone is, from its credential (the page's cookie is HttpOnly, so
 /// this is how the page learns its table without ever seeing the token).
+#[utoipa::path(get, path = "/api/session", tag = "tables",
+    summary = "这个食客凭证是谁：餐桌与食客",
+    responses((status = 200, body = DinerIdentity), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn who_am_i(State(state): State<AppState>, Credential(grant): Credential) -> Result<Json<DinerIdentity>> {
     let Grant::Diner { table_id, diner_id, .. } = grant else {
         return Err(Error::DinerRequired);
@@ -92,6 +101,12 @@ async fn who_am_i(State(state): State<AppState>, Credential(grant): Credential) 
 }
 
 /// `POST /api/tables/{tableId}/diners` with the table's credential: a new diner token.
+#[utoipa::path(post, path = "/api/tables/{table_id}/diners", tag = "tables",
+    summary = "以桌台链接加入为食客（每部手机一个），可留手机号",
+    params(("table_id" = i64, Path, description = "餐桌 id")),
+    request_body = NewDiner,
+    responses((status = 200, body = DinerSession), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn join(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -1,13 +1,13 @@
 //! The owner's tables: list them by area, add one, renumber or move it, remove it, regenerate its
 //! link, and fetch the QR codes (one table's PNG or SVG, the store's printable A4 sheet).
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use orderbell_shared::{NewTable, StoreTablesDTO, TableAreaDTO, TableChange, TableDTO};
+use orderbell_shared::{ErrorBody, NewTable, StoreTablesDTO, TableAreaDTO, TableChange, TableDTO};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::qr::Code;
 use super::{link, rules, sheet};
@@ -18,17 +18,22 @@ use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stores/{store_id}/tables", get(list).post(add))
-        .route("/api/stores/{store_id}/tables/qr-sheet.pdf", get(sheet_pdf))
-        .route("/api/stores/{store_id}/tables/{table_id}", patch(change).delete(remove))
-        .route("/api/stores/{store_id}/tables/{table_id}/link", post(regenerate))
-        .route("/api/stores/{store_id}/tables/{table_id}/qr.png", get(qr_png))
-        .route("/api/stores/{store_id}/tables/{table_id}/qr.svg", get(qr_svg))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, add))
+        .routes(routes!(sheet_pdf))
+        .routes(routes!(change, remove))
+        .routes(routes!(regenerate))
+        .routes(routes!(qr_png))
+        .routes(routes!(qr_svg))
 }
 
 /// `GET /api/stores/{storeId}/tables`
+#[utoipa::path(get, path = "/api/stores/{store_id}/tables", tag = "tables",
+    summary = "按区域列出餐桌及各自当前的链接（店主）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, body = StoreTablesDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn list(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -51,6 +56,12 @@ async fn list(
 }
 
 /// `POST /api/stores/{storeId}/tables` `{number, area?}`
+#[utoipa::path(post, path = "/api/stores/{store_id}/tables", tag = "tables",
+    summary = "添加餐桌（不填区域即为 大厅）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    request_body = NewTable,
+    responses((status = 201, body = TableDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn add(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -73,6 +84,12 @@ async fn add(
 }
 
 /// `PATCH /api/stores/{storeId}/tables/{tableId}` `{number?, area?}`
+#[utoipa::path(patch, path = "/api/stores/{store_id}/tables/{table_id}", tag = "tables",
+    summary = "改桌号或换区域（有未完成订单或购物车不空时不能改桌号：409 table_occupied）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("table_id" = i64, Path, description = "餐桌 id")),
+    request_body = TableChange,
+    responses((status = 200, body = TableDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn change(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -97,6 +114,11 @@ async fn change(
 }
 
 /// `DELETE /api/stores/{storeId}/tables/{tableId}`: refused while the table is occupied.
+#[utoipa::path(delete, path = "/api/stores/{store_id}/tables/{table_id}", tag = "tables",
+    summary = "删除餐桌（占用中 409 table_occupied）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 204, description = "完成"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn remove(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -116,6 +138,11 @@ async fn remove(
 /// `POST /api/stores/{storeId}/tables/{tableId}/link`: a new link for the table. Its old link,
 /// and the diners who joined with it, stop working (their open cart streams end); other tables'
 /// links do not change.
+#[utoipa::path(post, path = "/api/stores/{store_id}/tables/{table_id}/link", tag = "tables",
+    summary = "重新生成这张桌的链接：旧二维码及用它加入的食客随即失效（link_revoked），其他桌不受影响",
+    params(("store_id" = i64, Path, description = "门店 id"), ("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, body = TableDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn regenerate(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -136,6 +163,11 @@ async fn regenerate(
 }
 
 /// `GET …/tables/{tableId}/qr.png`
+#[utoipa::path(get, path = "/api/stores/{store_id}/tables/{table_id}/qr.png", tag = "tables",
+    summary = "这张桌的二维码（PNG）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, content_type = "image/png", description = "这张桌的二维码（PNG）"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn qr_png(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -147,6 +179,11 @@ async fn qr_png(
 }
 
 /// `GET …/tables/{tableId}/qr.svg`
+#[utoipa::path(get, path = "/api/stores/{store_id}/tables/{table_id}/qr.svg", tag = "tables",
+    summary = "这张桌的二维码（SVG）",
+    params(("store_id" = i64, Path, description = "门店 id"), ("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, content_type = "image/svg+xml", description = "这张桌的二维码（SVG）"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn qr_svg(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -158,6 +195,11 @@ async fn qr_svg(
 }
 
 /// `GET /api/stores/{storeId}/tables/qr-sheet.pdf`: every table's code, six to an A4 page.
+#[utoipa::path(get, path = "/api/stores/{store_id}/tables/qr-sheet.pdf", tag = "tables",
+    summary = "全部桌台二维码的 A4 打印页（PDF，含店名、桌号、扫码点餐、裁切线）",
+    params(("store_id" = i64, Path, description = "门店 id")),
+    responses((status = 200, content_type = "application/pdf", description = "全部桌台二维码的 A4 打印页（PDF，含店名、桌号、扫码点餐、裁切线）"), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 async fn sheet_pdf(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -8,7 +8,7 @@ mod qr;
 pub mod rules;
 mod sheet;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Grant;
 use crate::db::PlacedTable;
@@ -17,8 +17,8 @@ use crate::state::AppState;
 
 pub use http::{QrFile, qr_files};
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(diners::router()).merge(http::router())
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(diners::router()).merge(http::router())
 }
 
 /// A table's link, as printed for its QR code.

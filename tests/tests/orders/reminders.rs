@@ -114,7 +114,7 @@ async fn replies_come_from_the_merchant_in_thirty_characters() {
     refused(reply(&server.merchant, "正在制作").await, 409, "no_reminder").await;
     assert_eq!(server.post_empty(&path(&order), &order.token).await.status(), 201);
     refused(reply(&server.merchant, &"快".repeat(31)).await, 422, "invalid_reply").await;
-    refused(reply(&server.kitchen, "正在制作").await, 403, "forbidden").await;
+    refused(reply(&server.kitchen, "正在制作").await, 403, "role_not_allowed").await;
     refused(reply(&order.token, "正在制作").await, 403, "forbidden").await;
     assert_eq!(reply(&server.merchant, &"快".repeat(30)).await.status(), 200);
 }

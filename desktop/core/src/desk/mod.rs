@@ -126,7 +126,7 @@ impl Desk {
         // A position saved means this pairing reached the server once: a failure from now on is
         // an outage, not a wrong address.
         let reached = heard.last_event_id.is_some();
-        let handle = (pairing.role, device.id.clone(), clock.clone());
+        let handle = (pairing.role, pairing.device_id(), clock.clone());
         let engine = Engine::new(pairing.role, heard, settings);
         let now = clock.now_ms();
         let connection = ConnectionView {

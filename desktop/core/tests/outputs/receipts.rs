@@ -10,24 +10,41 @@ use orderbell_desktop_core::voice::clips::ClipLibrary;
 use orderbell_desktop_core::voice::player::Voice;
 use orderbell_desktop_core::{Desk, DeskOptions, ManualClock, Pairing, Saved, Settings, outputs};
 use orderbell_shared::Event;
+use orderbell_shared::access::{CredentialInfo, IssuedDevice};
 use orderbell_shared::heard::{AlertKind, ReceiptState};
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_tests::{Sse, TestServer};
 
-/// An app as the shell starts it, with the real notifier and voice; its device.
-fn open_app(server: &TestServer, data: &std::path::Path, muted: bool) -> (Desk, Device) {
+/// An app as the shell starts it, paired with `token`, with the real notifier and voice; the
+/// device it is to the store (its credential's).
+async fn open_app(server: &TestServer, token: &str, data: &std::path::Path, muted: bool) -> (Desk, Device) {
     let saved = Saved::new(data);
     let settings = Settings {
         muted,
         ..Settings::default()
     };
     saved.save_settings(&settings).expect("settings saved");
-    let pairing = Pairing::parse(&server.url("/"), &server.merchant).expect("the server's own credential pairs");
+    let pairing = Pairing::resolve(&server.url("/"), token)
+        .await
+        .expect("the server's own credential pairs");
     let clock = Arc::new(ManualClock::new());
     let (desk, effects) = Desk::start(pairing, saved.clone(), clock, DeskOptions::default()).expect("desk starts");
     let voice = Voice::new(ClipLibrary::new(None));
     tokio::spawn(outputs::run(desk.clone(), effects, Notifier::default(), voice));
-    let device = saved.device().expect("readable").expect("made at start");
+    let me: CredentialInfo = server
+        .http
+        .get(server.url("/api/credential"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("who am I");
+    let device = Device {
+        id: me.device_id,
+        name: me.name,
+    };
     (desk, device)
 }
 
@@ -49,8 +66,19 @@ async fn each_app_tells_the_server_what_it_showed_and_sounded_and_a_muted_one_ne
     let server = TestServer::start().await;
     let mut store = server.store_stream(None).await;
     let (loud_dir, muted_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
-    let (loud, counter) = open_app(&server, loud_dir.path(), false);
-    let (muted, office) = open_app(&server, muted_dir.path(), true);
+    // Two machines, each with a credential of its own: the owner's at the counter, a counter
+    // credential in the office.
+    let issued = server
+        .post(
+            "/api/stores/1/devices",
+            &server.merchant,
+            serde_json::json!({"name": "办公室电脑", "role": "counter"}),
+        )
+        .await;
+    assert_eq!(issued.status(), 201);
+    let issued: IssuedDevice = issued.json().await.expect("issued");
+    let (loud, counter) = open_app(&server, &server.merchant, loud_dir.path(), false).await;
+    let (muted, office) = open_app(&server, &issued.credential, muted_dir.path(), true).await;
     assert_ne!(counter.id, office.id, "two machines, two devices");
     let mut views = (loud.view(), muted.view());
     views

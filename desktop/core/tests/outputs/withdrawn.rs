@@ -14,14 +14,16 @@ use crate::bus::{CLOSED_BY_CALL, Monitor, Screen};
 const REMINDER_INTERVAL_SECS: i64 = 180;
 
 /// The merchant's app, as the shell starts it, without a voice: this is about the screen.
-fn open_app(server: &TestServer, data: &std::path::Path) -> Desk {
+async fn open_app(server: &TestServer, data: &std::path::Path) -> Desk {
     let saved = Saved::new(data);
     let quiet = Settings {
         muted: true,
         ..Settings::default()
     };
     saved.save_settings(&quiet).expect("settings saved");
-    let pairing = Pairing::parse(&server.url("/"), &server.merchant).expect("the server's own credential pairs");
+    let pairing = Pairing::resolve(&server.url("/"), &server.merchant)
+        .await
+        .expect("the server's own credential pairs");
     let clock = Arc::new(ManualClock::new());
     let (desk, effects) = Desk::start(pairing, saved, clock, DeskOptions::default()).expect("desk starts");
     let voice = Voice::new(ClipLibrary::new(None));
@@ -43,7 +45,7 @@ async fn handled_orders_and_answered_hurries_leave_the_screen_and_the_rest_stays
     let mut bus = Monitor::start();
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
-    let desk = open_app(&server, data.path());
+    let desk = open_app(&server, data.path()).await;
 
     let tables = ["A01", "A02", "A03", "A04"];
     let mut orders = Vec::new();

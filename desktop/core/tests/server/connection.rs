@@ -8,7 +8,7 @@ use orderbell_desktop_core::notify::NoteKind;
 use orderbell_desktop_core::saved::Heard;
 use orderbell_desktop_core::view::ConnectionState;
 use orderbell_desktop_core::voice::Cue;
-use orderbell_desktop_core::{Desk, Effect, ManualClock, Pairing, Saved};
+use orderbell_desktop_core::{Desk, Effect, ManualClock, Pairing, Role, Saved};
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_tests::TestServer;
 
@@ -164,8 +164,14 @@ impl App {
 async fn a_refused_credential_is_not_an_outage_no_retries_no_alarm_pair_again() {
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
-    // The right shape, a wrong signature: what a revoked or mistyped credential looks like.
-    let app = App::open(&server, "m.1.c2lnbmF0dXJlLW9mLW5vYm9keQ", data.path());
+    // The right shape, a wrong signature: what a mistyped credential looks like, paired before.
+    let pairing = Pairing {
+        server_url: server.url(""),
+        token: "v.1.c2lnbmF0dXJlLW9mLW5vYm9keQ".into(),
+        role: Role::Merchant,
+        store_id: 1,
+    };
+    let app = App::paired(pairing, data.path());
     let view = app.until(|v| v.connection.state == ConnectionState::Refused).await;
     assert!(
         view.connection.error.is_some(),
@@ -187,7 +193,13 @@ async fn a_server_never_reached_since_pairing_is_an_address_to_check_not_a_lost_
     let nobody = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let address = nobody.local_addr().expect("address");
     drop(nobody);
-    let pairing = Pairing::parse(&format!("http://{address}"), &server.merchant).expect("pairs");
+    // Paired with the server when it was there; it has moved since.
+    let pairing = Pairing {
+        server_url: format!("http://{address}"),
+        ..Pairing::resolve(&server.url(""), &server.merchant)
+            .await
+            .expect("pairs")
+    };
     let data = tempfile::tempdir().expect("data dir");
     let clock = std::sync::Arc::new(ManualClock::new());
     let (desk, effects) =

@@ -6,6 +6,7 @@ use orderbell_desktop_core::receipts::Device;
 use orderbell_desktop_core::voice::Cue;
 use orderbell_desktop_core::{Action, Saved, Settings};
 use orderbell_shared::Event;
+use orderbell_shared::access::CredentialInfo;
 use orderbell_shared::heard::{AlertKind, AlertReceipt, DeviceDTO, DeviceKind, ReceiptState};
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_tests::{Sse, TestServer};
@@ -24,12 +25,13 @@ async fn get<T: serde::de::DeserializeOwned>(server: &TestServer, path: &str) ->
     response.json().await.expect("JSON")
 }
 
-/// The device the app made on its first run in `data`.
-fn device(data: &std::path::Path) -> Device {
-    Saved::new(data)
-        .device()
-        .expect("readable")
-        .expect("made on the first run")
+/// The device the app is to the store: its credential's (the demo store's owner, 店主).
+async fn device(server: &TestServer) -> Device {
+    let me: CredentialInfo = get(server, "/api/credential").await;
+    Device {
+        id: me.device_id,
+        name: me.name,
+    }
 }
 
 /// Read the store stream until `device_id`'s receipt of `state` for `order_id`.
@@ -61,8 +63,10 @@ async fn the_app_is_an_online_device_of_the_store_and_stays_the_same_device_afte
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
     let app = App::merchant(&server, data.path()).await;
-    let me = device(data.path());
-    let devices: Vec<DeviceDTO> = get(&server, "/api/stores/1/devices").await;
+    let me = device(&server).await;
+    // The store lists its credentials (the owner's, the kitchen's); this app is the owner's.
+    let online = |devices: Vec<DeviceDTO>| devices.into_iter().filter(|d| d.online).collect::<Vec<_>>();
+    let devices = online(get(&server, "/api/stores/1/devices").await);
     assert_eq!(devices.len(), 1, "{devices:?}");
     assert_eq!(
         (devices[0].device_id.as_str(), devices[0].name.as_str()),
@@ -75,9 +79,12 @@ async fn the_app_is_an_online_device_of_the_store_and_stays_the_same_device_afte
 
     drop(app);
     let _app = App::merchant(&server, data.path()).await;
-    assert_eq!(device(data.path()), me, "the identity is kept");
-    let devices: Vec<DeviceDTO> = get(&server, "/api/stores/1/devices").await;
-    assert_eq!(devices.len(), 1, "one device, not a new one per run: {devices:?}");
+    let again = online(get(&server, "/api/stores/1/devices").await);
+    assert_eq!(
+        again.iter().map(|d| d.device_id.as_str()).collect::<Vec<_>>(),
+        [me.id.as_str()],
+        "the same device, not a new one per run: {again:?}"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +93,7 @@ async fn receipts_of_shown_sounded_and_stopped_reach_the_server_and_the_board_na
     let data = tempfile::tempdir().expect("data dir");
     let mut store = server.store_stream(None).await;
     let mut app = App::merchant(&server, data.path()).await;
-    let me = device(data.path());
+    let me = device(&server).await;
 
     let order = paid(&server, 3).await;
     app.notified().await;
@@ -106,7 +113,8 @@ async fn receipts_of_shown_sounded_and_stopped_reach_the_server_and_the_board_na
         "alert": "order", "state": "sounded"});
     let posted = server.post("/api/stores/1/receipts", &server.kitchen, kitchen).await;
     assert_eq!(posted.status(), 200);
-    app.until(|v| v.orders[0].sounded_on == [me.name.clone(), "后厨平板".to_owned()])
+    // Named by its credential (厨房), whatever the receipt says.
+    app.until(|v| v.orders[0].sounded_on == [me.name.clone(), "厨房".to_owned()])
         .await;
 
     // Accepted on the phone: the repeats end, and the server is told why this device went quiet.
@@ -123,7 +131,7 @@ async fn a_reminder_receipt_names_the_reminder() {
     let data = tempfile::tempdir().expect("data dir");
     let mut store = server.store_stream(None).await;
     let mut app = App::merchant(&server, data.path()).await;
-    let me = device(data.path());
+    let me = device(&server).await;
     let order = server.order(6, &[(1001, 1)]).await;
     server.pay(&order).await;
     let id = order.order.order_id;
@@ -154,7 +162,7 @@ async fn a_muted_app_says_it_showed_an_order_but_never_that_it_sounded_it() {
     Saved::new(data.path()).save_settings(&muted).expect("settings saved");
     let mut store = server.store_stream(None).await;
     let mut app = App::merchant(&server, data.path()).await;
-    let me = device(data.path());
+    let me = device(&server).await;
 
     let first = paid(&server, 1).await;
     app.notified().await;
@@ -189,7 +197,7 @@ async fn an_escalated_order_alarms_again_loudly_and_shows_unanswered_until_someo
         "said again now, at full volume"
     );
     // This time it was heard: the server settles the alarm.
-    let me = device(data.path());
+    let me = device(&server).await;
     let view = app.until(|v| !v.orders[0].unheard).await;
     assert_eq!(view.orders[0].sounded_on, [me.name]);
 }
@@ -251,7 +259,7 @@ async fn an_order_paid_while_the_app_was_closed_shows_unanswered_until_the_app_s
     assert!(view.orders[0].unheard, "「无人接听」 from the snapshot");
     assert_eq!(app.notified().await.summary, "新订单 A07号桌");
     app.spoke().await;
-    let me = device(data.path());
+    let me = device(&server).await;
     let view = app.until(|v| !v.orders[0].unheard).await;
     assert_eq!(view.orders[0].sounded_on, [me.name.as_str()]);
 }

@@ -43,15 +43,22 @@ fn options() -> DeskOptions {
 }
 
 impl App {
-    fn open(server: &TestServer, token: &str, data: &Path) -> App {
-        let pairing = Pairing::parse(&server.url("/"), token).expect("the server's own credential pairs");
+    async fn open(server: &TestServer, token: &str, data: &Path) -> App {
+        let pairing = Pairing::resolve(&server.url("/"), token)
+            .await
+            .expect("the server's own credential pairs");
+        App::paired(pairing, data)
+    }
+
+    /// An app whose pairing was made earlier (the server may not take it, or not be there now).
+    fn paired(pairing: Pairing, data: &Path) -> App {
         let clock = Arc::new(ManualClock::new());
         let (desk, effects) = Desk::start(pairing, Saved::new(data), clock.clone(), options()).expect("desk starts");
         App { desk, effects, clock }
     }
 
     async fn merchant(server: &TestServer, data: &Path) -> App {
-        let app = App::open(server, &server.merchant, data);
+        let app = App::open(server, &server.merchant, data).await;
         app.until(|v| v.connection.state == ConnectionState::Live).await;
         app
     }

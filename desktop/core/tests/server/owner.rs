@@ -1,8 +1,9 @@
 //! The owner's panel against the real server: which devices are online, every stretch an alert
 //! went unheard, and the owner's choice of what happens then, which only the merchant may change.
 
+use orderbell_desktop_core::Action;
 use orderbell_desktop_core::view::ConnectionState;
-use orderbell_desktop_core::{Action, Saved};
+use orderbell_shared::access::CredentialInfo;
 use orderbell_shared::heard::{AlertKind, AlertSettings, DeviceKind, EscalationReason, UnheardAction};
 use orderbell_tests::TestServer;
 
@@ -13,17 +14,24 @@ async fn the_devices_list_shows_this_app_online() {
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
     let app = App::merchant(&server, data.path()).await;
-    let me = Saved::new(data.path())
-        .device()
-        .expect("readable")
-        .expect("made on the first run");
+    // This app is the device its credential names (the demo store's owner, 店主).
+    let me: CredentialInfo = server
+        .http
+        .get(server.url("/api/credential"))
+        .bearer_auth(&server.merchant)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("who am I");
 
     let report = app.desk.store_report().await.expect("the merchant sees the store");
-    assert_eq!(report.this_device, me.id, "the panel can mark this app 本机");
+    assert_eq!(report.this_device, me.device_id, "the panel can mark this app 本机");
     let listed = report
         .devices
         .iter()
-        .find(|d| d.device_id == me.id)
+        .find(|d| d.device_id == me.device_id)
         .expect("this app is a device of the store");
     assert!(
         listed.online && listed.kind == DeviceKind::Desktop && listed.name == me.name,
@@ -100,7 +108,7 @@ async fn the_owner_saves_the_alert_setting_and_the_kitchen_may_only_read_it() {
     assert_eq!(refused.code, "invalid_settings", "{refused:?}");
 
     let kitchen_data = tempfile::tempdir().expect("data dir");
-    let kitchen = App::open(&server, &server.kitchen, kitchen_data.path());
+    let kitchen = App::open(&server, &server.kitchen, kitchen_data.path()).await;
     kitchen.until(|v| v.connection.state == ConnectionState::Live).await;
     let report = kitchen.desk.store_report().await.expect("the kitchen sees the store");
     assert_eq!(report.settings, chosen);
@@ -110,7 +118,7 @@ async fn the_owner_saves_the_alert_setting_and_the_kitchen_may_only_read_it() {
         .save_alert_settings(AlertSettings::default())
         .await
         .expect_err("the kitchen may not choose");
-    assert_eq!(refused.code, "forbidden");
+    assert_eq!(refused.code, "role_not_allowed", "only the owner sets the store up");
     let report = merchant.desk.store_report().await.expect("the report");
     assert_eq!(report.settings, chosen, "unchanged by the kitchen");
 }

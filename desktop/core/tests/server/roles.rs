@@ -12,7 +12,7 @@ use crate::{App, paid};
 async fn the_kitchen_hears_a_chime_per_ticket_marks_it_ready_and_recalls_it() {
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
-    let mut kitchen = App::open(&server, &server.kitchen, data.path());
+    let mut kitchen = App::open(&server, &server.kitchen, data.path()).await;
     let view = kitchen.until(|v| v.connection.state == ConnectionState::Live).await;
     assert_eq!(view.role, Role::Kitchen);
 
