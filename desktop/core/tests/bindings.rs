@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
+use orderbell_shared::access::{IssuedDevice, NewDevice};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
 use ts_rs::{Config, TS};
 
@@ -38,6 +39,8 @@ fn the_ui_types_match_the_rust_types() {
     StoreTablesDTO::export_all(&config).expect("export StoreTablesDTO");
     NewTable::export_all(&config).expect("export NewTable");
     TableChange::export_all(&config).expect("export TableChange");
+    NewDevice::export_all(&config).expect("export NewDevice");
+    IssuedDevice::export_all(&config).expect("export IssuedDevice");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

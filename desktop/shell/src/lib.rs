@@ -118,6 +118,8 @@ pub fn run() -> ExitCode {
             setup::remove_table,
             setup::new_table_link,
             setup::save_qr_sheet,
+            setup::issue_device,
+            setup::revoke_device,
         ])
         .run(tauri::generate_context!());
     match app {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use orderbell_desktop_core::ActionError;
 use orderbell_desktop_core::setup::Setup;
+use orderbell_shared::access::{IssuedDevice, NewDevice};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange, TableDTO};
 use tauri::{AppHandle, Manager as _, State};
 
@@ -42,6 +43,17 @@ pub async fn remove_table(shell: State<'_, Shell>, table_id: i64) -> Result<(), 
 #[tauri::command]
 pub async fn new_table_link(shell: State<'_, Shell>, table_id: i64) -> Result<TableDTO, ActionError> {
     Ok(setup(&shell)?.new_table_link(table_id).await?)
+}
+
+/// A credential for a new device, with the link it pairs with.
+#[tauri::command]
+pub async fn issue_device(shell: State<'_, Shell>, device: NewDevice) -> Result<IssuedDevice, ActionError> {
+    Ok(setup(&shell)?.issue_device(&device).await?)
+}
+
+#[tauri::command]
+pub async fn revoke_device(shell: State<'_, Shell>, device_id: String) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.revoke_device(&device_id).await?)
 }
 
 /// Save the A4 sheet of every table's QR code in the Downloads folder (the home folder without

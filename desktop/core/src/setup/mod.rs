@@ -4,6 +4,7 @@
 //! listened to. A counter or kitchen credential gets the server's refusal (`role_not_allowed`)
 //! with its message, which the window shows.
 
+pub mod devices;
 pub mod tables;
 
 use reqwest::Method;

@@ -1,7 +1,9 @@
 //! The owner setting the store up from the app, against the real server: tables in areas, a
-//! table's new link, the QR sheet; a kitchen credential is refused with the server's message.
+//! table's new link, the QR sheet; a device credential issued and revoked (that app then says
+//! so and stops); a kitchen credential is refused with the server's message.
 
 use orderbell_desktop_core::view::ConnectionState;
+use orderbell_shared::access::{NewDevice, Role};
 use orderbell_shared::tables::{NewTable, TableChange};
 use orderbell_tests::TestServer;
 
@@ -94,10 +96,65 @@ async fn an_occupied_table_stays_and_the_kitchen_may_not_set_up_tables() {
     assert!(refused.message.contains("A03"), "{}", refused.message);
 
     let kitchen_data = tempfile::tempdir().expect("data dir");
-    let kitchen = App::open(&server, &server.kitchen, kitchen_data.path());
+    let kitchen = App::open(&server, &server.kitchen, kitchen_data.path()).await;
     kitchen.until(|v| v.connection.state == ConnectionState::Live).await;
     let refused = kitchen.desk.setup().tables().await.expect_err("the kitchen may not");
     let refused = orderbell_desktop_core::ActionError::from(refused);
     assert_eq!(refused.code, "role_not_allowed");
     assert!(!refused.message.is_empty());
+}
+
+#[tokio::test]
+async fn the_owner_issues_a_device_credential_and_revoking_it_stops_that_app_for_good() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let owner = App::merchant(&server, data.path()).await;
+    let issued = owner
+        .desk
+        .setup()
+        .issue_device(&NewDevice {
+            name: "厨房平板".into(),
+            role: Role::Kitchen,
+        })
+        .await
+        .expect("the owner issues a credential");
+    assert!(issued.pairing_link.contains(&issued.credential));
+
+    let tablet_data = tempfile::tempdir().expect("data dir");
+    let tablet = App::open(&server, &issued.credential, tablet_data.path()).await;
+    tablet.until(|v| v.connection.state == ConnectionState::Live).await;
+    let listed = owner.desk.store_report().await.expect("the report");
+    let row = listed
+        .devices
+        .iter()
+        .find(|d| d.device_id == issued.device_id)
+        .expect("listed");
+    assert_eq!(
+        (row.name.as_str(), row.role, row.revoked),
+        ("厨房平板", Role::Kitchen, false)
+    );
+
+    owner
+        .desk
+        .setup()
+        .revoke_device(&issued.device_id)
+        .await
+        .expect("revoked");
+    let view = tablet.until(|v| v.connection.state == ConnectionState::Revoked).await;
+    assert_eq!(view.connection.error.as_deref(), Some("此设备已被停用，请重新配对"));
+    tablet.later(120);
+    let view = tablet.until(|_| true).await;
+    assert_eq!(
+        (view.connection.state, view.connection.attempt),
+        (ConnectionState::Revoked, 0),
+        "two minutes later: still stopped, no retries"
+    );
+    assert_eq!(tablet.stop_and_drain().await, [], "no lost-connection alarm");
+    let listed = owner.desk.store_report().await.expect("the report");
+    assert!(
+        listed
+            .devices
+            .iter()
+            .any(|d| d.device_id == issued.device_id && d.revoked)
+    );
 }
