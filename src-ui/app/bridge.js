@@ -46,6 +46,10 @@ export const changeTable = (tableId, change) => call('change_table', { tableId, 
 export const removeTable = (tableId) => call('remove_table', { tableId });
 /** @param {number} tableId */
 export const newTableLink = (tableId) => call('new_table_link', { tableId });
+/** @param {import('../bindings/NewDevice').NewDevice} device @returns {Promise<import('../bindings/IssuedDevice').IssuedDevice>} */
+export const issueDevice = (device) => call('issue_device', { device });
+/** @param {string} deviceId */
+export const revokeDevice = (deviceId) => call('revoke_device', { deviceId });
 /** Save the QR sheet; where it went. @returns {Promise<string>} */
 export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */

@@ -3,25 +3,10 @@
 // table; and the printable A4 sheet of every code, saved as a PDF.
 
 import * as bridge from './bridge.js';
-import { el, fill, input } from './dom.js';
+import { el, fill, input, twoStep } from './dom.js';
 
 /** @typedef {import('../bindings/StoreTablesDTO').StoreTablesDTO} StoreTablesDTO */
 /** @typedef {import('../bindings/TableDTO').TableDTO} TableDTO */
-
-/**
- * A button that asks once more before acting: the first click says what will happen.
- * @param {string} label @param {string} confirm @param {() => Promise<void>} act
- */
-function twoStep(label, confirm, act) {
-  const button = el('button', { class: 'small' }, label);
-  button.addEventListener('click', () => {
-    if (button.dataset.armed) return void act();
-    button.dataset.armed = '1';
-    button.className = 'small danger';
-    button.textContent = confirm;
-  });
-  return button;
-}
 
 /**
  * @param {TableDTO} t @param {(work: () => Promise<unknown>, done: string) => Promise<void>} run
