@@ -24,6 +24,7 @@ use crate::demo::DEMO;
 use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
+use crate::media::{self, Media};
 use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
@@ -59,6 +60,8 @@ impl App {
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
             carts: Arc::new(Feed::new()),
+            menus: Arc::new(Feed::new()),
+            media: Arc::new(Media::new(&config.data_dir)),
             journal: Arc::new(Feed::new()),
             payments: Arc::new(payments),
             presence: Arc::default(),
@@ -82,13 +85,14 @@ impl App {
 
     pub fn router(&self) -> Router {
         let (routes, doc) = OpenApiRouter::with_openapi(openapi::base())
-            .merge(menu::router().into())
-            .merge(carts::router().into())
+            .merge(menu::router())
+            .merge(media::router())
+            .merge(carts::router())
             .merge(tables::router())
             .merge(orders::router())
             .merge(payments::router())
             .merge(reminders::router())
-            .merge(streams::router().into())
+            .merge(streams::router())
             .merge(devices::router())
             .merge(stores::router().into())
             .merge(alerts::router())

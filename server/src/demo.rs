@@ -7,6 +7,8 @@ pub struct DemoStore {
     pub name: &'static str,
     pub table_count: i64,
     pub dishes: &'static [DemoDish],
+    /// What each set meal holds: (set, dish, quantity).
+    pub set_items: &'static [(i64, i64, u32)],
 }
 
 pub struct DemoDish {
@@ -63,5 +65,14 @@ pub const DEMO: DemoStore = DemoStore {
             description: Some("红烧肉 + 清炒时蔬 + 米饭 ×2 + 西红柿蛋汤"),
             ..dish(2002, "套餐", "双人红烧肉套餐", SetMeal, 8800)
         },
+    ],
+    set_items: &[
+        (2001, 1001, 1),
+        (2001, 1009, 1),
+        (2001, 1011, 1),
+        (2002, 1004, 1),
+        (2002, 1005, 1),
+        (2002, 1009, 2),
+        (2002, 1010, 1),
     ],
 };

@@ -7,6 +7,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use orderbell_shared::menu::RowError;
 use orderbell_shared::{ErrorBody, OrderStatus};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -47,6 +48,9 @@ pub enum Error {
         message: String,
         current: Option<OrderStatus>,
     },
+    /// A menu import with problems, each with its row; nothing was imported.
+    #[error("菜单没有导入，什么都没有改动：共 {} 处问题，{}", errors.len(), first_problem(errors))]
+    Rows { errors: Vec<RowError> },
     /// Too soon after the last 催单.
     #[error("催单太频繁，请 {retry_after_secs} 秒后再试")]
     TooSoon { retry_after_secs: u64 },
@@ -103,7 +107,7 @@ impl Error {
             Error::Unauthorized | Error::DeviceRevoked | Error::DinerRequired => StatusCode::UNAUTHORIZED,
             Error::Forbidden | Error::RoleNotAllowed { .. } => StatusCode::FORBIDDEN,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
-            Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Invalid { .. } | Error::Rows { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooSoon { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Notification {
@@ -131,6 +135,7 @@ impl Error {
             | Error::Notification { code, .. }
             | Error::Conflict { code, .. } => code,
             Error::TooSoon { .. } => "reminder_too_soon",
+            Error::Rows { .. } => "invalid_import",
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => "internal",
         }
     }
@@ -158,6 +163,10 @@ impl Error {
             retry_after_secs: match self {
                 Error::TooSoon { retry_after_secs } => Some(*retry_after_secs),
                 _ => None,
+            },
+            errors: match self {
+                Error::Rows { errors } => errors.clone(),
+                _ => Vec::new(),
             },
         }
     }
@@ -236,6 +245,17 @@ impl From<WebSocketUpgradeRejection> for Error {
             code,
             message: message.to_owned(),
         }
+    }
+}
+
+/// The first problem of an import, as the message's example; `errors` lists them all.
+fn first_problem(errors: &[RowError]) -> String {
+    match errors.first() {
+        Some(e) => match &e.field {
+            Some(field) => format!("第 {} 行「{field}」：{}", e.row, e.message),
+            None => format!("第 {} 行：{}", e.row, e.message),
+        },
+        None => String::new(),
     }
 }
 

@@ -18,6 +18,7 @@ mod error;
 mod extract;
 mod journal;
 mod maintenance;
+mod media;
 mod menu;
 mod net;
 mod openapi;

@@ -42,6 +42,7 @@ pub async fn run(state: AppState, schedule: Schedule) {
             tracing::warn!(error = ?e, "pruning old events failed");
         }
         state.carts.sweep();
+        state.menus.sweep();
         state.journal.sweep();
     }
 }

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::db::Database;
 use crate::devices::{Credentials, Presence};
 use crate::journal::Stream;
+use crate::media::Media;
 use crate::payments::Payments;
 use crate::push::feed::Feed;
 
@@ -21,6 +22,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Live carts, one topic per table.
     pub carts: Arc<Feed<i64>>,
+    /// Live menu changes (`menu_update`), one topic per store.
+    pub menus: Arc<Feed<i64>>,
+    /// The photos the server keeps (dish photos).
+    pub media: Arc<Media>,
     /// Live durable events, one topic per stream.
     pub journal: Arc<Feed<Stream>>,
     pub payments: Arc<Payments>,

@@ -16,6 +16,9 @@ pub struct ErrorBody {
     /// On 429: how long to wait before trying again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// On a refused menu import: every problem, with its row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::menu::RowError>,
 }
 
 /// `POST /api/store/order/cart/add`. The diner comes from the credential, never from the body.

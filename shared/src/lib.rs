@@ -35,6 +35,8 @@ pub mod sse {
     pub const CONNECTED: &str = "connected";
     pub const CART_UPDATE: &str = "cart_update";
     pub const HEARTBEAT: &str = "heartbeat";
+    /// The store's menu changed (a dish sold out, a price): data `MenuUpdate`, no `id:`.
+    pub const MENU_UPDATE: &str = "menu_update";
     /// The data of the `connected` event.
     pub const CONNECTED_DATA: &str = "连接成功";
     /// The data of the `heartbeat` event.

@@ -8,6 +8,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::cart::CuisineType;
+use crate::menu::PriceInput;
 use crate::money::Money;
 
 impl PartialSchema for Money {
@@ -40,5 +41,23 @@ impl PartialSchema for CuisineType {
 impl ToSchema for CuisineType {
     fn name() -> Cow<'static, str> {
         "CuisineType".into()
+    }
+}
+
+impl PartialSchema for PriceInput {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Number, Type::String]))
+            .description(Some(
+                "价格（元）：数字或文本，大于 0，至多 99999.99，最多两位小数：\"38.5\" 或 38.5",
+            ))
+            .examples([serde_json::json!("38.50")])
+            .into()
+    }
+}
+
+impl ToSchema for PriceInput {
+    fn name() -> Cow<'static, str> {
+        "PriceInput".into()
     }
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cart::CartDTO;
+use crate::menu::MenuUpdate;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -57,6 +58,8 @@ pub enum MessageType {
     ClearCartSuccess,
     Error,
     Heartbeat,
+    /// The store's menu changed: read it again (data: `MenuUpdate`).
+    MenuUpdate,
 }
 
 impl MessageType {
@@ -71,6 +74,7 @@ impl MessageType {
             MessageType::ClearCartSuccess => "清空购物车成功",
             MessageType::Error => "错误",
             MessageType::Heartbeat => "pong",
+            MessageType::MenuUpdate => "菜单更新",
         }
     }
 }
@@ -88,16 +92,17 @@ impl CartCommand {
     }
 }
 
+/// A message from the server: its `data` is the cart, except on `menu_update`
+/// (`ServerMessage<MenuUpdate>`). A client reads `type` first to know which.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ServerMessage {
+pub struct ServerMessage<D = CartDTO> {
     #[serde(rename = "type")]
     pub kind: MessageType,
     pub message: String,
     /// Set on `error` only: the same stable codes as the HTTP API's `ErrorBody`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    pub data: Option<CartDTO>,
+    pub data: Option<D>,
     /// Milliseconds since the Unix epoch.
     pub timestamp: i64,
 }
@@ -129,6 +134,19 @@ impl ServerMessage {
             message,
             code: Some(code.to_owned()),
             data: None,
+            timestamp,
+        }
+    }
+}
+
+impl ServerMessage<MenuUpdate> {
+    pub fn menu_update(update: MenuUpdate, timestamp: i64) -> Self {
+        let kind = MessageType::MenuUpdate;
+        ServerMessage {
+            kind,
+            message: kind.message().to_owned(),
+            code: None,
+            data: Some(update),
             timestamp,
         }
     }

@@ -156,12 +156,15 @@ impl Ws {
 
     /// The next server message; pings are answered by the library and skipped here.
     pub async fn next(&mut self) -> ServerMessage {
+        serde_json::from_str(&self.next_text().await).expect("server messages follow the envelope")
+    }
+
+    /// The next server message as text, for messages whose data is not a cart (`menu_update`).
+    pub async fn next_text(&mut self) -> String {
         let wait = async {
             loop {
                 match self.socket.next().await {
-                    Some(Ok(Message::Text(text))) => {
-                        return serde_json::from_str(&text).expect("server messages follow the envelope");
-                    }
+                    Some(Ok(Message::Text(text))) => return text.to_string(),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     other => panic!("WebSocket closed or failed: {other:?}"),
                 }

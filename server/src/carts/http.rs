@@ -1,7 +1,7 @@
 //! The cart API at the seed's paths. Each change answers with the new cart.
 
 use axum::extract::State;
-use orderbell_shared::{AddItemRequest, CartDTO, TableRef, UpdateQuantityRequest};
+use orderbell_shared::{AddItemRequest, CartDTO, ErrorBody, TableRef, UpdateQuantityRequest};
 
 use super::rules::CartChange;
 use super::{apply_change, cart_dto};
@@ -10,6 +10,11 @@ use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/api/store/order/cart/{table_id}", tag = "carts",
+    summary = "读本桌购物车（桌台链接或食客凭证）",
+    params(("table_id" = i64, Path, description = "餐桌 id")),
+    responses((status = 200, body = CartDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn get_cart(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -24,6 +29,11 @@ pub async fn get_cart(
     Ok(Json(cart_dto(&snapshot)))
 }
 
+#[utoipa::path(post, path = "/api/store/order/cart/add", tag = "carts",
+    summary = "加菜（食客凭证）：同一道菜再加则数量相加；估清的菜 409 dish_sold_out",
+    request_body = AddItemRequest,
+    responses((status = 200, body = CartDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn add(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -34,6 +44,11 @@ pub async fn add(
     apply_change(&state, req.table_id, change).await.map(Json)
 }
 
+#[utoipa::path(put, path = "/api/store/order/cart/update", tag = "carts",
+    summary = "改数量（1 到 99）",
+    params(("tableId" = i64, Query, description = "餐桌 id"), ("cuisineId" = i64, Query, description = "菜品 id"), ("quantity" = u32, Query, description = "新数量")),
+    responses((status = 200, body = CartDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -44,6 +59,11 @@ pub async fn update(
     apply_change(&state, req.table_id, change).await.map(Json)
 }
 
+#[utoipa::path(delete, path = "/api/store/order/cart/remove", tag = "carts",
+    summary = "移除一道菜",
+    params(("tableId" = i64, Query, description = "餐桌 id"), ("cuisineId" = i64, Query, description = "菜品 id")),
+    responses((status = 200, body = CartDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -58,6 +78,11 @@ pub async fn remove(
         .map(Json)
 }
 
+#[utoipa::path(delete, path = "/api/store/order/cart/clear", tag = "carts",
+    summary = "清空购物车",
+    params(("tableId" = i64, Query, description = "餐桌 id")),
+    responses((status = 200, body = CartDTO), (status = "4XX", body = ErrorBody, description = "见 code"))
+)]
 pub async fn clear(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -8,9 +8,9 @@ mod view;
 mod watch;
 mod ws;
 
-use axum::Router;
-use axum::routing::{delete, get, post, put};
 use orderbell_shared::CartDTO;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::CartSnapshot;
 use crate::error::{Error, Result};
@@ -20,15 +20,15 @@ pub use view::cart_dto;
 pub use watch::cart_event;
 pub use ws::read_command;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/store/order/cart/add", post(http::add))
-        .route("/api/store/order/cart/update", put(http::update))
-        .route("/api/store/order/cart/remove", delete(http::remove))
-        .route("/api/store/order/cart/clear", delete(http::clear))
-        .route("/api/store/order/cart/{table_id}", get(http::get_cart))
-        .route("/api/store/order/sse/{table_id}", get(sse::stream))
-        .route("/ws/cart/{table_id}", get(ws::upgrade))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(http::add))
+        .routes(routes!(http::update))
+        .routes(routes!(http::remove))
+        .routes(routes!(http::clear))
+        .routes(routes!(http::get_cart))
+        .routes(routes!(sse::stream))
+        .routes(routes!(ws::upgrade))
 }
 
 /// Apply a change in one transaction that also raises the cart's version, then tell every

@@ -87,6 +87,15 @@ fn checked_remark(remark: Option<String>) -> Result<Option<String>> {
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
+/// 409 `dish_sold_out`: 估清 since the menu was read.
+pub fn sold_out(name: &str) -> Error {
+    Error::Conflict {
+        code: "dish_sold_out",
+        message: format!("「{name}」已估清（卖完了），请选别的菜"),
+        current: None,
+    }
+}
+
 /// Decide the write for `change`, given the table, the dish it names (if any) and that dish's
 /// current line in the cart (if any).
 pub fn plan(
@@ -112,8 +121,8 @@ pub fn plan(
                 what: "菜品",
                 id: *dish_id,
             })?;
-            if !dish.available {
-                return Err(Error::invalid("dish_unavailable", format!("{} 已售罄", dish.name)));
+            if !dish.orderable() {
+                return Err(sold_out(&dish.name));
             }
             let line = match current {
                 Some(line) => {
@@ -144,6 +153,10 @@ pub fn plan(
         }
         CartChange::SetQuantity { dish_id, quantity } => {
             let line = current.ok_or_else(|| not_in_cart(*dish_id))?;
+            // Fewer of a sold-out dish is fine (on the way to removing it); more is not.
+            if let Some(dish) = dish.filter(|d| !d.orderable() && *quantity > line.quantity) {
+                return Err(sold_out(&dish.name));
+            }
             Ok(LineWrite::Upsert {
                 dish_id: *dish_id,
                 line: LineState {
@@ -178,13 +191,15 @@ mod tests {
         DishRow {
             id: 7,
             store_id,
-            category: "热菜".into(),
+            category_id: 1,
+            position: 0,
             name: "宫保鸡丁".into(),
             kind: CuisineType::Single,
-            image: None,
+            photo: None,
             description: None,
             price: Money::from_cents(3800),
-            available: true,
+            sold_out: false,
+            part_sold_out: false,
         }
     }
 
@@ -247,6 +262,26 @@ mod tests {
         let change = CartChange::add(7, 1, None, 1).expect("valid");
         let err = plan(&change, &table(), Some(&dish(2)), None).expect_err("another store's dish");
         assert_eq!(err.code(), "dish_not_found");
+    }
+
+    #[test]
+    fn a_sold_out_dish_is_not_added_or_raised_but_may_be_lowered() {
+        let gone = DishRow {
+            sold_out: true,
+            ..dish(1)
+        };
+        let add = CartChange::add(7, 1, None, 1).expect("valid");
+        let err = plan(&add, &table(), Some(&gone), None).expect_err("sold out");
+        assert_eq!((err.code(), err.status().as_u16()), ("dish_sold_out", 409));
+        let line = LineState {
+            quantity: 3,
+            remark: None,
+            diner_id: Some(1),
+        };
+        let more = CartChange::set_quantity(7, 4).expect("valid");
+        assert!(plan(&more, &table(), Some(&gone), Some(&line)).is_err());
+        let fewer = CartChange::set_quantity(7, 2).expect("valid");
+        assert!(plan(&fewer, &table(), Some(&gone), Some(&line)).is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use orderbell_shared::{CartDTO, CartItemDTO, Money};
 
 use crate::db::CartSnapshot;
+use crate::media;
 
 pub fn cart_dto(snapshot: &CartSnapshot) -> CartDTO {
     let items: Vec<CartItemDTO> = snapshot
@@ -12,14 +13,14 @@ pub fn cart_dto(snapshot: &CartSnapshot) -> CartDTO {
             cuisine_id: l.dish.id,
             cuisine_name: l.dish.name.clone(),
             cuisine_type: l.dish.kind,
-            cuisine_image: l.dish.image.clone(),
+            cuisine_image: l.dish.photo.as_deref().map(media::url),
             unit_price: l.dish.price,
             quantity: l.line.quantity,
             subtotal_amount: l.dish.price * l.line.quantity,
             add_user_id: l.line.diner_id,
             add_user_phone: l.diner_phone.as_deref().map(mask_phone),
             remark: l.line.remark.clone(),
-            sold_out: !l.dish.available,
+            sold_out: !l.dish.orderable(),
         })
         .collect();
     CartDTO {

@@ -1,5 +1,6 @@
 //! One connection's view of a table's cart: the current cart first (unless the client already has
-//! it), then every newer cart as it is published.
+//! it), then every newer cart as it is published, and beside them every `menu_update` of the
+//! table's store.
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ fn json(value: &impl serde::Serialize) -> String {
 
 pub struct CartWatch {
     rx: broadcast::Receiver<Arc<Encoded>>,
+    menu: broadcast::Receiver<Arc<Encoded>>,
     seen: u64,
     first: Option<Arc<Encoded>>,
 }
@@ -40,9 +42,13 @@ impl CartWatch {
             what: "桌台",
             id: table_id,
         })?;
+        // A menu change between the client's menu read and this subscription is not replayed:
+        // the client reads the menu once its stream is open (and again on every reconnect).
+        let menu = state.menus.subscribe(snapshot.table.store_id);
         let first = (last_seen != Some(snapshot.version)).then(|| Arc::new(cart_event(&cart_dto(&snapshot))));
         Ok(CartWatch {
             rx,
+            menu,
             seen: snapshot.version,
             first,
         })
@@ -56,16 +62,25 @@ impl Subscription for CartWatch {
             return Some(first);
         }
         loop {
-            match self.rx.recv().await {
-                Ok(event) if event.seq > self.seen => {
-                    self.seen = event.seq;
-                    return Some(event);
-                }
-                Ok(_) => {}
-                // Each event is a whole cart and the queue keeps the newest ones, so a
-                // connection that fell behind catches up by reading on: nothing is lost.
-                Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return None,
+            tokio::select! {
+                cart = self.rx.recv() => match cart {
+                    Ok(event) if event.seq > self.seen => {
+                        self.seen = event.seq;
+                        return Some(event);
+                    }
+                    Ok(_) => {}
+                    // Each event is a whole cart and the queue keeps the newest ones, so a
+                    // connection that fell behind catches up by reading on: nothing is lost.
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                },
+                // The feed passes on only newer menu versions; each says "read the menu again",
+                // so one that lagged is as good as the ones it skipped.
+                menu = self.menu.recv() => match menu {
+                    Ok(event) => return Some(event),
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                },
             }
         }
     }

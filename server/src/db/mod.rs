@@ -4,9 +4,11 @@
 
 pub mod access;
 pub mod heard;
+pub mod menu;
 mod sqlite;
 mod sqlite_access;
 mod sqlite_heard;
+mod sqlite_menu;
 mod sqlite_rows;
 mod sqlite_tables;
 mod sqlite_tx;
@@ -15,7 +17,7 @@ pub mod tables;
 use async_trait::async_trait;
 use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::ReminderState;
-use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
+use orderbell_shared::{Money, OrderDTO, OrderItemDTO, OrderStatus};
 
 use crate::carts::rules::LineWrite;
 use crate::demo::DemoStore;
@@ -24,6 +26,7 @@ use crate::journal::{Entry, Stream};
 
 pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use heard::{AlertRow, DeviceRow, alert_of};
+pub use menu::{DishRow, MenuStore};
 pub use sqlite::Sqlite;
 pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
 
@@ -38,19 +41,6 @@ pub struct TableRow {
     pub id: i64,
     pub store_id: i64,
     pub number: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DishRow {
-    pub id: i64,
-    pub store_id: i64,
-    pub category: String,
-    pub name: String,
-    pub kind: CuisineType,
-    pub image: Option<String>,
-    pub description: Option<String>,
-    pub price: Money,
-    pub available: bool,
 }
 
 /// What a cart line holds before it is priced from the menu.
@@ -156,7 +146,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: AccessStore + TableStore + Send + Sync + 'static {
+pub trait Database: AccessStore + MenuStore + TableStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
@@ -189,9 +179,6 @@ pub trait Database: AccessStore + TableStore + Send + Sync + 'static {
     async fn seed_demo(&self, demo: &DemoStore) -> Result<bool>;
 
     async fn table(&self, table_id: i64) -> Result<Option<TableRow>>;
-
-    /// The store and all its dishes, in menu order.
-    async fn menu(&self, store_id: i64) -> Result<Option<(StoreRow, Vec<DishRow>)>>;
 
     async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64>;
 

@@ -11,9 +11,9 @@ use orderbell_shared::order::ReminderState;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::sqlite_rows::{self, DISH_COLUMNS, DishRecord, TableRecord};
+use super::sqlite_rows::{self, TableRecord};
 use super::sqlite_tx::SqliteTx;
-use super::{AlertRow, CartSnapshot, Database, DeviceRow, DishRow, StoreRow, TableRow, Tx, sqlite_heard};
+use super::{AlertRow, CartSnapshot, Database, DeviceRow, TableRow, Tx, sqlite_heard, sqlite_menu};
 use crate::demo::DemoStore;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -78,22 +78,7 @@ impl Database for Sqlite {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (position, dish) in demo.dishes.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO dishes (id, store_id, category, position, name, kind, image, description, price_cents)
-                 VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-            )
-            .bind(dish.id)
-            .bind(demo.id)
-            .bind(dish.category)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(dish.name)
-            .bind(u8::from(dish.kind))
-            .bind(dish.description)
-            .bind(dish.price_cents)
-            .execute(&mut *tx)
-            .await?;
-        }
+        sqlite_menu::seed(&mut tx, demo).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -105,18 +90,6 @@ impl Database for Sqlite {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(record.map(TableRow::from))
-    }
-
-    async fn menu(&self, store_id: i64) -> Result<Option<(StoreRow, Vec<DishRow>)>> {
-        let store: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM stores WHERE id = ?")
-            .bind(store_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some((id, name)) = store else { return Ok(None) };
-        let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.store_id = ? ORDER BY d.position, d.id");
-        let records: Vec<DishRecord> = sqlx::query_as(&sql).bind(store_id).fetch_all(&self.pool).await?;
-        let dishes = records.into_iter().map(DishRecord::into_row).collect::<Result<_>>()?;
-        Ok(Some((StoreRow { id, name }, dishes)))
     }
 
     async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64> {

@@ -29,13 +29,16 @@ impl From<TableRecord> for TableRow {
 pub struct DishRecord {
     id: i64,
     store_id: i64,
-    category: String,
+    // Nullable only because SQLite cannot add a NOT NULL reference to a table; always set.
+    category_id: Option<i64>,
+    position: i64,
     name: String,
     kind: u8,
-    image: Option<String>,
+    photo: Option<String>,
     description: Option<String>,
     price_cents: i64,
-    available: bool,
+    sold_out: bool,
+    part_sold_out: bool,
 }
 
 impl DishRecord {
@@ -44,13 +47,15 @@ impl DishRecord {
         Ok(DishRow {
             id: self.id,
             store_id: self.store_id,
-            category: self.category,
+            category_id: self.category_id.unwrap_or_default(),
+            position: self.position,
             name: self.name,
             kind,
-            image: self.image,
+            photo: self.photo,
             description: self.description,
             price: Money::from_cents(self.price_cents),
-            available: self.available,
+            sold_out: self.sold_out,
+            part_sold_out: self.part_sold_out,
         })
     }
 }
@@ -65,8 +70,9 @@ struct LineRecord {
     diner_phone: Option<String>,
 }
 
-pub const DISH_COLUMNS: &str =
-    "d.id, d.store_id, d.category, d.name, d.kind, d.image, d.description, d.price_cents, d.available";
+pub const DISH_COLUMNS: &str = "d.id, d.store_id, d.category_id, d.position, d.name, d.kind, d.photo, d.description, \
+     d.price_cents, d.sold_out, EXISTS (SELECT 1 FROM set_items s JOIN dishes p ON p.id = s.dish_id \
+     WHERE s.set_id = d.id AND p.sold_out) AS part_sold_out";
 
 pub async fn dish(conn: &mut SqliteConnection, dish_id: i64) -> Result<Option<DishRow>> {
     let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.id = ?");

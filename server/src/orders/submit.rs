@@ -56,11 +56,15 @@ pub async fn submit(
     if lines.is_empty() {
         return Err(Error::invalid("cart_empty", "购物车是空的，请先加菜"));
     }
-    if let Some(gone) = lines.iter().find(|l| !l.dish.available) {
-        return Err(Error::invalid(
-            "dish_unavailable",
-            format!("{} 已售罄，请从购物车移除", gone.dish.name),
-        ));
+    if let Some(gone) = lines.iter().find(|l| !l.dish.orderable()) {
+        return Err(Error::Conflict {
+            code: "dish_sold_out",
+            message: format!(
+                "购物车里的「{}」已估清（卖完了），请先把它移出购物车再下单",
+                gone.dish.name
+            ),
+            current: None,
+        });
     }
     let items: Vec<OrderItemDTO> = lines
         .iter()

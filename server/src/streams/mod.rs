@@ -5,14 +5,14 @@ mod cursor;
 mod sse;
 mod ws;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stores/{store_id}/events", get(sse::store_events))
-        .route("/api/orders/{order_id}/events", get(sse::order_events))
-        .route("/ws/stores/{store_id}", get(ws::upgrade))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sse::store_events))
+        .routes(routes!(sse::order_events))
+        .routes(routes!(ws::upgrade))
 }

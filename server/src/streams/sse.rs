@@ -18,6 +18,11 @@ use crate::state::AppState;
 
 /// `GET /api/stores/{storeId}/events`, for the store's devices. With `?device=` the connection
 /// keeps its credential's device online; either way it ends when the credential is revoked.
+#[utoipa::path(get, path = "/api/stores/{store_id}/events", tag = "streams",
+    summary = "门店的持久事件流（SSE，门店设备凭证）：order_paid、order_reminder、order_status、reminder_reply、payment_anomaly、alert_*；每个事件带 id，断线后用 Last-Event-ID 续传，一个不漏；超出保留范围时发 resync",
+    params(("store_id" = i64, Path, description = "门店 id"), ("Last-Event-ID" = Option<String>, Header, description = "续传：最后收到的事件 id（也可用 ?lastEventId=）"), ("device" = Option<String>, Query, description = "设备 id（设备凭证时以凭证为准）"), ("deviceName" = Option<String>, Query, description = "设备名称")),
+    responses((status = 200, content_type = "text/event-stream", description = "事件流"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn store_events(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -41,6 +46,11 @@ pub async fn store_events(
 }
 
 /// `GET /api/orders/{orderId}/events`, for the customer who placed the order.
+#[utoipa::path(get, path = "/api/orders/{order_id}/events", tag = "streams",
+    summary = "一个订单的持久事件流（SSE，订单凭证或门店凭证）：状态变化、催单回复、升级提示；从第一条事件起可重放",
+    params(("order_id" = i64, Path, description = "订单 id"), ("Last-Event-ID" = Option<String>, Header, description = "续传：最后收到的事件 id（也可用 ?lastEventId=）")),
+    responses((status = 200, content_type = "text/event-stream", description = "事件流"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn order_events(
     State(state): State<AppState>,
     Credential(grant): Credential,

@@ -22,6 +22,11 @@ use crate::push::sse::last_event_id;
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/ws/stores/{store_id}", tag = "streams",
+    summary = "门店的持久事件流（WebSocket）：与 SSE 相同的事件，每条带 id；连接时用 ?lastEventId= 续传",
+    params(("store_id" = i64, Path, description = "门店 id"), ("lastEventId" = Option<u64>, Query, description = "续传起点"), ("device" = Option<String>, Query, description = "设备 id（设备凭证时以凭证为准）"), ("deviceName" = Option<String>, Query, description = "设备名称")),
+    responses((status = 101, description = "升级为 WebSocket"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
+)]
 pub async fn upgrade(
     Upgrade(ws): Upgrade,
     State(state): State<AppState>,
