@@ -148,6 +148,22 @@ impl Api {
         checked(request.send().await?).await
     }
 
+    /// An owner's upload of a file (a photo) as the request's body.
+    pub(crate) async fn store_upload(
+        &self,
+        what: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<reqwest::Response> {
+        let request = self
+            .http
+            .put(self.store_url(what))
+            .bearer_auth(&self.pairing.token)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes);
+        checked(request.send().await?).await
+    }
+
     async fn get_store<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
         let response = self
             .http

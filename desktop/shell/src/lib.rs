@@ -120,6 +120,15 @@ pub fn run() -> ExitCode {
             setup::save_qr_sheet,
             setup::issue_device,
             setup::revoke_device,
+            setup::menu,
+            setup::add_category,
+            setup::rename_category,
+            setup::remove_category,
+            setup::add_dish,
+            setup::change_dish,
+            setup::remove_dish,
+            setup::set_sold_out,
+            setup::set_dish_photo,
         ])
         .run(tauri::generate_context!());
     match app {

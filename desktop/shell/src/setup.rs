@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use orderbell_desktop_core::ActionError;
 use orderbell_desktop_core::setup::Setup;
 use orderbell_shared::access::{IssuedDevice, NewDevice};
+use orderbell_shared::menu::{DishDTO, DishInput, MenuCategoryDTO, MenuDTO};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange, TableDTO};
 use tauri::{AppHandle, Manager as _, State};
 
@@ -43,6 +44,62 @@ pub async fn remove_table(shell: State<'_, Shell>, table_id: i64) -> Result<(), 
 #[tauri::command]
 pub async fn new_table_link(shell: State<'_, Shell>, table_id: i64) -> Result<TableDTO, ActionError> {
     Ok(setup(&shell)?.new_table_link(table_id).await?)
+}
+
+#[tauri::command]
+pub async fn menu(shell: State<'_, Shell>) -> Result<MenuDTO, ActionError> {
+    Ok(setup(&shell)?.menu().await?)
+}
+
+#[tauri::command]
+pub async fn add_category(shell: State<'_, Shell>, name: String) -> Result<MenuCategoryDTO, ActionError> {
+    Ok(setup(&shell)?.add_category(&name).await?)
+}
+
+#[tauri::command]
+pub async fn rename_category(
+    shell: State<'_, Shell>,
+    category_id: i64,
+    name: String,
+) -> Result<MenuCategoryDTO, ActionError> {
+    Ok(setup(&shell)?.rename_category(category_id, &name).await?)
+}
+
+#[tauri::command]
+pub async fn remove_category(shell: State<'_, Shell>, category_id: i64) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.remove_category(category_id).await?)
+}
+
+#[tauri::command]
+pub async fn add_dish(shell: State<'_, Shell>, dish: DishInput) -> Result<DishDTO, ActionError> {
+    Ok(setup(&shell)?.add_dish(&dish).await?)
+}
+
+#[tauri::command]
+pub async fn change_dish(shell: State<'_, Shell>, dish_id: i64, change: DishInput) -> Result<DishDTO, ActionError> {
+    Ok(setup(&shell)?.change_dish(dish_id, &change).await?)
+}
+
+#[tauri::command]
+pub async fn remove_dish(shell: State<'_, Shell>, dish_id: i64) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.remove_dish(dish_id).await?)
+}
+
+/// 估清 or back, from the menu view or the order board.
+#[tauri::command]
+pub async fn set_sold_out(shell: State<'_, Shell>, dish_id: i64, sold_out: bool) -> Result<DishDTO, ActionError> {
+    Ok(setup(&shell)?.set_sold_out(dish_id, sold_out).await?)
+}
+
+/// The photo's bytes as the window read them from the chosen file.
+#[tauri::command]
+pub async fn set_dish_photo(
+    shell: State<'_, Shell>,
+    dish_id: i64,
+    content_type: String,
+    bytes: Vec<u8>,
+) -> Result<DishDTO, ActionError> {
+    Ok(setup(&shell)?.set_dish_photo(dish_id, &content_type, bytes).await?)
 }
 
 /// A credential for a new device, with the link it pairs with.

@@ -5,6 +5,7 @@
 //! with its message, which the window shows.
 
 pub mod devices;
+pub mod menu;
 pub mod tables;
 
 use reqwest::Method;

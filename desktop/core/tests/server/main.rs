@@ -6,6 +6,7 @@
 mod alerts;
 mod connection;
 mod heard;
+mod menu;
 mod owner;
 mod restart;
 mod roles;
