@@ -50,6 +50,24 @@ export const newTableLink = (tableId) => call('new_table_link', { tableId });
 export const issueDevice = (device) => call('issue_device', { device });
 /** @param {string} deviceId */
 export const revokeDevice = (deviceId) => call('revoke_device', { deviceId });
+/** The menu as customers see it. @returns {Promise<import('../bindings/MenuDTO').MenuDTO>} */
+export const menu = () => call('menu');
+/** @param {string} name */
+export const addCategory = (name) => call('add_category', { name });
+/** @param {number} categoryId @param {string} name */
+export const renameCategory = (categoryId, name) => call('rename_category', { categoryId, name });
+/** @param {number} categoryId */
+export const removeCategory = (categoryId) => call('remove_category', { categoryId });
+/** @param {import('../bindings/DishInput').DishInput} dish */
+export const addDish = (dish) => call('add_dish', { dish });
+/** @param {number} dishId @param {import('../bindings/DishInput').DishInput} change */
+export const changeDish = (dishId, change) => call('change_dish', { dishId, change });
+/** @param {number} dishId */
+export const removeDish = (dishId) => call('remove_dish', { dishId });
+/** 估清 (true) or back on the menu (false). @param {number} dishId @param {boolean} soldOut */
+export const setSoldOut = (dishId, soldOut) => call('set_sold_out', { dishId, soldOut });
+/** @param {number} dishId @param {string} contentType @param {number[]} bytes */
+export const setDishPhoto = (dishId, contentType, bytes) => call('set_dish_photo', { dishId, contentType, bytes });
 /** Save the QR sheet; where it went. @returns {Promise<string>} */
 export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */

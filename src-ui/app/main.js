@@ -10,6 +10,7 @@ import { orderCard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
+import { openMenu } from './menu.js';
 import { openTables } from './tables.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
@@ -33,6 +34,16 @@ async function act(orderId, action) {
   try {
     await bridge.act(orderId, action);
     if (action.action === 'reply') toast(`已回复：${action.text}`, false);
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
+/** 估清 from the board: the dish is sold out on every customer's page at once. @param {number} dishId @param {string} name */
+async function sellOut(dishId, name) {
+  try {
+    await bridge.setSoldOut(dishId, true);
+    toast(`「${name}」已估清，顾客页面显示售罄；在「菜单」里可恢复`, false);
   } catch (e) {
     toast(bridge.messageOf(e));
   }
@@ -76,6 +87,7 @@ function statusBar(view, now) {
     view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openMenu(view.serverUrl, toast) }, '菜单') : null,
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openTables(toast) }, '桌台') : null,
     el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
     el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
@@ -122,7 +134,7 @@ function board(view, now) {
     return el('main', { class: 'kitchen' }, el('div', { class: 'tickets' }, ...cooking), el('footer', { class: 'done' }, '已出餐：', ...done));
   }
   const cols = columns(view.orders);
-  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act);
+  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act, sellOut);
   return el(
     'main',
     { class: 'board' },
