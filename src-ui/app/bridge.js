@@ -58,6 +58,10 @@ export const addCategory = (name) => call('add_category', { name });
 export const renameCategory = (categoryId, name) => call('rename_category', { categoryId, name });
 /** @param {number} categoryId */
 export const removeCategory = (categoryId) => call('remove_category', { categoryId });
+/** Every category, in the new order. @param {number[]} ids */
+export const reorderCategories = (ids) => call('reorder_categories', { ids });
+/** Every dish of the category, in the new order. @param {number} categoryId @param {number[]} ids */
+export const reorderDishes = (categoryId, ids) => call('reorder_dishes', { categoryId, ids });
 /** @param {import('../bindings/DishInput').DishInput} dish */
 export const addDish = (dish) => call('add_dish', { dish });
 /** @param {number} dishId @param {import('../bindings/DishInput').DishInput} change */

@@ -1,4 +1,4 @@
-// The 「菜单」 view, for the owner: categories (add, rename, remove once empty), each dish with its
+// The 「菜单」 view, for the owner: categories (add, rename, move up, remove once empty), each dish with its
 // photo, name, price in yuan (sent as typed: the server checks it exactly), what a set meal holds,
 // 估清 and back in one tap, a new photo, removal asked twice; and a new dish or set meal.
 
@@ -13,9 +13,19 @@ import { el, fill, input, twoStep } from './dom.js';
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /**
- * @param {DishDTO} d @param {string} serverUrl @param {Run} run
+ * The ids with the one at `index` moved one place up.
+ * @param {number[]} ids @param {number} index
  */
-function dishRow(d, serverUrl, run) {
+function movedUp(ids, index) {
+  const next = [...ids];
+  [next[index - 1], next[index]] = [next[index], next[index - 1]];
+  return next;
+}
+
+/**
+ * @param {DishDTO} d @param {string} serverUrl @param {Run} run @param {(() => Promise<void>) | null} up moves it one place up
+ */
+function dishRow(d, serverUrl, run, up) {
   const name = input({ value: d.cuisineName, 'aria-label': '菜名', size: 10 });
   const price = input({ value: d.unitPrice.toFixed(2), 'aria-label': '价格（元）', size: 6, inputmode: 'decimal' });
   const save = () =>
@@ -47,6 +57,7 @@ function dishRow(d, serverUrl, run) {
           : el('button', { class: 'small sell-out', onclick: () => run(() => bridge.setSoldOut(d.cuisineId, true), `「${d.cuisineName}」已估清`) }, '估清'),
         el('button', { class: 'small', onclick: save }, '保存'),
         el('label', { class: 'small button' }, '换照片', photo),
+        up ? el('button', { class: 'small', title: '上移', 'aria-label': `上移${d.cuisineName}`, onclick: up }, '↑') : null,
         twoStep('删除', '确认删除', () => run(() => bridge.removeDish(d.cuisineId), `「${d.cuisineName}」已删除`)),
       ),
     ),
@@ -87,9 +98,12 @@ function newDish(category, singles, run) {
 
 /**
  * @param {MenuCategoryDTO} c @param {DishDTO[]} singles @param {string} serverUrl @param {Run} run
+ * @param {(() => Promise<void>) | null} up moves the category one place up
  */
-function category(c, singles, serverUrl, run) {
+function category(c, singles, serverUrl, run, up) {
   const name = input({ value: c.name, 'aria-label': '分类名称', size: 8 });
+  const ids = c.dishes.map((d) => d.cuisineId);
+  const dishUp = (/** @type {number} */ i) => (i === 0 ? null : () => run(() => bridge.reorderDishes(c.categoryId, movedUp(ids, i)), `「${c.dishes[i].cuisineName}」已上移`));
   return el(
     'section',
     { class: 'category', 'data-category': c.categoryId },
@@ -99,9 +113,10 @@ function category(c, singles, serverUrl, run) {
       name,
       el('button', { class: 'small', onclick: () => run(() => bridge.renameCategory(c.categoryId, name.value.trim()), `分类已改为「${name.value.trim()}」`) }, '改名'),
       twoStep('删除分类', '确认删除分类', () => run(() => bridge.removeCategory(c.categoryId), `分类「${c.name}」已删除`)),
+      up ? el('button', { class: 'small', 'aria-label': `上移分类${c.name}`, onclick: up }, '↑ 上移分类') : null,
     ),
     c.dishes.length
-      ? el('table', { class: 'report dishes' }, ...c.dishes.map((d) => dishRow(d, serverUrl, run)))
+      ? el('table', { class: 'report dishes' }, ...c.dishes.map((d, i) => dishRow(d, serverUrl, run, dishUp(i))))
       : el('p', { class: 'empty' }, '这个分类还没有菜'),
     newDish(c, singles, run),
   );
@@ -131,6 +146,7 @@ export async function openMenu(serverUrl, toast) {
     await openMenu(serverUrl, toast);
   };
   const singles = menu.categories.flatMap((c) => c.dishes).filter((d) => d.cuisineType === 1);
+  const categoryIds = menu.categories.map((c) => c.categoryId);
   const newCategory = input({ placeholder: '新分类，如 凉菜', 'aria-label': '新分类名称', size: 12 });
   fill(
     'dialog',
@@ -138,7 +154,7 @@ export async function openMenu(serverUrl, toast) {
       'div',
       { class: 'dialog menu' },
       el('h2', {}, `菜单 · ${menu.storeName}`),
-      ...menu.categories.map((c) => category(c, singles, serverUrl, run)),
+      ...menu.categories.map((c, i) => category(c, singles, serverUrl, run, i === 0 ? null : () => run(() => bridge.reorderCategories(movedUp(categoryIds, i)), `分类「${c.name}」已上移`))),
       menu.categories.length ? null : el('p', { class: 'empty' }, '还没有分类：先添加一个分类'),
       el(
         'div',

@@ -74,6 +74,22 @@ test('the owner sees the menu, reprices a dish, marks one sold out and restocks 
   await page.close();
 });
 
+test('a dish or a category moves up one place', async () => {
+  const now = Date.now();
+  const page = await chromium.open(view(now), { answers: { menu: MENU } });
+  await page.getByRole('button', { name: '菜单' }).click();
+  await page.locator('.dialog.menu').waitFor();
+  assert.equal(await page.getByRole('button', { name: '上移宫保鸡丁' }).count(), 0, 'the first dish stays first');
+  await page.getByRole('button', { name: '上移水煮鱼' }).click();
+  await page.getByText('「水煮鱼」已上移').waitFor();
+  assert.deepEqual(await calls(page, 'reorder_dishes'), [{ categoryId: 1, ids: [1002, 1001] }]);
+  assert.equal(await page.getByRole('button', { name: '上移分类热菜' }).count(), 0);
+  await page.getByRole('button', { name: '上移分类套餐' }).click();
+  await page.getByText('分类「套餐」已上移').waitFor();
+  assert.deepEqual(await calls(page, 'reorder_categories'), [{ ids: [2, 1] }]);
+  await page.close();
+});
+
 test('a refused price is said in the server\'s words', async () => {
   const now = Date.now();
   const page = await chromium.open(view(now), { answers: { menu: MENU } });

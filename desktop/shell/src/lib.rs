@@ -124,6 +124,8 @@ pub fn run() -> ExitCode {
             setup::add_category,
             setup::rename_category,
             setup::remove_category,
+            setup::reorder_categories,
+            setup::reorder_dishes,
             setup::add_dish,
             setup::change_dish,
             setup::remove_dish,

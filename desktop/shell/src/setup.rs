@@ -70,6 +70,18 @@ pub async fn remove_category(shell: State<'_, Shell>, category_id: i64) -> Resul
     Ok(setup(&shell)?.remove_category(category_id).await?)
 }
 
+/// Every category, in the new order.
+#[tauri::command]
+pub async fn reorder_categories(shell: State<'_, Shell>, ids: Vec<i64>) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.reorder_categories(&ids).await?)
+}
+
+/// Every dish of the category, in the new order.
+#[tauri::command]
+pub async fn reorder_dishes(shell: State<'_, Shell>, category_id: i64, ids: Vec<i64>) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.reorder_dishes(category_id, &ids).await?)
+}
+
 #[tauri::command]
 pub async fn add_dish(shell: State<'_, Shell>, dish: DishInput) -> Result<DishDTO, ActionError> {
     Ok(setup(&shell)?.add_dish(&dish).await?)

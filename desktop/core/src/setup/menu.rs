@@ -1,9 +1,9 @@
-//! The menu: categories (add, rename, remove once empty), dishes and set meals with their price
+//! The menu: categories (add, rename, reorder, remove once empty), dishes and set meals with their price
 //! in yuan (exact: sent as written, checked by the server), a photo, and 估清 — sold out and back
 //! in one tap, from the menu view and from the order board. Customers' pages see each change
 //! live (the server's `menu_update`).
 
-use orderbell_shared::menu::{CategoryInput, DishDTO, DishInput, MenuCategoryDTO, MenuDTO, SoldOutInput};
+use orderbell_shared::menu::{CategoryInput, DishDTO, DishInput, MenuCategoryDTO, MenuDTO, Reorder, SoldOutInput};
 use reqwest::Method;
 
 use super::{EMPTY, Setup};
@@ -24,6 +24,23 @@ impl Setup {
         let body = CategoryInput { name: name.to_owned() };
         self.send(Method::PATCH, &format!("categories/{category_id}"), Some(&body))
             .await
+    }
+
+    /// Every category of the store, in the order customers are to see them.
+    pub async fn reorder_categories(&self, ids: &[i64]) -> Result<()> {
+        let body = Reorder { ids: ids.to_vec() };
+        self.done(Method::PUT, "categories/order", Some(&body)).await
+    }
+
+    /// Every dish of the category, in its new order.
+    pub async fn reorder_dishes(&self, category_id: i64, ids: &[i64]) -> Result<()> {
+        let body = Reorder { ids: ids.to_vec() };
+        self.done(
+            Method::PUT,
+            &format!("categories/{category_id}/dishes/order"),
+            Some(&body),
+        )
+        .await
     }
 
     /// Refused (`category_not_empty`) while the category still holds dishes.

@@ -96,6 +96,19 @@ async fn the_owner_builds_a_category_with_a_dish_a_set_meal_and_a_photo_and_mark
         [("水煮鱼", true), ("水煮鱼套餐", true)],
         "a set meal holding it cannot be ordered either"
     );
+    setup
+        .reorder_dishes(category.category_id, &[set.cuisine_id, fish.cuisine_id])
+        .await
+        .expect("the set meal first");
+    let mut order: Vec<i64> = menu.categories.iter().map(|c| c.category_id).collect();
+    order.retain(|id| *id != category.category_id);
+    order.insert(0, category.category_id);
+    setup.reorder_categories(&order).await.expect("the new category first");
+    let menu = setup.menu().await.expect("the menu");
+    assert_eq!(menu.categories[0].category_id, category.category_id);
+    let first: Vec<i64> = menu.categories[0].dishes.iter().map(|d| d.cuisine_id).collect();
+    assert_eq!(first, [set.cuisine_id, fish.cuisine_id]);
+
     let back = setup.set_sold_out(fish.cuisine_id, false).await.expect("back on");
     assert!(!back.sold_out);
 
