@@ -72,6 +72,10 @@ export const removeDish = (dishId) => call('remove_dish', { dishId });
 export const setSoldOut = (dishId, soldOut) => call('set_sold_out', { dishId, soldOut });
 /** @param {number} dishId @param {string} contentType @param {number[]} bytes */
 export const setDishPhoto = (dishId, contentType, bytes) => call('set_dish_photo', { dishId, contentType, bytes });
+/** Save the menu as CSV; where it went. @returns {Promise<string>} */
+export const exportMenu = () => call('export_menu');
+/** Make the menu the file's. @param {string} contentType @param {number[]} bytes */
+export const importMenu = (contentType, bytes) => call('import_menu', { contentType, bytes });
 /** Save the QR sheet; where it went. @returns {Promise<string>} */
 export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */

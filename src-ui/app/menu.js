@@ -1,6 +1,7 @@
 // The 「菜单」 view, for the owner: categories (add, rename, move up, remove once empty), each dish with its
 // photo, name, price in yuan (sent as typed: the server checks it exactly), what a set meal holds,
-// 估清 and back in one tap, a new photo, removal asked twice; and a new dish or set meal.
+// 估清 and back in one tap, a new photo, removal asked twice; a new dish or set meal; and the whole
+// menu exported to a CSV file or imported from one.
 
 import * as bridge from './bridge.js';
 import { el, fill, input, twoStep } from './dom.js';
@@ -30,7 +31,7 @@ function dishRow(d, serverUrl, run, up) {
   const price = input({ value: d.unitPrice.toFixed(2), 'aria-label': '价格（元）', size: 6, inputmode: 'decimal' });
   const save = () =>
     run(() => bridge.changeDish(d.cuisineId, { cuisineName: name.value.trim(), unitPrice: price.value.trim() }), `「${name.value.trim()}」已保存`);
-  const photo = input({ type: 'file', accept: PHOTO_TYPES.join(','), 'aria-label': `${d.cuisineName}的照片`, class: 'photo-file' });
+  const photo = input({ type: 'file', accept: PHOTO_TYPES.join(','), 'aria-label': `${d.cuisineName}的照片`, class: 'chosen-file' });
   photo.addEventListener('change', () => {
     const file = photo.files?.[0];
     if (!file) return;
@@ -123,6 +124,39 @@ function category(c, singles, serverUrl, run, up) {
 }
 
 /**
+ * The whole menu to a CSV file, or from a CSV or JSON file (asked once more: the file replaces
+ * the menu, and a file with any wrong row changes nothing).
+ * @param {Run} run @param {(text: string, bad?: boolean) => void} toast
+ */
+function fileTransfer(run, toast) {
+  const save = async () => {
+    try {
+      toast(`菜单已导出到 ${await bridge.exportMenu()}`, false);
+    } catch (e) {
+      toast(bridge.messageOf(e));
+    }
+  };
+  const file = input({ type: 'file', accept: '.csv,.json,text/csv,application/json', 'aria-label': '导入菜单文件', class: 'chosen-file' });
+  const confirm = el('span', {});
+  file.addEventListener('change', () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    const type = chosen.name.toLowerCase().endsWith('.json') ? 'application/json' : 'text/csv';
+    const go = async () => Array.from(new Uint8Array(await chosen.arrayBuffer()));
+    confirm.replaceChildren(
+      el('button', { class: 'small danger', onclick: () => run(async () => bridge.importMenu(type, await go()), `已从「${chosen.name}」导入菜单`) }, `确认导入「${chosen.name}」（替换整份菜单）`),
+    );
+  });
+  return el(
+    'div',
+    { class: 'add transfer' },
+    el('button', { class: 'small', onclick: save }, '导出菜单（CSV）'),
+    el('label', { class: 'small button' }, '导入菜单…', file),
+    confirm,
+  );
+}
+
+/**
  * @param {string} serverUrl where photos are served from
  * @param {(text: string, bad?: boolean) => void} toast
  */
@@ -147,6 +181,7 @@ export async function openMenu(serverUrl, toast) {
   };
   const singles = menu.categories.flatMap((c) => c.dishes).filter((d) => d.cuisineType === 1);
   const categoryIds = menu.categories.map((c) => c.categoryId);
+  const transfer = fileTransfer(run, toast);
   const newCategory = input({ placeholder: '新分类，如 凉菜', 'aria-label': '新分类名称', size: 12 });
   fill(
     'dialog',
@@ -162,6 +197,7 @@ export async function openMenu(serverUrl, toast) {
         newCategory,
         el('button', { class: 'small', onclick: () => run(() => bridge.addCategory(newCategory.value.trim()), `分类「${newCategory.value.trim()}」已添加`) }, '添加分类'),
       ),
+      transfer,
       el('div', { class: 'actions' }, el('button', { class: 'small', onclick: () => fill('dialog') }, '关闭')),
     ),
   );

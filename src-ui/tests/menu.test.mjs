@@ -90,6 +90,24 @@ test('a dish or a category moves up one place', async () => {
   await page.close();
 });
 
+test('the menu is exported to a file, and imported from one after asking', async () => {
+  const now = Date.now();
+  const page = await chromium.open(view(now), { answers: { menu: MENU, export_menu: '/home/店主/Downloads/点单铃-菜单.csv' } });
+  await page.getByRole('button', { name: '菜单' }).click();
+  await page.locator('.dialog.menu').waitFor();
+  await page.getByRole('button', { name: '导出菜单（CSV）' }).click();
+  await page.getByText('菜单已导出到 /home/店主/Downloads/点单铃-菜单.csv').waitFor();
+  const csv = Buffer.from('分类,编号,菜名,类型,价格,描述,套餐内容,估清,图片\n热菜,1001,宫保鸡丁,单品,39.50,,,否,\n');
+  await page.locator('input[aria-label="导入菜单文件"]').setInputFiles({ name: '新菜单.csv', mimeType: 'text/csv', buffer: csv });
+  assert.deepEqual(await calls(page, 'import_menu'), [], 'choosing the file only asks');
+  await page.getByRole('button', { name: '确认导入「新菜单.csv」（替换整份菜单）' }).click();
+  await page.getByText('已从「新菜单.csv」导入菜单').waitFor();
+  const [imported] = await calls(page, 'import_menu');
+  assert.equal(imported.contentType, 'text/csv');
+  assert.deepEqual(imported.bytes, [...csv]);
+  await page.close();
+});
+
 test('a refused price is said in the server\'s words', async () => {
   const now = Date.now();
   const page = await chromium.open(view(now), { answers: { menu: MENU } });

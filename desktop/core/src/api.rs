@@ -148,16 +148,17 @@ impl Api {
         checked(request.send().await?).await
     }
 
-    /// An owner's upload of a file (a photo) as the request's body.
+    /// An owner's upload of a file (a photo, a menu) as the request's body.
     pub(crate) async fn store_upload(
         &self,
+        method: reqwest::Method,
         what: &str,
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<reqwest::Response> {
         let request = self
             .http
-            .put(self.store_url(what))
+            .request(method, self.store_url(what))
             .bearer_auth(&self.pairing.token)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(bytes);

@@ -131,6 +131,8 @@ pub fn run() -> ExitCode {
             setup::remove_dish,
             setup::set_sold_out,
             setup::set_dish_photo,
+            setup::export_menu,
+            setup::import_menu,
         ])
         .run(tauri::generate_context!());
     match app {

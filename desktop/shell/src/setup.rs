@@ -125,19 +125,41 @@ pub async fn revoke_device(shell: State<'_, Shell>, device_id: String) -> Result
     Ok(setup(&shell)?.revoke_device(&device_id).await?)
 }
 
-/// Save the A4 sheet of every table's QR code in the Downloads folder (the home folder without
-/// one); the path, for the window to say where it went.
+/// Save the A4 sheet of every table's QR code in the Downloads folder; where it went.
 #[tauri::command]
 pub async fn save_qr_sheet(app: AppHandle, shell: State<'_, Shell>) -> Result<String, ActionError> {
     let pdf = setup(&shell)?.qr_sheet().await?;
+    save_download(&app, "点单铃-桌台二维码.pdf", &pdf)
+}
+
+/// Save the whole menu as CSV in the Downloads folder; where it went.
+#[tauri::command]
+pub async fn export_menu(app: AppHandle, shell: State<'_, Shell>) -> Result<String, ActionError> {
+    let csv = setup(&shell)?.export_menu_csv().await?;
+    save_download(&app, "点单铃-菜单.csv", &csv)
+}
+
+/// Make the menu the file's (its bytes as the window read them).
+#[tauri::command]
+pub async fn import_menu(
+    shell: State<'_, Shell>,
+    content_type: String,
+    bytes: Vec<u8>,
+) -> Result<MenuDTO, ActionError> {
+    Ok(setup(&shell)?.import_menu(&content_type, bytes).await?)
+}
+
+/// Write a file for the owner in the Downloads folder (the home folder without one), and say
+/// where.
+fn save_download(app: &AppHandle, name: &str, bytes: &[u8]) -> Result<String, ActionError> {
     let dir = app
         .path()
         .download_dir()
         .or_else(|_| app.path().home_dir())
         .unwrap_or_else(|_| PathBuf::from("."));
-    let path = dir.join("点单铃-桌台二维码.pdf");
+    let path = dir.join(name);
     std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, pdf))
+        .and_then(|()| std::fs::write(&path, bytes))
         .map_err(|e| ActionError {
             code: "save_failed".into(),
             message: format!("无法保存到 {}：{e}", path.display()),

@@ -1,7 +1,7 @@
 //! The menu: categories (add, rename, reorder, remove once empty), dishes and set meals with their price
 //! in yuan (exact: sent as written, checked by the server), a photo, and 估清 — sold out and back
 //! in one tap, from the menu view and from the order board. Customers' pages see each change
-//! live (the server's `menu_update`).
+//! live (the server's `menu_update`). And the whole menu exported to, or imported from, a file.
 
 use orderbell_shared::menu::{CategoryInput, DishDTO, DishInput, MenuCategoryDTO, MenuDTO, Reorder, SoldOutInput};
 use reqwest::Method;
@@ -70,11 +70,26 @@ impl Setup {
             .await
     }
 
+    /// The whole menu as a CSV file (UTF-8 with a byte-order mark: Excel and WPS open it as is).
+    pub async fn export_menu_csv(&self) -> Result<Vec<u8>> {
+        self.bytes("menu/export?format=csv").await
+    }
+
+    /// Make the menu exactly the file's (CSV or JSON, as `content_type` says): checked whole
+    /// first, and on any problem nothing changes and the refusal names every row.
+    pub async fn import_menu(&self, content_type: &str, bytes: Vec<u8>) -> Result<MenuDTO> {
+        let response = self
+            .api
+            .store_upload(Method::POST, "menu/import", content_type, bytes)
+            .await?;
+        Ok(response.json().await?)
+    }
+
     /// A JPEG, PNG or WebP photo of the dish (the server checks it and makes the thumbnail).
     pub async fn set_dish_photo(&self, dish_id: i64, content_type: &str, bytes: Vec<u8>) -> Result<DishDTO> {
         let response = self
             .api
-            .store_upload(&format!("dishes/{dish_id}/photo"), content_type, bytes)
+            .store_upload(Method::PUT, &format!("dishes/{dish_id}/photo"), content_type, bytes)
             .await?;
         Ok(response.json().await?)
     }

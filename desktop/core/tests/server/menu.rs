@@ -133,3 +133,42 @@ async fn the_owner_builds_a_category_with_a_dish_a_set_meal_and_a_photo_and_mark
     );
     assert!(!refused.message.is_empty() && refused.code != "network", "{refused:?}");
 }
+
+#[tokio::test]
+async fn the_menu_goes_out_as_csv_and_comes_back_changed_and_a_broken_file_changes_nothing() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let app = App::merchant(&server, data.path()).await;
+    let setup = app.desk.setup();
+
+    let csv = String::from_utf8(setup.export_menu_csv().await.expect("exported")).expect("UTF-8");
+    let kung_pao = csv
+        .lines()
+        .find(|l| l.contains(",宫保鸡丁,单品,"))
+        .expect("the demo store's 宫保鸡丁 is a row");
+    let dearer = csv.replace(kung_pao, &kung_pao.replace(",38.00,", ",39.50,"));
+    let menu = setup
+        .import_menu("text/csv", dearer.into_bytes())
+        .await
+        .expect("imported");
+    let price = |menu: &orderbell_shared::menu::MenuDTO| {
+        menu.categories
+            .iter()
+            .flat_map(|c| &c.dishes)
+            .find(|d| d.cuisine_name == "宫保鸡丁")
+            .map(|d| d.unit_price.to_string())
+    };
+    assert_eq!(price(&menu).as_deref(), Some("39.50"));
+
+    let broken = csv.replace(kung_pao, &kung_pao.replace(",38.00,", ",38.005,"));
+    let refused = ActionError::from(
+        setup
+            .import_menu("text/csv", broken.into_bytes())
+            .await
+            .expect_err("three decimals"),
+    );
+    assert_eq!(refused.code, "invalid_import");
+    assert!(refused.message.contains("行"), "the row is named: {}", refused.message);
+    let menu = setup.menu().await.expect("the menu");
+    assert_eq!(price(&menu).as_deref(), Some("39.50"), "nothing changed");
+}
