@@ -96,7 +96,7 @@ impl App {
             .merge(devices::router())
             .merge(stores::router().into())
             .merge(alerts::router())
-            .merge(web::router().into())
+            .merge(web::router())
             .split_for_parts();
         routes
             .merge(openapi::serve(doc, &self.state.public_url))

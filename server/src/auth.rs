@@ -260,7 +260,9 @@ impl FromRequestParts<AppState> for Credential {
             return Ok(Credential(grant));
         }
         let id = state.keys.verify_credential(token).ok_or(Error::Unauthorized)?;
-        let row = state.credentials.get(id).ok_or(Error::Unauthorized)?;
+        let row = crate::devices::credential(state, id)
+            .await?
+            .ok_or(Error::Unauthorized)?;
         if row.revoked_at.is_some() {
             return Err(Error::DeviceRevoked);
         }

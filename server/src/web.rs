@@ -11,28 +11,42 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::Error;
 use crate::extract::Path;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/kitchen",
-            get(|State(state): State<AppState>| async move { page(KITCHEN, state.heartbeat) }),
-        )
-        .route(
-            "/pay/{order_id}",
-            get(|State(state): State<AppState>| async move { page(CASHIER, state.heartbeat) }),
-        )
-        .route("/assets/{file}", get(asset))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(kitchen))
+        .routes(routes!(cashier))
+        .routes(routes!(asset))
+}
+
+/// The page's credential comes after it loads (from the address or the browser's storage).
+#[utoipa::path(get, path = "/kitchen", tag = "pages",
+    summary = "后厨看板（网页）：凭证放在 ?token=，页面读取后从地址栏移除",
+    responses((status = 200, content_type = "text/html", description = "网页")),
+    security(())
+)]
+async fn kitchen(State(state): State<AppState>) -> Response {
+    page(KITCHEN, state.heartbeat)
+}
+
+#[utoipa::path(get, path = "/pay/{order_id}", tag = "pages",
+    summary = "支付模拟器的收银台（网页）",
+    params(("order_id" = i64, Path, description = "订单 id")),
+    responses((status = 200, content_type = "text/html", description = "网页")),
+    security(())
+)]
+async fn cashier(State(state): State<AppState>) -> Response {
+    page(CASHIER, state.heartbeat)
 }
 
 pub const TABLE: &str = include_str!("../web/table.html");
@@ -103,6 +117,12 @@ pub fn scan_prompt(status: StatusCode) -> Response {
     (status, headers("text/html; charset=utf-8"), SCAN_PROMPT).into_response()
 }
 
+#[utoipa::path(get, path = "/assets/{file}", tag = "pages",
+    summary = "网页用到的脚本与样式",
+    params(("file" = String, Path, description = "文件名")),
+    responses((status = 200, description = "文件"), (status = 404, body = orderbell_shared::ErrorBody, description = "asset_not_found")),
+    security(())
+)]
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
         Some((_, content_type, body)) => (headers(content_type), *body).into_response(),

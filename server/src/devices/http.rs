@@ -101,6 +101,7 @@ pub async fn list(
     Path(store_id): Path<i64>,
 ) -> Result<Json<Vec<DeviceDTO>>> {
     grant.for_store(store_id)?;
+    super::refresh(&state).await?;
     let online = state.presence.online(store_id);
     let seen = state.db.devices(store_id).await?;
     let mut devices: Vec<DeviceDTO> = state

@@ -129,6 +129,9 @@ pub async fn reject(
 ) -> Result<Json<OrderDTO>> {
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > 100 {
+        // Someone who may not reject this order learns nothing of it, not even a bad reason.
+        let order = s.db.order(id).await?.ok_or_else(|| Error::order_not_found(id))?;
+        g.may(order.store_id, Duty::HandleOrders)?;
         return Err(Error::invalid("invalid_reason", "拒单需要填写原因（1 到 100 个字）"));
     }
     by_staff(

@@ -91,3 +91,35 @@ async fn only_the_operator_creates_stores_and_bad_names_change_nothing() {
         .expect("created");
     assert_eq!(created.store_id, 3);
 }
+
+/// The README's way: the server runs, and `orderbell store create` (or `orderbell credential`)
+/// runs beside it on the same data. What the command issued holds at once, without a restart.
+#[tokio::test]
+async fn a_credential_issued_beside_the_running_server_holds_at_once() {
+    let server = TestServer::start().await;
+    let command = orderbell_server::App::open(&orderbell_server::Config::new(server.data_dir()))
+        .await
+        .expect("the command opens the same data");
+    let created = command.create_store("夜宵铺").await.expect("store create");
+    let me: CredentialInfo = get(&server, "/api/credential", &created.owner.credential)
+        .await
+        .json()
+        .await
+        .expect("the running server knows the new owner");
+    assert_eq!((me.store_id, me.role), (created.store_id, Role::Owner));
+
+    let tablet = command
+        .credential(1, Role::Kitchen, Some("二号厨房"))
+        .await
+        .expect("orderbell credential");
+    assert_eq!(get(&server, "/api/stores/1/orders", &tablet).await.status(), 200);
+    let devices: Vec<orderbell_shared::heard::DeviceDTO> = get(&server, "/api/stores/1/devices", &server.merchant)
+        .await
+        .json()
+        .await
+        .expect("the owner's device list");
+    assert!(
+        devices.iter().any(|d| d.name == "二号厨房" && d.role == Role::Kitchen),
+        "the owner sees the tablet issued on the command line: {devices:?}"
+    );
+}

@@ -4,9 +4,10 @@
 //! and clippy forbids mounting a route any other way, so nothing is served undescribed. This test
 //! checks the other direction and the document's own soundness: every operation it lists is
 //! answered by a handler (never `route_not_found` or `method_not_allowed`), and every schema it
-//! refers to is defined.
+//! refers to is defined. And, the document being the whole API, it drives the check that no
+//! store's credential reaches another store's anything, route by route.
 
-use orderbell_shared::ErrorBody;
+use orderbell_shared::{ErrorBody, OrderStatus};
 use orderbell_tests::TestServer;
 use serde_json::Value;
 
@@ -24,15 +25,28 @@ async fn document(server: &TestServer) -> Value {
 
 /// A concrete URL for a templated path: ids become 1, a payment provider the simulator's.
 fn concrete(path: &str) -> String {
+    concrete_with(path, 1)
+}
+
+/// As [`concrete`], with `order` for the order id.
+fn concrete_with(path: &str, order: i64) -> String {
     path.split('/')
         .map(|segment| match segment {
-            "{provider}" => "hmac",
-            "{file}" => "customer.js",
-            s if s.starts_with('{') => "1",
-            s => s,
+            "{provider}" => "hmac".to_owned(),
+            "{file}" => "customer.js".to_owned(),
+            "{order_id}" => order.to_string(),
+            s if s.starts_with('{') => "1".to_owned(),
+            s => s.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether an operation is open to anyone (`security: [{}]`, e.g. the public menu).
+fn public(operation: &Value) -> bool {
+    operation["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())))
 }
 
 #[tokio::test]
@@ -117,5 +131,110 @@ fn collect_refs(value: &Value, refs: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
         _ => {}
+    }
+}
+
+#[tokio::test]
+async fn no_route_of_one_store_answers_another_stores_credential() {
+    let server = TestServer::start().await;
+    let order = server.order(1, &[(1001, 1)]).await;
+    server.pay(&order).await;
+    let paid = async {
+        while server.fetch_order(&order).await.status != OrderStatus::Paid {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(orderbell_tests::PATIENCE, paid)
+        .await
+        .expect("the payment lands");
+    let doc = document(&server).await;
+    let before = server
+        .http
+        .get(server.url("/api/stores/1/orders"))
+        .bearer_auth(&server.merchant)
+        .send()
+        .await;
+    let before: Value = before.expect("snapshot").json().await.expect("snapshot JSON");
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let of_store_one = ["{store_id}", "{order_id}", "{table_id}"]
+            .iter()
+            .any(|p| path.contains(p));
+        for (method, operation) in item.as_object().expect("path item") {
+            if !of_store_one || public(operation) {
+                continue;
+            }
+            let url = concrete_with(path, order.order.order_id);
+            let status = if path.starts_with("/ws/") {
+                let request = format!("{}?token={}", server.ws_url(&url), server.other_merchant);
+                match tokio_tungstenite::connect_async(request).await {
+                    Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+                    other => panic!("{path}: another store's credential opened a socket: {other:?}"),
+                }
+            } else {
+                // A body the route would take, so that only the credential can refuse it.
+                let body = operation["requestBody"]["content"]["application/json"]["schema"].clone();
+                let request = server
+                    .http
+                    .request(method.to_uppercase().parse().expect("a method"), server.url(&url))
+                    .bearer_auth(&server.other_merchant)
+                    .json(&sample(&body, &doc));
+                request.send().await.expect("request").status().as_u16()
+            };
+            assert!(
+                status == 403 || status == 404,
+                "{method} {path}: another store's owner got {status}, not 403 or 404"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "the store's routes were tried: {checked}");
+    let after = server
+        .http
+        .get(server.url("/api/stores/1/orders"))
+        .bearer_auth(&server.merchant)
+        .send()
+        .await;
+    let after: Value = after.expect("snapshot").json().await.expect("snapshot JSON");
+    assert_eq!(before["orders"], after["orders"], "nothing of store 1 changed");
+}
+
+/// The smallest instance of `schema` that has every required field: what a well-formed request
+/// looks like, built from the document alone.
+fn sample(schema: &Value, doc: &Value) -> Value {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return sample(&doc["components"]["schemas"][name], doc);
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
+        return first.clone();
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(first) = schema[key]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["type"] != "null"))
+        {
+            return sample(first, doc);
+        }
+    }
+    let kind = match &schema["type"] {
+        Value::Array(kinds) => kinds.iter().find(|k| *k != "null").cloned().unwrap_or(Value::Null),
+        kind => kind.clone(),
+    };
+    match kind.as_str() {
+        Some("object") => {
+            let mut object = serde_json::Map::new();
+            for field in schema["required"].as_array().into_iter().flatten() {
+                let name = field.as_str().expect("a field name");
+                object.insert(name.to_owned(), sample(&schema["properties"][name], doc));
+            }
+            Value::Object(object)
+        }
+        Some("array") => Value::Array(Vec::new()),
+        Some("string") => Value::String("样例".into()),
+        Some("integer") => serde_json::json!(1),
+        Some("number") => serde_json::json!(1.5),
+        Some("boolean") => Value::Bool(false),
+        _ => serde_json::json!({}),
     }
 }
