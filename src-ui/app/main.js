@@ -51,7 +51,7 @@ async function sellOut(dishId, name) {
 
 function pairingForm() {
   const server = /** @type {HTMLInputElement} */ (el('input', { id: 'server', placeholder: 'http://192.168.1.20:8080 或配对链接' }));
-  const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '商家凭证 m.… 或后厨凭证 k.…' }));
+  const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '设备凭证 v.…（店主在「店铺」里发放）' }));
   const problem = el('div', { class: 'problem' }, linkProblem ?? '');
   const submit = async () => {
     problem.textContent = '';
