@@ -2,6 +2,7 @@
 //! table's new link, the QR sheet; a device credential issued and revoked (that app then says
 //! so and stops); a kitchen credential is refused with the server's message.
 
+use orderbell_desktop_core::Pairing;
 use orderbell_desktop_core::view::ConnectionState;
 use orderbell_shared::access::{NewDevice, Role};
 use orderbell_shared::tables::{NewTable, TableChange};
@@ -157,4 +158,15 @@ async fn the_owner_issues_a_device_credential_and_revoking_it_stops_that_app_for
             .iter()
             .any(|d| d.device_id == issued.device_id && d.revoked)
     );
+
+    // Started again later with the revoked credential: refused at once (401), in the same words.
+    let pairing = Pairing {
+        server_url: server.url(""),
+        token: issued.credential.clone(),
+        role: orderbell_desktop_core::Role::Kitchen,
+        store_id: 1,
+    };
+    let again = App::paired(pairing, tablet_data.path());
+    let view = again.until(|v| v.connection.state == ConnectionState::Revoked).await;
+    assert_eq!(view.connection.error.as_deref(), Some("此设备已被停用，请重新配对"));
 }
