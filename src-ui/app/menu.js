@@ -1,5 +1,5 @@
 // The 「菜单」 view, for the owner: categories (add, rename, move up, remove once empty), each dish with its
-// photo, name, price in yuan (sent as typed: the server checks it exactly), what a set meal holds,
+// photo, name, description, price in yuan (sent as typed: the server checks it exactly), what a set meal holds,
 // 估清 and back in one tap, a new photo, removal asked twice; a new dish or set meal; and the whole
 // menu exported to a CSV file or imported from one.
 
@@ -29,8 +29,10 @@ function movedUp(ids, index) {
 function dishRow(d, serverUrl, run, up) {
   const name = input({ value: d.cuisineName, 'aria-label': '菜名', size: 10 });
   const price = input({ value: d.unitPrice.toFixed(2), 'aria-label': '价格（元）', size: 6, inputmode: 'decimal' });
-  const save = () =>
-    run(() => bridge.changeDish(d.cuisineId, { cuisineName: name.value.trim(), unitPrice: price.value.trim() }), `「${name.value.trim()}」已保存`);
+  const about = input({ value: d.description ?? '', placeholder: '描述（可空）', 'aria-label': '描述', size: 16, class: 'about' });
+  // An empty description removes it.
+  const change = () => ({ cuisineName: name.value.trim(), unitPrice: price.value.trim(), description: about.value.trim() });
+  const save = () => run(() => bridge.changeDish(d.cuisineId, change()), `「${name.value.trim()}」已保存`);
   const photo = input({ type: 'file', accept: PHOTO_TYPES.join(','), 'aria-label': `${d.cuisineName}的照片`, class: 'chosen-file' });
   photo.addEventListener('change', () => {
     const file = photo.files?.[0];
@@ -45,7 +47,7 @@ function dishRow(d, serverUrl, run, up) {
     'tr',
     { 'data-dish': d.cuisineId, class: d.soldOut ? 'sold-out' : '' },
     el('td', { class: 'thumb' }, d.thumbnail ? el('img', { src: `${serverUrl}${d.thumbnail}`, alt: d.cuisineName }) : el('span', { class: 'no-photo' }, '无图')),
-    el('td', {}, name, el('span', { class: 'kind' }, d.cuisineType === 2 ? '套餐' : '单品'), contents),
+    el('td', {}, name, el('span', { class: 'kind' }, d.cuisineType === 2 ? '套餐' : '单品'), about, contents),
     el('td', {}, price),
     el(
       'td',
@@ -72,6 +74,7 @@ function dishRow(d, serverUrl, run, up) {
 function newDish(category, singles, run) {
   const name = input({ placeholder: '菜名', 'aria-label': `${category.name}新菜名`, size: 10 });
   const price = input({ placeholder: '价格（元）', 'aria-label': `${category.name}新菜价格`, size: 7, inputmode: 'decimal' });
+  const about = input({ placeholder: '描述（可空）', 'aria-label': `${category.name}新菜描述`, size: 12 });
   const kind = /** @type {HTMLSelectElement} */ (
     el('select', { 'aria-label': `${category.name}新菜类型` }, el('option', { value: '1' }, '单品'), el('option', { value: '2' }, '套餐'))
   );
@@ -89,12 +92,13 @@ function newDish(category, singles, run) {
           cuisineName: name.value.trim(),
           cuisineType: set ? 2 : 1,
           unitPrice: price.value.trim(),
+          description: about.value.trim() || null,
           setItems: set ? picked : null,
         }),
       `「${name.value.trim()}」已添加`,
     );
   };
-  return el('div', { class: 'add' }, name, price, kind, holds, el('button', { class: 'small', onclick: add }, '添加菜品'));
+  return el('div', { class: 'add' }, name, price, about, kind, holds, el('button', { class: 'small', onclick: add }, '添加菜品'));
 }
 
 /**

@@ -45,7 +45,7 @@ test('the owner sees the menu, reprices a dish, marks one sold out and restocks 
   await page.locator('[data-dish="1001"]').getByRole('textbox', { name: '价格（元）' }).fill('39.5');
   await page.locator('[data-dish="1001"]').getByRole('button', { name: '保存' }).click();
   await page.getByText('「宫保鸡丁」已保存').waitFor();
-  assert.deepEqual(await calls(page, 'change_dish'), [{ dishId: 1001, change: { cuisineName: '宫保鸡丁', unitPrice: '39.5' } }]);
+  assert.deepEqual(await calls(page, 'change_dish'), [{ dishId: 1001, change: { cuisineName: '宫保鸡丁', unitPrice: '39.5', description: '' } }]);
 
   await page.locator('[data-dish="1001"]').getByRole('button', { name: '估清' }).click();
   await page.getByText('「宫保鸡丁」已估清').waitFor();
@@ -64,12 +64,13 @@ test('the owner sees the menu, reprices a dish, marks one sold out and restocks 
   const set = page.locator('[data-category="2"]');
   await set.getByRole('textbox', { name: '套餐新菜名' }).fill('双人套餐');
   await set.getByRole('textbox', { name: '套餐新菜价格' }).fill('88');
+  await set.getByRole('textbox', { name: '套餐新菜描述' }).fill('两人份，含米饭');
   await set.getByRole('combobox', { name: '套餐新菜类型' }).selectOption({ label: '套餐' });
   await set.getByRole('listbox', { name: '套餐套餐内容' }).selectOption([{ label: '宫保鸡丁' }]);
   await set.getByRole('button', { name: '添加菜品' }).click();
   await page.getByText('「双人套餐」已添加').waitFor();
   assert.deepEqual(await calls(page, 'add_dish'), [
-    { dish: { categoryId: 2, cuisineName: '双人套餐', cuisineType: 2, unitPrice: '88', setItems: [{ cuisineId: 1001, quantity: 1 }] } },
+    { dish: { categoryId: 2, cuisineName: '双人套餐', cuisineType: 2, unitPrice: '88', description: '两人份，含米饭', setItems: [{ cuisineId: 1001, quantity: 1 }] } },
   ]);
   await page.close();
 });
