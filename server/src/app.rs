@@ -94,7 +94,7 @@ impl App {
             .merge(reminders::router())
             .merge(streams::router())
             .merge(devices::router())
-            .merge(stores::router().into())
+            .merge(stores::router())
             .merge(alerts::router())
             .merge(web::router())
             .split_for_parts();

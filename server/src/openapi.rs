@@ -33,6 +33,7 @@ use crate::state::AppState;
         (name = "streams", description = "持久事件流（SSE / WebSocket），断线用 Last-Event-ID 续传"),
         (name = "devices", description = "门店设备与在线状态"),
         (name = "alerts", description = "提醒是否被听到：回执、升级、未响应记录"),
+        (name = "stores", description = "门店：创建（运营方），营业设置：店名、公告、营业时间、暂停接单"),
         (name = "pages", description = "服务器自带的网页（顾客点单页、后厨看板）"),
     )
 )]

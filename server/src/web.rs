@@ -71,6 +71,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/table.js"),
     ),
     (
+        "customer-menu.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/customer-menu.js"),
+    ),
+    (
         "kitchen.js",
         "text/javascript; charset=utf-8",
         include_str!("../web/kitchen.js"),

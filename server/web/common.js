@@ -41,6 +41,8 @@ const SAY = {
   dish_not_found: () => '这道菜已下架，请刷新菜单',
   item_not_in_cart: () => '这道菜已不在购物车里（同桌可能刚删掉了）',
   cart_changed: () => '同桌刚修改了购物车，请确认后再提交',
+  store_closed: () => '本店已打烊，购物车会保留，请在营业时间内下单',
+  store_paused: () => '商家暂停接单，购物车会保留，请稍后再试或联系服务员',
   internal: () => '服务器出错了，请稍后再试',
   // Refusals of the request's shape: the page sent something the server did not expect.
   invalid_query: () => '请求无效，请刷新页面后再试',

@@ -1,10 +1,11 @@
 // The customer's page, opened by the table's QR link. Everyone at the table shares one cart: the
 // page follows the table's stream and redraws on every `cart_update`, whoever made the change.
 import { $, el, money, api, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
+import { renderMenu, setContents, watchMenu } from './customer-menu.js';
 
 const tableId = Number(location.pathname.split('/')[2]);
 const state = {
-  me: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null,
+  me: null, store: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null,
   // The order's alerts the server escalated (nobody at the restaurant heard them), by `alertKey`.
   unheard: new Map(),
 };
@@ -14,7 +15,8 @@ const payingKey = (orderId) => `orderbell.paying.${orderId}`;
 // server counts them, not in UTF-16 units.
 const MAX_QUANTITY = 99;
 const MAX_REMARK_CHARS = 100;
-/** How often the page asks whether anyone at the restaurant would hear an order. */
+/** How often the page asks whether anyone at the restaurant would hear an order, and whether the
+ * store is open (the hours pass, the owner pauses). */
 const PRESENCE_EVERY_MS = 30_000;
 
 function show(view) {
@@ -41,6 +43,9 @@ function connection(stateName) {
 async function refresh() {
   try {
     renderCart(await api(`/api/store/order/cart/${tableId}`));
+    // A dish sold out or a pause while the page was away: no event will say so again.
+    loadMenu();
+    loadStore();
     if (state.order) showOrder(await api(`/api/orders/${state.order.orderId}`, { token: state.orderToken }));
   } catch (error) {
     toast(error.message, 'error');
@@ -58,40 +63,77 @@ async function checkPresence() {
   }
 }
 
+// ---- the store: its name, announcement, and whether it takes orders now ----
+const STORE_STATE = {
+  closed: (store) => ['已打烊', store.hoursText ? `营业时间：${store.hoursText}。购物车会保留，营业后再下单` : '暂不接单，购物车会保留'],
+  paused: () => ['暂停接单', '商家正忙，购物车会保留，请稍后再下单或联系服务员'],
+};
+
+function renderStore(store) {
+  state.store = store;
+  $('#store-name').textContent = store.name;
+  const logo = $('#store-logo');
+  const picture = store.logoThumbnail || store.logo;
+  if (picture) logo.src = picture;
+  logo.hidden = !picture;
+  $('#announcement').textContent = store.announcement || '';
+  $('#announcement').hidden = !store.announcement;
+  const words = STORE_STATE[store.state]?.(store);
+  $('#store-state').hidden = !words;
+  $('#store-state').dataset.state = store.state;
+  $('#store-state-title').textContent = words?.[0] ?? '';
+  $('#store-state-detail').textContent = words?.[1] ?? '';
+  updateSubmit();
+}
+
+async function loadStore() {
+  try {
+    renderStore(await api(`/api/stores/${state.me.storeId}`));
+  } catch {
+    // Ordering still works; the server refuses an order the store cannot take, and says why.
+  }
+}
+
 // ---- menu ----
-function renderMenu(menu) {
-  $('#store-name').textContent = menu.storeName;
-  const nav = $('#categories');
-  const list = $('#menu');
-  nav.replaceChildren();
-  list.replaceChildren();
-  menu.categories.forEach((category, i) => {
-    nav.append(el('a', { href: `#cat-${i}` }, category.name));
-    list.append(el('h2', { id: `cat-${i}` }, category.name));
-    for (const dish of category.dishes) {
-      state.dishes.set(dish.cuisineId, dish);
-      const thumb = dish.cuisineImage
-        ? el('div', { class: 'thumb' }, el('img', { src: dish.cuisineImage, alt: '' }))
-        : el('div', { class: dish.cuisineType === 2 ? 'thumb set' : 'thumb' }, dish.cuisineName.slice(0, 1));
-      list.append(
-        el('div', { class: 'dish', dataset: { dish: dish.cuisineId } }, thumb,
-          el('div', { class: 'info' },
-            el('div', { class: 'name' }, dish.cuisineName, dish.cuisineType === 2 ? ' · 套餐' : ''),
-            dish.description ? el('div', { class: 'desc' }, dish.description) : null,
-            el('div', { class: 'price' }, money(dish.unitPrice))),
-          el('button', { 'aria-label': `加入 ${dish.cuisineName}`, onclick: () => pick(dish) }, '+')));
-    }
-  });
+function showMenu(menu) {
+  state.dishes = renderMenu(menu, pick);
+  if (!state.store) $('#store-name').textContent = menu.storeName;
+  // An open dish sheet and the cart follow the menu: a dish just sold out cannot be added.
+  if (state.picking) showPicked(state.dishes.get(state.picking.dish.cuisineId) ?? state.picking.dish);
+  if (state.cart) renderCart(state.cart);
+}
+
+async function loadMenu() {
+  try {
+    showMenu(await api(`/api/stores/${state.me.storeId}/menu`));
+  } catch (error) {
+    toast(`菜单加载失败：${error.message}`, 'error');
+  }
 }
 
 function pick(dish) {
   state.picking = { dish, quantity: 1 };
-  $('#dish-name').textContent = dish.cuisineName;
-  $('#dish-price').textContent = money(dish.unitPrice);
   $('#dish-remark').value = '';
+  showPicked(dish);
   showQuantity();
   checkRemark();
   $('#dish-sheet').hidden = false;
+}
+
+/** The dish's sheet: its full photo, words and set contents; a sold-out dish cannot be added. */
+function showPicked(dish) {
+  state.picking.dish = dish;
+  $('#dish-name').textContent = dish.cuisineName;
+  $('#dish-price').textContent = money(dish.unitPrice);
+  const photo = $('#dish-photo');
+  if (dish.cuisineImage) photo.src = dish.cuisineImage;
+  photo.hidden = !dish.cuisineImage;
+  $('#dish-desc').textContent = dish.description || '';
+  $('#dish-desc').hidden = !dish.description;
+  $('#dish-set').textContent = setContents(dish);
+  $('#dish-set').hidden = !dish.setItems?.length;
+  $('#dish-add').textContent = dish.soldOut ? '已售罄' : '加入购物车';
+  checkRemark();
 }
 
 // The buttons stop at the limits instead of doing nothing when tapped there.
@@ -118,12 +160,12 @@ function checkRemark() {
   count.classList.toggle('over', over);
   $('#remark-error').textContent = over ? `备注最多 ${MAX_REMARK_CHARS} 个字，请删掉 ${length - MAX_REMARK_CHARS} 个字` : '';
   $('#remark-error').hidden = !over;
-  $('#dish-add').disabled = over;
+  $('#dish-add').disabled = over || Boolean(state.picking?.dish.soldOut);
   return !over;
 }
 
 async function addPicked() {
-  if (!checkRemark()) return;
+  if (!checkRemark() || state.picking.dish.soldOut) return;
   const { dish, quantity } = state.picking;
   const remark = $('#dish-remark').value.trim() || null;
   try {
@@ -134,6 +176,7 @@ async function addPicked() {
     toast(`已加入 ${dish.cuisineName}`);
   } catch (error) {
     toast(error.message, 'error');
+    if (error.code === 'dish_sold_out') loadMenu();
   }
 }
 
@@ -153,18 +196,36 @@ function who(item, items) {
   return shared ? `尾号${tail}（${id}号）加的` : `尾号${tail}加的`;
 }
 
+/** A cart line whose dish is sold out, as the cart or (sooner, after a `menu_update`) the menu says. */
+const soldOut = (item) => item.soldOut || Boolean(state.dishes.get(item.cuisineId)?.soldOut);
+
+/** 去下单 only when the store takes orders and nothing in the cart is sold out; else say why. */
+function updateSubmit() {
+  const button = $('#submit');
+  const items = state.cart?.items ?? [];
+  const gone = items.filter(soldOut).map((item) => `「${item.cuisineName}」`);
+  const storeState = state.store?.state ?? 'open';
+  button.disabled = items.length === 0 || gone.length > 0 || storeState !== 'open';
+  button.textContent = { closed: '已打烊', paused: '暂停接单' }[storeState] ?? '去下单';
+  const why = gone.length ? `${gone.join('')}已售罄，请从购物车移除后再下单` : '';
+  for (const line of [$('#submit-blocked'), $('#cart-blocked')]) {
+    line.textContent = why;
+    line.hidden = !why;
+  }
+}
+
 function renderCart(cart) {
   // Answers and pushed updates can cross: never step back to an older cart.
   if (state.cart && cart.version < state.cart.version) return;
   state.cart = cart;
   $('#cart-count').textContent = String(cart.totalQuantity);
   $('#cart-total').textContent = money(cart.totalAmount);
-  $('#submit').disabled = cart.items.length === 0;
+  updateSubmit();
   $('#cart-empty').hidden = cart.items.length > 0;
   $('#cart-items').replaceChildren(...cart.items.map((item) =>
-    el('li', { class: 'cart-item', dataset: { dish: item.cuisineId } },
+    el('li', { class: soldOut(item) ? 'cart-item sold-out' : 'cart-item', dataset: { dish: item.cuisineId } },
       el('div', { class: 'info' },
-        el('div', { class: 'name' }, item.cuisineName),
+        el('div', { class: 'name' }, item.cuisineName, soldOut(item) ? el('span', { class: 'tag' }, '已售罄') : null),
         el('div', { class: 'who' }, who(item, cart.items), ' · ', money(item.subtotalAmount)),
         item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null),
       el('div', { class: 'stepper' },
@@ -172,7 +233,7 @@ function renderCart(cart) {
         el('span', { class: 'qty' }, String(item.quantity)),
         el('button', {
           'aria-label': '增加',
-          disabled: item.quantity >= MAX_QUANTITY,
+          disabled: item.quantity >= MAX_QUANTITY || soldOut(item),
           title: item.quantity >= MAX_QUANTITY ? `每道菜最多 ${MAX_QUANTITY} 份` : undefined,
           onclick: () => setQuantity(item, item.quantity + 1),
         }, '+')))));
@@ -211,6 +272,9 @@ async function submitOrder() {
     openOrder(submitted.order.orderId, submitted.token, submitted.order);
   } catch (error) {
     toast(error.message, 'error');
+    // The page's word was stale: show the store and the menu as they are now.
+    if (['store_closed', 'store_paused'].includes(error.code)) loadStore();
+    if (error.code === 'dish_sold_out') loadMenu();
   }
 }
 
@@ -346,14 +410,15 @@ async function start() {
   }
   $('#table-number').textContent = `${state.me.tableNumber} 桌`;
   checkPresence();
-  setInterval(checkPresence, PRESENCE_EVERY_MS);
-  try {
-    renderMenu(await api(`/api/stores/${state.me.storeId}/menu`));
-  } catch (error) {
-    toast(`菜单加载失败：${error.message}`, 'error');
-  }
+  setInterval(() => {
+    checkPresence();
+    loadStore();
+  }, PRESENCE_EVERY_MS);
+  await Promise.all([loadStore(), loadMenu()]);
   show('menu');
-  follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart }, connection);
+  watchMenu();
+  // A `menu_update` (a dish sold out or back, a price changed) is only a version: read the menu again.
+  follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart, menu_update: loadMenu }, connection);
   const saved = JSON.parse(localStorage.getItem(orderKey) || 'null');
   if (saved) openOrder(saved.orderId, saved.token);
 }

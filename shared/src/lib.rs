@@ -16,6 +16,7 @@ pub mod money;
 mod openapi;
 pub mod order;
 pub mod payment;
+pub mod store;
 pub mod tables;
 pub mod ws;
 

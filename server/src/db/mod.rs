@@ -10,8 +10,10 @@ mod sqlite_access;
 mod sqlite_heard;
 mod sqlite_menu;
 mod sqlite_rows;
+mod sqlite_store_settings;
 mod sqlite_tables;
 mod sqlite_tx;
+pub mod store_settings;
 pub mod tables;
 
 use async_trait::async_trait;
@@ -28,6 +30,7 @@ pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
 pub use sqlite::Sqlite;
+pub use store_settings::{StoreSettingsRow, StoreSettingsStore};
 pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,7 +149,7 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: AccessStore + MenuStore + TableStore + Send + Sync + 'static {
+pub trait Database: AccessStore + MenuStore + StoreSettingsStore + TableStore + Send + Sync + 'static {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;

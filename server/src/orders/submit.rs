@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::extract::Json;
 use crate::journal::{self, Stream};
 use crate::state::AppState;
+use crate::stores;
 use orderbell_shared::order::order_no;
 
 #[utoipa::path(post, path = "/api/orders", tag = "orders",
@@ -29,6 +30,8 @@ pub async fn submit(
 ) -> Result<(StatusCode, Json<SubmittedOrder>)> {
     let diner = grant.for_table(req.table_id)?.ok_or(Error::DinerRequired)?;
     let key = checked_key(&req.idempotency_key)?;
+    // Read before the write transaction: a read inside it would need a second connection.
+    let refusal = stores::order_refusal(&state, req.table_id).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let (table, version) = tx.bump_cart(req.table_id).await?.ok_or(Error::NotFound {
@@ -43,6 +46,10 @@ pub async fn submit(
             .await?
             .ok_or_else(|| Error::order_not_found(order_id))?;
         return Ok((StatusCode::OK, Json(submitted(&state, order))));
+    }
+    if let Some(refused) = refusal {
+        // Closed or paused: nothing is written, and the cart stays for later.
+        return Err(refused);
     }
     let reviewed = version - 1;
     if req.cart_version.is_some_and(|v| v != reviewed) {

@@ -4,8 +4,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use orderbell_shared::ErrorBody;
 use orderbell_shared::access::{CreatedStore, NewStore, Role};
 
+use super::settings_rules::store_name;
 use crate::auth::Credential;
 use crate::db::Holder;
 use crate::devices;
@@ -13,21 +15,6 @@ use crate::devices::rules::default_name;
 use crate::error::{Error, Result};
 use crate::extract::Json;
 use crate::state::AppState;
-
-pub const MAX_STORE_NAME: usize = 30;
-
-/// A store's name as people read it: trimmed, 1 to 30 characters, on one line.
-pub fn store_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if (1..=MAX_STORE_NAME).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
-        Ok(name.to_owned())
-    } else {
-        Err(Error::invalid(
-            "invalid_store_name",
-            format!("门店名称须为 1 到 {MAX_STORE_NAME} 个字，且不能换行"),
-        ))
-    }
-}
 
 /// Create the store `name` and its owner's credential.
 pub async fn create(state: &AppState, name: &str) -> Result<CreatedStore> {
@@ -53,6 +40,11 @@ pub async fn create(state: &AppState, name: &str) -> Result<CreatedStore> {
 }
 
 /// `POST /api/stores` `{name}`: the operator creates a store.
+#[utoipa::path(post, path = "/api/stores", tag = "stores",
+    summary = "创建门店（运营方凭证）：返回门店 id 与店主设备的配对链接",
+    request_body = NewStore,
+    responses((status = 201, body = CreatedStore), (status = "4XX", body = ErrorBody, description = "422 invalid_store_name；403 forbidden（不是运营方凭证）"))
+)]
 pub async fn http(
     State(state): State<AppState>,
     Credential(grant): Credential,
@@ -60,21 +52,4 @@ pub async fn http(
 ) -> Result<(StatusCode, Json<CreatedStore>)> {
     grant.operator()?;
     Ok((StatusCode::CREATED, Json(create(&state, &req.name).await?)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn store_names_are_one_line_of_at_most_30() {
-        assert_eq!(store_name("  小馆 ").ok().as_deref(), Some("小馆"));
-        for bad in ["", "  ", "小\n馆", &"店".repeat(31)] {
-            assert_eq!(
-                store_name(bad).map_err(|e| e.code()),
-                Err("invalid_store_name"),
-                "{bad:?}"
-            );
-        }
-    }
 }
