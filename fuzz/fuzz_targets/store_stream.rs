@@ -57,7 +57,11 @@ fuzz_target!(|data: &[u8]| {
                     );
                 }
             }
-            Reading::Connected(_) | Reading::Resync(_) | Reading::Skip { .. } | Reading::Unreadable(_) => {}
+            Reading::Connected(_)
+            | Reading::Resync(_)
+            | Reading::Skip { .. }
+            | Reading::Unreadable(_)
+            | Reading::Revoked(_) => {}
         }
     }
 });

@@ -161,6 +161,9 @@ pub mod kind {
     /// Not durable: the client's `Last-Event-ID` is older than what the server keeps; reload the
     /// snapshot ([`super::Resync`]).
     pub const RESYNC: &str = "resync";
+    /// Not durable: the last event of a stream the server ends, `{code, message}` (a revoked
+    /// device hears `device_revoked`).
+    pub const ERROR: &str = "error";
 }
 
 /// The data of `connected` on a durable stream.

@@ -7,6 +7,7 @@ use crate::money::Money;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuDTO {
     pub store_id: i64,
@@ -20,6 +21,7 @@ pub struct MenuDTO {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuCategoryDTO {
     pub category_id: i64,
@@ -29,10 +31,12 @@ pub struct MenuCategoryDTO {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DishDTO {
     pub cuisine_id: i64,
     pub cuisine_name: String,
+    #[cfg_attr(feature = "ts", ts(type = "1 | 2"))]
     pub cuisine_type: CuisineType,
     pub cuisine_image: Option<String>,
     pub unit_price: Money,
@@ -51,6 +55,7 @@ pub struct DishDTO {
 /// One dish of a set meal, with how many of it the set holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SetItemDTO {
     pub cuisine_id: i64,
@@ -72,6 +77,7 @@ pub struct MenuUpdate {
 /// `POST /api/stores/{storeId}/categories` and `PATCH …/categories/{categoryId}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryInput {
     pub name: String,
@@ -91,6 +97,7 @@ pub struct Reorder {
 /// or a string (`38.5`, `"38.50"`), at most two decimals: it is read exactly, never as a float.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DishInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,8 +105,10 @@ pub struct DishInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cuisine_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "1 | 2 | null"))]
     pub cuisine_type: Option<CuisineType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | string | null"))]
     pub unit_price: Option<PriceInput>,
     /// An empty description removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +147,7 @@ impl<'de> Deserialize<'de> for PriceInput {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SetItemInput {
     pub cuisine_id: i64,

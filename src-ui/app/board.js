@@ -111,6 +111,8 @@ export function connectionText(c, now) {
       return { text: '连不上服务器', level: 'bad', banner: `连不上服务器，请检查地址是否正确${retry}。` };
     case 'refused':
       return { text: '凭证无效', level: 'bad', banner: '凭证无效或已停用，请重新配对。' };
+    case 'revoked':
+      return { text: '设备已停用', level: 'bad', banner: '此设备已被停用，请重新配对。' };
   }
   return { text: '', level: 'busy', banner: null };
 }

@@ -36,6 +36,48 @@ export const testSound = () => call('test_sound');
 export const storeReport = () => call('store_report');
 /** @param {AlertSettings} settings @returns {Promise<AlertSettings>} */
 export const saveAlertSettings = (settings) => call('save_alert_settings', { settings });
+/** The owner's tables, by area. @returns {Promise<import('../bindings/StoreTablesDTO').StoreTablesDTO>} */
+export const tables = () => call('tables');
+/** @param {import('../bindings/NewTable').NewTable} table */
+export const addTable = (table) => call('add_table', { table });
+/** @param {number} tableId @param {import('../bindings/TableChange').TableChange} change */
+export const changeTable = (tableId, change) => call('change_table', { tableId, change });
+/** @param {number} tableId */
+export const removeTable = (tableId) => call('remove_table', { tableId });
+/** @param {number} tableId */
+export const newTableLink = (tableId) => call('new_table_link', { tableId });
+/** @param {import('../bindings/NewDevice').NewDevice} device @returns {Promise<import('../bindings/IssuedDevice').IssuedDevice>} */
+export const issueDevice = (device) => call('issue_device', { device });
+/** @param {string} deviceId */
+export const revokeDevice = (deviceId) => call('revoke_device', { deviceId });
+/** The menu as customers see it. @returns {Promise<import('../bindings/MenuDTO').MenuDTO>} */
+export const menu = () => call('menu');
+/** @param {string} name */
+export const addCategory = (name) => call('add_category', { name });
+/** @param {number} categoryId @param {string} name */
+export const renameCategory = (categoryId, name) => call('rename_category', { categoryId, name });
+/** @param {number} categoryId */
+export const removeCategory = (categoryId) => call('remove_category', { categoryId });
+/** Every category, in the new order. @param {number[]} ids */
+export const reorderCategories = (ids) => call('reorder_categories', { ids });
+/** Every dish of the category, in the new order. @param {number} categoryId @param {number[]} ids */
+export const reorderDishes = (categoryId, ids) => call('reorder_dishes', { categoryId, ids });
+/** @param {import('../bindings/DishInput').DishInput} dish */
+export const addDish = (dish) => call('add_dish', { dish });
+/** @param {number} dishId @param {import('../bindings/DishInput').DishInput} change */
+export const changeDish = (dishId, change) => call('change_dish', { dishId, change });
+/** @param {number} dishId */
+export const removeDish = (dishId) => call('remove_dish', { dishId });
+/** 估清 (true) or back on the menu (false). @param {number} dishId @param {boolean} soldOut */
+export const setSoldOut = (dishId, soldOut) => call('set_sold_out', { dishId, soldOut });
+/** @param {number} dishId @param {string} contentType @param {number[]} bytes */
+export const setDishPhoto = (dishId, contentType, bytes) => call('set_dish_photo', { dishId, contentType, bytes });
+/** Save the menu as CSV; where it went. @returns {Promise<string>} */
+export const exportMenu = () => call('export_menu');
+/** Make the menu the file's. @param {string} contentType @param {number[]} bytes */
+export const importMenu = (contentType, bytes) => call('import_menu', { contentType, bytes });
+/** Save the QR sheet; where it went. @returns {Promise<string>} */
+export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

@@ -8,6 +8,7 @@ import { el } from './dom.js';
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
 /** @typedef {(orderId: number, action: Action) => void} Act */
+/** @typedef {(dishId: number, name: string) => void} SoldOut 估清 a dish from the board */
 
 const REJECT_REASONS = ['菜品售罄', '店铺打烊', '无法制作'];
 
@@ -22,8 +23,8 @@ function header(entry, now) {
   );
 }
 
-/** @param {BoardOrder} entry */
-function items(entry) {
+/** @param {BoardOrder} entry @param {SoldOut | null} [soldOut] offered on the dishes still to cook */
+function items(entry, soldOut = null) {
   return el(
     'ul',
     { class: 'items' },
@@ -33,6 +34,7 @@ function items(entry) {
         {},
         el('span', { class: 'dish' }, i.cuisineName),
         el('span', { class: 'qty' }, `×${i.quantity}`),
+        soldOut ? el('button', { class: 'small sell-out', title: '这道菜卖完了：顾客页面立即显示售罄', onclick: () => soldOut(i.cuisineId, i.cuisineName) }, '估清') : null,
         i.remark ? el('div', { class: 'remark' }, `备注：${i.remark}`) : null,
       ),
     ),
@@ -109,9 +111,9 @@ function rejectBox(entry, act) {
 
 /**
  * A merchant's card.
- * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act
+ * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut
  */
-export function orderCard(entry, view, now, act) {
+export function orderCard(entry, view, now, act, soldOut) {
   const o = entry.order;
   const id = o.orderId;
   /** @type {(Node | null)[]} */
@@ -133,7 +135,7 @@ export function orderCard(entry, view, now, act) {
     { class: `card ${o.status}`, 'data-order': String(id) },
     header(entry, now),
     el('div', { class: 'meta' }, `${o.orderNo} · 共${o.totalQuantity}件 · ${money(o.totalAmount)}`),
-    items(entry),
+    items(entry, o.status === 'ready' ? null : soldOut),
     reminders(entry),
     heard(entry),
     el('div', { class: 'actions' }, ...buttons),

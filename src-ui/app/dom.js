@@ -60,3 +60,18 @@ export function check(label, box) {
 export function input(attrs) {
   return /** @type {HTMLInputElement} */ (el('input', attrs));
 }
+
+/**
+ * A button that asks once more before acting: the first click says what will happen.
+ * @param {string} label @param {string} confirm @param {() => Promise<void>} act
+ */
+export function twoStep(label, confirm, act) {
+  const button = el('button', { class: 'small' }, label);
+  button.addEventListener('click', () => {
+    if (button.dataset.armed) return void act();
+    button.dataset.armed = '1';
+    button.className = 'small danger';
+    button.textContent = confirm;
+  });
+  return button;
+}

@@ -10,6 +10,8 @@ import { orderCard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
+import { openMenu } from './menu.js';
+import { openTables } from './tables.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
@@ -37,9 +39,19 @@ async function act(orderId, action) {
   }
 }
 
+/** 估清 from the board: the dish is sold out on every customer's page at once. @param {number} dishId @param {string} name */
+async function sellOut(dishId, name) {
+  try {
+    await bridge.setSoldOut(dishId, true);
+    toast(`「${name}」已估清，顾客页面显示售罄；在「菜单」里可恢复`, false);
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
 function pairingForm() {
   const server = /** @type {HTMLInputElement} */ (el('input', { id: 'server', placeholder: 'http://192.168.1.20:8080 或配对链接' }));
-  const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '商家凭证 m.… 或后厨凭证 k.…' }));
+  const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '设备凭证 v.…（店主在「店铺」里发放）' }));
   const problem = el('div', { class: 'problem' }, linkProblem ?? '');
   const submit = async () => {
     problem.textContent = '';
@@ -75,6 +87,8 @@ function statusBar(view, now) {
     view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openMenu(view.serverUrl, toast) }, '菜单') : null,
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openTables(toast) }, '桌台') : null,
     el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
     el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
   );
@@ -93,8 +107,8 @@ async function pairAgain() {
 /** @param {DeskView} view @param {number} now */
 function notices(view, now) {
   const c = connectionText(view.connection, now);
-  // A refused credential is fixed only by pairing again: the way there is in the banner.
-  const repair = view.connection.state === 'refused' ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
+  // A refused or revoked credential is fixed only by pairing again: the way there is in the banner.
+  const repair = ['refused', 'revoked'].includes(view.connection.state) ? el('button', { class: 'small', onclick: () => pairAgain() }, '重新配对') : null;
   return [
     c.banner ? el('div', { class: 'banner', id: 'lost' }, c.banner, repair) : null,
     view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),
@@ -120,7 +134,7 @@ function board(view, now) {
     return el('main', { class: 'kitchen' }, el('div', { class: 'tickets' }, ...cooking), el('footer', { class: 'done' }, '已出餐：', ...done));
   }
   const cols = columns(view.orders);
-  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act);
+  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act, sellOut);
   return el(
     'main',
     { class: 'board' },

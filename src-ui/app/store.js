@@ -1,16 +1,19 @@
 // The 「店铺」 panel, for the owner: which devices of the store are online (this one marked 本机),
+// a credential issued for a new device (its pairing link shown) or one revoked,
 // every stretch an alert went unheard with today's total, and 「无人响应时」 — how long the server
 // waits before every device alarms, and whether it then accepts or rejects an order by itself.
 // Only the merchant's credential may change that; the kitchen sees it read-only.
 
 import * as bridge from './bridge.js';
-import { el, fill, input, row } from './dom.js';
+import { el, fill, input, row, twoStep } from './dom.js';
 
 /** @typedef {import('../bindings/StoreReport').StoreReport} StoreReport */
 /** @typedef {import('../bindings/DeviceDTO').DeviceDTO} DeviceDTO */
 /** @typedef {import('../bindings/UnheardAlert').UnheardAlert} UnheardAlert */
 /** @typedef {import('../bindings/AlertSettings').AlertSettings} AlertSettings */
 /** @typedef {import('../bindings/UnheardAction').UnheardAction} UnheardAction */
+/** @typedef {import('../bindings/IssuedDevice').IssuedDevice} IssuedDevice */
+/** @typedef {import('../bindings/StoreRole').StoreRole} StoreRole */
 
 /** How long, as minutes:seconds: 「2:05」. @param {number} ms */
 export function minSec(ms) {
@@ -25,8 +28,24 @@ function when(ms) {
   return `${d.getMonth() + 1}月${d.getDate()}日 ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-/** @param {DeviceDTO} d @param {string} me */
-function device(d, me) {
+const ROLES = /** @type {const} */ ([['owner', '店主'], ['counter', '前台'], ['kitchen', '后厨']]);
+
+/**
+ * @param {DeviceDTO} d @param {StoreReport} report
+ * @param {(text: string, bad?: boolean) => void} toast
+ */
+function device(d, report, toast) {
+  const me = report.thisDevice;
+  const revoke = async () => {
+    try {
+      await bridge.revokeDevice(d.deviceId);
+      toast(`已停用「${d.name}」`, false);
+    } catch (e) {
+      toast(bridge.messageOf(e));
+    }
+    await openStore(toast);
+  };
+  const mayRevoke = report.canEdit && !d.revoked && d.deviceId !== me;
   return el(
     'tr',
     { class: d.online ? 'online' : 'offline', 'data-device': d.deviceId },
@@ -34,6 +53,40 @@ function device(d, me) {
     el('td', {}, d.kind === 'kitchen' ? '后厨' : '前台'),
     el('td', { class: 'state' }, d.revoked ? '已停用' : d.online ? '在线' : '离线'),
     el('td', {}, d.online ? '' : d.lastSeenAt === null ? '从未连接' : `最后在线 ${when(d.lastSeenAt)}`),
+    el('td', { class: 'role' }, ROLES.find(([r]) => r === d.role)?.[1] ?? ''),
+    el('td', {}, mayRevoke ? twoStep('停用', '确认停用', revoke) : null),
+  );
+}
+
+/**
+ * The owner issues a credential for a new device; its pairing link is shown once issued.
+ * @param {(text: string, bad?: boolean) => void} toast @param {IssuedDevice | null} issued
+ */
+function issueForm(toast, issued) {
+  const name = input({ placeholder: '设备名称，如 厨房平板', 'aria-label': '设备名称', size: 14 });
+  const role = /** @type {HTMLSelectElement} */ (
+    el('select', { 'aria-label': '设备角色' }, ...ROLES.map(([value, text]) => el('option', { value, selected: value === 'counter' }, text)))
+  );
+  const issue = async () => {
+    try {
+      const made = await bridge.issueDevice({ name: name.value.trim(), role: /** @type {StoreRole} */ (role.value) });
+      await openStore(toast, made);
+    } catch (e) {
+      toast(bridge.messageOf(e));
+    }
+  };
+  return el(
+    'div',
+    { class: 'issue' },
+    el('div', { class: 'add' }, name, role, el('button', { class: 'small', onclick: issue }, '发放凭证')),
+    issued
+      ? el(
+          'div',
+          { class: 'issued' },
+          el('p', {}, `「${issued.name}」的配对链接：在该设备上打开点单铃，粘贴此链接连接。`),
+          input({ value: issued.pairingLink, readonly: true, 'aria-label': '配对链接', class: 'link' }),
+        )
+      : null,
   );
 }
 
@@ -111,8 +164,11 @@ function choice(report, toast) {
   );
 }
 
-/** @param {(text: string, bad?: boolean) => void} toast */
-export async function openStore(toast) {
+/**
+ * @param {(text: string, bad?: boolean) => void} toast
+ * @param {IssuedDevice | null} [issued] a credential just issued, whose link to show
+ */
+export async function openStore(toast, issued = null) {
   /** @type {StoreReport} */
   let report;
   try {
@@ -130,7 +186,8 @@ export async function openStore(toast) {
       { class: 'dialog store' },
       el('h2', {}, '店铺'),
       el('h3', {}, '设备'),
-      table(['名称', '类型', '状态', ''], report.devices.map((d) => device(d, report.thisDevice)), '还没有设备连接过'),
+      table(['名称', '类型', '状态', '', '角色', ''], report.devices.map((d) => device(d, report, toast)), '还没有设备连接过'),
+      report.canEdit ? issueForm(toast, issued) : null,
       el('h3', {}, '未响应记录'),
       el(
         'p',

@@ -40,6 +40,8 @@ test('the status pill and banner say what the connection does', () => {
   assert.match(neverReached.banner ?? '', /请检查地址是否正确/);
   const refused = connectionText({ state: 'refused', sinceMs: now, attempt: 0, retryInMs: 0, error: '401' }, now);
   assert.equal(refused.banner, '凭证无效或已停用，请重新配对。');
+  const revoked = connectionText({ state: 'revoked', sinceMs: now, attempt: 0, retryInMs: 0, error: '此设备已被停用，请重新配对' }, now);
+  assert.equal(revoked.banner, '此设备已被停用，请重新配对。');
 });
 
 test('a custom reply is 1 to 30 characters, counted as characters not bytes', () => {

@@ -138,6 +138,17 @@ test('a refused credential says so and leads back to pairing', async () => {
   await page.close();
 });
 
+test('a revoked device says so and leads back to pairing', async () => {
+  const now = Date.now();
+  const revoked = { state: 'revoked', sinceMs: now, attempt: 0, retryInMs: 0, error: '此设备已被停用，请重新配对' };
+  const page = await chromium.open(view(now, { connection: revoked }));
+  await page.getByText('此设备已被停用，请重新配对。').waitFor();
+  assert.equal(await page.locator('#conn').textContent(), '设备已停用');
+  await page.getByRole('button', { name: '重新配对' }).click();
+  await page.getByText('连接到点单铃服务器').waitFor();
+  await page.close();
+});
+
 test('a malformed --pair link shows its reason on the pairing form', async () => {
   const page = await chromium.open(null, { answers: { pairing_problem: '配对链接无效：凭证格式不对' } });
   await page.getByText('连接到点单铃服务器').waitFor();

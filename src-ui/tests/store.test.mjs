@@ -92,3 +92,29 @@ test('a failed save or load is said in Chinese', async () => {
   await page.getByText('升级提醒的等待时间须在 5 到 600 秒之间').waitFor();
   await page.close();
 });
+
+test('the owner issues a credential for a new device and sees its pairing link, and revokes one after asking', async () => {
+  const now = Date.now();
+  const issued = { deviceId: '7', storeId: 1, name: '二号收银', role: 'counter', credential: 'v.7.sig', pairingLink: 'http://192.168.1.20:8080/?token=v.7.sig' };
+  const page = await chromium.open(view(now), { answers: { store_report: report(now), issue_device: issued } });
+  await page.getByRole('button', { name: '店铺' }).click();
+  await page.locator('.dialog.store').waitFor();
+  assert.equal(await page.locator('[data-device="kitchen-1"] .role').textContent(), '后厨');
+  assert.equal(await page.locator('[data-device="desk-abc"]').getByRole('button', { name: '停用' }).count(), 0, 'not this device');
+
+  await page.getByRole('textbox', { name: '设备名称' }).fill('二号收银');
+  await page.getByRole('combobox', { name: '设备角色' }).selectOption({ label: '前台' });
+  await page.getByRole('button', { name: '发放凭证' }).click();
+  await page.getByText('「二号收银」的配对链接：在该设备上打开点单铃，粘贴此链接连接。').waitFor();
+  assert.equal(await page.getByRole('textbox', { name: '配对链接' }).inputValue(), issued.pairingLink);
+  const made = await page.evaluate(() => window.__calls.filter(([c]) => c === 'issue_device').map(([, a]) => a.device));
+  assert.deepEqual(made, [{ name: '二号收银', role: 'counter' }]);
+  await page.screenshot({ path: process.env.ORDERBELL_UI_DEVICES_SHOT ?? '/tmp/orderbell-ui-devices.png' });
+
+  await page.locator('[data-device="kitchen-1"]').getByRole('button', { name: '停用' }).click();
+  await page.locator('[data-device="kitchen-1"]').getByRole('button', { name: '确认停用' }).click();
+  await page.getByText('已停用「后厨平板」').waitFor();
+  const revoked = await page.evaluate(() => window.__calls.filter(([c]) => c === 'revoke_device').map(([, a]) => a));
+  assert.deepEqual(revoked, [{ deviceId: 'kitchen-1' }]);
+  await page.close();
+});

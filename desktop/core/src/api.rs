@@ -130,6 +130,41 @@ impl Api {
         Ok(checked(request.send().await?).await?.json().await?)
     }
 
+    /// An owner's request to `/api/stores/{store}/{what}` with an optional JSON body; the
+    /// response as it came (checked: a refusal is [`Error::Refused`]).
+    pub(crate) async fn store_request(
+        &self,
+        method: reqwest::Method,
+        what: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<reqwest::Response> {
+        let mut request = self
+            .http
+            .request(method, self.store_url(what))
+            .bearer_auth(&self.pairing.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        checked(request.send().await?).await
+    }
+
+    /// An owner's upload of a file (a photo, a menu) as the request's body.
+    pub(crate) async fn store_upload(
+        &self,
+        method: reqwest::Method,
+        what: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<reqwest::Response> {
+        let request = self
+            .http
+            .request(method, self.store_url(what))
+            .bearer_auth(&self.pairing.token)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes);
+        checked(request.send().await?).await
+    }
+
     async fn get_store<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
         let response = self
             .http

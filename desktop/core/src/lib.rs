@@ -22,6 +22,7 @@ pub mod owner;
 pub mod pairing;
 pub mod receipts;
 pub mod saved;
+pub mod setup;
 pub mod stream;
 pub mod view;
 pub mod voice;

@@ -13,6 +13,7 @@ use futures_util::StreamExt as _;
 use futures_util::stream::BoxStream;
 use launchdarkly_sdk_transport::HyperTransport;
 use orderbell_shared::Event;
+use orderbell_shared::api::ErrorBody;
 use orderbell_shared::events::{Connected, Resync, kind};
 use tokio::time::Instant;
 
@@ -30,8 +31,9 @@ pub enum StreamItem {
     /// Our id is older than what the server keeps: reload the snapshot, then the stream goes
     /// on after `resync.last_event_id`.
     Resync(Resync),
-    /// The server refused the credential (401/403). Retrying cannot help: the stream stops.
-    Refused { error: String },
+    /// The server refused the credential (401/403), or ended the stream because the owner
+    /// revoked this device (`revoked`). Retrying cannot help: the stream stops.
+    Refused { error: String, revoked: bool },
     /// The connection dropped or could not be made; the next try is in `retry_in`.
     Down {
         error: String,
@@ -56,6 +58,8 @@ pub enum Reading {
     },
     /// The server sent what we cannot read: the connection counts as broken.
     Unreadable(String),
+    /// The server ended the stream because this device was revoked: the message to show.
+    Revoked(String),
 }
 
 /// Read one SSE event. Pure, apart from a warning in the log, so that the fuzz targets (`fuzz/`)
@@ -70,6 +74,11 @@ pub fn read_event(event_type: &str, id: Option<&str>, data: &str) -> Reading {
         kind::RESYNC => match serde_json::from_str::<Resync>(data) {
             Ok(resync) => Reading::Resync(resync),
             Err(e) => Reading::Unreadable(format!("resync 事件无法识别：{e}")),
+        },
+        kind::ERROR => match serde_json::from_str::<ErrorBody>(data) {
+            Ok(body) if body.code == DEVICE_REVOKED => Reading::Revoked(body.message),
+            Ok(body) => Reading::Unreadable(body.message),
+            Err(e) => Reading::Unreadable(format!("error 事件无法识别：{e}")),
         },
         other => {
             let Some(id) = id.and_then(|id| id.parse::<u64>().ok()) else {
@@ -87,6 +96,10 @@ pub fn read_event(event_type: &str, id: Option<&str>, data: &str) -> Reading {
         }
     }
 }
+
+/// The code of a credential the owner revoked: on the stream's last event and on every later
+/// request's 401.
+pub const DEVICE_REVOKED: &str = "device_revoked";
 
 pub struct StoreStream {
     pairing: Pairing,
@@ -144,7 +157,8 @@ impl StoreStream {
                 Ok(Some(Err(e))) if refused(&e) => {
                     self.current = None;
                     self.refused = true;
-                    return StreamItem::Refused { error: describe(&e) };
+                    let (error, revoked) = refusal(e).await;
+                    return StreamItem::Refused { error, revoked };
                 }
                 Ok(Some(Err(e))) => return self.down(describe(&e)),
                 Ok(None) => return self.down("连接已关闭".into()),
@@ -188,6 +202,11 @@ impl StoreStream {
                 None
             }
             Reading::Unreadable(error) => Some(self.down(error)),
+            Reading::Revoked(error) => {
+                self.current = None;
+                self.refused = true;
+                Some(StreamItem::Refused { error, revoked: true })
+            }
         }
     }
 
@@ -232,6 +251,28 @@ fn refused(error: &es::Error) -> bool {
     matches!(error, es::Error::UnexpectedResponse(response, _) if matches!(response.status(), 401 | 403))
 }
 
+/// What to tell the merchant about a refused credential: the server's own message for a revoked
+/// device (「此设备已被停用，请重新配对」), else what the status means.
+async fn refusal(error: es::Error) -> (String, bool) {
+    let described = (describe(&error), false);
+    let es::Error::UnexpectedResponse(_, body) = error else {
+        return described;
+    };
+    // The refusal is a small JSON body; a larger one is not the server's `{code, message}`.
+    let mut bytes = Vec::new();
+    let mut chunks = body.into_stream();
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout(Duration::from_secs(5), chunks.next()).await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > 4096 {
+            return described;
+        }
+    }
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(body) if body.code == DEVICE_REVOKED => (body.message, true),
+        _ => described,
+    }
+}
+
 fn describe(error: &es::Error) -> String {
     match error {
         es::Error::UnexpectedResponse(response, _) => match response.status() {
@@ -272,6 +313,19 @@ mod tests {
         assert!(matches!(
             read_event("from_a_newer_server", Some("9"), "{}"),
             Reading::Skip { id: Some(9) }
+        ));
+    }
+
+    #[test]
+    fn a_revoked_device_is_told_so_by_the_last_event() {
+        let data = r#"{"code":"device_revoked","message":"此设备已被停用，请重新配对"}"#;
+        let Reading::Revoked(message) = read_event(kind::ERROR, None, data) else {
+            panic!("device_revoked ends the stream as revoked");
+        };
+        assert_eq!(message, "此设备已被停用，请重新配对");
+        assert!(matches!(
+            read_event(kind::ERROR, None, r#"{"code":"overloaded","message":"稍后再试"}"#),
+            Reading::Unreadable(_)
         ));
     }
 

@@ -59,6 +59,16 @@ pub enum ConnectionState {
     /// The server refused the credential (401/403): wrong or revoked. Not a network problem, so
     /// no retries and no alarm; only pairing again helps.
     Refused,
+    /// The owner revoked this device (`device_revoked`): as refused, and the window says
+    /// 「此设备已被停用，请重新配对」.
+    Revoked,
+}
+
+impl ConnectionState {
+    /// Refused or revoked: the stream has stopped for good, until the app is paired again.
+    pub fn stopped(self) -> bool {
+        matches!(self, ConnectionState::Refused | ConnectionState::Revoked)
+    }
 }
 
 /// Whether an output (sound, notifications) works, as far as the last try showed.

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
+use orderbell_shared::access::{IssuedDevice, NewDevice};
+use orderbell_shared::menu::{DishInput, MenuDTO};
+use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -34,6 +37,13 @@ fn the_ui_types_match_the_rust_types() {
     ActionError::export_all(&config).expect("export ActionError");
     PairingOffer::export_all(&config).expect("export PairingOffer");
     StoreReport::export_all(&config).expect("export StoreReport");
+    StoreTablesDTO::export_all(&config).expect("export StoreTablesDTO");
+    NewTable::export_all(&config).expect("export NewTable");
+    TableChange::export_all(&config).expect("export TableChange");
+    NewDevice::export_all(&config).expect("export NewDevice");
+    IssuedDevice::export_all(&config).expect("export IssuedDevice");
+    MenuDTO::export_all(&config).expect("export MenuDTO");
+    DishInput::export_all(&config).expect("export DishInput");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

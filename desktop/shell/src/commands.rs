@@ -9,7 +9,7 @@ use tauri_plugin_autostart::ManagerExt as _;
 
 use crate::desk::{self, Shell};
 
-fn not_paired() -> ActionError {
+pub(crate) fn not_paired() -> ActionError {
     ActionError {
         code: "not_paired".into(),
         message: "尚未连接服务器".into(),

@@ -9,6 +9,7 @@
 mod badge;
 mod commands;
 mod desk;
+mod setup;
 mod tray;
 
 use std::path::PathBuf;
@@ -111,6 +112,27 @@ pub fn run() -> ExitCode {
             commands::save_alert_settings,
             commands::test_sound,
             commands::rendered,
+            setup::tables,
+            setup::add_table,
+            setup::change_table,
+            setup::remove_table,
+            setup::new_table_link,
+            setup::save_qr_sheet,
+            setup::issue_device,
+            setup::revoke_device,
+            setup::menu,
+            setup::add_category,
+            setup::rename_category,
+            setup::remove_category,
+            setup::reorder_categories,
+            setup::reorder_dishes,
+            setup::add_dish,
+            setup::change_dish,
+            setup::remove_dish,
+            setup::set_sold_out,
+            setup::set_dish_photo,
+            setup::export_menu,
+            setup::import_menu,
         ])
         .run(tauri::generate_context!());
     match app {

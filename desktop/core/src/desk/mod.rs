@@ -23,6 +23,7 @@ use crate::owner::StoreReport;
 use crate::pairing::{Pairing, Role};
 use crate::receipts::{Device, Receipts};
 use crate::saved::{Saved, Settings};
+use crate::setup::Setup;
 use crate::stream::StoreStream;
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
 use crate::voice::Cue;
@@ -65,8 +66,12 @@ pub(crate) enum Command {
         attempt: u32,
         retry_in: Duration,
     },
-    /// The server refused the credential while loading the snapshot.
-    Refused(String),
+    /// The server refused the credential while loading the snapshot (`revoked`: the owner
+    /// revoked this device).
+    Refused {
+        error: String,
+        revoked: bool,
+    },
     Health {
         audio: Option<Health>,
         notifications: Option<Health>,
@@ -193,6 +198,11 @@ impl Desk {
     /// The owner's choice of what happens when nobody hears an alert; the server's answer.
     pub async fn save_alert_settings(&self, settings: AlertSettings) -> Result<AlertSettings, ActionError> {
         Ok(self.api.set_alert_settings(&settings).await?)
+    }
+
+    /// The owner's requests to set the store up (tables, menu, devices).
+    pub fn setup(&self) -> Setup {
+        Setup::new(self.api.clone())
     }
 
     /// Stop listening; the effects channel closes after the last effect.

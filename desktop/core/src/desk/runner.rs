@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::pairing::Pairing;
 use crate::receipts::Receipts;
 use crate::saved::Saved;
-use crate::stream::{StoreStream, StreamItem};
+use crate::stream::{DEVICE_REVOKED, StoreStream, StreamItem};
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
 
 pub(super) struct Runner {
@@ -110,7 +110,7 @@ impl Runner {
                 self.down(error, attempt, retry_in, now);
                 Vec::new()
             }
-            Command::Refused(error) => self.refused(error, now),
+            Command::Refused { error, revoked } => self.refused(error, revoked, now),
             Command::Health { audio, notifications } => {
                 self.audio = audio.unwrap_or_else(|| self.audio.clone());
                 self.notifications = notifications.unwrap_or_else(|| self.notifications.clone());
@@ -172,8 +172,8 @@ impl Runner {
                 attempt,
                 retry_in,
             } => self.down(error, attempt, retry_in, now),
-            StreamItem::Refused { error } => {
-                let effects = self.refused(error, now);
+            StreamItem::Refused { error, revoked } => {
+                let effects = self.refused(error, revoked, now);
                 self.emit(effects);
             }
         }
@@ -181,10 +181,14 @@ impl Runner {
 
     /// A wrong or revoked credential: no outage (so no alarm, and the one shown goes), no more
     /// tries; the window asks to pair again.
-    fn refused(&mut self, error: String, now: i64) -> Vec<Effect> {
-        tracing::warn!(%error, "the server refused the credential");
+    fn refused(&mut self, error: String, revoked: bool, now: i64) -> Vec<Effect> {
+        tracing::warn!(%error, revoked, "the server refused the credential");
         self.connection = ConnectionView {
-            state: ConnectionState::Refused,
+            state: if revoked {
+                ConnectionState::Revoked
+            } else {
+                ConnectionState::Refused
+            },
             since_ms: now,
             attempt: 0,
             retry_in_ms: 0,
@@ -195,7 +199,7 @@ impl Runner {
 
     fn down(&mut self, error: String, attempt: u32, retry_in: Duration, now: i64) {
         tracing::info!(%error, attempt, ?retry_in, "store stream down");
-        if self.connection.state == ConnectionState::Refused {
+        if self.connection.state.stopped() {
             return;
         }
         let state = if !self.reached {
@@ -213,7 +217,10 @@ impl Runner {
             ConnectionState::Reconnecting | ConnectionState::Lost | ConnectionState::Unreachable => {
                 self.connection.since_ms
             }
-            ConnectionState::Connecting | ConnectionState::Live | ConnectionState::Refused => now,
+            ConnectionState::Connecting
+            | ConnectionState::Live
+            | ConnectionState::Refused
+            | ConnectionState::Revoked => now,
         };
         self.connection = ConnectionView {
             state,
@@ -237,8 +244,14 @@ impl Runner {
                         let _ = commands.send(Command::Snapshot(snapshot));
                         return;
                     }
-                    Err(Error::Refused { status, message, .. }) if matches!(status, 401 | 403) => {
-                        let _ = commands.send(Command::Refused(format!("{message}（{status}）")));
+                    Err(Error::Refused { status, code, message }) if matches!(status, 401 | 403) => {
+                        let revoked = code == DEVICE_REVOKED;
+                        let error = if revoked {
+                            message
+                        } else {
+                            format!("{message}（{status}）")
+                        };
+                        let _ = commands.send(Command::Refused { error, revoked });
                         return;
                     }
                     Err(e) => {

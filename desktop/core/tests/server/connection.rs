@@ -147,7 +147,7 @@ async fn a_server_whose_journal_is_behind_the_app_is_followed_not_ignored() {
 
 impl App {
     /// Stop the desk and everything it still asked for.
-    async fn stop_and_drain(mut self) -> Vec<Effect> {
+    pub(crate) async fn stop_and_drain(mut self) -> Vec<Effect> {
         self.desk.stop();
         let mut rest = Vec::new();
         while let Some(effect) = tokio::time::timeout(orderbell_tests::PATIENCE, self.effects.recv())

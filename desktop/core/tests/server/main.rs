@@ -6,9 +6,11 @@
 mod alerts;
 mod connection;
 mod heard;
+mod menu;
 mod owner;
 mod restart;
 mod roles;
+mod setup;
 mod stale;
 
 use std::path::Path;
