@@ -25,7 +25,6 @@ let current = null;
 /** Why the last pairing link from outside was not taken: shown on the pairing form. */
 /** @type {string | null} */
 let linkProblem = null;
-/** Kitchen tickets brought back after 出餐, shown again until cleared. */
 /**
  * The store as the server last said, for the counter's top bar; null in the kitchen and until
  * read. Nothing on the store stream says when it changes (another device, the hours turning),
@@ -34,9 +33,9 @@ let linkProblem = null;
  */
 let store = null;
 const STORE_EVERY_MS = 60_000;
-/** Shows the store in the open 「营业」 view, while it is open. */
-/** @type {(store: StoreDTO) => void} */
+/** Shows the store in the open 「营业」 view, while it is open. @type {(store: StoreDTO) => void} */
 let showInBusiness = () => {};
+/** Kitchen tickets brought back after 出餐, shown again until cleared. */
 
 /** @param {string} text @param {boolean} [bad] */
 function toast(text, bad = true) {
@@ -105,7 +104,7 @@ function pairingForm() {
       await bridge.pair(server.value, token.value);
       current = await bridge.view();
       render();
-      await readStore();
+      void readStore();
     } catch (e) {
       problem.textContent = bridge.messageOf(e);
     }
@@ -283,7 +282,7 @@ function askToSwitch(offer) {
         current = await bridge.view();
         store = null;
         render();
-        await readStore();
+        void readStore();
       }
     } catch (e) {
       toast(bridge.messageOf(e));
@@ -321,7 +320,7 @@ async function start() {
   linkProblem = await bridge.pairingProblem();
   current = await bridge.view();
   render();
-  await readStore();
+  void readStore();
   setInterval(readStore, STORE_EVERY_MS);
   // Paired already: the board is up, so the refused link's reason comes as a toast.
   if (current && linkProblem) toast(linkProblem);
