@@ -7,6 +7,7 @@
 
 import * as bridge from './bridge.js';
 import { el, fill, input } from './dom.js';
+import { when } from './store.js';
 
 /** @typedef {import('../bindings/StoreDTO').StoreDTO} StoreDTO */
 /** @typedef {import('../bindings/StoreSettingsPatch').StoreSettingsPatch} StoreSettingsPatch */
@@ -18,22 +19,15 @@ const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 const LOGO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** @param {StoreDTO} store */
-export function stateText(store) {
+function stateText(store) {
   return STATES[store.state];
-}
-
-/** 「12月2日 17:00」 in this machine's time zone. @param {number} ms */
-function when(ms) {
-  const d = new Date(ms);
-  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
-  return `${d.getMonth() + 1}月${d.getDate()}日 ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 /**
  * Why the store is in its state, in a line: the hours, or the owner's hand and until when.
  * @param {StoreDTO} store
  */
-export function stateReason(store) {
+function stateReason(store) {
   const hours = store.hoursText ? `营业时间 ${store.hoursText}` : '全天营业';
   if (!store.manual) return hours;
   const hand = store.manual.open ? '手动营业' : '手动打烊';
@@ -43,9 +37,9 @@ export function stateReason(store) {
 /**
  * The one-tap controls: 暂停接单 or 恢复接单; 立即打烊 or 立即营业; 按营业时间 once opened or
  * closed by hand.
- * @param {StoreDTO} store @param {Change} change
+ * @param {StoreDTO} store @param {Change} change @returns {HTMLElement[]}
  */
-export function quickControls(store, change) {
+function quickControls(store, change) {
   const button = (/** @type {string} */ text, /** @type {StoreSettingsPatch} */ patch, /** @type {string} */ done) =>
     el('button', { class: 'small quick', onclick: () => change(patch, done) }, text);
   return [
@@ -55,7 +49,7 @@ export function quickControls(store, change) {
     store.state === 'closed'
       ? button('立即营业', { manual: 'open' }, '已开始营业')
       : button('立即打烊', { manual: 'closed' }, '已打烊：顾客页面显示已打烊，购物车保留'),
-    store.manual ? button('按营业时间', { manual: 'auto' }, '已改回按营业时间') : null,
+    ...(store.manual ? [button('按营业时间', { manual: 'auto' }, '已改回按营业时间')] : []),
   ];
 }
 
@@ -147,7 +141,7 @@ export function openBusiness(store, serverUrl, change, toast, changed) {
   const show = (/** @type {StoreDTO} */ s) => {
     head.textContent = `营业 · ${s.name}`;
     now.replaceChildren(el('span', { class: `pill state ${s.state}` }, stateText(s)), el('span', { class: 'reason' }, stateReason(s)));
-    quick.replaceChildren(...quickControls(s, change).filter((n) => n !== null));
+    quick.replaceChildren(...quickControls(s, change));
     logo.replaceChildren(...logoPart(s, serverUrl, logoChange));
   };
   show(store);
