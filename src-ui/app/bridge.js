@@ -76,6 +76,14 @@ export const setDishPhoto = (dishId, contentType, bytes) => call('set_dish_photo
 export const exportMenu = () => call('export_menu');
 /** Make the menu the file's. @param {string} contentType @param {number[]} bytes */
 export const importMenu = (contentType, bytes) => call('import_menu', { contentType, bytes });
+/** The store as customers see it, with its state. @returns {Promise<import('../bindings/StoreDTO').StoreDTO>} */
+export const store = () => call('store');
+/** Only the fields given change. @param {import('../bindings/StoreSettingsPatch').StoreSettingsPatch} patch @returns {Promise<import('../bindings/StoreDTO').StoreDTO>} */
+export const changeStore = (patch) => call('change_store', { patch });
+/** @param {string} contentType @param {number[]} bytes @returns {Promise<import('../bindings/StoreDTO').StoreDTO>} */
+export const setLogo = (contentType, bytes) => call('set_logo', { contentType, bytes });
+/** @returns {Promise<import('../bindings/StoreDTO').StoreDTO>} */
+export const removeLogo = () => call('remove_logo');
 /** Save the QR sheet; where it went. @returns {Promise<string>} */
 export const saveQrSheet = () => call('save_qr_sheet');
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */

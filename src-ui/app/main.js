@@ -1,11 +1,13 @@
 // The window: the pairing form before pairing, then the board (merchant) or the tickets
-// (kitchen), the status bar that is always visible, the store panel and the settings. It
+// (kitchen), the status bar that is always visible (for the counter also the store's state,
+// 营业中 / 已打烊 / 暂停接单, with its one-tap controls), the store panel and the settings. It
 // re-draws from each `desk-view` the core publishes. Between views, one shared timer moves the
 // age clocks and the kitchen's colours once a minute, touching only what reads differently: an
 // idle board costs next to no CPU however full it is.
 
 import * as bridge from './bridge.js';
 import { columns, connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
+import { businessBar, openBusiness } from './business.js';
 import { orderCard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
@@ -15,12 +17,24 @@ import { openTables } from './tables.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
+/** @typedef {import('../bindings/StoreDTO').StoreDTO} StoreDTO */
+/** @typedef {import('../bindings/StoreSettingsPatch').StoreSettingsPatch} StoreSettingsPatch */
 
 /** @type {DeskView | null} */
 let current = null;
 /** Why the last pairing link from outside was not taken: shown on the pairing form. */
 /** @type {string | null} */
 let linkProblem = null;
+/**
+ * The store as the server last said, for the counter's top bar; null in the kitchen and until
+ * read. Nothing on the store stream says when it changes (another device, the hours turning),
+ * so it is read again every minute.
+ * @type {StoreDTO | null}
+ */
+let store = null;
+const STORE_EVERY_MS = 60_000;
+/** Shows the store in the open 「营业」 view, while it is open. @type {(store: StoreDTO) => void} */
+let showInBusiness = () => {};
 /** Kitchen tickets brought back after 出餐, shown again until cleared. */
 
 /** @param {string} text @param {boolean} [bad] */
@@ -49,6 +63,37 @@ async function sellOut(dishId, name) {
   }
 }
 
+/** Show the store as the server now has it: the top bar, and the 「营业」 view if open. @param {StoreDTO} next */
+function showStore(next) {
+  showInBusiness(next);
+  if (JSON.stringify(next) === JSON.stringify(store)) return;
+  store = next;
+  render();
+}
+
+async function readStore() {
+  if (current?.role !== 'merchant') return;
+  try {
+    showStore(await bridge.store());
+  } catch {
+    // The connection pill says when the server cannot be reached; the last state stays.
+  }
+}
+
+/** A one-tap control or the 「营业」 view's save: refused in the server's words. @param {StoreSettingsPatch} patch @param {string} done */
+async function changeStore(patch, done) {
+  try {
+    showStore(await bridge.changeStore(patch));
+    toast(done, false);
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
+function business() {
+  if (current && store) showInBusiness = openBusiness(store, current.serverUrl, changeStore, toast, showStore);
+}
+
 function pairingForm() {
   const server = /** @type {HTMLInputElement} */ (el('input', { id: 'server', placeholder: 'http://192.168.1.20:8080 或配对链接' }));
   const token = /** @type {HTMLInputElement} */ (el('input', { id: 'token', placeholder: '设备凭证 v.…（店主在「店铺」里发放）' }));
@@ -59,6 +104,7 @@ function pairingForm() {
       await bridge.pair(server.value, token.value);
       current = await bridge.view();
       render();
+      void readStore();
     } catch (e) {
       problem.textContent = bridge.messageOf(e);
     }
@@ -85,6 +131,7 @@ function statusBar(view, now) {
     el('span', { class: 'brand' }, `点单铃 · ${role}`),
     el('span', { id: 'conn', class: `pill ${c.level}`, title: view.connection.error ?? '' }, c.text),
     view.role === 'merchant' ? el('span', { class: 'count' }, `未处理 ${view.unhandled}`) : null,
+    view.role === 'merchant' && store ? businessBar(store, changeStore, business) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openMenu(view.serverUrl, toast) }, '菜单') : null,
@@ -98,6 +145,7 @@ async function pairAgain() {
   try {
     await bridge.unpair();
     current = null;
+    store = null;
     render();
   } catch (e) {
     toast(bridge.messageOf(e));
@@ -232,7 +280,9 @@ function askToSwitch(offer) {
       await bridge.answerOffer(yes);
       if (yes) {
         current = await bridge.view();
+        store = null;
         render();
+        void readStore();
       }
     } catch (e) {
       toast(bridge.messageOf(e));
@@ -270,6 +320,8 @@ async function start() {
   linkProblem = await bridge.pairingProblem();
   current = await bridge.view();
   render();
+  void readStore();
+  setInterval(readStore, STORE_EVERY_MS);
   // Paired already: the board is up, so the refused link's reason comes as a toast.
   if (current && linkProblem) toast(linkProblem);
   const offer = await bridge.pairingOffer();

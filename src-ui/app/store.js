@@ -22,7 +22,7 @@ export function minSec(ms) {
 }
 
 /** 「12月2日 14:03」, in this machine's time zone. @param {number} ms */
-function when(ms) {
+export function when(ms) {
   const d = new Date(ms);
   const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
   return `${d.getMonth() + 1}月${d.getDate()}日 ${two(d.getHours())}:${two(d.getMinutes())}`;

@@ -175,9 +175,14 @@ impl Api {
         Ok(checked(response).await?.json().await?)
     }
 
+    /// `/api/stores/{store}/{what}`; the store itself for an empty `what`.
     fn store_url(&self, what: &str) -> String {
-        self.pairing
-            .url(&format!("/api/stores/{}/{what}", self.pairing.store_id))
+        let store = format!("/api/stores/{}", self.pairing.store_id);
+        if what.is_empty() {
+            self.pairing.url(&store)
+        } else {
+            self.pairing.url(&format!("{store}/{what}"))
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
 use orderbell_shared::access::{IssuedDevice, NewDevice};
 use orderbell_shared::menu::{DishInput, MenuDTO};
+use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
 use ts_rs::{Config, TS};
 
@@ -44,6 +45,8 @@ fn the_ui_types_match_the_rust_types() {
     IssuedDevice::export_all(&config).expect("export IssuedDevice");
     MenuDTO::export_all(&config).expect("export MenuDTO");
     DishInput::export_all(&config).expect("export DishInput");
+    StoreDTO::export_all(&config).expect("export StoreDTO");
+    StoreSettingsPatch::export_all(&config).expect("export StoreSettingsPatch");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

@@ -133,6 +133,10 @@ pub fn run() -> ExitCode {
             setup::set_dish_photo,
             setup::export_menu,
             setup::import_menu,
+            setup::store,
+            setup::change_store,
+            setup::set_logo,
+            setup::remove_logo,
         ])
         .run(tauri::generate_context!());
     match app {

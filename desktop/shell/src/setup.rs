@@ -7,6 +7,7 @@ use orderbell_desktop_core::ActionError;
 use orderbell_desktop_core::setup::Setup;
 use orderbell_shared::access::{IssuedDevice, NewDevice};
 use orderbell_shared::menu::{DishDTO, DishInput, MenuCategoryDTO, MenuDTO};
+use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange, TableDTO};
 use tauri::{AppHandle, Manager as _, State};
 
@@ -123,6 +124,29 @@ pub async fn issue_device(shell: State<'_, Shell>, device: NewDevice) -> Result<
 #[tauri::command]
 pub async fn revoke_device(shell: State<'_, Shell>, device_id: String) -> Result<(), ActionError> {
     Ok(setup(&shell)?.revoke_device(&device_id).await?)
+}
+
+/// The store as customers see it, with its state (营业中 / 已打烊 / 暂停接单) for the top bar.
+#[tauri::command]
+pub async fn store(shell: State<'_, Shell>) -> Result<StoreDTO, ActionError> {
+    Ok(setup(&shell)?.store().await?)
+}
+
+/// Name, announcement, hours, 暂停接单, opened or closed by hand: only the fields given change.
+#[tauri::command]
+pub async fn change_store(shell: State<'_, Shell>, patch: StoreSettingsPatch) -> Result<StoreDTO, ActionError> {
+    Ok(setup(&shell)?.change_store(&patch).await?)
+}
+
+/// The logo's bytes as the window read them from the chosen file.
+#[tauri::command]
+pub async fn set_logo(shell: State<'_, Shell>, content_type: String, bytes: Vec<u8>) -> Result<StoreDTO, ActionError> {
+    Ok(setup(&shell)?.set_logo(&content_type, bytes).await?)
+}
+
+#[tauri::command]
+pub async fn remove_logo(shell: State<'_, Shell>) -> Result<StoreDTO, ActionError> {
+    Ok(setup(&shell)?.remove_logo().await?)
 }
 
 /// Save the A4 sheet of every table's QR code in the Downloads folder; where it went.

@@ -12,6 +12,7 @@ mod restart;
 mod roles;
 mod setup;
 mod stale;
+mod store;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -11,7 +11,8 @@ use orderbell_tests::TestServer;
 
 use crate::App;
 
-fn png() -> Vec<u8> {
+/// A small real PNG, as a photo or logo file.
+pub(crate) fn png() -> Vec<u8> {
     let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 120]));
     let mut bytes = Vec::new();
     DynamicImage::ImageRgb8(image)
