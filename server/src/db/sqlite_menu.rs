@@ -181,11 +181,19 @@ impl MenuTx for SqliteMenuTx {
     }
 
     async fn insert_dish(&mut self, dish: &DishRow, keep_id: bool) -> Result<i64> {
+        // A new dish never takes the id of one deleted before it: orders and reports name dishes
+        // by id. The highest id ever given is kept, since the table forgets a deleted last row.
+        let fresh: (i64,) = sqlx::query_as(
+            "SELECT MAX(COALESCE((SELECT MAX(id) FROM dishes), 0),
+                        COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'last_dish_id'), 0)) + 1",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO dishes (id, store_id, category_id, position, name, kind, photo, description, price_cents, sold_out)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
-        .bind(keep_id.then_some(dish.id))
+        .bind(if keep_id { dish.id } else { fresh.0 })
         .bind(self.store_id)
         .bind(dish.category_id)
         .bind(dish.position)
@@ -196,6 +204,13 @@ impl MenuTx for SqliteMenuTx {
         .bind(dish.price.cents())
         .bind(dish.sold_out)
         .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('last_dish_id', ?)
+             ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+        )
+        .bind(id.to_string())
+        .execute(&mut *self.tx)
         .await?;
         Ok(id)
     }

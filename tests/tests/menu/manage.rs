@@ -237,3 +237,43 @@ async fn dishes_are_added_edited_ordered_and_removed() {
         "both are gone"
     );
 }
+
+/// Orders and reports name dishes by id: a dish added after the newest one was deleted gets an id
+/// of its own, never the deleted one's.
+#[tokio::test]
+async fn a_deleted_dishs_id_is_never_given_again() {
+    let server = TestServer::start().await;
+    let hot = menu(&server).await.categories[0].clone();
+    let add = |name: &'static str| {
+        let server = &server;
+        async move {
+            let body = json!({"categoryId": hot.category_id, "cuisineName": name, "unitPrice": "10"});
+            let added: DishDTO = ok(
+                owner(server, Method::POST, "/api/stores/1/dishes", Some(body)).await,
+                201,
+            )
+            .await;
+            added.cuisine_id
+        }
+    };
+    let first = add("临时菜").await;
+    let gone = owner(&server, Method::DELETE, &format!("/api/stores/1/dishes/{first}"), None).await;
+    assert_eq!(gone.status(), 204);
+    let next = add("新菜").await;
+    assert!(next > first, "the deleted dish's id {first} was given again ({next})");
+    let gone = owner(&server, Method::DELETE, &format!("/api/stores/1/dishes/{next}"), None).await;
+    assert_eq!(gone.status(), 204);
+    let after_restart = server.restart().await;
+    let hot = menu(&after_restart).await.categories[0].clone();
+    let body = json!({"categoryId": hot.category_id, "cuisineName": "又一道", "unitPrice": "10"});
+    let third: DishDTO = ok(
+        owner(&after_restart, Method::POST, "/api/stores/1/dishes", Some(body)).await,
+        201,
+    )
+    .await;
+    assert!(
+        third.cuisine_id > next,
+        "nor after a restart: {} after {next}",
+        third.cuisine_id
+    );
+}
