@@ -27,7 +27,11 @@ pub enum Command {
     /// Run the server (the default).
     Serve,
     /// Print each table's signed link: what its QR code encodes.
-    Links,
+    Links {
+        /// Only this store's tables (default: every store's).
+        #[arg(long)]
+        store: Option<i64>,
+    },
     /// Print a device credential of a store (the same one each time for a store, role and
     /// name), or the operator's.
     Credential {

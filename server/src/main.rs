@@ -29,7 +29,15 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Links => print_links(&App::open(&config).await?.table_links().await?),
+        Command::Links { store } => {
+            let links = App::open(&config).await?.table_links().await?;
+            print_links(
+                &links
+                    .into_iter()
+                    .filter(|l| store.is_none_or(|s| s == l.store_id))
+                    .collect::<Vec<_>>(),
+            );
+        }
         Command::Qr { store, out } => {
             std::fs::create_dir_all(&out)?;
             for file in App::open(&config).await?.qr_files(store).await? {

@@ -1,21 +1,23 @@
 //! `orderbell qr` writes the same codes the owner fetches over HTTP, and `orderbell links` prints
 //! the current links, regenerated ones included.
 
-use std::process::Command;
-
 use orderbell_tests::{TestServer, binary};
 
 use crate::owner::{all, tables};
 use crate::regenerate::regenerate;
 use orderbell_tests::qr::{pdf_pages, png_codes, svg_codes};
 
-fn orderbell(server: &TestServer, args: &[&str]) -> String {
-    let output = Command::new(binary())
+/// Run the command beside the server. Asynchronously: the server runs on this test's runtime, and
+/// a blocking wait would freeze it, perhaps inside a write, and leave the command waiting on a lock
+/// that cannot be released.
+async fn orderbell(server: &TestServer, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(binary())
         .arg("--data-dir")
         .arg(server.data_dir())
         .args(["--public-url", &server.url("")])
         .args(args)
         .output()
+        .await
         .expect("orderbell runs");
     assert!(
         output.status.success(),
@@ -35,7 +37,7 @@ async fn orderbell_qr_writes_the_sheet_and_each_code_and_links_prints_the_curren
 
     let out = tempfile::tempdir().expect("temporary dir");
     let folder = out.path().join("qr");
-    let written = orderbell(&server, &["qr", "--store", "1", "--out", &folder.to_string_lossy()]);
+    let written = orderbell(&server, &["qr", "--store", "1", "--out", &folder.to_string_lossy()]).await;
     assert_eq!(
         written.lines().count(),
         1 + 2 * 12,
@@ -51,10 +53,38 @@ async fn orderbell_qr_writes_the_sheet_and_each_code_and_links_prints_the_curren
     let svg = std::fs::read(folder.join("A02.svg")).expect("A02's SVG");
     assert_eq!(svg_codes(&svg), vec![fresh.link.clone()]);
 
-    let printed_links = orderbell(&server, &["links"]);
+    let printed_links = orderbell(&server, &["links"]).await;
     let expected: Vec<String> = all(&listed)
         .iter()
         .map(|t| format!("{}\t{}", t.number, t.link))
         .collect();
     assert_eq!(printed_links.lines().collect::<Vec<_>>(), expected);
+
+    // Another store with an A01 of its own: `--store` tells the two apart.
+    let theirs: orderbell_shared::TableDTO = server
+        .post(
+            "/api/stores/2/tables",
+            &server.other_merchant,
+            serde_json::json!({"number": "A01"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("the other store's table");
+    assert_eq!(
+        orderbell(&server, &["links", "--store", "1"])
+            .await
+            .lines()
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(
+        orderbell(&server, &["links", "--store", "2"]).await,
+        format!("A01\t{}\n", theirs.link)
+    );
+    assert_eq!(
+        orderbell(&server, &["links"]).await.lines().count(),
+        expected.len() + 1,
+        "all stores"
+    );
 }
