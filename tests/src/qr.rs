@@ -16,17 +16,13 @@ pub fn codes_in(width: usize, height: usize, pixels: &[u8]) -> Vec<String> {
     codes
 }
 
-/// The codes in a PNG, whatever its colour type (the first channel is the light).
+/// The codes in a PNG, whatever its colour type, seen in grey as a camera would.
 pub fn png_codes(bytes: &[u8]) -> Vec<String> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buffer = vec![0; reader.output_buffer_size().expect("a sane size")];
-    let info = reader.next_frame(&mut buffer).expect("the image");
-    let channels = info.color_type.samples();
-    let (width, height) = (info.width as usize, info.height as usize);
-    let grey: Vec<u8> = buffer[..info.buffer_size()].iter().step_by(channels).copied().collect();
-    codes_in(width, height, &grey)
+    let grey = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+        .expect("a PNG")
+        .to_luma8();
+    let (width, height) = (grey.width() as usize, grey.height() as usize);
+    codes_in(width, height, grey.as_raw())
 }
 
 /// The codes in an SVG, drawn by librsvg (`rsvg-convert`).

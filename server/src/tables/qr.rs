@@ -62,14 +62,14 @@ impl Code {
                 pixels[start..start + length * PNG_SCALE].fill(0);
             }
         }
-        let mut out = Vec::new();
         let pixels_across = u32::try_from(side).map_err(|_| Error::Config("QR code too large".into()))?;
-        let mut encoder = png::Encoder::new(&mut out, pixels_across, pixels_across);
-        encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
-        writer.write_image_data(&pixels).map_err(std::io::Error::other)?;
-        writer.finish().map_err(std::io::Error::other)?;
+        let image = image::GrayImage::from_raw(pixels_across, pixels_across, pixels)
+            .ok_or_else(|| Error::Config("QR code pixels do not fill the image".into()))?;
+        let mut out = std::io::Cursor::new(Vec::new());
+        image
+            .write_to(&mut out, image::ImageFormat::Png)
+            .map_err(std::io::Error::other)?;
+        let out = out.into_inner();
         Ok(out)
     }
 
