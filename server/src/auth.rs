@@ -167,6 +167,10 @@ pub enum Duty {
     HandleOrders,
     /// See the tickets and mark them ready or recall them.
     Cook,
+    /// Settle and close tables' bills, move and merge them, take back dishes (退菜).
+    TakePayment,
+    /// Read the books: order history and the day's summary (日结).
+    ReadBooks,
 }
 
 impl Duty {
@@ -177,6 +181,8 @@ impl Duty {
             Duty::MarkSoldOut => "只有店主、店长或前台的设备可以设置估清",
             Duty::HandleOrders => "只有店主、店长或前台的设备可以处理订单",
             Duty::Cook => "只有厨房或前台的设备可以出餐",
+            Duty::TakePayment => "只有店主、店长或前台的设备可以结账、清台、换桌、并台和退菜",
+            Duty::ReadBooks => "只有店主、店长或前台的设备可以查看订单历史和日结",
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bills::{BillDTO, BillMoved, ItemReturned, TableClosed};
 use crate::heard::{AlertEscalated, AlertReceipt, AlertSettled};
 use crate::money::Money;
 use crate::order::{Actor, OrderDTO, OrderStatus};
@@ -93,6 +94,12 @@ pub enum Event {
     AlertReceipt(AlertReceipt),
     AlertEscalated(AlertEscalated),
     AlertSettled(AlertSettled),
+    /// 先吃后付: a round sent to the kitchen unpaid (下单, or 加菜 from round 2).
+    OrderSubmitted(OrderDTO),
+    BillSettled(BillDTO),
+    TableClosed(TableClosed),
+    BillMoved(BillMoved),
+    ItemReturned(ItemReturned),
 }
 
 impl Event {
@@ -107,6 +114,11 @@ impl Event {
             Event::AlertReceipt(_) => kind::ALERT_RECEIPT,
             Event::AlertEscalated(_) => kind::ALERT_ESCALATED,
             Event::AlertSettled(_) => kind::ALERT_SETTLED,
+            Event::OrderSubmitted(_) => kind::ORDER_SUBMITTED,
+            Event::BillSettled(_) => kind::BILL_SETTLED,
+            Event::TableClosed(_) => kind::TABLE_CLOSED,
+            Event::BillMoved(_) => kind::BILL_MOVED,
+            Event::ItemReturned(_) => kind::ITEM_RETURNED,
         }
     }
 
@@ -121,6 +133,11 @@ impl Event {
             Event::AlertReceipt(d) => serde_json::to_string(d),
             Event::AlertEscalated(d) => serde_json::to_string(d),
             Event::AlertSettled(d) => serde_json::to_string(d),
+            Event::OrderSubmitted(d) => serde_json::to_string(d),
+            Event::BillSettled(d) => serde_json::to_string(d),
+            Event::TableClosed(d) => serde_json::to_string(d),
+            Event::BillMoved(d) => serde_json::to_string(d),
+            Event::ItemReturned(d) => serde_json::to_string(d),
         }
     }
 
@@ -136,6 +153,11 @@ impl Event {
             kind::ALERT_RECEIPT => serde_json::from_str(data).map(Event::AlertReceipt),
             kind::ALERT_ESCALATED => serde_json::from_str(data).map(Event::AlertEscalated),
             kind::ALERT_SETTLED => serde_json::from_str(data).map(Event::AlertSettled),
+            kind::ORDER_SUBMITTED => serde_json::from_str(data).map(Event::OrderSubmitted),
+            kind::BILL_SETTLED => serde_json::from_str(data).map(Event::BillSettled),
+            kind::TABLE_CLOSED => serde_json::from_str(data).map(Event::TableClosed),
+            kind::BILL_MOVED => serde_json::from_str(data).map(Event::BillMoved),
+            kind::ITEM_RETURNED => serde_json::from_str(data).map(Event::ItemReturned),
             _ => return None,
         })
     }
@@ -154,6 +176,16 @@ pub mod kind {
     pub const ALERT_ESCALATED: &str = "alert_escalated";
     /// An escalated alert was heard or handled ([`crate::heard::AlertSettled`]).
     pub const ALERT_SETTLED: &str = "alert_settled";
+    /// 先吃后付: a round went to the kitchen unpaid (data: `OrderDTO`, with `billId` and `round`).
+    pub const ORDER_SUBMITTED: &str = "order_submitted";
+    /// A bill was paid in full (online or at the counter): data `BillDTO`.
+    pub const BILL_SETTLED: &str = "bill_settled";
+    /// A table is free again: its bill settled, closed or merged (data `TableClosed`).
+    pub const TABLE_CLOSED: &str = "table_closed";
+    /// 换桌 (data `BillMoved`).
+    pub const BILL_MOVED: &str = "bill_moved";
+    /// 退菜 (data `ItemReturned`).
+    pub const ITEM_RETURNED: &str = "item_returned";
     /// Not durable: the first event of every connection ([`super::Connected`]).
     pub const CONNECTED: &str = "connected";
     /// Not durable: keeps proxies and clients sure the connection lives.

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod bills;
 pub mod cart;
 pub mod events;
 pub mod heard;
@@ -16,6 +17,7 @@ pub mod money;
 mod openapi;
 pub mod order;
 pub mod payment;
+pub mod reports;
 pub mod store;
 pub mod tables;
 pub mod ws;
@@ -38,6 +40,9 @@ pub mod sse {
     pub const HEARTBEAT: &str = "heartbeat";
     /// The store's menu changed (a dish sold out, a price): data `MenuUpdate`, no `id:`.
     pub const MENU_UPDATE: &str = "menu_update";
+    /// The table's bill changed (a round submitted, served, returned; settled, closed, moved):
+    /// data `BillDTO`, no `id:`.
+    pub const BILL_UPDATE: &str = "bill_update";
     /// The data of the `connected` event.
     pub const CONNECTED_DATA: &str = "连接成功";
     /// The data of the `heartbeat` event.

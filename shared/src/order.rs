@@ -11,6 +11,8 @@ use crate::money::Money;
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     PendingPayment,
+    /// 先吃后付: a round sent to the kitchen unpaid, waiting for the merchant like a paid order.
+    Submitted,
     Paid,
     Accepted,
     Ready,
@@ -20,8 +22,9 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
+    pub const ALL: [OrderStatus; 8] = [
         OrderStatus::PendingPayment,
+        OrderStatus::Submitted,
         OrderStatus::Paid,
         OrderStatus::Accepted,
         OrderStatus::Ready,
@@ -33,6 +36,7 @@ impl OrderStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::PendingPayment => "pending_payment",
+            OrderStatus::Submitted => "submitted",
             OrderStatus::Paid => "paid",
             OrderStatus::Accepted => "accepted",
             OrderStatus::Ready => "ready",
@@ -50,6 +54,7 @@ impl OrderStatus {
     pub fn label(self) -> &'static str {
         match self {
             OrderStatus::PendingPayment => "待支付",
+            OrderStatus::Submitted => "已下单",
             OrderStatus::Paid => "已支付",
             OrderStatus::Accepted => "已接单",
             OrderStatus::Ready => "已出餐",
@@ -59,9 +64,17 @@ impl OrderStatus {
         }
     }
 
-    /// Paid and not yet finished: the orders a merchant's board shows.
+    /// Paid (or, 先吃后付, submitted) and not yet finished: the orders a merchant's board shows.
     pub fn is_open(self) -> bool {
-        matches!(self, OrderStatus::Paid | OrderStatus::Accepted | OrderStatus::Ready)
+        matches!(
+            self,
+            OrderStatus::Submitted | OrderStatus::Paid | OrderStatus::Accepted | OrderStatus::Ready
+        )
+    }
+
+    /// Waiting for the merchant to accept or reject it: what alerts until someone does.
+    pub fn awaits_merchant(self) -> bool {
+        matches!(self, OrderStatus::Submitted | OrderStatus::Paid)
     }
 }
 
@@ -88,10 +101,15 @@ pub struct OrderItemDTO {
     #[cfg_attr(feature = "ts", ts(type = "1 | 2"))]
     pub cuisine_type: CuisineType,
     pub unit_price: Money,
+    /// As ordered; `returnedQuantity` of them were taken back (退菜) since.
     pub quantity: u32,
+    /// `unitPrice × (quantity − returnedQuantity)`.
     pub subtotal_amount: Money,
     pub remark: Option<String>,
     pub add_user_id: Option<i64>,
+    /// How many the counter took back (退菜) before they were cooked.
+    #[serde(default)]
+    pub returned_quantity: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +125,7 @@ pub struct OrderDTO {
     pub table_number: String,
     pub status: OrderStatus,
     pub items: Vec<OrderItemDTO>,
+    /// What the order comes to now: the items' subtotals, after any 退菜.
     pub total_amount: Money,
     pub total_quantity: u32,
     /// Times are milliseconds since the Unix epoch.
@@ -119,6 +138,12 @@ pub struct OrderDTO {
     pub reject_reason: Option<String>,
     pub reminder_count: u32,
     pub last_reminder_at: Option<i64>,
+    /// The table bill (the party's sitting) this order is a round of.
+    #[serde(default)]
+    pub bill_id: Option<i64>,
+    /// Which round of its bill: 1 for the first order, 2 for the first 加菜, …
+    #[serde(default)]
+    pub round: Option<u32>,
 }
 
 /// `GET /api/orders/{orderId}`: the order, and how long its customer must wait before the next

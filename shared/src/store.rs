@@ -29,6 +29,10 @@ pub struct StoreDTO {
     pub manual: Option<ManualHours>,
     /// What all of that adds up to now: whether an order is taken.
     pub state: StoreState,
+    /// 先付后吃 (each order paid before the kitchen hears of it) or 先吃后付 (the table's bill
+    /// is settled at the end).
+    #[serde(default)]
+    pub ordering_mode: crate::bills::OrderingMode,
 }
 
 /// One stretch of opening hours, `"10:00"` to `"22:00"` local time. A close at or before the open
@@ -91,6 +95,10 @@ pub struct StoreSettingsPatch {
     /// `open` / `closed` now, whatever the hours say; `auto` follows the hours again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<ManualChoice>,
+    /// `pay_first` (先付后吃) or `pay_later` (先吃后付). Bills already open keep the mode they
+    /// were opened in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering_mode: Option<crate::bills::OrderingMode>,
 }
 
 /// The owner's choice of [`StoreSettingsPatch::manual`].

@@ -60,6 +60,8 @@ pub enum MessageType {
     Heartbeat,
     /// The store's menu changed: read it again (data: `MenuUpdate`).
     MenuUpdate,
+    /// The table's bill changed (data: `BillDTO`).
+    BillUpdate,
 }
 
 impl MessageType {
@@ -75,6 +77,7 @@ impl MessageType {
             MessageType::Error => "错误",
             MessageType::Heartbeat => "pong",
             MessageType::MenuUpdate => "菜单更新",
+            MessageType::BillUpdate => "账单更新",
         }
     }
 }

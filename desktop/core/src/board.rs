@@ -66,8 +66,9 @@ impl Board {
             return;
         }
         match event {
-            Event::OrderPaid(order) => self.put(order.clone()),
+            Event::OrderPaid(order) | Event::OrderSubmitted(order) => self.put(order.clone()),
             Event::OrderReminder(reminder) => self.put(reminder.order.clone()),
+            Event::ItemReturned(returned) => self.put(returned.order.clone()),
             Event::OrderStatus(change) => {
                 if !change.to.is_open() {
                     self.orders.remove(&change.order_id);
@@ -86,7 +87,13 @@ impl Board {
                     entry.last_reply = Some(reply.text.clone());
                 }
             }
-            Event::PaymentAnomaly(_) | Event::AlertReceipt(_) | Event::AlertEscalated(_) | Event::AlertSettled(_) => {}
+            Event::PaymentAnomaly(_)
+            | Event::AlertReceipt(_)
+            | Event::AlertEscalated(_)
+            | Event::AlertSettled(_)
+            | Event::BillSettled(_)
+            | Event::TableClosed(_)
+            | Event::BillMoved(_) => {}
         }
     }
 

@@ -149,9 +149,11 @@ impl Engine {
             (Event::PaymentAnomaly(_), Some(catch_up)) if catch_up.fresh => Vec::new(),
             (event, _) => self.live(event, escalated, now),
         };
-        if self.board.status(event_order(event)).is_none() {
-            self.heard.paid.remove(&event_order(event));
-            self.heard.reminders.remove(&event_order(event));
+        if let Some(order_id) = event_order(event)
+            && self.board.status(order_id).is_none()
+        {
+            self.heard.paid.remove(&order_id);
+            self.heard.reminders.remove(&order_id);
             self.who_heard.keep_only(&self.board.open_ids());
         }
         effects.extend(self.caught_up(now));
@@ -160,7 +162,7 @@ impl Engine {
 
     fn live(&mut self, event: &Event, escalated: Option<AlertRef>, now: i64) -> Vec<Effect> {
         match event {
-            Event::OrderPaid(order) => self.announce_order(order.order_id, now, false),
+            Event::OrderPaid(order) | Event::OrderSubmitted(order) => self.announce_order(order.order_id, now, false),
             Event::OrderStatus(change) => {
                 let mut effects = self.settle(change.order_id);
                 effects.extend(self.announce_order(change.order_id, now, false));
@@ -172,6 +174,7 @@ impl Engine {
             Event::AlertEscalated(_) => escalated.map(|alert| self.alarm(alert, now)).unwrap_or_default(),
             // The server's account of who heard what: for the board (`who_heard`) only.
             Event::AlertReceipt(_) | Event::AlertSettled(_) => Vec::new(),
+            Event::ItemReturned(_) | Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) => Vec::new(),
         }
     }
 
@@ -291,9 +294,10 @@ impl Engine {
     }
 }
 
-fn event_order(event: &Event) -> i64 {
-    match event {
-        Event::OrderPaid(order) => order.order_id,
+/// The order an event is about; `None` for events about a whole bill or table.
+fn event_order(event: &Event) -> Option<i64> {
+    Some(match event {
+        Event::OrderPaid(order) | Event::OrderSubmitted(order) => order.order_id,
         Event::OrderReminder(reminder) => reminder.order.order_id,
         Event::OrderStatus(change) => change.order_id,
         Event::ReminderReply(reply) => reply.order_id,
@@ -301,5 +305,7 @@ fn event_order(event: &Event) -> i64 {
         Event::AlertReceipt(receipt) => receipt.order_id,
         Event::AlertEscalated(escalated) => escalated.order_id,
         Event::AlertSettled(settled) => settled.order_id,
-    }
+        Event::ItemReturned(returned) => returned.order_id,
+        Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) => return None,
+    })
 }

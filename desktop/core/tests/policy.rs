@@ -34,6 +34,8 @@ fn order(id: i64, table: &str) -> OrderDTO {
         reject_reason: None,
         reminder_count: 0,
         last_reminder_at: None,
+        bill_id: None,
+        round: None,
     }
 }
 

@@ -168,6 +168,8 @@ struct OrderRecord {
     reject_reason: Option<String>,
     reminder_count: u32,
     last_reminder_at: Option<i64>,
+    bill_id: Option<i64>,
+    round: Option<u32>,
 }
 
 #[derive(FromRow)]
@@ -179,10 +181,11 @@ struct ItemRecord {
     quantity: u32,
     remark: Option<String>,
     diner_id: Option<i64>,
+    returned_quantity: u32,
 }
 
 const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
-     accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at";
+     accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at, bill_id, round";
 
 fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
@@ -190,7 +193,7 @@ fn corrupt(what: String) -> Error {
 
 async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
     let records: Vec<ItemRecord> = sqlx::query_as(
-        "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id
+        "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id, returned_quantity
          FROM order_items WHERE order_id = ? ORDER BY position",
     )
     .bind(r.id)
@@ -206,9 +209,10 @@ async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<Order
                 cuisine_type: CuisineType::try_from(i.kind).map_err(corrupt)?,
                 unit_price,
                 quantity: i.quantity,
-                subtotal_amount: unit_price * i.quantity,
+                subtotal_amount: unit_price * (i.quantity - i.returned_quantity),
                 remark: i.remark,
                 add_user_id: i.diner_id,
+                returned_quantity: i.returned_quantity,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -231,6 +235,8 @@ async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<Order
         reject_reason: r.reject_reason,
         reminder_count: r.reminder_count,
         last_reminder_at: r.last_reminder_at,
+        bill_id: r.bill_id,
+        round: r.round,
     })
 }
 
@@ -245,8 +251,8 @@ pub async fn order(conn: &mut SqliteConnection, order_id: i64) -> Result<Option<
 
 pub async fn open_orders(conn: &mut SqliteConnection, store_id: i64) -> Result<Vec<OrderDTO>> {
     let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND status IN ('paid', 'accepted', 'ready')
-         ORDER BY paid_at, id"
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE store_id = ? AND status IN ('submitted', 'paid', 'accepted', 'ready')
+         ORDER BY COALESCE(paid_at, created_at), id"
     );
     let records: Vec<OrderRecord> = sqlx::query_as(&sql).bind(store_id).fetch_all(&mut *conn).await?;
     let mut orders = Vec::with_capacity(records.len());

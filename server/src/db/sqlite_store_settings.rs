@@ -7,7 +7,8 @@ use sqlx::SqliteConnection;
 
 use super::Sqlite;
 use super::store_settings::{SettingsChange, StoreSettingsRow, StoreSettingsStore};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use orderbell_shared::bills::OrderingMode;
 
 type SettingsRecord = (
     String,
@@ -18,6 +19,7 @@ type SettingsRecord = (
     Option<bool>,
     Option<bool>,
     Option<i64>,
+    Option<String>,
 );
 
 #[async_trait]
@@ -48,13 +50,13 @@ impl StoreSettingsStore for Sqlite {
 async fn read(conn: &mut SqliteConnection, store_id: i64) -> Result<Option<StoreSettingsRow>> {
     let record: Option<SettingsRecord> = sqlx::query_as(
         "SELECT s.name, ss.logo, ss.announcement, ss.hours, ss.utc_offset_minutes, ss.paused,
-                ss.manual_open, ss.manual_until
+                ss.manual_open, ss.manual_until, ss.ordering_mode
          FROM stores s LEFT JOIN store_settings ss ON ss.store_id = s.id WHERE s.id = ?",
     )
     .bind(store_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((name, logo, announcement, hours, offset, paused, manual_open, manual_until)) = record else {
+    let Some((name, logo, announcement, hours, offset, paused, manual_open, manual_until, mode)) = record else {
         return Ok(None);
     };
     let defaults = StoreSettingsRow::defaults(store_id, name);
@@ -71,6 +73,15 @@ async fn read(conn: &mut SqliteConnection, store_id: i64) -> Result<Option<Store
             open,
             until: manual_until,
         }),
+        ordering_mode: match mode.as_deref() {
+            None | Some("pay_first") => OrderingMode::PayFirst,
+            Some("pay_later") => OrderingMode::PayLater,
+            Some(other) => {
+                return Err(Error::Database(sqlx::Error::Decode(
+                    format!("ordering mode {other:?}").into(),
+                )));
+            }
+        },
         ..defaults
     }))
 }
@@ -83,12 +94,14 @@ async fn write(conn: &mut SqliteConnection, settings: &StoreSettingsRow) -> Resu
         .await?;
     sqlx::query(
         "INSERT INTO store_settings
-           (store_id, logo, announcement, hours, utc_offset_minutes, paused, manual_open, manual_until)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           (store_id, logo, announcement, hours, utc_offset_minutes, paused, manual_open, manual_until,
+            ordering_mode)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (store_id) DO UPDATE SET
            logo = excluded.logo, announcement = excluded.announcement, hours = excluded.hours,
            utc_offset_minutes = excluded.utc_offset_minutes, paused = excluded.paused,
-           manual_open = excluded.manual_open, manual_until = excluded.manual_until",
+           manual_open = excluded.manual_open, manual_until = excluded.manual_until,
+           ordering_mode = excluded.ordering_mode",
     )
     .bind(settings.store_id)
     .bind(&settings.logo)
@@ -98,6 +111,10 @@ async fn write(conn: &mut SqliteConnection, settings: &StoreSettingsRow) -> Resu
     .bind(settings.paused)
     .bind(settings.manual.as_ref().map(|m| m.open))
     .bind(settings.manual.as_ref().and_then(|m| m.until))
+    .bind(match settings.ordering_mode {
+        OrderingMode::PayFirst => "pay_first",
+        OrderingMode::PayLater => "pay_later",
+    })
     .execute(&mut *conn)
     .await?;
     Ok(())

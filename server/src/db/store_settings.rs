@@ -2,6 +2,7 @@
 //! whether the owner paused orders or opened or closed by hand.
 
 use async_trait::async_trait;
+use orderbell_shared::bills::OrderingMode;
 use orderbell_shared::store::{HoursPeriod, ManualHours};
 
 use crate::error::Result;
@@ -20,6 +21,7 @@ pub struct StoreSettingsRow {
     pub utc_offset_minutes: i32,
     pub paused: bool,
     pub manual: Option<ManualHours>,
+    pub ordering_mode: OrderingMode,
 }
 
 /// China's time, the store's local time until its owner says otherwise.
@@ -37,6 +39,7 @@ impl StoreSettingsRow {
             utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             paused: false,
             manual: None,
+            ordering_mode: OrderingMode::PayFirst,
         }
     }
 }

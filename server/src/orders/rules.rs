@@ -106,7 +106,7 @@ pub fn apply(order: &mut OrderDTO, to: OrderStatus, now: i64, reason: Option<Str
         }
         OrderStatus::Ready => order.ready_at = Some(now),
         OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::Rejected => order.finished_at = Some(now),
-        OrderStatus::PendingPayment => {}
+        OrderStatus::PendingPayment | OrderStatus::Submitted => {}
     }
     if to == OrderStatus::Rejected || to == OrderStatus::Cancelled {
         order.reject_reason = reason;
@@ -117,6 +117,7 @@ pub fn apply(order: &mut OrderDTO, to: OrderStatus, now: i64, reason: Option<Str
 pub fn message(to: OrderStatus, reason: Option<&str>) -> String {
     let text = match to {
         OrderStatus::PendingPayment => "订单已提交，请支付",
+        OrderStatus::Submitted => "已下单，厨房马上准备",
         OrderStatus::Paid => "支付成功",
         OrderStatus::Accepted => "商家已接单，正在准备",
         OrderStatus::Ready => "已出餐，请取餐",

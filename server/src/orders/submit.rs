@@ -84,6 +84,7 @@ pub async fn submit(
             subtotal_amount: l.dish.price * l.line.quantity,
             remark: l.line.remark.clone(),
             add_user_id: l.line.diner_id,
+            returned_quantity: 0,
         })
         .collect();
     let new = NewOrder {

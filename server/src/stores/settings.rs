@@ -92,5 +92,6 @@ pub(super) fn dto(settings: StoreSettingsRow, now: i64) -> StoreDTO {
         paused: settings.paused,
         manual: settings.manual,
         state,
+        ordering_mode: settings.ordering_mode,
     }
 }

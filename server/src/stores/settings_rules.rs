@@ -70,6 +70,9 @@ pub fn apply(current: &StoreSettingsRow, patch: &StoreSettingsPatch, now: i64) -
     if let Some(paused) = patch.paused {
         next.paused = paused;
     }
+    if let Some(mode) = patch.ordering_mode {
+        next.ordering_mode = mode;
+    }
     let hours_changed = next.hours != current.hours || next.utc_offset_minutes != current.utc_offset_minutes;
     next.manual = match patch.manual {
         Some(ManualChoice::Auto) => None,

@@ -39,6 +39,8 @@ fn order() -> OrderDTO {
         reject_reason: None,
         reminder_count: 1,
         last_reminder_at: None,
+        bill_id: None,
+        round: None,
     }
 }
 
