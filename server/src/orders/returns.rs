@@ -58,11 +58,10 @@ pub async fn return_items(
     // The transaction holds the write lock since it began, so the rules saw the latest lines;
     // the storage guard is a second line of defence.
     if !tx.record_return(&write).await? {
-        return Err(Error::Conflict {
-            code: "return_too_many",
-            message: "这一行刚被退过，请刷新订单后重试".into(),
-            current: Some(order.status),
-        });
+        return Err(Error::bad_request(
+            "return_too_many",
+            "这一行刚被退过，请刷新订单后重试",
+        ));
     }
     let mut returned = tx
         .order(order_id)
