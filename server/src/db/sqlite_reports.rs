@@ -95,14 +95,16 @@ impl ReportStore for Sqlite {
 
     async fn booked_totals(&self, filter: &HistoryFilter<'_>) -> Result<Vec<StatusTotal>> {
         let sql = format!(
-            "{BOOKED} SELECT status, COUNT(*), COALESCE(SUM(total_cents), 0) FROM booked WHERE {MATCHING}
-             GROUP BY status"
+            "{BOOKED} SELECT status, method IS NOT NULL, COUNT(*), COALESCE(SUM(total_cents), 0)
+             FROM booked WHERE {MATCHING} GROUP BY 1, 2"
         );
-        let rows: Vec<(String, i64, i64)> = bind_filter(sqlx::query_as(&sql), filter).fetch_all(&self.pool).await?;
+        let rows: Vec<(String, bool, i64, i64)> =
+            bind_filter(sqlx::query_as(&sql), filter).fetch_all(&self.pool).await?;
         rows.into_iter()
-            .map(|(status, count, cents)| {
+            .map(|(status, settled, count, cents)| {
                 Ok(StatusTotal {
                     status: OrderStatus::parse(&status).ok_or_else(|| corrupt(&status))?,
+                    settled,
                     count: u64::try_from(count).unwrap_or(0),
                     amount: Money::from_cents(cents),
                 })
