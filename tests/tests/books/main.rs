@@ -2,6 +2,7 @@
 //! paid through the simulator, time moved on the server's clock.
 
 mod day;
+mod refunds;
 mod returns;
 
 use orderbell_shared::access::{IssuedDevice, Role};
