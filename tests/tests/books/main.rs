@@ -2,6 +2,7 @@
 //! paid through the simulator, time moved on the server's clock.
 
 mod day;
+mod later;
 mod refunds;
 mod returns;
 
