@@ -4,9 +4,9 @@
 use orderbell_server::clock::Clock as _;
 use orderbell_shared::bills::{BillDTO, PayMethod, bill_no};
 use orderbell_shared::reports::{DaySummary, HistoryPage};
-use orderbell_shared::{Money, OrderStatus, SubmitOrderRequest, SubmittedOrder};
-use orderbell_tests::TestServer;
+use orderbell_shared::{Money, OrderStatus, SubmitOrderRequest, SubmittedOrder, sse};
 use orderbell_tests::providers::FakeWebhook;
+use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
 
 use super::{get, get_json, later, local_date, next_local_day_at, now, returned};
@@ -59,8 +59,31 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
     later(&server, 20);
     let second = server.order(1, &[(1011, 2)]).await;
     assert_eq!(bill_of(&first), bill_of(&second), "加菜 joins the same bill");
+    let mut phones = Sse::connect(&server.url("/api/store/order/sse/1"), server.table_token(1), None);
+    phones.next_cart().await;
     let second_after = returned(&server, second.order.order_id, 0, 1, "多点了").await;
     assert_eq!(second_after.total_amount, fen(850));
+    // The phones at the table see the bill change.
+    let changed = async {
+        loop {
+            let event = phones.next_event().await;
+            if event.event_type != sse::BILL_UPDATE {
+                continue;
+            }
+            let bill: BillDTO = serde_json::from_str(&event.data).expect("bill_update carries a BillDTO");
+            if bill
+                .rounds
+                .iter()
+                .any(|r| r.order_id == second.order.order_id && r.items[0].returned_quantity == 1)
+            {
+                return bill;
+            }
+        }
+    };
+    let seen = tokio::time::timeout(orderbell_tests::PATIENCE, changed)
+        .await
+        .expect("a bill_update after 退菜");
+    assert_eq!((seen.total, seen.owed), (fen(7600 + 850), fen(7600 + 850)));
     // A02: one round, paid by the store's 收款码.
     let qr = server.order(2, &[(1002, 1)]).await;
     // A03: still eating at the end of the evening.
