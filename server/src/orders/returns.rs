@@ -38,7 +38,12 @@ pub async fn return_items(
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
     let by = bills::staff(&state, grant, order.store_id, Duty::TakePayment)?;
-    let plan = return_rules::plan(&order, &request)?;
+    let bill = match order.bill_id {
+        Some(bill_id) => Some(bills::read(&mut *tx, bill_id).await?),
+        None => None,
+    };
+    let settled_by = bill.as_ref().and_then(|b| b.settlement.as_ref()).map(|s| s.method);
+    let plan = return_rules::plan(&order, return_rules::paid(&order, settled_by), &request)?;
     let write = ReturnWrite {
         store_id: order.store_id,
         order_id,
@@ -86,8 +91,8 @@ pub async fn return_items(
         }
     }
     // The phones at the table see their bill change.
-    if let Some(bill_id) = returned.bill_id {
-        let bill = bills::read(&mut *tx, bill_id).await?;
+    if let Some(bill) = bill {
+        let bill = bills::read(&mut *tx, bill.bill_id).await?;
         outbox.bill(&state, bill.table_id, &bill);
     }
     outbox.commit(&state, tx).await?;

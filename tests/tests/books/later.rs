@@ -4,7 +4,7 @@
 use orderbell_server::clock::Clock as _;
 use orderbell_shared::bills::{BillDTO, PayMethod, bill_no};
 use orderbell_shared::reports::{DaySummary, HistoryPage};
-use orderbell_shared::{Money, OrderStatus, SubmitOrderRequest, SubmittedOrder, sse};
+use orderbell_shared::{Event, Money, OrderStatus, SubmitOrderRequest, SubmittedOrder, sse};
 use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
@@ -33,14 +33,7 @@ async fn settle(server: &TestServer, bill_id: i64, body: serde_json::Value) -> B
     response.json().await.expect("the settled bill")
 }
 
-#[tokio::test]
-async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
-    let provider = FakeWebhook::new();
-    let server = TestServer::start_with(|c| {
-        c.payments.webhook_secret = Some(provider.secret.parse().expect("secret"));
-        c.payments.webhook_merchant_id = provider.merchant_id.clone();
-    })
-    .await;
+async fn pay_later(server: &TestServer) {
     let mode = server
         .http
         .patch(server.url("/api/stores/1/settings"))
@@ -50,6 +43,17 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
         .await
         .expect("settings request");
     assert_eq!(mode.status(), 200, "the owner switches to 先吃后付");
+}
+
+#[tokio::test]
+async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
+    let provider = FakeWebhook::new();
+    let server = TestServer::start_with(|c| {
+        c.payments.webhook_secret = Some(provider.secret.parse().expect("secret"));
+        c.payments.webhook_merchant_id = provider.merchant_id.clone();
+    })
+    .await;
+    pay_later(&server).await;
     next_local_day_at(&server, 18, 0);
     let evening = local_date(now(&server));
 
@@ -245,4 +249,51 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
     assert!(orders.iter().any(|r| &r[7] == "收款码" && &r[3] == "1"));
     assert!(orders.iter().any(|r| &r[7] == "在线支付" && &r[6] == "64.00"));
     assert!(rows.iter().any(|r| r.len() == 2 && &r[0] == "现金" && &r[1] == "84.50"));
+}
+
+#[tokio::test]
+async fn dishes_given_back_after_the_bill_was_settled_are_refunds_due_if_money_was_taken() {
+    let server = TestServer::start().await;
+    pay_later(&server).await;
+    // A01 pays cash; A02 is waived (免单). Neither kitchen started its round.
+    let cash = server.order(1, &[(1001, 2)]).await;
+    let free = server.order(2, &[(1002, 2)]).await;
+    let owed1 = owed(&server, bill_of(&cash)).await;
+    settle(
+        &server,
+        bill_of(&cash),
+        json!({"method": "cash", "expectedOwed": owed1, "received": owed1}),
+    )
+    .await;
+    let owed2 = owed(&server, bill_of(&free)).await;
+    settle(
+        &server,
+        bill_of(&free),
+        json!({"method": "free", "expectedOwed": owed2, "reason": "老板的朋友"}),
+    )
+    .await;
+    let mut merchant = server.store_stream(None).await;
+
+    returned(&server, cash.order.order_id, 0, 1, "做不出来了").await;
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::ItemReturned(ref r) if r.refund_due == Some(fen(3800))),
+        "paid in cash: due back: {event:?}"
+    );
+    returned(&server, free.order.order_id, 0, 1, "做不出来了").await;
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::ItemReturned(ref r) if r.refund_due.is_none()),
+        "waived: nothing to give back: {event:?}"
+    );
+
+    let today = local_date(now(&server));
+    let summary: DaySummary = get_json(
+        &server,
+        &format!("/api/stores/1/reports/day?date={today}"),
+        &server.merchant,
+    )
+    .await;
+    assert_eq!((summary.refunds, summary.refund_count), (fen(3800), 1));
+    assert_eq!(summary.sales, fen(3800 + 3200), "net of both returns");
 }
