@@ -297,3 +297,48 @@ async fn dishes_given_back_after_the_bill_was_settled_are_refunds_due_if_money_w
     assert_eq!((summary.refunds, summary.refund_count), (fen(3800), 1));
     assert_eq!(summary.sales, fen(3800 + 3200), "net of both returns");
 }
+
+#[tokio::test]
+async fn merged_tables_are_one_party_settled_once() {
+    let server = TestServer::start().await;
+    pay_later(&server).await;
+    // A06 (one phone) joins A07 (two phones, two rounds) for 并台; the whole party pays by card.
+    let alone = server.order(6, &[(1002, 1)]).await;
+    let host = server.order(7, &[(1001, 1)]).await;
+    server.order(7, &[(1011, 2)]).await;
+    let merged = server
+        .post(
+            &format!("/api/bills/{}/merge", bill_of(&alone)),
+            &server.merchant,
+            json!({"tableId": 7}),
+        )
+        .await;
+    assert_eq!(merged.status(), 200, "并台");
+    let owed7 = owed(&server, bill_of(&host)).await;
+    assert_eq!(owed7, fen(3200 + 3800 + 1700));
+    settle(
+        &server,
+        bill_of(&host),
+        json!({"method": "card", "expectedOwed": owed7}),
+    )
+    .await;
+
+    let today = local_date(now(&server));
+    let summary: DaySummary = get_json(
+        &server,
+        &format!("/api/stores/1/reports/day?date={today}"),
+        &server.merchant,
+    )
+    .await;
+    assert_eq!(
+        (summary.orders, summary.bills, summary.covers),
+        (3, 1, 3),
+        "one party of three phones"
+    );
+    assert_eq!(summary.by_method.len(), 1);
+    assert_eq!(
+        (summary.by_method[0].method, summary.by_method[0].amount),
+        (PayMethod::Card, owed7)
+    );
+    assert_eq!(summary.sales, owed7, "the settlement is the day's sales, once");
+}
