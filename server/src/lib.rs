@@ -27,6 +27,7 @@ mod orders;
 pub mod payments;
 mod push;
 mod reminders;
+mod reports;
 mod state;
 mod stores;
 mod streams;
