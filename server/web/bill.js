@@ -125,7 +125,7 @@ function draw() {
   $('#checkout').disabled = Number(current.owed) === 0 || bill.paying;
   $('#pay-waiting').hidden = !bill.paying || current.status !== 'open';
   $('#open-bill').hidden = current.rounds.length === 0;
-  $('#open-bill-total').textContent = money(current.total);
+  $('#open-bill-rounds').textContent = String(current.rounds.length);
   showHurry();
 }
 
@@ -140,7 +140,7 @@ function drawRound(round, index, who) {
     el('p', { class: 'round-total' }, '小计 ', el('span', { class: 'price' }, money(round.totalAmount))));
 }
 
-/** One dish of a round: who added it; 退菜 struck through (all of the line, or the part returned). */
+/** One dish of a round: who added it; a line all returned (退菜) struck through, a part returned said. */
 function drawLine(item, who) {
   const returned = item.returnedQuantity ?? 0;
   const gone = returned >= item.quantity;
@@ -149,8 +149,7 @@ function drawLine(item, who) {
       el('div', { class: 'name' }, item.cuisineName, ' × ', String(item.quantity)),
       el('div', { class: 'who' }, `${who(item.addUserId)}加的`),
       item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null,
-      returned > 0 && !gone ? el('div', { class: 'return-note' }, el('s', {}, `退菜 ${returned} 份`)) : null,
-      gone ? el('div', { class: 'return-note' }, '已退菜') : null),
+      returned > 0 ? el('div', { class: 'return-note' }, gone ? '已退菜，不收费' : `已退 ${returned} 份，不收费`) : null),
     el('span', { class: 'price' }, money(item.subtotalAmount)));
 }
 
