@@ -100,6 +100,8 @@ function tellNewRounds(rounds) {
 /** A bill from the server (a read or a `bill_update`): draw it, and say what is new. */
 export function showBill(next) {
   if (next.mode !== 'pay_later' && !bill.current) return;
+  // An answer that left the server before the bill ended (paying's 202, say) changes nothing.
+  if (bill.ended && next.status === 'open' && !next.nextTableNumber && next.tableId === bill.tableId) return;
   const known = new Set((bill.current?.rounds ?? []).map((round) => round.orderId));
   const fresh = bill.current ? next.rounds.filter((round) => !known.has(round.orderId)) : [];
   bill.current = next;
