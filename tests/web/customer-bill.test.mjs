@@ -147,3 +147,26 @@ test('a phone that missed the settling hears 已结账 and 重新扫码点餐 on
   await page.screenshot({ path: join(SHOTS, 'customer-bill-closed.png') });
   await page.context().close();
 });
+
+test('a party moved to another table (换桌) is told where to scan, and finds its bill there', async () => {
+  const from = tableIdOf(server.links.get('A06'));
+  const to = tableIdOf(server.links.get('A07'));
+  const page = await open('A06');
+  await add(page, '鱼香肉丝');
+  await until(page, '#cart-count', '1');
+  await submitRound(page);
+  const bill = await billOf(from);
+  const moved = await call(server.base, `/api/bills/${bill.billId}/move`, { method: 'POST', token: counter, body: { tableId: to } });
+  assert.equal(moved.status, 200, JSON.stringify(moved.body));
+
+  await until(page, '#bill-ended-title', '已换到 A07 桌');
+  assert.equal(await text(page, '#bill-ended-detail'), '请扫描 A07 桌上的二维码继续点餐');
+  assert.equal(await page.locator('#bill-bar').isHidden(), true, 'nothing more is ordered at A06');
+  await page.screenshot({ path: join(SHOTS, 'customer-bill-moved.png') });
+
+  // Scanning A07's code: the same bill, its round there.
+  const there = await open('A07');
+  await there.locator('#open-bill').click();
+  assert.deepEqual((await rounds(there)).map((r) => r.lines), [['鱼香肉丝 × 1 · 食客1加的']]);
+  await Promise.all([page, there].map((p) => p.context().close()));
+});
