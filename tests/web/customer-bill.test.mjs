@@ -167,6 +167,8 @@ test('a party moved to another table (换桌) is told where to scan, and finds i
   // Scanning A07's code: the same bill, its round there.
   const there = await open('A07');
   await there.locator('#open-bill').click();
-  assert.deepEqual((await rounds(there)).map((r) => r.lines), [['鱼香肉丝 × 1 · 食客1加的']]);
+  const first = (await billOf(to)).diners[0].label;
+  assert.equal((await billOf(to)).billId, bill.billId);
+  assert.deepEqual((await rounds(there)).map((r) => r.lines), [[`鱼香肉丝 × 1 · ${first}加的`]]);
   await Promise.all([page, there].map((p) => p.context().close()));
 });
