@@ -85,7 +85,10 @@ export function submitted(order) {
   const heard = bill.submitting ?? [];
   bill.submitting = null;
   tellNewRounds(heard);
-  if (order?.status === 'submitted') bill.hooks.show('bill');
+  if (order?.status !== 'submitted') return;
+  bill.hooks.show('bill');
+  // The round shows at once even if the table's stream is down just now.
+  loadBill();
 }
 
 function tellNewRounds(rounds) {
