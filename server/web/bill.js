@@ -208,7 +208,7 @@ function end() {
   const moved = current?.nextTableNumber ?? (current && current.tableId !== bill.tableId ? current.tableNumber : null);
   const [title, detail] = moved
     ? [`已换到 ${moved} 桌`, `请扫描 ${moved} 桌上的二维码继续点餐`]
-    : ['已结账，欢迎再次光临', '如需再点，请重新扫码点餐（扫描桌上的二维码）'];
+    : ['已结账，欢迎再次光临', '如需再点，请扫描桌上的二维码，重新扫码点餐'];
   $('#bill-ended-title').textContent = title;
   $('#bill-ended-detail').textContent = detail;
   $('#bill-ended').hidden = false;
@@ -234,4 +234,6 @@ async function closedByServer() {
   } catch {
     // The words already shown say what to do.
   }
+  // The refused tap's red toast repeats the banner in alarming colours: the banner is enough.
+  $('#toast').hidden = true;
 }
