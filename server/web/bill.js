@@ -29,7 +29,10 @@ const bill = {
   submitting: null,
   /** When 催单 may be pressed again, by order id (ms). */
   hurryAt: new Map(),
+  /** This phone is paying online, until the bill says how it went. */
   paying: false,
+  /** What the server charged for it (its 202 answer's `owed`). */
+  charged: null,
   ended: false,
   hooks: { show() {}, ended() {} },
 };
@@ -103,11 +106,18 @@ function tellNewRounds(rounds) {
 /** A bill from the server (a read or a `bill_update`): draw it, and say what is new. */
 export function showBill(next) {
   if (next.mode !== 'pay_later' && !bill.current) return;
-  // An answer that left the server before the bill ended (paying's 202, say) changes nothing.
+  // An answer that left the server before the bill ended (a read crossing the update) changes nothing.
   if (bill.ended && next.status === 'open' && !next.nextTableNumber && next.tableId === bill.tableId) return;
   const known = new Set((bill.current?.rounds ?? []).map((round) => round.orderId));
   const fresh = bill.current ? next.rounds.filter((round) => !known.has(round.orderId)) : [];
   bill.current = next;
+  // The bill changed under the payment (同桌加菜, 退菜): the money paid does not match what is
+  // owed now, so the server records it to be refunded and the bill stays open.
+  if (bill.charged !== null && next.status === 'open' && Number(next.owed) !== bill.charged) {
+    bill.paying = false;
+    bill.charged = null;
+    toast('账单刚有变化，刚才的付款会退回，请按新金额重新结账', 'error');
+  }
   draw();
   if (bill.submitting) bill.submitting.push(...fresh);
   else tellNewRounds(fresh);
@@ -128,6 +138,7 @@ function draw() {
   $('#bill-bar-owed').textContent = money(current.owed);
   $('#pay-amount').textContent = money(current.owed);
   $('#checkout').disabled = Number(current.owed) === 0 || bill.paying;
+  $('#pay-bill').disabled = bill.paying;
   $('#pay-waiting').hidden = !bill.paying || current.status !== 'open';
   $('#open-bill').hidden = current.rounds.length === 0;
   $('#open-bill-rounds').textContent = String(current.rounds.length);
@@ -185,15 +196,14 @@ function showHurry() {
 async function payBill() {
   const current = bill.current;
   bill.paying = true;
-  $('#pay-bill').disabled = true;
   $('#pay-sheet').hidden = true;
   draw();
   try {
     // The payment's outcome arrives as a `bill_update` (settled), on every phone at the table.
-    showBill(await api(`/api/bills/${current.billId}/pay`, { method: 'POST' }));
+    const charging = await api(`/api/bills/${current.billId}/pay`, { method: 'POST' });
+    if (!bill.ended) bill.charged = Number(charging.owed);
   } catch (error) {
     bill.paying = false;
-    $('#pay-bill').disabled = false;
     draw();
     toast(error.message, 'error');
   }
