@@ -6,7 +6,6 @@ use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
 
 use super::rules::{self, Action, Decision};
-use crate::bills::{self, Outbox};
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::state::AppState;
@@ -56,16 +55,7 @@ pub async fn transition(
     if from != OrderStatus::PendingPayment {
         entries.push(journal::append(&mut *tx, Stream::Store(order.store_id), &change, now).await?);
     }
-    let mut outbox = Outbox {
-        entries,
-        ..Outbox::default()
-    };
-    // The phones at the table follow each round's status on the table's bill.
-    if let Some(bill_id) = order.bill_id {
-        let bill = bills::read(&mut *tx, bill_id).await?;
-        outbox.bill(state, bill.table_id, &bill);
-    }
-    outbox.commit(state, tx).await?;
+    journal::commit(state, tx, &entries).await?;
     tracing::info!(order = %order.order_no, ?from, ?to, ?by, "order status changed");
     Ok(order)
 }
