@@ -103,11 +103,15 @@ function tellNewRounds(rounds) {
   bill.hooks.show('bill');
 }
 
+/** Whether the party is done at this table: its bill settled, closed, or moved (换桌: the bill
+ * sits at another table now, whose phones it stays open for) or merged (并台) elsewhere. */
+const goneFrom = (next) => next.status !== 'open' || next.tableId !== bill.tableId;
+
 /** A bill from the server (a read or a `bill_update`): draw it, and say what is new. */
 export function showBill(next) {
   if (next.mode !== 'pay_later' && !bill.current) return;
   // An answer that left the server before the bill ended (a read crossing the update) changes nothing.
-  if (bill.ended && next.status === 'open' && !next.nextTableNumber && next.tableId === bill.tableId) return;
+  if (bill.ended && !goneFrom(next)) return;
   const known = new Set((bill.current?.rounds ?? []).map((round) => round.orderId));
   const fresh = bill.current ? next.rounds.filter((round) => !known.has(round.orderId)) : [];
   bill.current = next;
@@ -121,7 +125,7 @@ export function showBill(next) {
   draw();
   if (bill.submitting) bill.submitting.push(...fresh);
   else tellNewRounds(fresh);
-  if (next.status !== 'open' || next.tableId !== bill.tableId || next.nextTableNumber) end();
+  if (goneFrom(next)) end();
 }
 
 function draw() {
@@ -215,7 +219,9 @@ function end() {
   const first = !bill.ended;
   bill.ended = true;
   const current = bill.current;
-  const moved = current?.nextTableNumber ?? (current && current.tableId !== bill.tableId ? current.tableNumber : null);
+  const moved = current?.status === 'merged' || (current && current.tableId !== bill.tableId)
+    ? current.nextTableNumber ?? current.tableNumber
+    : null;
   const [title, detail] = moved
     ? [`已换到 ${moved} 桌`, `请扫描 ${moved} 桌上的二维码继续点餐`]
     : ['已结账，欢迎再次光临', '如需再点，请扫描桌上的二维码，重新扫码点餐'];
