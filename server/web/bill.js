@@ -228,6 +228,7 @@ function end() {
   $('#bill-ended-title').textContent = title;
   $('#bill-ended-detail').textContent = detail;
   $('#bill-ended').hidden = false;
+  $('#bill-ended').dataset.kind = moved ? 'moved' : 'settled';
   const settled = current?.settlement;
   $('#bill-settlement').textContent = settled
     ? `${settled.method === 'online' ? '已在线支付' : '已在店内结账'} ${money(settled.amount)}`
