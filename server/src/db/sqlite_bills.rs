@@ -39,7 +39,7 @@ fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
 }
 
-pub fn status_str(status: BillStatus) -> &'static str {
+fn status_str(status: BillStatus) -> &'static str {
     match status {
         BillStatus::Open => "open",
         BillStatus::Settled => "settled",
