@@ -71,6 +71,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/table.js"),
     ),
     (
+        "bill.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/bill.js"),
+    ),
+    (
         "customer-menu.js",
         "text/javascript; charset=utf-8",
         include_str!("../web/customer-menu.js"),

@@ -1,7 +1,10 @@
 // The customer's page, opened by the table's QR link. Everyone at the table shares one cart: the
 // page follows the table's stream and redraws on every `cart_update`, whoever made the change.
-import { $, el, money, api, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
+// In 先付后吃 each order is paid before the kitchen hears of it (the order view); in 先吃后付 it
+// goes to the kitchen at once as a round of the table's bill (bill.js).
+import { $, el, money, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
 import { renderMenu, setContents, watchMenu } from './customer-menu.js';
+import { api, initBill, loadBill, showBill, payLater, billEnded, submitting, submitted } from './bill.js';
 
 const tableId = Number(location.pathname.split('/')[2]);
 const state = {
@@ -20,9 +23,14 @@ const MAX_REMARK_CHARS = 100;
 const PRESENCE_EVERY_MS = 30_000;
 
 function show(view) {
-  $('#menu-view').hidden = view !== 'menu';
+  // A bill that ended takes no more dishes: the menu and the bars go.
+  const ended = billEnded();
+  $('#menu-view').hidden = view !== 'menu' || ended;
   $('#order-view').hidden = view !== 'order';
-  $('#cart-bar').hidden = view !== 'menu';
+  $('#bill-view').hidden = view !== 'bill';
+  $('#cart-bar').hidden = view !== 'menu' || ended;
+  $('#bill-bar').hidden = view !== 'bill' || ended;
+  if (view === 'bill') window.scrollTo(0, 0);
 }
 
 let lost = false;
@@ -33,7 +41,9 @@ function connection(stateName) {
   badge.textContent = open ? '已连接' : '重新连接中';
   $('#offline').hidden = open;
   if (!open) lost = true;
-  else if (lost) {
+  // Refused for good: most likely this party's sitting is over, which reading the bill tells.
+  if (stateName === 'closed') loadBill();
+  else if (open && lost) {
     lost = false;
     refresh();
   }
@@ -43,6 +53,7 @@ function connection(stateName) {
 async function refresh() {
   try {
     renderCart(await api(`/api/store/order/cart/${tableId}`));
+    loadBill();
     // A dish sold out or a pause while the page was away: no event will say so again.
     loadMenu();
     loadStore();
@@ -206,7 +217,8 @@ function updateSubmit() {
   const gone = items.filter(soldOut).map((item) => `「${item.cuisineName}」`);
   const storeState = state.store?.state ?? 'open';
   button.disabled = items.length === 0 || gone.length > 0 || storeState !== 'open';
-  button.textContent = { closed: '已打烊', paused: '暂停接单' }[storeState] ?? '去下单';
+  // 先吃后付 has no payment step: the button sends the round to the kitchen.
+  button.textContent = { closed: '已打烊', paused: '暂停接单' }[storeState] ?? (payLater(state.store) ? '下单' : '去下单');
   const why = gone.length ? `${gone.join('')}已售罄，请从购物车移除后再下单` : '';
   for (const line of [$('#submit-blocked'), $('#cart-blocked')]) {
     line.textContent = why;
@@ -265,12 +277,17 @@ async function submitOrder() {
   const cart = state.cart;
   // One key per reviewed cart: a double tap, or a retry after a dropped answer, makes one order.
   const idempotencyKey = `d${state.me.dinerId}-v${cart.version}`;
+  submitting();
   try {
-    const submitted = await api('/api/orders', { method: 'POST', body: { tableId, idempotencyKey, cartVersion: cart.version } });
-    localStorage.setItem(orderKey, JSON.stringify({ orderId: submitted.order.orderId, token: submitted.token }));
+    const { order, token } = await api('/api/orders', { method: 'POST', body: { tableId, idempotencyKey, cartVersion: cart.version } });
     $('#cart-sheet').hidden = true;
-    openOrder(submitted.order.orderId, submitted.token, submitted.order);
+    submitted(order);
+    // A round of the table's bill (先吃后付) is followed on the bill; an order to pay, on its own.
+    if (order.status === 'submitted') return toast('已下单，厨房开始制作');
+    localStorage.setItem(orderKey, JSON.stringify({ orderId: order.orderId, token }));
+    openOrder(order.orderId, token, order);
   } catch (error) {
+    submitted(null);
     toast(error.message, 'error');
     // The page's word was stale: show the store and the menu as they are now.
     if (['store_closed', 'store_paused'].includes(error.code)) loadStore();
@@ -410,17 +427,32 @@ async function start() {
   }
   $('#table-number').textContent = `${state.me.tableNumber} 桌`;
   checkPresence();
-  setInterval(() => {
+  const presence = setInterval(() => {
     checkPresence();
     loadStore();
   }, PRESENCE_EVERY_MS);
-  await Promise.all([loadStore(), loadMenu()]);
+  let tableStream;
+  initBill(tableId, state.me, {
+    show,
+    // The sitting is over: nothing more to hear or send.
+    ended() {
+      tableStream?.close();
+      clearInterval(presence);
+      $('#conn').hidden = true;
+      $('#offline').hidden = true;
+      for (const sheet of ['#cart-sheet', '#dish-sheet']) $(sheet).hidden = true;
+    },
+  });
+  await Promise.all([loadStore(), loadMenu(), loadBill()]);
+  if (billEnded()) return;
+  updateSubmit();
   show('menu');
   watchMenu();
-  // A `menu_update` (a dish sold out or back, a price changed) is only a version: read the menu again.
-  follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart, menu_update: loadMenu }, connection);
+  // A `menu_update` (a dish sold out or back, a price changed) is only a version: read the menu
+  // again. A `bill_update` is the whole bill, whichever phone (or the counter) changed it.
+  tableStream = follow(`/api/store/order/sse/${tableId}`, { cart_update: renderCart, menu_update: loadMenu, bill_update: showBill }, connection);
   const saved = JSON.parse(localStorage.getItem(orderKey) || 'null');
-  if (saved) openOrder(saved.orderId, saved.token);
+  if (saved && !payLater(state.store)) openOrder(saved.orderId, saved.token);
 }
 
 $('#dish-minus').addEventListener('click', () => step(-1));

@@ -42,3 +42,33 @@ export async function orderPaid(base, page, tableId, dish) {
   await until(page, '#order-status', '支付成功');
   return saved;
 }
+
+/** The table's id in its QR link. */
+export const tableIdOf = (link) => Number(new URL(link).pathname.split('/')[2]);
+
+/** The owner switches the demo store to 先吃后付 (tables joined from now on order that way). */
+export async function eatFirst(server) {
+  const switched = await call(server.base, '/api/stores/1/settings', { method: 'PATCH', token: server.merchant, body: { orderingMode: 'pay_later' } });
+  if (switched.status !== 200 || switched.body.orderingMode !== 'pay_later') throw new Error(`the store did not switch: ${JSON.stringify(switched.body)}`);
+}
+
+/** The counter's desktop app, paired by the owner: its credential (it accepts, serves, settles). */
+export async function counterApp(server) {
+  const issued = await call(server.base, '/api/stores/1/devices', { method: 'POST', token: server.merchant, body: { name: '前台', role: 'counter' } });
+  if (issued.status !== 201) throw new Error(`no counter credential: ${JSON.stringify(issued.body)}`);
+  return issued.body.credential;
+}
+
+/** Press 下单 (先吃后付: no payment step) and wait for the page to show the table's bill. */
+export async function submitRound(page) {
+  await page.locator('#submit', { hasText: '下单' }).click();
+  await page.locator('#bill-view').waitFor();
+}
+
+/** The rounds a page's bill shows: round title, status and lines («name × n · who»). */
+export const rounds = (page) => page.locator('#bill-rounds .round').evaluateAll((cards) => cards.map((card) => ({
+  title: card.querySelector('header strong').textContent,
+  status: card.querySelector('.round-status').textContent,
+  lines: [...card.querySelectorAll('.bill-line')].map((line) =>
+    `${line.querySelector('.name').textContent} · ${line.querySelector('.who').textContent}`),
+})));
