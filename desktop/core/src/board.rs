@@ -1,4 +1,4 @@
-//! The order board: the store's open orders (paid, accepted, ready) as this app knows them,
+//! The order board: the store's open orders (paid or submitted, accepted, ready) as this app knows them,
 //! built from the snapshot and kept current by the stream.
 //!
 //! The snapshot reflects every event up to its `lastEventId` (the baseline). Events at or below
@@ -87,13 +87,24 @@ impl Board {
                     entry.last_reply = Some(reply.text.clone());
                 }
             }
+            // 换桌: the party's rounds are served at the table it moved to.
+            Event::BillMoved(moved) => {
+                let rounds = self
+                    .orders
+                    .values_mut()
+                    .filter(|o| o.order.bill_id == Some(moved.bill_id));
+                for entry in rounds {
+                    entry.order.table_id = moved.to_table_id;
+                    entry.order.table_number = moved.to_table_number.clone();
+                }
+            }
+            // Settling a bill is about money: its rounds keep their own statuses.
             Event::PaymentAnomaly(_)
             | Event::AlertReceipt(_)
             | Event::AlertEscalated(_)
             | Event::AlertSettled(_)
             | Event::BillSettled(_)
-            | Event::TableClosed(_)
-            | Event::BillMoved(_) => {}
+            | Event::TableClosed(_) => {}
         }
     }
 
@@ -118,11 +129,11 @@ impl Board {
         self.orders.keys().copied().collect()
     }
 
-    /// Paid and neither accepted nor rejected yet: what the tray counts.
+    /// Paid (or submitted) and neither accepted nor rejected yet: what the tray counts.
     pub fn unhandled(&self) -> u32 {
         self.orders
             .values()
-            .filter(|o| o.order.status == OrderStatus::Paid)
+            .filter(|o| o.order.status.awaits_merchant())
             .count() as u32
     }
 
