@@ -13,7 +13,7 @@ export function order(id, table, status, minutesAgo, now, extra = {}) {
       tableNumber: table,
       status,
       items: [
-        { cuisineId: 1001, cuisineName: '宫保鸡丁', cuisineType: 1, unitPrice: 38, quantity: 2, subtotalAmount: 76, remark: null, addUserId: 1 },
+        { cuisineId: 1001, cuisineName: '宫保鸡丁', cuisineType: 1, unitPrice: 38, quantity: 2, subtotalAmount: 76, remark: null, addUserId: 1, returnedQuantity: 0 },
       ],
       totalAmount: 76,
       totalQuantity: 2,
@@ -25,9 +25,12 @@ export function order(id, table, status, minutesAgo, now, extra = {}) {
       rejectReason: null,
       reminderCount: 0,
       lastReminderAt: null,
+      billId: null,
+      round: null,
       ...extra,
     },
     lastReply: null,
+    unanswered: false,
     soundedOn: [],
     unheard: false,
   };
@@ -53,4 +56,17 @@ export function view(now, overrides = {}) {
     warning: null,
     ...overrides,
   };
+}
+
+/**
+ * A 先吃后付 round of bill `billId` at `table`, submitted unpaid `minutesAgo` minutes before `now`:
+ * two dishes, as a table orders.
+ */
+export function round(id, table, status, minutesAgo, now, billId, number, extra = {}) {
+  const entry = order(id, table, status, minutesAgo, now, { paidAt: null, billId, round: number, ...extra });
+  entry.order.createdAt = now - minutesAgo * MIN;
+  entry.order.items.push({ cuisineId: 1002, cuisineName: '米饭', cuisineType: 1, unitPrice: 2, quantity: 2, subtotalAmount: 4, remark: null, addUserId: 2, returnedQuantity: 0 });
+  entry.order.totalAmount = 80;
+  entry.order.totalQuantity = 4;
+  return entry;
 }
