@@ -93,5 +93,8 @@ test('a round shows 第2轮 加菜 and 未付·餐后结账; 退菜 is marked an
   const tile = page.locator('.tile[data-order="6"]');
   assert.equal(await tile.locator('.tile-items').textContent(), '退菜宫保鸡丁×2、米饭×1');
   assert.equal(await page.getByText('已支付').count(), 0, 'nothing of a 先吃后付 round says paid');
+  await tile.getByRole('button', { name: '出餐' }).click();
+  const acts = await page.evaluate(() => window.__calls.filter(([c]) => c === 'act').map(([, a]) => a));
+  assert.deepEqual(acts, [{ orderId: 6, action: { action: 'ready' } }], 'a tile moves its order on in one tap');
   await page.close();
 });
