@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { order, round, view } from './fixtures.mjs';
+import { order, round, store, view } from './fixtures.mjs';
 import { launch } from './page.mjs';
 
 let chromium;
@@ -33,8 +33,10 @@ function busyHour() {
 
 test('with 30 open orders, the 12 not yet accepted are all in sight without scrolling', async () => {
   const orders = busyHour();
-  const page = await chromium.open(view(now, { orders, unhandled: 12 }), { clock: now });
+  // The counter's top bar in full: the store's state and its one-tap controls.
+  const page = await chromium.open(view(now, { orders, unhandled: 12 }), { clock: now, answers: { store: store({ orderingMode: 'pay_later' }) } });
   await page.locator('[data-order]').nth(29).waitFor();
+  await page.locator('#store-state').waitFor();
   assert.equal(await page.locator('.lane.needs h2').textContent(), '待处理 (12)');
   const needs = page.locator('.lane.needs [data-order]');
   assert.equal(await needs.count(), 12);
@@ -43,6 +45,7 @@ test('with 30 open orders, the 12 not yet accepted are all in sight without scro
     const r = c.getBoundingClientRect();
     return { id: c.getAttribute('data-order'), top: r.top, bottom: r.bottom, left: r.left, right: r.right };
   }));
+  console.log(`the lowest card waiting ends at ${Math.max(...boxes.map((b) => b.bottom))} px of 800`);
   for (const box of boxes) {
     assert.ok(box.top >= 0 && box.bottom <= 800 && box.left >= 0 && box.right <= 1280, `order ${box.id} is on screen: ${JSON.stringify(box)}`);
   }

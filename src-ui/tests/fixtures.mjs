@@ -70,3 +70,22 @@ export function round(id, table, status, minutesAgo, now, billId, number, extra 
   entry.order.totalQuantity = 4;
   return entry;
 }
+
+/** What `store` answers: 铃声小馆, open, lunch on weekdays and dinner past midnight. */
+export function store(overrides = {}) {
+  return {
+    storeId: 1,
+    name: '铃声小馆',
+    logo: null,
+    logoThumbnail: null,
+    announcement: '今日宫保鸡丁 8 折',
+    hours: [{ open: '11:00', close: '14:00', days: [1, 2, 3, 4, 5] }, { open: '17:00', close: '02:00' }],
+    hoursText: '周一至周五 11:00–14:00；每天 17:00–02:00',
+    utcOffsetMinutes: 480,
+    paused: false,
+    manual: null,
+    state: 'open',
+    orderingMode: 'pay_first',
+    ...overrides,
+  };
+}
