@@ -21,7 +21,12 @@ async fn a_tables_first_round_is_ordered_and_the_next_is_more_dishes_each_until_
         ordering_mode: Some(OrderingMode::PayLater),
         ..StoreSettingsPatch::default()
     };
-    let store = app.desk.setup().change_store(&pay_later).await.expect("the owner switches");
+    let store = app
+        .desk
+        .setup()
+        .change_store(&pay_later)
+        .await
+        .expect("the owner switches");
     assert_eq!(store.ordering_mode, OrderingMode::PayLater);
 
     let first = server.order(3, &[(1001, 1)]).await.order;
@@ -59,10 +64,7 @@ async fn a_tables_first_round_is_ordered_and_the_next_is_more_dishes_each_until_
     );
     app.later(20);
     assert_eq!(app.spoke().await.text, "A03号桌加菜", "only round 2 repeats");
-    app.desk
-        .act(second.order_id, Action::Accept)
-        .await
-        .expect("accepted");
+    app.desk.act(second.order_id, Action::Accept).await.expect("accepted");
     assert_eq!(
         app.next().await,
         Effect::Withdraw(NoteKind::NewOrder {
