@@ -8,14 +8,33 @@
 /** @typedef {import('../bindings/Settings').Settings} Settings */
 
 /**
- * The merchant's three columns.
+ * Whether an order still needs a person at the counter: new and not accepted (paid, or a
+ * 先吃后付 round submitted unpaid), a 催单 nobody answered while the food is not out, or an alert
+ * the server escalated because nobody heard it.
+ * @param {BoardOrder} entry
+ */
+export function needsYou(entry) {
+  const status = entry.order.status;
+  return awaitsMerchant(status) || entry.unheard || (entry.unanswered && status !== 'ready');
+}
+
+/** @param {OrderDTO['status']} status */
+export function awaitsMerchant(status) {
+  return status === 'paid' || status === 'submitted';
+}
+
+/**
+ * The merchant's board in the busy hour: what needs a person first, in full; what was handled
+ * after it, compact (accepted, then ready). Each lane keeps the board's order, longest waiting first.
  * @param {BoardOrder[]} orders
  */
-export function columns(orders) {
+export function lanes(orders) {
+  const needs = orders.filter(needsYou);
+  const handled = orders.filter((o) => !needsYou(o));
   return {
-    fresh: orders.filter((o) => o.order.status === 'paid'),
-    accepted: orders.filter((o) => o.order.status === 'accepted'),
-    ready: orders.filter((o) => o.order.status === 'ready'),
+    needs,
+    accepted: handled.filter((o) => o.order.status === 'accepted'),
+    ready: handled.filter((o) => o.order.status === 'ready'),
   };
 }
 
@@ -25,13 +44,37 @@ export function columns(orders) {
  */
 export function tickets(orders) {
   return {
-    cooking: orders.filter((o) => o.order.status === 'paid' || o.order.status === 'accepted'),
+    cooking: orders.filter((o) => awaitsMerchant(o.order.status) || o.order.status === 'accepted'),
     done: orders.filter((o) => o.order.status === 'ready'),
   };
 }
 
 /**
- * How long the customer has waited: since paying.
+ * 「第2轮 加菜」 for a table's later rounds; nothing for a first round or a single order.
+ * @param {OrderDTO} order
+ */
+export function roundLabel(order) {
+  return order.round !== null && order.round >= 2 ? `第${order.round}轮 加菜` : null;
+}
+
+/**
+ * Whether the money is in: a paid order says 已支付; a 先吃后付 round is paid with the bill.
+ * @param {OrderDTO} order
+ */
+export function payLabel(order) {
+  return order.paidAt !== null ? '已支付' : '未付·餐后结账';
+}
+
+/**
+ * How many dishes are still to serve, after 退菜.
+ * @param {OrderDTO} order
+ */
+export function dishesLeft(order) {
+  return order.items.reduce((sum, i) => sum + i.quantity - i.returnedQuantity, 0);
+}
+
+/**
+ * How long the customer has waited: since paying (先吃后付: since submitting).
  * @param {OrderDTO} order
  * @param {number} now ms since the epoch
  */
@@ -129,9 +172,15 @@ export function replyProblem(text, max) {
   return null;
 }
 
-/** @param {OrderDTO} order */
+/**
+ * 「宫保鸡丁×2、米饭×1」: what is still to serve; a dish taken back (退菜) is not in it.
+ * @param {OrderDTO} order
+ */
 export function itemsLine(order) {
-  return order.items.map((i) => `${i.cuisineName}×${i.quantity}`).join('、');
+  return order.items
+    .filter((i) => i.quantity > i.returnedQuantity)
+    .map((i) => `${i.cuisineName}×${i.quantity - i.returnedQuantity}`)
+    .join('、');
 }
 
 /** @param {number} amount */

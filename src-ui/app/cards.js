@@ -1,7 +1,10 @@
-// An order as a card (merchant) or a ticket (kitchen), with its buttons. Text from customers
-// (dish names, remarks) goes in as text nodes only, through `el`.
+// The merchant's board and the kitchen's tickets, with their buttons. In the busy hour the
+// board shows what needs a person first, as full cards with every dish and button; what was
+// handled follows as compact tiles that flow across the width, so thirty open orders never push
+// a new one out of sight. Text from customers (dish names, remarks) goes in as text nodes only,
+// through `el`.
 
-import { ageLevel, ageMs, formatAge, itemsLine, money, replyProblem } from './board.js';
+import { ageLevel, ageMs, dishesLeft, formatAge, itemsLine, lanes, money, payLabel, replyProblem, roundLabel } from './board.js';
 import { el } from './dom.js';
 
 /** @typedef {import('../bindings/BoardOrder').BoardOrder} BoardOrder */
@@ -23,21 +26,37 @@ function header(entry, now) {
   );
 }
 
-/** @param {BoardOrder} entry @param {SoldOut | null} [soldOut] offered on the dishes still to cook */
+/** 「第2轮 加菜」, if a later round. @param {BoardOrder} entry */
+function roundTag(entry) {
+  const round = roundLabel(entry.order);
+  return round ? el('span', { class: 'round' }, round) : null;
+}
+
+/** 已支付, or 未付·餐后结账 for a 先吃后付 round. @param {BoardOrder} entry */
+function payTag(entry) {
+  return el('span', { class: entry.order.paidAt !== null ? 'pay paid' : 'pay later' }, payLabel(entry.order));
+}
+
+/**
+ * The dishes; a line taken back (退菜) says so: reduced to what is left, or struck through.
+ * @param {BoardOrder} entry @param {SoldOut | null} [soldOut] offered on the dishes still to cook
+ */
 function items(entry, soldOut = null) {
   return el(
     'ul',
     { class: 'items' },
-    ...entry.order.items.map((i) =>
-      el(
+    ...entry.order.items.map((i) => {
+      const left = i.quantity - i.returnedQuantity;
+      return el(
         'li',
-        {},
+        { class: left === 0 ? 'returned' : '' },
         el('span', { class: 'dish' }, i.cuisineName),
-        el('span', { class: 'qty' }, `×${i.quantity}`),
-        soldOut ? el('button', { class: 'small sell-out', title: '这道菜卖完了：顾客页面立即显示售罄', onclick: () => soldOut(i.cuisineId, i.cuisineName) }, '估清') : null,
+        el('span', { class: 'qty' }, `×${left === 0 ? i.quantity : left}`),
+        i.returnedQuantity > 0 ? el('span', { class: 'returned-mark' }, `退菜×${i.returnedQuantity}`) : null,
+        soldOut && left > 0 ? el('button', { class: 'small sell-out', title: '这道菜卖完了：顾客页面立即显示售罄', onclick: () => soldOut(i.cuisineId, i.cuisineName) }, '估清') : null,
         i.remark ? el('div', { class: 'remark' }, `备注：${i.remark}`) : null,
-      ),
-    ),
+      );
+    }),
   );
 }
 
@@ -109,38 +128,89 @@ function rejectBox(entry, act) {
   return box;
 }
 
+/** The button that moves a handled order on. @param {BoardOrder} entry @param {Act} act */
+function nextStep(entry, act) {
+  const id = entry.order.orderId;
+  if (entry.order.status === 'accepted') return el('button', { class: 'primary', onclick: () => act(id, { action: 'ready' }) }, '出餐');
+  if (entry.order.status === 'ready') return el('button', { class: 'primary', onclick: () => act(id, { action: 'complete' }) }, '完成');
+  return null;
+}
+
 /**
- * A merchant's card.
+ * An order that needs a person, in full.
  * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut
  */
-export function orderCard(entry, view, now, act, soldOut) {
+function orderCard(entry, view, now, act, soldOut) {
   const o = entry.order;
   const id = o.orderId;
   /** @type {(Node | null)[]} */
   const buttons = [];
   let rejecting = null;
-  if (o.status === 'paid') {
+  if (o.status === 'paid' || o.status === 'submitted') {
     rejecting = rejectBox(entry, act);
     const box = rejecting;
     buttons.push(el('button', { class: 'primary', onclick: () => act(id, { action: 'accept' }) }, '接单'));
     buttons.push(el('button', { class: 'danger', onclick: () => (box.hidden = !box.hidden) }, '拒单'));
-  } else if (o.status === 'accepted') {
-    buttons.push(el('button', { class: 'primary', onclick: () => act(id, { action: 'ready' }) }, '出餐'));
-  } else if (o.status === 'ready') {
-    buttons.push(el('button', { class: 'primary', onclick: () => act(id, { action: 'complete' }) }, '完成'));
+  } else {
+    buttons.push(nextStep(entry, act));
   }
   const replies = o.reminderCount > 0 && o.status !== 'ready' ? replyBox(entry, view, act) : null;
   return el(
     'article',
     { class: `card ${o.status}`, 'data-order': String(id) },
     header(entry, now),
-    el('div', { class: 'meta' }, `${o.orderNo} · 共${o.totalQuantity}件 · ${money(o.totalAmount)}`),
+    el('div', { class: 'tags' }, roundTag(entry), payTag(entry)),
+    el('div', { class: 'meta' }, `${o.orderNo} · 共${dishesLeft(o)}件 · ${money(o.totalAmount)}`),
     items(entry, o.status === 'ready' ? null : soldOut),
     reminders(entry),
     heard(entry),
     el('div', { class: 'actions' }, ...buttons),
     rejecting,
     replies,
+  );
+}
+
+/**
+ * A handled order, compact: table and age, one line of dishes, the money, and the next step.
+ * @param {BoardOrder} entry @param {number} now @param {Act} act
+ */
+function orderTile(entry, now, act) {
+  const o = entry.order;
+  const line = itemsLine(o);
+  const returned = o.items.some((i) => i.returnedQuantity > 0);
+  return el(
+    'article',
+    { class: `tile ${o.status}`, 'data-order': String(o.orderId) },
+    header(entry, now),
+    el('div', { class: 'tile-items', title: line }, roundTag(entry), returned ? el('span', { class: 'returned-mark' }, '退菜') : null, line),
+    el('div', { class: 'meta' }, `${money(o.totalAmount)} `, payTag(entry)),
+    nextStep(entry, act),
+  );
+}
+
+/**
+ * The merchant's board: 「待处理」 first and in full, then 「已接单」 and 「已出餐」 as tiles.
+ * @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut
+ */
+export function merchantBoard(view, now, act, soldOut) {
+  const lane = lanes(view.orders);
+  const handled = (/** @type {string} */ title, /** @type {BoardOrder[]} */ orders, /** @type {string} */ cls) =>
+    orders.length === 0
+      ? null
+      : el('section', { class: `lane ${cls}` }, el('h2', {}, `${title} (${orders.length})`), el('div', { class: 'tiles' }, ...orders.map((o) => orderTile(o, now, act))));
+  return el(
+    'main',
+    { class: 'board' },
+    el(
+      'section',
+      { class: 'lane needs' },
+      el('h2', {}, `待处理 (${lane.needs.length})`),
+      lane.needs.length
+        ? el('div', { class: 'cards' }, ...lane.needs.map((o) => orderCard(o, view, now, act, soldOut)))
+        : el('p', { class: 'empty' }, '暂无待处理的订单'),
+    ),
+    handled('已接单', lane.accepted, 'accepted'),
+    handled('已出餐', lane.ready, 'ready'),
   );
 }
 

@@ -6,9 +6,9 @@
 // idle board costs next to no CPU however full it is.
 
 import * as bridge from './bridge.js';
-import { columns, connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
+import { connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
 import { businessBar, openBusiness } from './business.js';
-import { orderCard, ticket } from './cards.js';
+import { merchantBoard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
@@ -165,11 +165,6 @@ function notices(view, now) {
   ];
 }
 
-/** @param {string} title @param {Node[]} cards @param {string} cls */
-function column(title, cards, cls) {
-  return el('section', { class: `column ${cls}` }, el('h2', {}, `${title} (${cards.length})`), ...(cards.length ? cards : [el('p', { class: 'empty' }, '暂无')]));
-}
-
 /** @param {DeskView} view @param {number} now */
 function board(view, now) {
   if (view.role === 'kitchen') {
@@ -181,15 +176,7 @@ function board(view, now) {
     );
     return el('main', { class: 'kitchen' }, el('div', { class: 'tickets' }, ...cooking), el('footer', { class: 'done' }, '已出餐：', ...done));
   }
-  const cols = columns(view.orders);
-  const card = (/** @type {import('../bindings/BoardOrder').BoardOrder} */ o) => orderCard(o, view, now, act, sellOut);
-  return el(
-    'main',
-    { class: 'board' },
-    column('新订单', cols.fresh.map(card), 'fresh'),
-    column('已接单', cols.accepted.map(card), 'accepted'),
-    column('已出餐', cols.ready.map(card), 'ready'),
-  );
+  return merchantBoard(view, now, act, sellOut);
 }
 
 /** Keep what the merchant is typing across re-draws. */

@@ -10,6 +10,10 @@ export type BoardOrder = { order: OrderDTO,
  */
 lastReply: string | null, 
 /**
+ * Its latest 催单 has no answer yet: the board keeps it where a person sees it.
+ */
+unanswered: boolean, 
+/**
  * The devices that sounded its alerts (「已在前台电脑响铃」), first first.
  */
 soundedOn: Array<string>, 

@@ -15,7 +15,7 @@ lastEventId: number | null,
  */
 orders: Array<BoardOrder>, 
 /**
- * Paid orders nobody accepted or rejected yet.
+ * Paid (or submitted) orders nobody accepted or rejected yet.
  */
 unhandled: number, settings: Settings, audio: Health, notifications: Health, 
 /**

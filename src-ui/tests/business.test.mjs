@@ -7,30 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { order, view } from './fixtures.mjs';
+import { order, store, view } from './fixtures.mjs';
 import { launch } from './page.mjs';
 
 let chromium;
 before(async () => { chromium = await launch(); });
 after(async () => { await chromium?.close(); });
-
-/** What `store` answers: 铃声小馆, open, lunch on weekdays and dinner past midnight. */
-function store(overrides = {}) {
-  return {
-    storeId: 1,
-    name: '铃声小馆',
-    logo: null,
-    logoThumbnail: null,
-    announcement: '今日宫保鸡丁 8 折',
-    hours: [{ open: '11:00', close: '14:00', days: [1, 2, 3, 4, 5] }, { open: '17:00', close: '02:00' }],
-    hoursText: '周一至周五 11:00–14:00；每天 17:00–02:00',
-    utcOffsetMinutes: 480,
-    paused: false,
-    manual: null,
-    state: 'open',
-    ...overrides,
-  };
-}
 
 const calls = (page, name) => page.evaluate((n) => window.__calls.filter(([c]) => c === n).map(([, a]) => a), name);
 /** What `change_store` answers from now on. */

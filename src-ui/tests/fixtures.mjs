@@ -13,7 +13,7 @@ export function order(id, table, status, minutesAgo, now, extra = {}) {
       tableNumber: table,
       status,
       items: [
-        { cuisineId: 1001, cuisineName: '宫保鸡丁', cuisineType: 1, unitPrice: 38, quantity: 2, subtotalAmount: 76, remark: null, addUserId: 1 },
+        { cuisineId: 1001, cuisineName: '宫保鸡丁', cuisineType: 1, unitPrice: 38, quantity: 2, subtotalAmount: 76, remark: null, addUserId: 1, returnedQuantity: 0 },
       ],
       totalAmount: 76,
       totalQuantity: 2,
@@ -25,9 +25,12 @@ export function order(id, table, status, minutesAgo, now, extra = {}) {
       rejectReason: null,
       reminderCount: 0,
       lastReminderAt: null,
+      billId: null,
+      round: null,
       ...extra,
     },
     lastReply: null,
+    unanswered: false,
     soundedOn: [],
     unheard: false,
   };
@@ -51,6 +54,38 @@ export function view(now, overrides = {}) {
     replyPresets: ['正在制作', '马上就好', '已出餐'],
     maxReplyChars: 30,
     warning: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A 先吃后付 round of bill `billId` at `table`, submitted unpaid `minutesAgo` minutes before `now`:
+ * two dishes, as a table orders.
+ */
+export function round(id, table, status, minutesAgo, now, billId, number, extra = {}) {
+  const entry = order(id, table, status, minutesAgo, now, { paidAt: null, billId, round: number, ...extra });
+  entry.order.createdAt = now - minutesAgo * MIN;
+  entry.order.items.push({ cuisineId: 1002, cuisineName: '米饭', cuisineType: 1, unitPrice: 2, quantity: 2, subtotalAmount: 4, remark: null, addUserId: 2, returnedQuantity: 0 });
+  entry.order.totalAmount = 80;
+  entry.order.totalQuantity = 4;
+  return entry;
+}
+
+/** What `store` answers: 铃声小馆, open, lunch on weekdays and dinner past midnight. */
+export function store(overrides = {}) {
+  return {
+    storeId: 1,
+    name: '铃声小馆',
+    logo: null,
+    logoThumbnail: null,
+    announcement: '今日宫保鸡丁 8 折',
+    hours: [{ open: '11:00', close: '14:00', days: [1, 2, 3, 4, 5] }, { open: '17:00', close: '02:00' }],
+    hoursText: '周一至周五 11:00–14:00；每天 17:00–02:00',
+    utcOffsetMinutes: 480,
+    paused: false,
+    manual: null,
+    state: 'open',
+    orderingMode: 'pay_first',
     ...overrides,
   };
 }

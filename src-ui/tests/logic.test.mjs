@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ageLevel, columns, connectionText, formatAge, minutes, clock, replyProblem, untilNextMinute } from '../app/board.js';
-import { order } from './fixtures.mjs';
+import { ageLevel, connectionText, formatAge, itemsLine, lanes, minutes, clock, payLabel, replyProblem, roundLabel, tickets, untilNextMinute } from '../app/board.js';
+import { order, round } from './fixtures.mjs';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const settings = { kitchenYellowMins: 5, kitchenRedMins: 8 };
@@ -22,9 +22,36 @@ test('ages read in whole minutes, and change on the minute', () => {
   assert.equal(untilNextMinute(120_000), 60_000, 'just turned 2 minutes: the next change is at 3');
 });
 
-test('orders fall into new, accepted and ready', () => {
-  const c = columns([order(1, 'A01', 'paid', 1, now), order(2, 'A02', 'accepted', 1, now), order(3, 'A03', 'ready', 1, now)]);
-  assert.deepEqual([c.fresh.length, c.accepted.length, c.ready.length], [1, 1, 1]);
+test('what needs a person comes first: new orders and rounds, unanswered 催单, alerts nobody heard', () => {
+  const hurried = order(4, 'A04', 'accepted', 1, now, { reminderCount: 1 });
+  hurried.unanswered = true;
+  const answered = order(5, 'A05', 'accepted', 1, now, { reminderCount: 1 });
+  answered.lastReply = '马上就好';
+  const unheard = order(6, 'A06', 'accepted', 1, now);
+  unheard.unheard = true;
+  const servedHurry = order(7, 'A07', 'ready', 1, now, { reminderCount: 1 });
+  servedHurry.unanswered = true;
+  const board = lanes([
+    order(1, 'A01', 'paid', 1, now), round(2, 'A02', 'submitted', 1, now, 9, 2), order(3, 'A03', 'accepted', 1, now),
+    hurried, answered, unheard, servedHurry, order(8, 'A08', 'ready', 1, now),
+  ]);
+  const ids = (list) => list.map((o) => o.order.orderId);
+  assert.deepEqual(ids(board.needs), [1, 2, 4, 6]);
+  assert.deepEqual(ids(board.accepted), [3, 5], 'an answered 催单 is handled');
+  assert.deepEqual(ids(board.ready), [7, 8], 'the food is out: the 催单 is answered by it');
+  assert.deepEqual(ids(tickets([round(2, 'A02', 'submitted', 1, now, 9, 1)]).cooking), [2], 'the kitchen cooks a round at once');
+});
+
+test('a round says which it is and that it is paid with the bill; 退菜 leaves the dishes line', () => {
+  const first = round(1, 'A01', 'submitted', 1, now, 9, 1).order;
+  const second = round(2, 'A01', 'submitted', 1, now, 9, 2).order;
+  assert.equal(roundLabel(first), null);
+  assert.equal(roundLabel(second), '第2轮 加菜');
+  assert.equal(payLabel(second), '未付·餐后结账');
+  assert.equal(payLabel(order(3, 'A03', 'paid', 1, now).order), '已支付');
+  second.items[0].returnedQuantity = 1;
+  second.items[1].returnedQuantity = 2;
+  assert.equal(itemsLine(second), '宫保鸡丁×1');
 });
 
 test('the status pill and banner say what the connection does', () => {

@@ -22,13 +22,14 @@ test('a customer remark is shown as text, never run as HTML', async () => {
   await page.close();
 });
 
-test('the board shows new, accepted and ready with the count, and 接单 accepts', async () => {
+test('the board shows what needs a person, then accepted and ready, with the count, and 接单 accepts', async () => {
   const now = Date.now();
   const orders = [order(1, 'A01', 'paid', 2, now), order(2, 'A02', 'accepted', 3, now), order(3, 'A03', 'ready', 9, now)];
   const page = await chromium.open(view(now, { orders, unhandled: 1 }));
-  await page.getByText('新订单 (1)').waitFor();
+  await page.getByText('待处理 (1)').waitFor();
   assert.equal(await page.locator('.count').textContent(), '未处理 1');
-  assert.equal(await page.locator('.column.accepted .table').textContent(), 'A02号桌');
+  assert.equal(await page.locator('.lane.accepted .table').textContent(), 'A02号桌');
+  assert.equal(await page.locator('.lane.ready .table').textContent(), 'A03号桌');
   assert.equal(await page.locator('[data-order="3"] .age').textContent(), '9 分钟');
   await page.locator('[data-order="1"]').getByRole('button', { name: '接单' }).click();
   assert.deepEqual(await calls(page, 'act'), [{ orderId: 1, action: { action: 'accept' } }]);
@@ -40,7 +41,7 @@ test('the board shows new, accepted and ready with the count, and 接单 accepts
 
 test('a 催单 is answered with a preset or up to 30 characters', async () => {
   const now = Date.now();
-  const hurried = order(4, 'A04', 'accepted', 6, now, { reminderCount: 2 });
+  const hurried = { ...order(4, 'A04', 'accepted', 6, now, { reminderCount: 2 }), unanswered: true };
   const page = await chromium.open(view(now, { orders: [hurried] }));
   await page.getByText('催单 2 次').waitFor();
   await page.getByRole('button', { name: '马上就好' }).click();
@@ -73,7 +74,7 @@ test('a card says which devices heard it, and 无人接听 while nobody has', as
 
 test('what the merchant types survives a re-draw', async () => {
   const now = Date.now();
-  const hurried = order(4, 'A04', 'accepted', 1, now, { reminderCount: 1 });
+  const hurried = { ...order(4, 'A04', 'accepted', 1, now, { reminderCount: 1 }), unanswered: true };
   const page = await chromium.open(view(now, { orders: [hurried] }));
   await page.locator('.reply-text').fill('稍等');
   await page.evaluate((v) => window.__push(v), view(now, { orders: [hurried], unhandled: 0, lastEventId: 13 }));

@@ -16,6 +16,8 @@ trim() {
 zh new_order "您有新的订单"
 zh table "号桌"
 zh hurry "催单"
+zh ordered "下单"
+zh add_dishes "加菜"
 zh lost "与服务器的连接已断开"
 i=0
 for d in 零 一 二 三 四 五 六 七 八 九; do zh "digit_$i" "$d"; i=$((i + 1)); done

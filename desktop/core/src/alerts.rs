@@ -1,8 +1,9 @@
 //! The alert policy: when to notify, what to say, and when to say it again. Pure: every method
 //! takes the time, and the answer is a list of [`Effect`]s for someone else to carry out.
 //!
-//! - A paid order is announced and then repeated every `repeat_secs` until it is accepted or
-//!   rejected anywhere; then its pending and queued announcements are dropped.
+//! - A paid order (or a 先吃后付 round, submitted unpaid) is announced and then repeated every
+//!   `repeat_secs` until it is accepted or rejected anywhere; then its pending and queued
+//!   announcements are dropped.
 //! - What is on screen is what still needs a person: an order's notification is withdrawn once
 //!   the order is handled on any device, a 催单's once it is answered or the food is out, the
 //!   lost-connection alarm once the connection is back. An order has one notification of each
@@ -20,7 +21,7 @@ use orderbell_shared::{OrderDTO, OrderStatus};
 
 use crate::notify::{Note, NoteKind};
 use crate::saved::Settings;
-use crate::voice::{Cue, VoicePlan};
+use crate::voice::{Arrival, Cue, VoicePlan};
 
 /// How long the stream may be down before the merchant is told.
 pub const LOST_AFTER_MS: i64 = 30_000;
@@ -38,6 +39,7 @@ pub enum Effect {
 #[derive(Debug)]
 struct Repeat {
     table: String,
+    arrival: Arrival,
     due_ms: i64,
 }
 
@@ -78,22 +80,32 @@ impl AlertPolicy {
         self.utc_offset_secs = secs;
     }
 
-    /// A paid order: a notification if it is news, and the voice now and every `repeat_secs`.
+    /// An order waiting for the merchant: a notification if it is news, and the voice now and
+    /// every `repeat_secs`.
     pub fn new_order(&mut self, order: &OrderDTO, notify: bool, now: i64) -> Vec<Effect> {
         let mut effects = Vec::new();
         if notify {
             effects.push(self.show(Note::new_order(order)));
         }
+        let arrival = Arrival::of(order);
         self.repeats.insert(
             order.order_id,
             Repeat {
                 table: order.table_number.clone(),
+                arrival,
                 due_ms: now + self.repeat_ms(),
             },
         );
-        let volume = self.settings.volume;
-        effects.extend(self.say(VoicePlan::new_order(order.order_id, &order.table_number, volume), now));
+        let plan = VoicePlan::new_order(order.order_id, &order.table_number, arrival, self.settings.volume);
+        effects.extend(self.say(plan, now));
         effects
+    }
+
+    /// The order's party moved to another table (换桌): its repeats name the table it is at now.
+    pub fn moved(&mut self, order_id: i64, table: &str) {
+        if let Some(repeat) = self.repeats.get_mut(&order_id) {
+            repeat.table = table.to_owned();
+        }
     }
 
     /// Whether `order_id`'s announcement is already repeating.
@@ -146,8 +158,8 @@ impl AlertPolicy {
     /// An order's status is now `status` (`None`: gone from the board). Drops what no longer
     /// needs saying and withdraws what no longer needs showing.
     pub fn settle(&mut self, order_id: i64, status: Option<OrderStatus>) -> Vec<Effect> {
-        let unhandled = status == Some(OrderStatus::Paid);
-        let cooking = matches!(status, Some(OrderStatus::Paid | OrderStatus::Accepted));
+        let unhandled = status.is_some_and(OrderStatus::awaits_merchant);
+        let cooking = status.is_some_and(is_cooking);
         if !unhandled {
             self.repeats.remove(&order_id);
         }
@@ -190,7 +202,7 @@ impl AlertPolicy {
             .filter(|(_, r)| r.due_ms <= now)
             .map(|(id, r)| {
                 r.due_ms = now + repeat_ms;
-                VoicePlan::new_order(*id, &r.table, volume)
+                VoicePlan::new_order(*id, &r.table, r.arrival, volume)
             })
             .collect();
         for plan in due {
@@ -288,4 +300,9 @@ impl AlertPolicy {
     fn repeat_ms(&self) -> i64 {
         i64::from(self.settings.repeat_secs.max(1)) * 1000
     }
+}
+
+/// Still to be cooked: a 催单 on it needs an answer, and the kitchen has its ticket.
+pub fn is_cooking(status: OrderStatus) -> bool {
+    status.awaits_merchant() || status == OrderStatus::Accepted
 }

@@ -1,4 +1,4 @@
-//! The order board: the store's open orders (paid, accepted, ready) as this app knows them,
+//! The order board: the store's open orders (paid or submitted, accepted, ready) as this app knows them,
 //! built from the snapshot and kept current by the stream.
 //!
 //! The snapshot reflects every event up to its `lastEventId` (the baseline). Events at or below
@@ -18,6 +18,8 @@ pub struct BoardOrder {
     pub order: OrderDTO,
     /// The latest answer to a 催单, from any device of the store.
     pub last_reply: Option<String>,
+    /// Its latest 催单 has no answer yet: the board keeps it where a person sees it.
+    pub unanswered: bool,
     /// The devices that sounded its alerts (「已在前台电脑响铃」), first first.
     pub sounded_on: Vec<String>,
     /// The server escalated one of its alerts that nobody heard, and nobody has yet (「无人接听」).
@@ -25,10 +27,11 @@ pub struct BoardOrder {
 }
 
 impl BoardOrder {
-    fn new(order: OrderDTO, last_reply: Option<String>) -> BoardOrder {
+    fn new(order: OrderDTO, last_reply: Option<String>, unanswered: bool) -> BoardOrder {
         BoardOrder {
             order,
             last_reply,
+            unanswered,
             sounded_on: Vec::new(),
             unheard: false,
         }
@@ -47,7 +50,10 @@ impl Board {
     pub fn load(&mut self, snapshot: StoreSnapshot) {
         let previous = std::mem::take(&mut self.orders);
         self.baseline = snapshot.last_event_id;
-        let mut answered: Vec<_> = snapshot.reminders.into_iter().filter(|r| r.reply.is_some()).collect();
+        let mut reminders = snapshot.reminders;
+        reminders.sort_by_key(|r| (r.at, r.reminder_id));
+        let latest: BTreeMap<i64, bool> = reminders.iter().map(|r| (r.order_id, r.reply.is_none())).collect();
+        let mut answered: Vec<_> = reminders.into_iter().filter(|r| r.reply.is_some()).collect();
         answered.sort_by_key(|r| (r.replied_at, r.reminder_id));
         let replies: BTreeMap<i64, Option<String>> = answered.into_iter().map(|r| (r.order_id, r.reply)).collect();
         for order in snapshot.orders.into_iter().filter(|o| o.status.is_open()) {
@@ -56,7 +62,9 @@ impl Board {
                 .cloned()
                 .flatten()
                 .or_else(|| previous.get(&order.order_id).and_then(|o| o.last_reply.clone()));
-            self.orders.insert(order.order_id, BoardOrder::new(order, last_reply));
+            let unanswered = latest.get(&order.order_id).copied().unwrap_or(false);
+            self.orders
+                .insert(order.order_id, BoardOrder::new(order, last_reply, unanswered));
         }
     }
 
@@ -67,7 +75,12 @@ impl Board {
         }
         match event {
             Event::OrderPaid(order) | Event::OrderSubmitted(order) => self.put(order.clone()),
-            Event::OrderReminder(reminder) => self.put(reminder.order.clone()),
+            Event::OrderReminder(reminder) => {
+                self.put(reminder.order.clone());
+                if let Some(entry) = self.orders.get_mut(&reminder.order.order_id) {
+                    entry.unanswered = true;
+                }
+            }
             Event::ItemReturned(returned) => self.put(returned.order.clone()),
             Event::OrderStatus(change) => {
                 if !change.to.is_open() {
@@ -85,15 +98,27 @@ impl Board {
             Event::ReminderReply(reply) => {
                 if let Some(entry) = self.orders.get_mut(&reply.order_id) {
                     entry.last_reply = Some(reply.text.clone());
+                    entry.unanswered = false;
                 }
             }
+            // 换桌: the party's rounds are served at the table it moved to.
+            Event::BillMoved(moved) => {
+                let rounds = self
+                    .orders
+                    .values_mut()
+                    .filter(|o| o.order.bill_id == Some(moved.bill_id));
+                for entry in rounds {
+                    entry.order.table_id = moved.to_table_id;
+                    entry.order.table_number = moved.to_table_number.clone();
+                }
+            }
+            // Settling a bill is about money: its rounds keep their own statuses.
             Event::PaymentAnomaly(_)
             | Event::AlertReceipt(_)
             | Event::AlertEscalated(_)
             | Event::AlertSettled(_)
             | Event::BillSettled(_)
-            | Event::TableClosed(_)
-            | Event::BillMoved(_) => {}
+            | Event::TableClosed(_) => {}
         }
     }
 
@@ -102,8 +127,13 @@ impl Board {
             self.orders.remove(&order.order_id);
             return;
         }
-        let last_reply = self.orders.get(&order.order_id).and_then(|o| o.last_reply.clone());
-        self.orders.insert(order.order_id, BoardOrder::new(order, last_reply));
+        let (last_reply, unanswered) = self
+            .orders
+            .get(&order.order_id)
+            .map(|o| (o.last_reply.clone(), o.unanswered))
+            .unwrap_or_default();
+        self.orders
+            .insert(order.order_id, BoardOrder::new(order, last_reply, unanswered));
     }
 
     pub fn get(&self, order_id: i64) -> Option<&OrderDTO> {
@@ -118,11 +148,11 @@ impl Board {
         self.orders.keys().copied().collect()
     }
 
-    /// Paid and neither accepted nor rejected yet: what the tray counts.
+    /// Paid (or submitted) and neither accepted nor rejected yet: what the tray counts.
     pub fn unhandled(&self) -> u32 {
         self.orders
             .values()
-            .filter(|o| o.order.status == OrderStatus::Paid)
+            .filter(|o| o.order.status.awaits_merchant())
             .count() as u32
     }
 

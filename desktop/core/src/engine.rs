@@ -4,8 +4,8 @@
 //! [`crate::desk`] only moves bytes in and effects out, so everything that decides whether the
 //! merchant hears an order is here and runs in plain tests.
 //!
-//! Never twice: an event at or below the last handled id is ignored, an order's payment is
-//! announced once (`Heard::paid`), and each 催单 once (`Heard::reminders` counts them) — also
+//! Never twice: an event at or below the last handled id is ignored, an order's payment (or, 先吃后付,
+//! its submission) is announced once (`Heard::paid`), and each 催单 once (`Heard::reminders` counts them) — also
 //! across restarts and resyncs, because `Heard` is saved with the last event id.
 //!
 //! Only what still needs a person: a 催单 the snapshot shows is not announced at once, because
@@ -22,14 +22,14 @@ use orderbell_shared::events::PaymentAnomaly;
 use orderbell_shared::order::StoreSnapshot;
 use orderbell_shared::{Event, OrderStatus};
 
-use crate::alerts::{AlertPolicy, Effect};
+use crate::alerts::{AlertPolicy, Effect, is_cooking};
 use crate::board::{Board, BoardOrder};
 use crate::heard::WhoHeard;
 use crate::notify::{Note, NoteKind};
 use crate::pairing::Role;
 use crate::receipts::AlertRef;
 use crate::saved::{Heard, Settings};
-use crate::voice::{Cue, VoicePlan};
+use crate::voice::{Arrival, Cue, VoicePlan};
 
 /// How far back a freshly paired app reads, to see which 催单 were answered.
 pub const HISTORY_EVENTS: u64 = 1000;
@@ -96,8 +96,7 @@ impl Engine {
         for entry in self.board.orders() {
             let order = &entry.order;
             if self.role == Role::Kitchen {
-                let cooking = matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted);
-                if cooking && self.heard.paid.insert(order.order_id) {
+                if is_cooking(order.status) && self.heard.paid.insert(order.order_id) {
                     first_ticket.get_or_insert(order.order_id);
                 }
                 continue;
@@ -174,7 +173,21 @@ impl Engine {
             Event::AlertEscalated(_) => escalated.map(|alert| self.alarm(alert, now)).unwrap_or_default(),
             // The server's account of who heard what: for the board (`who_heard`) only.
             Event::AlertReceipt(_) | Event::AlertSettled(_) => Vec::new(),
-            Event::ItemReturned(_) | Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) => Vec::new(),
+            // 退菜 of every dish cancels the round: it needs nobody any more.
+            Event::ItemReturned(returned) => self.settle(returned.order_id),
+            Event::BillMoved(moved) => {
+                for order in self
+                    .board
+                    .orders()
+                    .iter()
+                    .filter(|o| o.order.bill_id == Some(moved.bill_id))
+                {
+                    self.policy.moved(order.order.order_id, &moved.to_table_number);
+                }
+                Vec::new()
+            }
+            // A bill's rounds keep their own statuses: settling the money changes no alert.
+            Event::BillSettled(_) | Event::TableClosed(_) => Vec::new(),
         }
     }
 
@@ -236,14 +249,11 @@ impl Engine {
         let (id, table) = (order.order_id, order.table_number.as_str());
         let volume = self.policy.settings().volume;
         match alert.reminder_id {
-            None if order.status == OrderStatus::Paid => {
-                self.policy
-                    .alarm(Note::new_order(&order), VoicePlan::new_order(id, table, volume), now)
+            None if order.status.awaits_merchant() => {
+                let plan = VoicePlan::new_order(id, table, Arrival::of(&order), volume);
+                self.policy.alarm(Note::new_order(&order), plan, now)
             }
-            Some(_)
-                if self.who_heard.reminder(id) == Some(alert)
-                    && matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted) =>
-            {
+            Some(_) if self.who_heard.reminder(id) == Some(alert) && is_cooking(order.status) => {
                 let note = Note::hurry(&order, order.reminder_count);
                 self.policy.alarm(note, VoicePlan::hurry(id, table, volume), now)
             }
@@ -251,14 +261,14 @@ impl Engine {
         }
     }
 
-    /// The merchant hears each paid order once (then its repeats); the kitchen hears a chime
-    /// for each order it has to cook.
+    /// The merchant hears each paid order (or submitted round) once, then its repeats; the
+    /// kitchen hears a chime for each order it has to cook.
     fn announce_order(&mut self, order_id: i64, now: i64, resume_repeat: bool) -> Vec<Effect> {
         let Some(order) = self.board.get(order_id).cloned() else {
             return Vec::new();
         };
         match (self.role, order.status) {
-            (Role::Merchant, OrderStatus::Paid) => {
+            (Role::Merchant, status) if status.awaits_merchant() => {
                 let news = self.heard.paid.insert(order_id);
                 if news || (resume_repeat && !self.policy.is_repeating(order_id)) {
                     self.policy.new_order(&order, news, now)
@@ -266,7 +276,7 @@ impl Engine {
                     Vec::new()
                 }
             }
-            (Role::Kitchen, OrderStatus::Paid | OrderStatus::Accepted) if self.heard.paid.insert(order_id) => {
+            (Role::Kitchen, status) if is_cooking(status) && self.heard.paid.insert(order_id) => {
                 self.policy.ticket(order_id, now)
             }
             _ => Vec::new(),

@@ -18,6 +18,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
+use crate::voice::Arrival;
 
 /// A notification to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,15 +56,21 @@ impl NoteKind {
 }
 
 impl Note {
-    /// 「新订单 A01号桌」 with the items and the total.
+    /// 「新订单 A01号桌」 with the items and the total; a 先吃后付 round is 「A01号桌下单」 or
+    /// 「A01号桌加菜」, and says it is not paid yet.
     pub fn new_order(order: &OrderDTO) -> Note {
+        let table = &order.table_number;
+        let (summary, unpaid) = match Arrival::of(order).word() {
+            Some(word) => (format!("{table}号桌{word}"), " · 未付·餐后结账"),
+            None => (format!("新订单 {table}号桌"), ""),
+        };
         Note {
             kind: NoteKind::NewOrder {
                 order_id: order.order_id,
             },
-            summary: format!("新订单 {}号桌", order.table_number),
+            summary,
             body: format!(
-                "{}\n共{}件 ¥{}",
+                "{}\n共{}件 ¥{}{unpaid}",
                 items_summary(order),
                 order.total_quantity,
                 order.total_amount
@@ -103,17 +110,22 @@ impl Note {
     }
 }
 
-/// 「宫保鸡丁×2、可乐×1」; past four lines, 「等6样」.
+/// 「宫保鸡丁×2、可乐×1」; past four lines, 「等6样」. What was taken back (退菜) is not said.
 pub fn items_summary(order: &OrderDTO) -> String {
-    let shown: Vec<String> = order
+    let left: Vec<(&str, u32)> = order
         .items
         .iter()
+        .map(|i| (i.cuisine_name.as_str(), i.quantity.saturating_sub(i.returned_quantity)))
+        .filter(|(_, quantity)| *quantity > 0)
+        .collect();
+    let shown: Vec<String> = left
+        .iter()
         .take(4)
-        .map(|i| format!("{}×{}", i.cuisine_name, i.quantity))
+        .map(|(name, quantity)| format!("{name}×{quantity}"))
         .collect();
     let mut text = shown.join("、");
-    if order.items.len() > 4 {
-        text.push_str(&format!(" 等{}样", order.items.len()));
+    if left.len() > 4 {
+        text.push_str(&format!(" 等{}样", left.len()));
     }
     text
 }

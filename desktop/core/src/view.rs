@@ -19,7 +19,7 @@ pub struct DeskView {
     pub last_event_id: Option<u64>,
     /// Open orders, the one waiting longest first.
     pub orders: Vec<BoardOrder>,
-    /// Paid orders nobody accepted or rejected yet.
+    /// Paid (or submitted) orders nobody accepted or rejected yet.
     pub unhandled: u32,
     pub settings: Settings,
     pub audio: Health,

@@ -7,7 +7,7 @@ use orderbell_desktop_core::alerts::{AlertPolicy, Effect, LOST_AFTER_MS};
 use orderbell_desktop_core::engine::Engine;
 use orderbell_desktop_core::notify::{Note, NoteKind};
 use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
-use orderbell_desktop_core::voice::{Cue, VoicePlan};
+use orderbell_desktop_core::voice::{Arrival, Cue, VoicePlan};
 use orderbell_shared::Event;
 use orderbell_shared::events::ReminderReply;
 use orderbell_shared::order::StoreSnapshot;
@@ -364,7 +364,11 @@ fn the_kitchen_chimes_once_for_the_tickets_already_there_at_start_then_once_per_
 
 fn alarm(policy: &mut AlertPolicy, id: i64, now: i64) -> Vec<Effect> {
     let o = order(id, &format!("A{id:02}"));
-    policy.alarm(Note::new_order(&o), VoicePlan::new_order(id, &o.table_number, 0.5), now)
+    policy.alarm(
+        Note::new_order(&o),
+        VoicePlan::new_order(id, &o.table_number, Arrival::of(&o), 0.5),
+        now,
+    )
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// Screenshots until the window shows the dark status bar and, in the 新订单 column, the red edge
+/// Screenshots until the window shows the dark status bar and, in the 待处理 lane, the red edge
 /// of an order's card (the DOM is ready before the paint; dunst's notifications sit on the right).
 fn screenshot_of_the_board(name: &str) {
     let path = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -18,6 +18,8 @@ static BUNDLED: &[(&str, &[u8])] = bundled!(
     "new_order",
     "table",
     "hurry",
+    "ordered",
+    "add_dishes",
     "lost",
     "ten",
     "hundred",
@@ -87,14 +89,15 @@ impl ClipLibrary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::voice::VoicePlan;
+    use crate::voice::{Arrival, VoicePlan};
 
     #[test]
     fn every_clip_a_plan_can_name_is_bundled() {
         let library = ClipLibrary::new(None);
         let tables = ["A01", "z9", "B105", "0", "M12"];
-        for table in tables {
-            for clip in VoicePlan::new_order(1, table, 1.0).clips {
+        let arrivals = [Arrival::Paid, Arrival::FirstRound, Arrival::MoreDishes];
+        for (table, arrival) in tables.into_iter().flat_map(|t| arrivals.map(|a| (t, a))) {
+            for clip in VoicePlan::new_order(1, table, arrival, 1.0).clips {
                 let bytes = library.bytes(clip).unwrap_or_default();
                 assert!(bytes.starts_with(b"RIFF"), "{clip:?} is a bundled WAV");
             }

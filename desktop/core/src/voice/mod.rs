@@ -1,4 +1,5 @@
-//! What the app says, composed from short recorded clips: a chime, then 「您有新的订单，A12号桌」.
+//! What the app says, composed from short recorded clips: a chime, then 「您有新的订单，A12号桌」
+//! (先付后吃), or 「A12号桌下单」 and 「A12号桌加菜」 for a table's rounds (先吃后付).
 //! Clips instead of a speech engine, so the voice works offline on any machine and a merchant
 //! can swap in recordings of their own staff. Composition is pure and tested here; playing is
 //! [`player`]'s job.
@@ -6,6 +7,7 @@
 pub mod clips;
 pub mod player;
 
+use orderbell_shared::{OrderDTO, OrderStatus};
 use serde::Serialize;
 
 /// One recorded piece of speech or tone. Its file name is [`Clip::name`] plus `.wav`.
@@ -16,6 +18,10 @@ pub enum Clip {
     NewOrder,
     Table,
     Hurry,
+    /// 「下单」: a table's first round.
+    Ordered,
+    /// 「加菜」: a further round of the same bill.
+    AddDishes,
     Lost,
     Digit(u8),
     Ten,
@@ -32,6 +38,8 @@ impl Clip {
             Clip::NewOrder => "new_order".into(),
             Clip::Table => "table".into(),
             Clip::Hurry => "hurry".into(),
+            Clip::Ordered => "ordered".into(),
+            Clip::AddDishes => "add_dishes".into(),
             Clip::Lost => "lost".into(),
             Clip::Digit(d) => format!("digit_{d}"),
             Clip::Ten => "ten".into(),
@@ -67,6 +75,38 @@ impl Cue {
     }
 }
 
+/// How a new order is announced. A paid order is news as such; a 先吃后付 round is sent to the
+/// kitchen unpaid, and the counter wants to hear whether a table sat down or asks for more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Arrival {
+    /// 「您有新的订单，A03号桌」
+    Paid,
+    /// 「A03号桌下单」: round 1 of a bill.
+    FirstRound,
+    /// 「A03号桌加菜」: round 2 and on.
+    MoreDishes,
+}
+
+impl Arrival {
+    pub fn of(order: &OrderDTO) -> Arrival {
+        match (order.status, order.round) {
+            (OrderStatus::Submitted, Some(round)) if round >= 2 => Arrival::MoreDishes,
+            (OrderStatus::Submitted, _) => Arrival::FirstRound,
+            _ => Arrival::Paid,
+        }
+    }
+
+    /// What the notification's title and the voice say after the table: `None` for a paid order,
+    /// whose sentence begins with 「您有新的订单」 instead.
+    pub fn word(self) -> Option<&'static str> {
+        match self {
+            Arrival::Paid => None,
+            Arrival::FirstRound => Some("下单"),
+            Arrival::MoreDishes => Some("加菜"),
+        }
+    }
+}
+
 /// Something to say: the clips in order, what they say in words, at what volume.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VoicePlan {
@@ -78,14 +118,29 @@ pub struct VoicePlan {
 }
 
 impl VoicePlan {
-    /// 「叮咚，您有新的订单，A12号桌」
-    pub fn new_order(order_id: i64, table: &str, volume: f32) -> VoicePlan {
-        let mut clips = vec![Clip::Chime, Clip::NewOrder];
-        clips.extend(table_clips(table));
+    /// 「叮咚，您有新的订单，A12号桌」, or 「叮咚，A12号桌下单」/「…加菜」 for a round.
+    pub fn new_order(order_id: i64, table: &str, arrival: Arrival, volume: f32) -> VoicePlan {
+        let mut clips = vec![Clip::Chime];
+        let text = match arrival {
+            Arrival::Paid => {
+                clips.push(Clip::NewOrder);
+                clips.extend(table_clips(table));
+                format!("您有新的订单，{table}号桌")
+            }
+            Arrival::FirstRound | Arrival::MoreDishes => {
+                clips.extend(table_clips(table));
+                clips.push(if arrival == Arrival::FirstRound {
+                    Clip::Ordered
+                } else {
+                    Clip::AddDishes
+                });
+                format!("{table}号桌{}", arrival.word().unwrap_or_default())
+            }
+        };
         VoicePlan {
             cue: Cue::NewOrder { order_id },
             clips,
-            text: format!("您有新的订单，{table}号桌"),
+            text,
             volume,
         }
     }
@@ -125,7 +180,7 @@ impl VoicePlan {
     pub fn test(volume: f32) -> VoicePlan {
         VoicePlan {
             cue: Cue::Test,
-            ..VoicePlan::new_order(0, "A8", volume)
+            ..VoicePlan::new_order(0, "A8", Arrival::Paid, volume)
         }
     }
 }
@@ -210,12 +265,23 @@ mod tests {
 
     #[test]
     fn a_new_order_is_a_chime_then_the_sentence_naming_the_table() {
-        let plan = VoicePlan::new_order(5, "A03", 0.5);
+        let plan = VoicePlan::new_order(5, "A03", Arrival::Paid, 0.5);
         assert_eq!(plan.clips, vec![Chime, NewOrder, Letter('a'), Digit(3), Table]);
         assert_eq!(plan.text, "您有新的订单，A03号桌");
         let hurry = VoicePlan::hurry(5, "7", 0.5);
         assert_eq!(hurry.clips, vec![Chime, Digit(7), Table, Hurry]);
         assert_eq!(hurry.text, "7号桌催单");
+    }
+
+    #[test]
+    fn a_tables_rounds_are_said_as_ordered_then_more_dishes() {
+        let first = VoicePlan::new_order(5, "A03", Arrival::FirstRound, 0.5);
+        assert_eq!(first.clips, vec![Chime, Letter('a'), Digit(3), Table, Ordered]);
+        assert_eq!(first.text, "A03号桌下单");
+        let more = VoicePlan::new_order(6, "12", Arrival::MoreDishes, 0.5);
+        assert_eq!(more.clips, vec![Chime, Ten, Digit(2), Table, AddDishes]);
+        assert_eq!(more.text, "12号桌加菜");
+        assert_eq!(more.cue, Cue::NewOrder { order_id: 6 }, "handled like any new order");
     }
 
     #[test]

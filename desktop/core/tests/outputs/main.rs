@@ -10,9 +10,9 @@ mod withdrawn;
 use std::path::PathBuf;
 
 use orderbell_desktop_core::notify::{Note, Notifier};
-use orderbell_desktop_core::voice::VoicePlan;
 use orderbell_desktop_core::voice::clips::ClipLibrary;
 use orderbell_desktop_core::voice::player::Voice;
+use orderbell_desktop_core::voice::{Arrival, VoicePlan};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 use bus::Monitor;
@@ -90,7 +90,7 @@ fn the_voice_plays_through_alsa_and_the_capture_is_not_silent() {
     let _speakers = SPEAKERS.blocking_lock();
     let voice = Voice::new(ClipLibrary::new(None));
     voice
-        .play(&VoicePlan::new_order(12, "A12", 1.0))
+        .play(&VoicePlan::new_order(12, "A12", Arrival::Paid, 1.0))
         .expect("played on the default ALSA device");
     let bytes = std::fs::read(capture()).expect("ALSA wrote the capture file");
     let samples = samples(&bytes);

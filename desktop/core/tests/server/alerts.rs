@@ -127,6 +127,10 @@ async fn a_reminder_is_heard_and_answered_from_the_app() {
     hurry(&server, id, &order.token).await;
     assert_eq!(app.notified().await.summary, "A08号桌催单");
     assert_eq!(app.spoke().await.text, "A08号桌催单");
+    assert!(
+        app.desk.view().borrow().orders[0].unanswered,
+        "the board keeps it in sight"
+    );
 
     let reply = orderbell_desktop_core::Action::Reply {
         text: "马上就好".into(),
@@ -134,6 +138,7 @@ async fn a_reminder_is_heard_and_answered_from_the_app() {
     app.desk.act(id, reply).await.expect("the merchant may reply");
     let view = app.until(|v| v.orders[0].last_reply.is_some()).await;
     assert_eq!(view.orders[0].last_reply.as_deref(), Some("马上就好"));
+    assert!(!view.orders[0].unanswered, "answered: it no longer needs a person");
     assert_eq!(
         app.next().await,
         Effect::Withdraw(NoteKind::Hurry { order_id: id }),

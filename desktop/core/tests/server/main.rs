@@ -10,6 +10,7 @@ mod menu;
 mod owner;
 mod restart;
 mod roles;
+mod rounds;
 mod setup;
 mod stale;
 mod store;

@@ -75,6 +75,18 @@ async fn a_freshly_paired_app_does_not_alarm_a_reminder_already_answered_but_one
         .await;
     assert!(hurried(&seen, waiting_id), "the unanswered 催单 still needs a person");
     assert!(!hurried(&seen, answered_id), "the answered one is history: {seen:?}");
+    let view = app.desk.view().borrow().clone();
+    let unanswered = |id| {
+        view.orders
+            .iter()
+            .find(|o| o.order.order_id == id)
+            .map(|o| o.unanswered)
+    };
+    assert_eq!(
+        (unanswered(answered_id), unanswered(waiting_id)),
+        (Some(false), Some(true)),
+        "the board, from the snapshot, keeps only the waiting 催单 in sight"
+    );
 
     // Live news still alarms once the history is read.
     let news = paid(&server, 3).await;
