@@ -7,7 +7,11 @@ export type OrderDTO = { orderId: number,
 /**
  * The number customers, merchants and payment providers see (`out_trade_no`).
  */
-orderNo: string, storeId: number, tableId: number, tableNumber: string, status: OrderStatus, items: Array<OrderItemDTO>, totalAmount: Money, totalQuantity: number, 
+orderNo: string, storeId: number, tableId: number, tableNumber: string, status: OrderStatus, items: Array<OrderItemDTO>, 
+/**
+ * What the order comes to now: the items' subtotals, after any 退菜.
+ */
+totalAmount: Money, totalQuantity: number, 
 /**
  * Times are milliseconds since the Unix epoch.
  */
@@ -15,4 +19,12 @@ createdAt: number, paidAt: number | null, acceptedAt: number | null, readyAt: nu
 /**
  * When it was completed, cancelled or rejected.
  */
-finishedAt: number | null, rejectReason: string | null, reminderCount: number, lastReminderAt: number | null, };
+finishedAt: number | null, rejectReason: string | null, reminderCount: number, lastReminderAt: number | null, 
+/**
+ * The table bill (the party's sitting) this order is a round of.
+ */
+billId: number | null, 
+/**
+ * Which round of its bill: 1 for the first order, 2 for the first 加菜, …
+ */
+round: number | null, };

@@ -5,4 +5,16 @@ export type OrderItemDTO = { cuisineId: number, cuisineName: string,
 /**
  * 1 = single dish, 2 = set meal.
  */
-cuisineType: 1 | 2, unitPrice: Money, quantity: number, subtotalAmount: Money, remark: string | null, addUserId: number | null, };
+cuisineType: 1 | 2, unitPrice: Money, 
+/**
+ * As ordered; `returnedQuantity` of them were taken back (退菜) since.
+ */
+quantity: number, 
+/**
+ * `unitPrice × (quantity − returnedQuantity)`.
+ */
+subtotalAmount: Money, remark: string | null, addUserId: number | null, 
+/**
+ * How many the counter took back (退菜) before they were cooked.
+ */
+returnedQuantity: number, };
