@@ -29,7 +29,7 @@ use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
-use crate::{alerts, devices, menu, net, openapi, orders, reminders, stores, streams, web};
+use crate::{alerts, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -95,6 +95,7 @@ impl App {
             .merge(streams::router())
             .merge(devices::router())
             .merge(stores::router())
+            .merge(reports::router())
             .merge(alerts::router())
             .merge(web::router())
             .split_for_parts();

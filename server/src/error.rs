@@ -85,6 +85,15 @@ impl Error {
         }
     }
 
+    /// A 400 with `code`: the request is malformed in a way the person can fix.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Error::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn order_not_found(order_id: i64) -> Self {
         Error::NotFound {
             code: "order_not_found",

@@ -26,6 +26,7 @@ mod orders;
 pub mod payments;
 mod push;
 mod reminders;
+mod reports;
 mod state;
 mod stores;
 mod streams;

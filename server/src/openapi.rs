@@ -34,6 +34,7 @@ use crate::state::AppState;
         (name = "devices", description = "门店设备与在线状态"),
         (name = "alerts", description = "提醒是否被听到：回执、升级、未响应记录"),
         (name = "stores", description = "门店：创建（运营方），营业设置：店名、公告、营业时间、暂停接单"),
+        (name = "books", description = "账目：订单历史、日结与 CSV 导出"),
         (name = "pages", description = "服务器自带的网页（顾客点单页、后厨看板）"),
     )
 )]

@@ -5,10 +5,14 @@
 pub mod access;
 pub mod heard;
 pub mod menu;
+pub mod reports;
+pub mod returns;
 mod sqlite;
 mod sqlite_access;
 mod sqlite_heard;
 mod sqlite_menu;
+mod sqlite_reports;
+mod sqlite_returns;
 mod sqlite_rows;
 mod sqlite_store_settings;
 mod sqlite_tables;
@@ -29,6 +33,8 @@ use crate::journal::{Entry, Stream};
 pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
+pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
+pub use returns::{ReturnStore, ReturnWrite};
 pub use sqlite::Sqlite;
 pub use store_settings::{StoreSettingsRow, StoreSettingsStore};
 pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
@@ -149,7 +155,9 @@ pub trait Tx: Send {
 }
 
 #[async_trait]
-pub trait Database: AccessStore + MenuStore + StoreSettingsStore + TableStore + Send + Sync + 'static {
+pub trait Database:
+    AccessStore + MenuStore + ReportStore + ReturnStore + StoreSettingsStore + TableStore + Send + Sync + 'static
+{
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;

@@ -42,6 +42,15 @@ impl Sqlite {
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Sqlite { pool })
     }
+
+    /// A writing transaction on disk before its commit returns (see `Database::begin`).
+    pub(super) async fn begin_durable(&self) -> Result<SqliteTx> {
+        let tx = self
+            .pool
+            .begin_with("PRAGMA synchronous = FULL; BEGIN IMMEDIATE")
+            .await?;
+        Ok(SqliteTx(tx))
+    }
 }
 
 #[async_trait]
@@ -165,11 +174,7 @@ impl Database for Sqlite {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        let tx = self
-            .pool
-            .begin_with("PRAGMA synchronous = FULL; BEGIN IMMEDIATE")
-            .await?;
-        Ok(Box::new(SqliteTx(tx)))
+        Ok(Box::new(self.begin_durable().await?))
     }
 
     async fn begin_relaxed(&self) -> Result<Box<dyn Tx>> {

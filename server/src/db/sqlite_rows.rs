@@ -153,7 +153,7 @@ pub async fn write_line(conn: &mut SqliteConnection, table_id: i64, version: u64
 }
 
 #[derive(FromRow)]
-struct OrderRecord {
+pub struct OrderRecord {
     id: i64,
     store_id: i64,
     table_id: i64,
@@ -184,14 +184,14 @@ struct ItemRecord {
     returned_quantity: u32,
 }
 
-const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
+pub const ORDER_COLUMNS: &str = "id, store_id, table_id, table_number, status, total_cents, created_at, paid_at, \
      accepted_at, ready_at, finished_at, reject_reason, reminder_count, last_reminder_at, bill_id, round";
 
 fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
 }
 
-async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
+pub async fn with_items(conn: &mut SqliteConnection, r: OrderRecord) -> Result<OrderDTO> {
     let records: Vec<ItemRecord> = sqlx::query_as(
         "SELECT dish_id, name, kind, unit_price_cents, quantity, remark, diner_id, returned_quantity
          FROM order_items WHERE order_id = ? ORDER BY position",

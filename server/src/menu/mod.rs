@@ -8,7 +8,7 @@ mod dishes;
 mod formats;
 mod import;
 mod photo;
-mod read;
+pub(crate) mod read;
 pub mod rules;
 mod transfer;
 

@@ -4,6 +4,8 @@
 
 mod http;
 mod payment;
+mod return_rules;
+mod returns;
 pub mod rules;
 mod submit;
 mod transition;
@@ -26,4 +28,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::complete))
         .routes(routes!(http::cancel))
         .routes(routes!(http::snapshot))
+        .routes(routes!(returns::return_items))
 }

@@ -1,0 +1,155 @@
+//! SQLite's books: orders with how they were settled, and refunds due.
+
+use async_trait::async_trait;
+use orderbell_shared::bills::PayMethod;
+use orderbell_shared::{Money, OrderStatus};
+use sqlx::FromRow;
+
+use super::reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
+use super::sqlite::Sqlite;
+use super::sqlite_rows::{ORDER_COLUMNS, OrderRecord, with_items};
+use crate::error::{Error, Result};
+
+/// Every order of the store with its settlement. An order paid by itself was settled online
+/// then; an unpaid round that counts on its bill (not pending payment, cancelled or rejected:
+/// the bill's own rule) was settled with its bill.
+const BOOKED: &str = "WITH booked AS (
+    SELECT o.*,
+        CASE WHEN o.paid_at IS NOT NULL THEN 'online' ELSE s.method END AS method,
+        COALESCE(o.paid_at, s.at) AS settled_at,
+        COALESCE(o.paid_at, s.at, o.created_at) AS booked_at,
+        (SELECT COUNT(*) FROM diners d WHERE d.bill_id = o.bill_id) AS diners
+    FROM orders o
+    LEFT JOIN settlements s ON s.bill_id = o.bill_id AND o.paid_at IS NULL
+        AND o.status NOT IN ('pending_payment', 'cancelled', 'rejected')
+    WHERE o.store_id = ?
+)";
+
+const MATCHING: &str = "booked_at >= ? AND booked_at < ?
+    AND (? IS NULL OR table_number = ?)
+    AND (? IS NULL OR status = ?)
+    AND (? IS NULL OR method = ?)";
+
+#[derive(FromRow)]
+struct BookedRecord {
+    #[sqlx(flatten)]
+    order: OrderRecord,
+    method: Option<String>,
+    settled_at: Option<i64>,
+    diners: u32,
+}
+
+fn bind_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+    f: &'q HistoryFilter<'_>,
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+    let status = f.status.map(OrderStatus::as_str);
+    let method = f.method.map(PayMethod::as_str);
+    query
+        .bind(f.store_id)
+        .bind(f.start)
+        .bind(f.end)
+        .bind(f.table)
+        .bind(f.table)
+        .bind(status)
+        .bind(status)
+        .bind(method)
+        .bind(method)
+}
+
+#[async_trait]
+impl ReportStore for Sqlite {
+    async fn booked_orders(
+        &self,
+        filter: &HistoryFilter<'_>,
+        limit: Option<u32>,
+        offset: u32,
+    ) -> Result<Vec<BookedOrder>> {
+        let sql = format!(
+            "{BOOKED} SELECT {ORDER_COLUMNS}, method, settled_at, diners FROM booked WHERE {MATCHING}
+             ORDER BY booked_at, id LIMIT ? OFFSET ?"
+        );
+        // SQLite reads a negative limit as none.
+        let limit = limit.map_or(-1, i64::from);
+        let mut conn = self.pool.acquire().await?;
+        let records: Vec<BookedRecord> = bind_filter(sqlx::query_as(&sql), filter)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut orders = Vec::with_capacity(records.len());
+        for r in records {
+            let method = match r.method.as_deref() {
+                Some(text) => Some(PayMethod::parse(text).ok_or_else(|| corrupt(text))?),
+                None => None,
+            };
+            orders.push(BookedOrder {
+                order: with_items(&mut conn, r.order).await?,
+                method,
+                settled_at: r.settled_at,
+                diners: r.diners,
+            });
+        }
+        Ok(orders)
+    }
+
+    async fn booked_totals(&self, filter: &HistoryFilter<'_>) -> Result<Vec<StatusTotal>> {
+        let sql = format!(
+            "{BOOKED} SELECT status, COUNT(*), COALESCE(SUM(total_cents), 0) FROM booked WHERE {MATCHING}
+             GROUP BY status"
+        );
+        let rows: Vec<(String, i64, i64)> = bind_filter(sqlx::query_as(&sql), filter).fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|(status, count, cents)| {
+                Ok(StatusTotal {
+                    status: OrderStatus::parse(&status).ok_or_else(|| corrupt(&status))?,
+                    count: u64::try_from(count).unwrap_or(0),
+                    amount: Money::from_cents(cents),
+                })
+            })
+            .collect()
+    }
+
+    async fn refunds_due(&self, store_id: i64, start: i64, end: i64) -> Result<Vec<RefundDue>> {
+        // Payments that could not be applied are refunds due too. Code that records a `refunds`
+        // row for such a payment as well (bill payments always do) must not count it twice: a
+        // payment with a matching refund row is left to that row.
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT amount_cents, created_at FROM refunds
+             WHERE store_id = ? AND created_at >= ? AND created_at < ?
+             UNION ALL
+             SELECT p.amount_cents, p.received_at FROM payments p JOIN orders o ON o.id = p.order_id
+             WHERE o.store_id = ? AND p.outcome = 'refund_due' AND p.received_at >= ? AND p.received_at < ?
+               AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = p.order_id
+                   AND r.cause <> 'item_returned' AND r.amount_cents = p.amount_cents)
+             UNION ALL
+             SELECT b.amount_cents, b.received_at FROM bill_payments b JOIN bills l ON l.id = b.bill_id
+             WHERE l.store_id = ? AND b.outcome = 'refund_due' AND b.received_at >= ? AND b.received_at < ?
+               AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.bill_id = b.bill_id
+                   AND r.cause <> 'item_returned' AND r.amount_cents = b.amount_cents)
+             ORDER BY 2",
+        )
+        .bind(store_id)
+        .bind(start)
+        .bind(end)
+        .bind(store_id)
+        .bind(start)
+        .bind(end)
+        .bind(store_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cents, at)| RefundDue {
+                amount: Money::from_cents(cents),
+                at,
+            })
+            .collect())
+    }
+}
+
+fn corrupt(text: &str) -> Error {
+    Error::Database(sqlx::Error::Decode(format!("unknown value {text:?}").into()))
+}
