@@ -4,6 +4,7 @@
 //! in between" is checked by what comes next, not by sleeping.
 
 mod alerts;
+mod books;
 mod connection;
 mod heard;
 mod menu;
