@@ -29,7 +29,7 @@ use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
-use crate::{alerts, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
+use crate::{alerts, bills, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -62,6 +62,7 @@ impl App {
             carts: Arc::new(Feed::new()),
             menus: Arc::new(Feed::new()),
             media: Arc::new(Media::new(&config.data_dir)),
+            bills: Arc::default(),
             journal: Arc::new(Feed::new()),
             payments: Arc::new(payments),
             presence: Arc::default(),
@@ -90,6 +91,7 @@ impl App {
             .merge(carts::router())
             .merge(tables::router())
             .merge(orders::router())
+            .merge(bills::router())
             .merge(payments::router())
             .merge(reminders::router())
             .merge(streams::router())

@@ -10,6 +10,11 @@
 //! none for generation 0, the links printed before), and hold only while it is the table's
 //! current one, which each request checks against the database.
 //!
+//! A diner token also names the table's *sitting* it joined (`d.<tableId>.<dinerId>.<link>.<sitting>`,
+//! none for sitting 0): each party that leaves the table (its bill settled, closed, merged or
+//! moved away) raises the table's sitting, and the previous party's tokens stop working with
+//! 401 `bill_closed`. The table token is unaffected: the next party scans and starts afresh.
+//!
 //! Orders have credentials of the same kind: an *order token* (`o.<orderId>.<mac>`) goes to the
 //! customer who submitted the order.
 //!
@@ -45,9 +50,14 @@ pub const COOKIE_NAME: &str = "ob_token";
 pub enum Grant {
     /// The table link of generation `link`: may watch the table's cart and join it as a diner.
     Table { table_id: i64, link: u32 },
-    /// One diner (phone) at a table, joined with the link of generation `link`: may also change
-    /// the cart.
-    Diner { table_id: i64, diner_id: i64, link: u32 },
+    /// One diner (phone) at a table, joined with the link of generation `link` during the
+    /// table's sitting `sitting`: may also change the cart.
+    Diner {
+        table_id: i64,
+        diner_id: i64,
+        link: u32,
+        sitting: u32,
+    },
     /// The customer who submitted an order: its status stream, pay, 催单, cancel.
     Order { order_id: i64 },
     /// One device of a store, with its role there.
@@ -73,12 +83,20 @@ impl Grant {
                 table_id,
                 diner_id,
                 link: 0,
+                sitting: 0,
             } => format!("d.{table_id}.{diner_id}"),
             Grant::Diner {
                 table_id,
                 diner_id,
                 link,
+                sitting: 0,
             } => format!("d.{table_id}.{diner_id}.{link}"),
+            Grant::Diner {
+                table_id,
+                diner_id,
+                link,
+                sitting,
+            } => format!("d.{table_id}.{diner_id}.{link}.{sitting}"),
             Grant::Order { order_id } => format!("o.{order_id}"),
             Grant::Device(Device { credential_id, .. }) | Grant::Operator { credential_id } => {
                 credential_claims(credential_id)
@@ -97,6 +115,7 @@ impl Grant {
                 table_id,
                 diner_id: parts.next()?.parse().ok()?,
                 link: generation(parts.next())?,
+                sitting: generation(parts.next())?,
             },
             ("o", order_id) => Grant::Order { order_id },
             _ => return None,
@@ -152,6 +171,21 @@ impl Grant {
                 table_id: t, diner_id, ..
             } if t == table_id => Ok(Some(diner_id)),
             _ => Err(Error::Forbidden),
+        }
+    }
+}
+
+impl Grant {
+    /// The diner and the sitting it joined, if this is a diner at `table_id`.
+    pub fn diner_at(self, table_id: i64) -> Option<(i64, u32)> {
+        match self {
+            Grant::Diner {
+                table_id: t,
+                diner_id,
+                sitting,
+                ..
+            } if t == table_id => Some((diner_id, sitting)),
+            _ => None,
         }
     }
 }
@@ -260,47 +294,87 @@ impl FromRequestParts<AppState> for Credential {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let token = presented_token(parts).ok_or(Error::Unauthorized)?;
-        if let Some(grant) = state.keys.verify(token) {
-            current_link(state, grant).await?;
-            return Ok(Credential(grant));
-        }
-        let id = state.keys.verify_credential(token).ok_or(Error::Unauthorized)?;
-        let row = crate::devices::credential(state, id)
-            .await?
-            .ok_or(Error::Unauthorized)?;
-        if row.revoked_at.is_some() {
-            return Err(Error::DeviceRevoked);
-        }
-        Ok(Credential(match row.holder {
-            Holder::Store { store_id, role } => Grant::Device(Device {
-                credential_id: id,
-                store_id,
-                role,
-            }),
-            Holder::Operator => Grant::Operator { credential_id: id },
-        }))
+        verified(parts, state, true).await.map(Credential)
     }
 }
 
-/// The link generation a table or diner token claims, absent for generation 0.
+/// As [`Credential`], but a diner token of an earlier sitting still passes (its link must be
+/// current): for reading the bill the party settled, so its phones can show 「已结账」.
+pub struct PastDiner(pub Grant);
+
+impl FromRequestParts<AppState> for PastDiner {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        verified(parts, state, false).await.map(PastDiner)
+    }
+}
+
+async fn verified(parts: &Parts, state: &AppState, current_sitting: bool) -> Result<Grant> {
+    let token = presented_token(parts).ok_or(Error::Unauthorized)?;
+    if let Some(grant) = state.keys.verify(token) {
+        current_link(state, grant, current_sitting).await?;
+        return Ok(grant);
+    }
+    let id = state.keys.verify_credential(token).ok_or(Error::Unauthorized)?;
+    let row = crate::devices::credential(state, id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if row.revoked_at.is_some() {
+        return Err(Error::DeviceRevoked);
+    }
+    Ok(match row.holder {
+        Holder::Store { store_id, role } => Grant::Device(Device {
+            credential_id: id,
+            store_id,
+            role,
+        }),
+        Holder::Operator => Grant::Operator { credential_id: id },
+    })
+}
+
+/// The link generation (or sitting) a table or diner token claims, absent for 0.
 fn generation(part: Option<&str>) -> Option<u32> {
     part.map_or(Some(0), |g| g.parse().ok())
 }
 
 /// A table or diner token holds only while its link is the table's current one: regenerating the
-/// link, or removing the table, ends it. Other credentials pass.
-async fn current_link(state: &AppState, grant: Grant) -> Result<()> {
-    let (Grant::Table { table_id, link } | Grant::Diner { table_id, link, .. }) = grant else {
-        return Ok(());
+/// link, or removing the table, ends it. A diner token also needs its sitting to be the table's
+/// current one (when `current_sitting`): the party left, its phones change nothing. One read
+/// answers both. Other credentials pass.
+async fn current_link(state: &AppState, grant: Grant, current_sitting: bool) -> Result<()> {
+    let (table_id, link, sitting) = match grant {
+        Grant::Table { table_id, link } => (table_id, link, None),
+        Grant::Diner {
+            table_id,
+            link,
+            sitting,
+            ..
+        } => (table_id, link, current_sitting.then_some(sitting)),
+        _ => return Ok(()),
     };
-    match state.db.link_generation(table_id).await? {
-        Some(current) if current == link => Ok(()),
-        _ => Err(Error::BadRequest {
-            status: StatusCode::UNAUTHORIZED,
-            code: "link_revoked",
-            message: "这个桌台二维码已停用：请扫描桌上新的二维码".to_owned(),
-        }),
+    match state.db.table_generations(table_id).await? {
+        Some((current, _)) if current != link => Err(link_revoked()),
+        Some((_, now)) if sitting.is_some_and(|s| s != now) => Err(bill_closed()),
+        Some(_) => Ok(()),
+        None => Err(link_revoked()),
+    }
+}
+
+fn link_revoked() -> Error {
+    Error::BadRequest {
+        status: StatusCode::UNAUTHORIZED,
+        code: "link_revoked",
+        message: "这个桌台二维码已停用：请扫描桌上新的二维码".to_owned(),
+    }
+}
+
+/// What the previous party's phones are told once the table's sitting moved on.
+pub fn bill_closed() -> Error {
+    Error::BadRequest {
+        status: StatusCode::UNAUTHORIZED,
+        code: "bill_closed",
+        message: "这一桌已结账离开：如需继续点餐，请重新扫描桌上的二维码".to_owned(),
     }
 }
 
@@ -340,6 +414,7 @@ mod tests {
             table_id: 3,
             diner_id: 9,
             link: 0,
+            sitting: 0,
         };
         let token = keys.sign(diner);
         assert_eq!(keys.verify(&token), Some(diner));
@@ -381,10 +456,38 @@ mod tests {
             table_id: 7,
             diner_id: 4,
             link: 2,
+            sitting: 0,
         };
         assert_eq!(keys.verify(&keys.sign(diner)), Some(diner));
         let older = token.replacen("t.7.2", "t.7.1", 1);
         assert_eq!(keys.verify(&older), None, "the generation is signed too");
+    }
+
+    #[test]
+    fn diner_tokens_name_their_sitting_after_the_first() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
+        let first = keys.sign(Grant::Diner {
+            table_id: 7,
+            diner_id: 4,
+            link: 0,
+            sitting: 0,
+        });
+        assert!(first.starts_with("d.7.4."), "{first}");
+        assert_eq!(first.matches('.').count(), 3, "sitting 0 adds nothing: {first}");
+        let later = Grant::Diner {
+            table_id: 7,
+            diner_id: 4,
+            link: 0,
+            sitting: 3,
+        };
+        let token = keys.sign(later);
+        assert!(token.starts_with("d.7.4.0.3."), "{token}");
+        assert_eq!(keys.verify(&token), Some(later));
+        assert_eq!(
+            keys.verify(&token.replacen("d.7.4.0.3", "d.7.4.0.4", 1)),
+            None,
+            "the sitting is signed too"
+        );
     }
 
     #[test]

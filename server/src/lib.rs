@@ -8,6 +8,7 @@
 mod alerts;
 mod app;
 pub mod auth;
+mod bills;
 mod carts;
 pub mod clock;
 pub mod config;

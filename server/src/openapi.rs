@@ -28,6 +28,7 @@ use crate::state::AppState;
         (name = "carts", description = "每桌共享购物车"),
         (name = "tables", description = "餐桌、桌台链接与食客"),
         (name = "orders", description = "订单：下单、接单、出餐、完成、取消"),
+        (name = "bills", description = "堂食账单：每桌一轮客人一张账单，结账、清台、在线支付、换桌、并台、桌台图"),
         (name = "payments", description = "支付与支付渠道回调"),
         (name = "reminders", description = "催单与回复"),
         (name = "streams", description = "持久事件流（SSE / WebSocket），断线用 Last-Event-ID 续传"),

@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{Credential, Duty};
+use crate::bills;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
@@ -34,7 +35,7 @@ pub fn wait_before_next(last: Option<i64>, now: i64, interval: Duration) -> Opti
 }
 
 #[utoipa::path(post, path = "/api/orders/{order_id}/reminders", tag = "reminders",
-    summary = "催单（订单凭证；每单有最短间隔，过早为 429 too_soon 并带 Retry-After）",
+    summary = "催单（订单凭证或本桌账单的食客凭证；每单有最短间隔，过早为 429 too_soon 并带 Retry-After）",
     params(("order_id" = i64, Path, description = "订单 id")),
     responses((status = 201, body = ReminderReceipt), (status = "4XX", body = ErrorBody, description = "见 code"))
 )]
@@ -43,18 +44,27 @@ async fn remind(
     Credential(grant): Credential,
     Path(order_id): Path<i64>,
 ) -> Result<(StatusCode, Json<ReminderReceipt>)> {
-    grant.for_order(order_id)?;
+    if grant.for_order(order_id).is_err() {
+        // A phone at the table may 催 any round of the table's bill.
+        let order = state.db.order(order_id).await?.ok_or(Error::Forbidden)?;
+        if !bills::diner_sees(&state, grant, &order).await? {
+            return Err(Error::Forbidden);
+        }
+    }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let mut order = tx
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    if !matches!(order.status, OrderStatus::Paid | OrderStatus::Accepted) {
+    if !matches!(
+        order.status,
+        OrderStatus::Submitted | OrderStatus::Paid | OrderStatus::Accepted
+    ) {
         return Err(Error::Conflict {
             code: "order_not_remindable",
             message: format!(
-                "订单「{}」不能催单：只有已支付、制作中的订单可以催单",
+                "订单「{}」不能催单：只有已下单、已支付、制作中的订单可以催单",
                 order.status.label()
             ),
             current: Some(order.status),

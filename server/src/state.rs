@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::Keys;
+use crate::bills::BillFeed;
 use crate::clock::Clock;
 use crate::db::Database;
 use crate::devices::{Credentials, Presence};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub menus: Arc<Feed<i64>>,
     /// The photos the server keeps (dish photos).
     pub media: Arc<Media>,
+    /// Live `bill_update`s, one topic per table.
+    pub bills: Arc<BillFeed>,
     /// Live durable events, one topic per stream.
     pub journal: Arc<Feed<Stream>>,
     pub payments: Arc<Payments>,

@@ -154,9 +154,29 @@ impl Ws {
             .await;
     }
 
-    /// The next server message; pings are answered by the library and skipped here.
+    /// The next server message about the cart; pings are answered by the library and skipped
+    /// here, and so are `bill_update`s (their data is a bill: [`Ws::next_bill`] reads them).
     pub async fn next(&mut self) -> ServerMessage {
-        serde_json::from_str(&self.next_text().await).expect("server messages follow the envelope")
+        loop {
+            let text = self.next_text().await;
+            let message: ServerMessage<serde_json::Value> =
+                serde_json::from_str(&text).expect("server messages follow the envelope");
+            if message.kind != orderbell_shared::MessageType::BillUpdate {
+                return serde_json::from_str(&text).expect("server messages follow the envelope");
+            }
+        }
+    }
+
+    /// Read messages until a `bill_update`, and return its bill.
+    pub async fn next_bill(&mut self) -> orderbell_shared::bills::BillDTO {
+        loop {
+            let message: ServerMessage<serde_json::Value> =
+                serde_json::from_str(&self.next_text().await).expect("server messages follow the envelope");
+            if message.kind == orderbell_shared::MessageType::BillUpdate {
+                let data = message.data.expect("bill_update carries the bill");
+                return serde_json::from_value(data).expect("bill_update carries a BillDTO");
+            }
+        }
     }
 
     /// The next server message as text, for messages whose data is not a cart (`menu_update`).

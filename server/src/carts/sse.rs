@@ -14,7 +14,7 @@ use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/store/order/sse/{table_id}", tag = "carts",
-    summary = "本桌购物车的 SSE 事件流：connected、当前购物车、每次 cart_update（id 为购物车版本）、menu_update、heartbeat",
+    summary = "本桌购物车的 SSE 事件流：connected、当前购物车、每次 cart_update（id 为购物车版本）、menu_update、bill_update（本桌账单）、heartbeat",
     params(("table_id" = i64, Path, description = "餐桌 id")),
     responses((status = 200, content_type = "text/event-stream", description = "事件流"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code"))
 )]

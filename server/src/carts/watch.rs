@@ -1,6 +1,6 @@
 //! One connection's view of a table's cart: the current cart first (unless the client already has
 //! it), then every newer cart as it is published, and beside them every `menu_update` of the
-//! table's store.
+//! table's store and every `bill_update` of the table's bill.
 
 use std::sync::Arc;
 
@@ -27,6 +27,7 @@ fn json(value: &impl serde::Serialize) -> String {
 pub struct CartWatch {
     rx: broadcast::Receiver<Arc<Encoded>>,
     menu: broadcast::Receiver<Arc<Encoded>>,
+    bill: broadcast::Receiver<Arc<Encoded>>,
     seen: u64,
     first: Option<Arc<Encoded>>,
 }
@@ -37,6 +38,7 @@ impl CartWatch {
     /// `last_seen` is its version already.
     pub async fn start(state: &AppState, table_id: i64, last_seen: Option<u64>) -> Result<Self> {
         let rx = state.carts.subscribe(table_id);
+        let bill = state.bills.feed.subscribe(table_id);
         let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
             code: "table_not_found",
             what: "桌台",
@@ -49,6 +51,7 @@ impl CartWatch {
         Ok(CartWatch {
             rx,
             menu,
+            bill,
             seen: snapshot.version,
             first,
         })
@@ -77,6 +80,12 @@ impl Subscription for CartWatch {
                 // The feed passes on only newer menu versions; each says "read the menu again",
                 // so one that lagged is as good as the ones it skipped.
                 menu = self.menu.recv() => match menu {
+                    Ok(event) => return Some(event),
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                },
+                // Each is the whole bill, newer than the last (the feed sees to that).
+                bill = self.bill.recv() => match bill {
                     Ok(event) => return Some(event),
                     Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return None,

@@ -19,7 +19,7 @@ use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/ws/cart/{table_id}", tag = "carts",
-    summary = "本桌购物车的 WebSocket：发送 add_item、update_quantity、remove_item、clear、get_cart；收到各次变化与 menu_update",
+    summary = "本桌购物车的 WebSocket：发送 add_item、update_quantity、remove_item、clear、get_cart；收到各次变化、menu_update 与 bill_update（本桌账单）",
     params(("table_id" = i64, Path, description = "餐桌 id")),
     responses((status = 101, description = "升级为 WebSocket"), (status = "4XX", body = orderbell_shared::ErrorBody, description = "见 code（不是 WebSocket 升级请求时 400 websocket_required）"))
 )]

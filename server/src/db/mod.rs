@@ -3,12 +3,14 @@
 //! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
 
 pub mod access;
+pub mod bills;
 pub mod heard;
 pub mod menu;
 pub mod reports;
 pub mod returns;
 mod sqlite;
 mod sqlite_access;
+mod sqlite_bills;
 mod sqlite_heard;
 mod sqlite_menu;
 mod sqlite_reports;
@@ -31,6 +33,7 @@ use crate::error::Result;
 use crate::journal::{Entry, Stream};
 
 pub use access::{AccessStore, CredentialRow, Holder, Issued};
+pub use bills::{BillStore, BillTx};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
 pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
@@ -84,6 +87,10 @@ pub struct NewOrder {
     pub table_number: String,
     pub diner_id: Option<i64>,
     pub idempotency_key: String,
+    /// `pending_payment` (先付后吃) or `submitted` (先吃后付).
+    pub status: OrderStatus,
+    pub bill_id: i64,
+    pub round: u32,
     pub total: Money,
     pub created_at: i64,
     pub items: Vec<OrderItemDTO>,
@@ -105,7 +112,7 @@ pub struct PaymentRow {
 /// One transaction. The order logic (`crate::orders`, `crate::reminders`) is written once against
 /// these primitives; each engine implements them. Dropping it without `commit` rolls back.
 #[async_trait]
-pub trait Tx: Send {
+pub trait Tx: BillTx + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
 
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
@@ -156,7 +163,16 @@ pub trait Tx: Send {
 
 #[async_trait]
 pub trait Database:
-    AccessStore + MenuStore + ReportStore + ReturnStore + StoreSettingsStore + TableStore + Send + Sync + 'static
+    AccessStore
+    + BillStore
+    + MenuStore
+    + ReportStore
+    + ReturnStore
+    + StoreSettingsStore
+    + TableStore
+    + Send
+    + Sync
+    + 'static
 {
     /// A transaction that may write, on disk before its commit returns: payments, orders and
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
@@ -190,8 +206,6 @@ pub trait Database:
     async fn seed_demo(&self, demo: &DemoStore) -> Result<bool>;
 
     async fn table(&self, table_id: i64) -> Result<Option<TableRow>>;
-
-    async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64>;
 
     async fn cart(&self, table_id: i64) -> Result<Option<CartSnapshot>>;
 

@@ -101,17 +101,6 @@ impl Database for Sqlite {
         Ok(record.map(TableRow::from))
     }
 
-    async fn create_diner(&self, table_id: i64, phone: Option<&str>, now_ms: i64) -> Result<i64> {
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO diners (table_id, phone, created_at) VALUES (?, ?, ?) RETURNING id")
-                .bind(table_id)
-                .bind(phone)
-                .bind(now_ms)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(id)
-    }
-
     async fn cart(&self, table_id: i64) -> Result<Option<CartSnapshot>> {
         // One read transaction: the version and the lines come from the same snapshot.
         let mut tx = self.pool.begin().await?;

@@ -79,21 +79,21 @@ type AlertRecord = (
 /// Every alert that needs a person, and every escalation still open, across stores.
 pub async fn alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>> {
     let rows: Vec<AlertRecord> = sqlx::query_as(
-        "SELECT o.id, 0, o.store_id, o.table_number, o.paid_at, o.status = 'paid',
+        "SELECT o.id, 0, o.store_id, o.table_number, COALESCE(o.paid_at, o.created_at), o.status IN ('submitted', 'paid'),
                 EXISTS (SELECT 1 FROM alert_receipts r
                         WHERE r.order_id = o.id AND r.reminder_id = 0 AND r.state = 'sounded'),
                 e.reason, e.started_at, e.settled_at
          FROM orders o LEFT JOIN escalations e ON e.order_id = o.id AND e.reminder_id = 0
-         WHERE o.status = 'paid' OR (e.started_at IS NOT NULL AND e.settled_at IS NULL)
+         WHERE o.status IN ('submitted', 'paid') OR (e.started_at IS NOT NULL AND e.settled_at IS NULL)
          UNION ALL
          SELECT m.order_id, m.id, o.store_id, o.table_number, m.created_at,
-                m.reply IS NULL AND o.status IN ('paid', 'accepted'),
+                m.reply IS NULL AND o.status IN ('submitted', 'paid', 'accepted'),
                 EXISTS (SELECT 1 FROM alert_receipts r
                         WHERE r.order_id = m.order_id AND r.reminder_id = m.id AND r.state = 'sounded'),
                 e.reason, e.started_at, e.settled_at
          FROM reminders m JOIN orders o ON o.id = m.order_id
          LEFT JOIN escalations e ON e.order_id = m.order_id AND e.reminder_id = m.id
-         WHERE (m.reply IS NULL AND o.status IN ('paid', 'accepted'))
+         WHERE (m.reply IS NULL AND o.status IN ('submitted', 'paid', 'accepted'))
             OR (e.started_at IS NOT NULL AND e.settled_at IS NULL)",
     )
     .fetch_all(pool)
@@ -138,7 +138,7 @@ pub async fn open_reminders(pool: &SqlitePool, store_id: i64) -> Result<Vec<Remi
     let rows: Vec<ReminderRecord> = sqlx::query_as(
         "SELECT m.id, m.order_id, m.created_at, m.reply, m.replied_at
          FROM reminders m JOIN orders o ON o.id = m.order_id
-         WHERE o.store_id = ? AND o.status IN ('paid', 'accepted', 'ready') ORDER BY m.id",
+         WHERE o.store_id = ? AND o.status IN ('submitted', 'paid', 'accepted', 'ready') ORDER BY m.id",
     )
     .bind(store_id)
     .fetch_all(pool)
@@ -159,7 +159,7 @@ pub async fn open_receipts(pool: &SqlitePool, store_id: i64) -> Result<Vec<Alert
     let rows: Vec<ReceiptRecord> = sqlx::query_as(
         "SELECT r.order_id, r.reminder_id, r.device_id, r.device_name, r.state, r.at
          FROM alert_receipts r JOIN orders o ON o.id = r.order_id
-         WHERE o.store_id = ? AND o.status IN ('paid', 'accepted', 'ready') ORDER BY r.at, r.order_id",
+         WHERE o.store_id = ? AND o.status IN ('submitted', 'paid', 'accepted', 'ready') ORDER BY r.at, r.order_id",
     )
     .bind(store_id)
     .fetch_all(pool)

@@ -77,15 +77,6 @@ impl TableStore for Sqlite {
         placed(&mut *self.pool.acquire().await?, table_id).await
     }
 
-    async fn link_generation(&self, table_id: i64) -> Result<Option<u32>> {
-        let generation: Option<(i64,)> =
-            sqlx::query_as("SELECT link_generation FROM tables WHERE id = ? AND removed_at IS NULL")
-                .bind(table_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(generation.map(|(g,)| u32::try_from(g).unwrap_or(0)))
-    }
-
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>> {
         let inserted = sqlx::query_as::<_, (i64,)>(
             "INSERT INTO tables (store_id, number, area) SELECT ?, ?, ?

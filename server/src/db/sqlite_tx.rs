@@ -82,16 +82,20 @@ impl Tx for SqliteTx {
 
     async fn insert_order(&mut self, order: &NewOrder) -> Result<i64> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO orders (store_id, table_id, table_number, diner_id, idempotency_key, status, total_cents, created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending_payment', ?, ?) RETURNING id",
+            "INSERT INTO orders (store_id, table_id, table_number, diner_id, idempotency_key, status, total_cents, created_at,
+                 bill_id, round)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(order.store_id)
         .bind(order.table_id)
         .bind(&order.table_number)
         .bind(order.diner_id)
         .bind(&order.idempotency_key)
+        .bind(order.status.as_str())
         .bind(order.total.cents())
         .bind(order.created_at)
+        .bind(order.bill_id)
+        .bind(order.round)
         .fetch_one(&mut *self.0)
         .await?;
         for (position, item) in order.items.iter().enumerate() {

@@ -49,9 +49,6 @@ pub trait TableStore: Send + Sync {
 
     async fn placed_table(&self, table_id: i64) -> Result<Option<PlacedTable>>;
 
-    /// The generation of the table's current link; `None` if the table is not in use.
-    async fn link_generation(&self, table_id: i64) -> Result<Option<u32>>;
-
     /// Add a table to a store; its id.
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>>;
 

@@ -7,6 +7,7 @@ use orderbell_shared::{Actor, ErrorBody, OrderDTO, RejectRequest};
 use super::rules::Action;
 use super::transition;
 use crate::auth::{Credential, Device, Duty, Grant, Role};
+use crate::bills;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::Stream;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 
 /// The order, for its customer or its store's staff.
 #[utoipa::path(get, path = "/api/orders/{order_id}", tag = "orders",
-    summary = "订单详情（顾客用订单凭证，门店用门店凭证）",
+    summary = "订单详情（顾客用订单凭证或本桌账单的食客凭证，门店用门店凭证）",
     params(("order_id" = i64, Path, description = "订单 id")),
     responses((status = 200, body = OrderView), (status = "4XX", body = ErrorBody, description = "见 code"))
 )]
@@ -29,9 +30,11 @@ pub async fn get_order(
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    grant
-        .for_order(order_id)
-        .or_else(|_| grant.for_store(order.store_id).map(drop))?;
+    if !bills::diner_sees(&state, grant, &order).await? {
+        grant
+            .for_order(order_id)
+            .or_else(|_| grant.for_store(order.store_id).map(drop))?;
+    }
     let reminder_wait_secs = wait_before_next(order.last_reminder_at, state.clock.now_ms(), state.reminder_interval);
     Ok(Json(OrderView {
         order,

@@ -2,6 +2,8 @@
 //!
 //! `pending_payment → paid → accepted → ready → completed`, plus `cancelled` (by the customer
 //! before paying, or by the system when unpaid too long) and `rejected` (by the merchant).
+//! In 先吃后付 an order starts `submitted` and goes on exactly as a paid one does: to the
+//! kitchen, accepted or rejected, ready, completed.
 //!
 //! Repeating a step that already happened is harmless (a second tap on 接单 changes nothing);
 //! a step from the wrong state is a conflict.
@@ -31,7 +33,7 @@ pub enum Decision {
     Conflict,
 }
 
-/// The paid part of the life, in order.
+/// The part of the life the merchant sees, in order; `submitted` stands where `paid` does.
 const PROGRESS: [OrderStatus; 4] = [
     OrderStatus::Paid,
     OrderStatus::Accepted,
@@ -40,6 +42,10 @@ const PROGRESS: [OrderStatus; 4] = [
 ];
 
 fn rank(status: OrderStatus) -> Option<usize> {
+    let status = match status {
+        OrderStatus::Submitted => OrderStatus::Paid,
+        other => other,
+    };
     PROGRESS.iter().position(|s| *s == status)
 }
 
@@ -82,7 +88,7 @@ pub fn decide(current: OrderStatus, action: &Action) -> Decision {
             _ => Decision::Conflict,
         },
         Action::Reject { .. } => match current {
-            Paid | Accepted => Decision::Move(Rejected),
+            Submitted | Paid | Accepted => Decision::Move(Rejected),
             Rejected => Decision::AlreadyDone,
             _ => Decision::Conflict,
         },
@@ -150,6 +156,25 @@ mod tests {
             decide(PendingPayment, &Action::Accept),
             Decision::Conflict,
             "unpaid orders are not accepted"
+        );
+    }
+
+    #[test]
+    fn a_submitted_order_goes_on_as_a_paid_one() {
+        assert_eq!(decide(Submitted, &Action::Accept), Decision::Move(Accepted));
+        let reject = Action::Reject {
+            reason: "售罄".into()
+        };
+        assert_eq!(decide(Submitted, &reject), Decision::Move(Rejected));
+        assert_eq!(
+            decide(Submitted, &Action::MarkReady),
+            Decision::Conflict,
+            "ready needs accept first"
+        );
+        assert_eq!(
+            decide(Submitted, &Action::Cancel),
+            Decision::Conflict,
+            "the kitchen has it: the customer no longer cancels"
         );
     }
 

@@ -1,14 +1,20 @@
 //! `POST /api/orders`: the table's cart becomes an order, priced on the server from the menu and
 //! frozen, and the cart is emptied — all in one transaction. A repeated idempotency key returns
 //! the order it made the first time.
+//!
+//! The order is the next round of the table's bill. In 先付后吃 it waits to be paid; in 先吃后付
+//! (the bill's mode) it goes to the kitchen at once (`submitted`, the store's `order_submitted`),
+//! and the other phones at the table see the round on their bill.
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use orderbell_shared::bills::OrderingMode;
 use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, ErrorBody, Event, Money, OrderItemDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder};
 
 use super::rules;
-use crate::auth::{Credential, Grant};
+use crate::auth::{Credential, Grant, bill_closed};
+use crate::bills::{self, Outbox};
 use crate::carts::{cart_dto, cart_event};
 use crate::db::{CartSnapshot, NewOrder};
 use crate::error::{Error, Result};
@@ -28,7 +34,8 @@ pub async fn submit(
     Credential(grant): Credential,
     Json(req): Json<SubmitOrderRequest>,
 ) -> Result<(StatusCode, Json<SubmittedOrder>)> {
-    let diner = grant.for_table(req.table_id)?.ok_or(Error::DinerRequired)?;
+    grant.for_table(req.table_id)?;
+    let (diner, sitting) = grant.diner_at(req.table_id).ok_or(Error::DinerRequired)?;
     let key = checked_key(&req.idempotency_key)?;
     // Read before the write transaction: a read inside it would need a second connection.
     let refusal = stores::order_refusal(&state, req.table_id).await?;
@@ -46,6 +53,10 @@ pub async fn submit(
             .await?
             .ok_or_else(|| Error::order_not_found(order_id))?;
         return Ok((StatusCode::OK, Json(submitted(&state, order))));
+    }
+    if tx.sitting(req.table_id).await? != Some(sitting) {
+        // The table was settled or closed while this phone was submitting: the party has left.
+        return Err(bill_closed());
     }
     if let Some(refused) = refusal {
         // Closed or paused: nothing is written, and the cart stays for later.
@@ -87,12 +98,24 @@ pub async fn submit(
             returned_quantity: 0,
         })
         .collect();
+    let bill = tx.open_bill(table.id, now).await?.ok_or(Error::NotFound {
+        code: "table_not_found",
+        what: "桌台",
+        id: table.id,
+    })?;
+    let status = match bill.mode {
+        OrderingMode::PayFirst => OrderStatus::PendingPayment,
+        OrderingMode::PayLater => OrderStatus::Submitted,
+    };
     let new = NewOrder {
         store_id: table.store_id,
         table_id: table.id,
         table_number: table.number.clone(),
         diner_id: Some(diner),
         idempotency_key: key.to_owned(),
+        status,
+        bill_id: bill.id,
+        round: tx.next_round(bill.id).await?,
         total: items.iter().map(|i| i.subtotal_amount).sum::<Money>(),
         created_at: now,
         items,
@@ -104,18 +127,29 @@ pub async fn submit(
         order_no: order_no(order_id),
         table_number: table.number.clone(),
         from: None,
-        to: OrderStatus::PendingPayment,
+        to: status,
         by: Actor::Customer,
         reason: None,
-        message: rules::message(OrderStatus::PendingPayment, None),
+        message: rules::message(status, None),
         at: now,
     });
-    let entry = journal::append(&mut *tx, Stream::Order(order_id), &created, now).await?;
+    let mut outbox = Outbox::default();
+    outbox
+        .entries
+        .push(journal::append(&mut *tx, Stream::Order(order_id), &created, now).await?);
     let order = tx
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    journal::commit(&state, tx, &[entry]).await?;
+    if status == OrderStatus::Submitted {
+        // The kitchen hears of it now, as of a paid order.
+        let submitted = Event::OrderSubmitted(order.clone());
+        outbox
+            .entries
+            .push(journal::append(&mut *tx, Stream::Store(order.store_id), &submitted, now).await?);
+    }
+    outbox.bill(&state, table.id, &bills::read(&mut *tx, bill.id).await?);
+    outbox.commit(&state, tx).await?;
     // Everyone at the table sees the cart empty out.
     let cleared = cart_dto(&CartSnapshot {
         table,
@@ -123,7 +157,7 @@ pub async fn submit(
         lines: Vec::new(),
     });
     state.carts.publish(cleared.table_id, cart_event(&cleared));
-    tracing::info!(order = %order.order_no, table = %order.table_number, total = %order.total_amount, "order submitted");
+    tracing::info!(order = %order.order_no, table = %order.table_number, round = ?order.round, total = %order.total_amount, "order submitted");
     Ok((StatusCode::CREATED, Json(submitted(&state, order))))
 }
 

@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-pub use simulator::Simulator;
+pub use simulator::{Simulator, simulate};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

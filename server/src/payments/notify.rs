@@ -5,9 +5,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use orderbell_shared::ErrorBody;
+use orderbell_shared::bills::parse_bill_no;
 use serde_json::json;
 
 use super::{Provider, alipay, webhook, wechat};
+use crate::bills::apply_bill_payment;
 use crate::error::{Error, Result};
 use crate::extract::{Body, Path};
 use crate::orders::{PaymentOutcome, apply_payment};
@@ -65,7 +67,11 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
         Provider::Alipay => alipay::verify(payments.alipay.as_ref().ok_or_else(not_configured)?, body)?,
         Provider::Hmac => webhook::verify(&payments.webhook, headers, body, now_secs)?,
     };
-    apply_payment(state, &notice).await
+    // Trade numbers say what was paid: an order (`OB…`) or a table's whole bill (`BL…`).
+    match parse_bill_no(&notice.trade_no) {
+        Some(bill_id) => apply_bill_payment(state, &notice, bill_id).await,
+        None => apply_payment(state, &notice).await,
+    }
 }
 
 /// Success stops the provider's retries; failure asks for them (and for server faults, a retry

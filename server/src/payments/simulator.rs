@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::StatusCode;
 use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookPayment};
-use orderbell_shared::{ErrorBody, OrderDTO, OrderStatus};
+use orderbell_shared::{ErrorBody, Money, OrderDTO, OrderStatus};
 
 use super::webhook;
 use crate::auth::Credential;
@@ -55,13 +55,9 @@ pub async fn pay(
     Path(order_id): Path<i64>,
 ) -> Result<(StatusCode, Json<OrderDTO>)> {
     grant.for_order(order_id)?;
-    let Some(simulator) = state.payments.simulator.as_ref() else {
-        return Err(Error::BadRequest {
-            status: StatusCode::NOT_FOUND,
-            code: "simulator_disabled",
-            message: "本服务器只收真实支付，模拟支付已关闭".into(),
-        });
-    };
+    if state.payments.simulator.is_none() {
+        return Err(disabled());
+    }
     let order = state
         .db
         .order(order_id)
@@ -75,17 +71,30 @@ pub async fn pay(
     // One order, one simulated transaction: a double tap on 去支付 (or a tap after a restart)
     // sends the same transaction again, which counts once, as a customer paying once expects.
     // Random ids made each tap a second charge that the merchant was told to refund.
+    simulate(
+        &state,
+        &order.order_no,
+        format!("SIM{}", order.order_no),
+        order.total_amount,
+    )?;
+    Ok((StatusCode::ACCEPTED, Json(order)))
+}
+
+/// Have the simulator pay `amount` for `trade_no` (an order's `OB…` or a bill's `BL…`) as the
+/// provider's transaction `transaction_id`: it calls this server back like a provider, retrying.
+pub fn simulate(state: &AppState, trade_no: &str, transaction_id: String, amount: Money) -> Result<()> {
+    let simulator = state.payments.simulator.as_ref().ok_or_else(disabled)?;
     let notification = WebhookNotification {
         kind: PAYMENT_SUCCEEDED.to_owned(),
         data: WebhookPayment {
-            trade_no: order.order_no.clone(),
-            transaction_id: format!("SIM{}", order.order_no),
-            amount: order.total_amount,
+            trade_no: trade_no.to_owned(),
+            transaction_id,
+            amount,
             merchant_id: state.payments.webhook.merchant_id().to_owned(),
         },
     };
     let body = serde_json::to_vec(&notification)?;
-    let id = format!("msg_sim_{}", order.order_no);
+    let id = format!("msg_sim_{}", notification.data.transaction_id);
     let (client, url, clock) = (
         simulator.client.clone(),
         simulator.notify_url.clone(),
@@ -118,5 +127,13 @@ pub async fn pay(
             }
         }
     });
-    Ok((StatusCode::ACCEPTED, Json(order)))
+    Ok(())
+}
+
+fn disabled() -> Error {
+    Error::BadRequest {
+        status: StatusCode::NOT_FOUND,
+        code: "simulator_disabled",
+        message: "本服务器只收真实支付，模拟支付已关闭".into(),
+    }
 }

@@ -1,5 +1,6 @@
 //! The diners at a table: opening the table's link, or joining with it, makes a phone a diner
-//! (one per phone), which is what attributes cart changes to a person.
+//! (one per phone), which is what attributes cart changes to a person. A diner joins the table's
+//! bill of the current sitting (`crate::bills::seat`).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
-use crate::clock::now_ms;
+use crate::bills;
 use crate::db::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
@@ -52,7 +53,9 @@ async fn open_link(
         Err(refused) => return Err(refused),
     };
     let table = table(&state, table_id).await?;
-    // The diner its cookie says, if that diner joined with this table's current link.
+    let sitting = state.db.table_generations(table_id).await?.map(|(_, s)| s);
+    // The diner its cookie says, if that diner joined with this table's current link during
+    // the party's sitting; after the party left, the phone joins the next party's bill afresh.
     let known = cookie(&headers, COOKIE_NAME)
         .and_then(|t| state.keys.verify(t))
         .and_then(|g| match g {
@@ -60,14 +63,15 @@ async fn open_link(
                 table_id: t,
                 diner_id,
                 link: l,
-            } if t == table_id && l == link => Some(diner_id),
+                sitting: s,
+            } if t == table_id && l == link && Some(s) == sitting => Some((diner_id, s)),
             _ => None,
         });
-    let diner_id = match known {
-        Some(id) => id,
-        None => state.db.create_diner(table_id, None, now_ms()).await?,
+    let (diner_id, sitting) = match known {
+        Some(known) => known,
+        None => bills::seat(&state, table_id, None).await?,
     };
-    let session = session(&state, &table, diner_id, link);
+    let session = session(&state, &table, diner_id, link, sitting);
     let cookie = format!(
         "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
         session.token
@@ -124,8 +128,8 @@ async fn join(
             "手机号格式不正确：5 到 20 位数字，可含 + - 和空格",
         ));
     }
-    let diner_id = state.db.create_diner(table_id, phone, now_ms()).await?;
-    Ok(Json(session(&state, &table, diner_id, link)))
+    let (diner_id, sitting) = bills::seat(&state, table_id, phone).await?;
+    Ok(Json(session(&state, &table, diner_id, link, sitting)))
 }
 
 /// The generation of the table's link that `grant` (already checked to be current) holds, if it
@@ -146,8 +150,9 @@ async fn table(state: &AppState, table_id: i64) -> Result<TableRow> {
     })
 }
 
-/// A diner's session, valid while `link` is the table's current link.
-fn session(state: &AppState, table: &TableRow, diner_id: i64, link: u32) -> DinerSession {
+/// A diner's session, valid while `link` is the table's current link and `sitting` its current
+/// sitting.
+fn session(state: &AppState, table: &TableRow, diner_id: i64, link: u32, sitting: u32) -> DinerSession {
     DinerSession {
         diner_id,
         table_id: table.id,
@@ -157,6 +162,7 @@ fn session(state: &AppState, table: &TableRow, diner_id: i64, link: u32) -> Dine
             table_id: table.id,
             diner_id,
             link,
+            sitting,
         }),
     }
 }

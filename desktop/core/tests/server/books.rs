@@ -32,7 +32,7 @@ async fn paid_order(server: &TestServer, table: i64, dishes: &[(i64, u32)]) -> (
 }
 
 /// The store-local day of an instant, as the books name days.
-fn store_day(ms: i64) -> String {
+pub fn store_day(ms: i64) -> String {
     let offset = chrono::FixedOffset::east_opt(STORE_OFFSET_SECS).expect("a valid offset");
     let at = chrono::DateTime::from_timestamp_millis(ms).expect("a valid instant");
     at.with_timezone(&offset).format("%Y-%m-%d").to_string()

@@ -6,6 +6,7 @@
 mod alerts;
 mod books;
 mod connection;
+mod floor;
 mod heard;
 mod menu;
 mod owner;
