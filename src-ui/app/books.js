@@ -7,7 +7,7 @@
 import * as bridge from './bridge.js';
 import { money } from './board.js';
 import { el, fill, input } from './dom.js';
-import { METHOD_LABELS } from './floor.js';
+import { METHOD_LABELS } from './billforms.js';
 
 /** @typedef {import('../bindings/DaySummary').DaySummary} DaySummary */
 /** @typedef {import('../bindings/HourTotal').HourTotal} HourTotal */

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { cashChange, fen, reasonProblem, toFen } from '../app/billforms.js';
 import { view } from './fixtures.mjs';
 import { launch } from './page.mjs';
 
@@ -67,6 +68,24 @@ function bill(overrides = {}) {
 const settled = (method, extra = {}) => bill({
   status: 'settled', owed: 0, closedAt: NOW,
   settlement: { method, amount: 84, received: null, change: null, provider: null, transactionId: null, reason: null, by: '前台电脑', at: NOW, ...extra },
+});
+
+test('money typed at the counter is read exactly, in fen, and the change follows', () => {
+  assert.equal(fen('88'), 8800);
+  assert.equal(fen('88.5'), 8850);
+  assert.equal(fen(' 0.07 '), 7);
+  assert.equal(fen('88.505'), null, 'no part of a fen');
+  assert.equal(fen('-5'), null);
+  assert.equal(fen('1e3'), null);
+  assert.equal(toFen(19.99), 1999, 'no float drift from the server\'s amounts');
+  assert.equal(toFen(0.1 + 0.2), 30);
+  assert.deepEqual(cashChange(8390, '100'), { ok: true, text: '找零 ¥16.10' });
+  assert.deepEqual(cashChange(8390, '83.9'), { ok: true, text: '找零 ¥0.00' });
+  assert.deepEqual(cashChange(8390, '83.89'), { ok: false, text: '还差 ¥0.01' });
+  assert.deepEqual(cashChange(8390, ''), { ok: false, text: '请输入实收金额' });
+  assert.equal(reasonProblem(' \t '), '请填写原因');
+  assert.equal(reasonProblem('老板朋友'), null);
+  assert.equal(reasonProblem('长'.repeat(51)), '原因最多 50 个字（现在 51 个）');
 });
 
 const calls = (page, name) => page.evaluate((n) => window.__calls.filter(([c]) => c === n).map(([, a]) => a), name);
