@@ -361,6 +361,18 @@ async fn current_link(state: &AppState, grant: Grant, current_sitting: bool) -> 
     }
 }
 
+/// A diner's sitting checked again on a connection that outlives its request (the cart
+/// WebSocket): 401 `bill_closed` once the party left. Other credentials (`None`) pass.
+pub async fn still_seated(state: &AppState, table_id: i64, sitting: Option<u32>) -> Result<()> {
+    let Some(sitting) = sitting else {
+        return Ok(());
+    };
+    match state.db.table_generations(table_id).await? {
+        Some((_, current)) if current == sitting => Ok(()),
+        _ => Err(bill_closed()),
+    }
+}
+
 fn link_revoked() -> Error {
     Error::BadRequest {
         status: StatusCode::UNAUTHORIZED,

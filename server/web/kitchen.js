@@ -109,7 +109,7 @@ function ticket(order) {
   const since = order.paidAt || order.createdAt;
   const classes = ['ticket', order.status === 'ready' ? 'ready' : ageClass(since)];
   const tags = [
-    order.status === 'paid' ? el('span', { class: 'tag' }, '待接单') : null,
+    ['submitted', 'paid'].includes(order.status) ? el('span', { class: 'tag' }, '待接单') : null,
     order.status === 'ready' ? el('span', { class: 'tag' }, '已出餐') : null,
     order.reminderCount ? el('span', { class: 'tag hurry' }, `催单 ×${order.reminderCount}`) : null,
   ];
@@ -125,8 +125,9 @@ function ticket(order) {
 
 function render() {
   const open = [...orders.values()]
-    .filter((o) => ['paid', 'accepted', 'ready'].includes(o.status))
-    .sort((a, b) => (a.status === 'ready') - (b.status === 'ready') || (a.paidAt || 0) - (b.paidAt || 0));
+    .filter((o) => ['submitted', 'paid', 'accepted', 'ready'].includes(o.status))
+    .sort((a, b) => (a.status === 'ready') - (b.status === 'ready')
+      || (a.paidAt || a.createdAt) - (b.paidAt || b.createdAt));
   $('#tickets').replaceChildren(...open.map(ticket));
   $('#empty').hidden = open.length > 0;
   $('#count').textContent = `${open.filter((o) => o.status !== 'ready').length} 单`;
@@ -144,6 +145,13 @@ function onStatus(change) {
   render();
 }
 
+function arrived(order) {
+  const fresh = !orders.has(order.orderId);
+  orders.set(order.orderId, order);
+  render();
+  if (fresh) chime();
+}
+
 async function load() {
   source?.close();
   storeId ??= (await api('/api/credential', { token })).storeId;
@@ -158,12 +166,9 @@ async function load() {
   // is (its name in the owner's list), the credential says.
   const query = new URLSearchParams({ token, lastEventId: snapshot.lastEventId, device: 'board' });
   source = follow(`/api/stores/${storeId}/events?${query}`, {
-    order_paid: (order) => {
-      const fresh = !orders.has(order.orderId);
-      orders.set(order.orderId, order);
-      render();
-      if (fresh) chime();
-    },
+    order_paid: arrived,
+    // 先吃后付: a round reaches the kitchen unpaid, exactly as a paid order does.
+    order_submitted: arrived,
     order_status: onStatus,
     order_reminder: (reminder) => {
       orders.set(reminder.order.orderId, reminder.order);

@@ -12,6 +12,7 @@ mod http;
 mod pay;
 pub mod rules;
 mod settle;
+mod transfer;
 mod view;
 
 use orderbell_shared::bills::BillDTO;
@@ -36,6 +37,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(settle::settle))
         .routes(routes!(settle::close))
         .routes(routes!(pay::pay))
+        .routes(routes!(transfer::move_bill))
+        .routes(routes!(transfer::merge))
 }
 
 pub fn not_found(bill_id: i64) -> Error {

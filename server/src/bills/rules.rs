@@ -4,6 +4,8 @@
 use orderbell_shared::bills::{BillStatus, PayMethod, SettleRequest, TableState};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
+use crate::carts::rules::MAX_QUANTITY;
+use crate::db::LineState;
 use crate::error::{Error, Result};
 
 /// The bill's money: `total` of the counted rounds, what of it was `paid` online order by order
@@ -167,6 +169,25 @@ pub fn check_settle(status: BillStatus, owed: Money, req: &SettleRequest) -> Res
     }
 }
 
+/// A cart line carried to another table's cart (换桌, 并台): quantities add up, to the cart's
+/// most; the line already there keeps its remark and who added it.
+pub fn carried_line(existing: Option<&LineState>, moving: &LineState, dish_name: &str) -> Result<LineState> {
+    let Some(existing) = existing else {
+        return Ok(moving.clone());
+    };
+    let quantity = existing.quantity + moving.quantity;
+    if quantity > MAX_QUANTITY {
+        return Err(conflict(
+            "cart_too_full",
+            format!("两桌的「{dish_name}」合起来 {quantity} 份，超过每样最多 {MAX_QUANTITY} 份：请先减少再并台"),
+        ));
+    }
+    Ok(LineState {
+        quantity,
+        ..existing.clone()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +267,22 @@ mod tests {
         assert_eq!(diner_label(Some("138 0013 1234"), 0), "尾号1234");
         assert_eq!(diner_label(None, 1), "食客2");
         assert_eq!(diner_label(Some("12"), 2), "食客3");
+    }
+
+    #[test]
+    fn carried_lines_add_up_to_the_carts_most() {
+        let line = |quantity, diner_id| LineState {
+            quantity,
+            remark: None,
+            diner_id: Some(diner_id),
+        };
+        assert_eq!(carried_line(None, &line(3, 1), "宫保鸡丁").ok(), Some(line(3, 1)));
+        assert_eq!(
+            carried_line(Some(&line(2, 7)), &line(3, 1), "宫保鸡丁").ok(),
+            Some(line(5, 7))
+        );
+        let over = carried_line(Some(&line(98, 7)), &line(2, 1), "宫保鸡丁");
+        assert_eq!(over.err().map(|e| e.code()), Some("cart_too_full"));
     }
 
     #[test]

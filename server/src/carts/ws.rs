@@ -11,7 +11,7 @@ use orderbell_shared::{MessageType, ServerMessage};
 use super::apply_change;
 use super::rules::CartChange;
 use super::watch::CartWatch;
-use crate::auth::Credential;
+use crate::auth::{Credential, still_seated};
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::{Path, Upgrade};
@@ -30,10 +30,16 @@ pub async fn upgrade(
     Path(table_id): Path<i64>,
 ) -> Result<Response> {
     let diner = grant.for_table(table_id)?;
+    let sitting = grant.diner_at(table_id).map(|(_, sitting)| sitting);
     // Subscribe before upgrading so that an unknown table is a plain 404, not a dead socket.
     let watch = CartWatch::start(&state, table_id, None).await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
-    let talk = CartTalk { state, table_id, diner };
+    let talk = CartTalk {
+        state,
+        table_id,
+        diner,
+        sitting,
+    };
     let greeting = vec![text(&ServerMessage::new(MessageType::Connected, None, now_ms()))];
     Ok(ws
         .max_message_size(MAX_MESSAGE)
@@ -45,11 +51,14 @@ struct CartTalk {
     state: AppState,
     table_id: i64,
     diner: Option<i64>,
+    /// The diner's sitting: the socket outlives the request that opened it, so each change is
+    /// checked against the table's current sitting (the party may have left meanwhile).
+    sitting: Option<u32>,
 }
 
 impl Conversation for CartTalk {
     async fn answer(&mut self, raw: &str) -> Message {
-        text(&answer(&self.state, self.table_id, self.diner, raw).await)
+        text(&answer(self, raw).await)
     }
 
     fn heartbeat(&self) -> Message {
@@ -62,11 +71,15 @@ fn text(message: &ServerMessage) -> Message {
 }
 
 /// Carry out one client message and say how it went.
-async fn answer(state: &AppState, table_id: i64, diner: Option<i64>, raw: &str) -> ServerMessage {
-    let outcome = match read_command(raw, diner) {
-        Ok((success, Some(change))) => apply_change(state, table_id, change)
-            .await
-            .map(|cart| (success, Some(cart))),
+async fn answer(talk: &CartTalk, raw: &str) -> ServerMessage {
+    let (state, table_id) = (&talk.state, talk.table_id);
+    let outcome = match read_command(raw, talk.diner) {
+        Ok((success, Some(change))) => match still_seated(state, table_id, talk.sitting).await {
+            Ok(()) => apply_change(state, table_id, change)
+                .await
+                .map(|cart| (success, Some(cart))),
+            Err(e) => Err(e),
+        },
         Ok((success, None)) => Ok((success, None)),
         Err(e) => Err(e),
     };

@@ -88,6 +88,9 @@ pub trait BillTx: Send {
     /// table's sitting); `None` if the table is not in use.
     async fn open_bill(&mut self, table_id: i64, now: i64) -> Result<Option<BillRow>>;
 
+    /// The table's open bill, if it has one (none is opened).
+    async fn bill_at(&mut self, table_id: i64) -> Result<Option<BillRow>>;
+
     /// A new diner at the table, on `bill_id`.
     async fn insert_diner(&mut self, table_id: i64, bill_id: i64, phone: Option<&str>, now: i64) -> Result<i64>;
 
@@ -113,7 +116,8 @@ pub trait BillTx: Send {
 
     async fn insert_refund(&mut self, refund: &RefundRow) -> Result<()>;
 
-    /// 换桌: the bill goes to `to` at its current sitting, with its unfinished rounds.
+    /// 换桌: the bill goes to `to` at its current sitting, with its unfinished rounds, and names
+    /// `to` as where the party went.
     async fn move_bill(&mut self, bill_id: i64, to: &TableRow, sitting: u32) -> Result<()>;
 
     /// 并台: the rounds (numbered on after the target's) and diners of `from` join `into`.

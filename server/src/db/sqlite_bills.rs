@@ -39,7 +39,7 @@ fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
 }
 
-pub fn status_str(status: BillStatus) -> &'static str {
+fn status_str(status: BillStatus) -> &'static str {
     match status {
         BillStatus::Open => "open",
         BillStatus::Settled => "settled",
@@ -184,6 +184,10 @@ impl BillTx for SqliteTx {
         open_bill_row(&mut self.0, table_id).await
     }
 
+    async fn bill_at(&mut self, table_id: i64) -> Result<Option<BillRow>> {
+        open_bill_row(&mut self.0, table_id).await
+    }
+
     async fn insert_diner(&mut self, table_id: i64, bill_id: i64, phone: Option<&str>, now: i64) -> Result<i64> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO diners (table_id, bill_id, phone, created_at) VALUES (?, ?, ?, ?) RETURNING id",
@@ -296,9 +300,10 @@ impl BillTx for SqliteTx {
     }
 
     async fn move_bill(&mut self, bill_id: i64, to: &TableRow, sitting: u32) -> Result<()> {
-        sqlx::query("UPDATE bills SET table_id = ?, sitting = ? WHERE id = ?")
+        sqlx::query("UPDATE bills SET table_id = ?, sitting = ?, next_table = ? WHERE id = ?")
             .bind(to.id)
             .bind(sitting)
+            .bind(&to.number)
             .bind(bill_id)
             .execute(&mut *self.0)
             .await?;

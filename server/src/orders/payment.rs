@@ -9,6 +9,7 @@ use orderbell_shared::events::{AnomalyKind, PaymentAnomaly, StatusChange};
 use orderbell_shared::{Actor, Event, OrderStatus};
 
 use super::rules;
+use crate::bills::{self, Outbox};
 use crate::db::PaymentRow;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
@@ -106,7 +107,18 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
             vec![journal::append(&mut *tx, store, &raised, now).await?]
         }
     };
-    journal::commit(state, tx, &entries).await?;
+    let mut outbox = Outbox {
+        entries,
+        ..Outbox::default()
+    };
+    // The table's phones see the round paid on their bill.
+    if anomaly.is_none()
+        && let Some(bill_id) = order.bill_id
+    {
+        let bill = bills::read(&mut *tx, bill_id).await?;
+        outbox.bill(state, bill.table_id, &bill);
+    }
+    outbox.commit(state, tx).await?;
     Ok(match anomaly {
         None => {
             tracing::info!(order = %order.order_no, provider = notice.provider.as_str(), "order paid");

@@ -6,6 +6,7 @@ use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
 
 use super::rules::{self, Action, Decision};
+use crate::bills::{self, Outbox};
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::state::AppState;
@@ -50,12 +51,22 @@ pub async fn transition(
         reason,
         at: now,
     });
-    let mut entries = vec![journal::append(&mut *tx, Stream::Order(order_id), &change, now).await?];
+    let mut outbox = Outbox::default();
+    outbox
+        .entries
+        .push(journal::append(&mut *tx, Stream::Order(order_id), &change, now).await?);
     // The merchant never saw an unpaid order, so its cancellation is the customer's business only.
     if from != OrderStatus::PendingPayment {
-        entries.push(journal::append(&mut *tx, Stream::Store(order.store_id), &change, now).await?);
+        outbox
+            .entries
+            .push(journal::append(&mut *tx, Stream::Store(order.store_id), &change, now).await?);
     }
-    journal::commit(state, tx, &entries).await?;
+    // Every phone at the table follows the round's status on its bill (已下单, 制作中, 已出餐).
+    if let Some(bill_id) = order.bill_id {
+        let bill = bills::read(&mut *tx, bill_id).await?;
+        outbox.bill(state, bill.table_id, &bill);
+    }
+    outbox.commit(state, tx).await?;
     tracing::info!(order = %order.order_no, ?from, ?to, ?by, "order status changed");
     Ok(order)
 }

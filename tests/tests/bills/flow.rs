@@ -81,6 +81,12 @@ async fn two_phones_share_the_tables_bill_round_by_round() {
     assert_eq!(accepted.status(), 200);
     let accepted: OrderDTO = accepted.json().await.expect("order");
     assert_eq!(accepted.status, OrderStatus::Accepted);
+    let seen = bill_until(&mut first_sees, |b| b.rounds[0].status == OrderStatus::Accepted).await;
+    assert_eq!(
+        seen.rounds[1].status,
+        OrderStatus::Submitted,
+        "each round shows its own status"
+    );
     let reminded = server
         .post_empty(&format!("/api/orders/{}/reminders", r2.order.order_id), &first.token)
         .await;

@@ -5,6 +5,7 @@ mod flow;
 mod pay_first;
 mod races;
 mod settle;
+mod transfer;
 
 use orderbell_shared::bills::BillDTO;
 use orderbell_shared::{DinerSession, ErrorBody, SubmitOrderRequest, SubmittedOrder};

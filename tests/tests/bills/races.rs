@@ -256,3 +256,26 @@ async fn paying_online_while_the_counter_takes_cash_settles_the_bill_once() {
         }
     );
 }
+
+#[tokio::test]
+async fn two_phones_submitting_at_once_make_one_round() {
+    let server = TestServer::start().await;
+    pay_later(&server).await;
+    let (first, second) = (server.join(10, None).await, server.join(10, None).await);
+    add(&server, &first, KUNG_PAO, 1).await;
+    add(&server, &second, MAPO, 1).await;
+    let (a, b) = tokio::join!(submit(&server, &first), submit(&server, &second));
+    let mut outcomes = [a.status().as_u16(), b.status().as_u16()];
+    outcomes.sort_unstable();
+    assert_eq!(
+        outcomes,
+        [201, 422],
+        "one round takes the whole cart, the other finds it empty"
+    );
+    let loser = if a.status() == 201 { b } else { a };
+    assert_eq!(refusal(loser).await.1, "cart_empty");
+    let bill = table_bill(&server, 10, &first.token).await;
+    assert_eq!(bill.rounds.len(), 1);
+    assert_eq!(bill.rounds[0].items.len(), 2, "both phones' dishes, once");
+    assert_eq!(bill.owed, Money::from_cents(3800 + 2200));
+}

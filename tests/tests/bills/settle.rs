@@ -3,8 +3,9 @@
 //! phones can change nothing.
 
 use orderbell_shared::bills::{BillDTO, BillStatus, PayMethod};
+use orderbell_shared::ws::{AddItem, CartCommand};
 use orderbell_shared::{Event, Money};
-use orderbell_tests::TestServer;
+use orderbell_tests::{TestServer, Ws};
 use serde_json::json;
 
 use crate::{KUNG_PAO, MAPO, act, add, bill_until, get, pay_later, refusal, round, submit, table_bill, table_stream};
@@ -169,8 +170,22 @@ async fn after_the_party_leaves_its_phones_change_nothing_and_the_next_scan_star
         .bill_id
         .expect("bill");
     add(&server, &old, MAPO, 1).await;
+    let mut socket = Ws::connect(&server.ws_url(&format!("/ws/cart/5?token={}", old.token)))
+        .await
+        .expect("WebSocket");
+    socket.next().await; // connected
     let body = json!({"method": "cash", "expectedOwed": 38, "received": 38});
     settled(act(&server, bill_id, "settle", body).await).await;
+
+    // A socket opened before the party left changes nothing after.
+    let add_item = CartCommand::AddItem(AddItem {
+        cuisine_id: MAPO,
+        quantity: 1,
+        remark: None,
+    });
+    socket.send(&add_item).await;
+    let reply = socket.reply().await;
+    assert_eq!(reply.code.as_deref(), Some("bill_closed"), "{reply:?}");
 
     let add_body = json!({"tableId": 5, "cuisineId": MAPO, "quantity": 1});
     assert_eq!(
