@@ -35,10 +35,11 @@ pub struct HistoryFilter<'a> {
     pub method: Option<PayMethod>,
 }
 
-/// How many matching orders have one status, and their totals.
+/// How many matching orders have one status and are settled (or not), and their totals.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusTotal {
     pub status: OrderStatus,
+    pub settled: bool,
     pub count: u64,
     pub amount: Money,
 }
@@ -60,7 +61,7 @@ pub trait ReportStore: Send + Sync {
         offset: u32,
     ) -> Result<Vec<BookedOrder>>;
 
-    /// The matching orders counted by status, over all pages.
+    /// The matching orders counted by status and whether settled, over all pages.
     async fn booked_totals(&self, filter: &HistoryFilter<'_>) -> Result<Vec<StatusTotal>>;
 
     /// The store's refunds that became due in `[start, end)`: 退菜 of paid lines, payments that

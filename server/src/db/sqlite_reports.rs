@@ -95,14 +95,16 @@ impl ReportStore for Sqlite {
 
     async fn booked_totals(&self, filter: &HistoryFilter<'_>) -> Result<Vec<StatusTotal>> {
         let sql = format!(
-            "{BOOKED} SELECT status, COUNT(*), COALESCE(SUM(total_cents), 0) FROM booked WHERE {MATCHING}
-             GROUP BY status"
+            "{BOOKED} SELECT status, method IS NOT NULL, COUNT(*), COALESCE(SUM(total_cents), 0)
+             FROM booked WHERE {MATCHING} GROUP BY 1, 2"
         );
-        let rows: Vec<(String, i64, i64)> = bind_filter(sqlx::query_as(&sql), filter).fetch_all(&self.pool).await?;
+        let rows: Vec<(String, bool, i64, i64)> =
+            bind_filter(sqlx::query_as(&sql), filter).fetch_all(&self.pool).await?;
         rows.into_iter()
-            .map(|(status, count, cents)| {
+            .map(|(status, settled, count, cents)| {
                 Ok(StatusTotal {
                     status: OrderStatus::parse(&status).ok_or_else(|| corrupt(&status))?,
+                    settled,
                     count: u64::try_from(count).unwrap_or(0),
                     amount: Money::from_cents(cents),
                 })
@@ -111,9 +113,9 @@ impl ReportStore for Sqlite {
     }
 
     async fn refunds_due(&self, store_id: i64, start: i64, end: i64) -> Result<Vec<RefundDue>> {
-        // Payments that could not be applied are refunds due too. Code that records a `refunds`
-        // row for such a payment as well (bill payments always do) must not count it twice: a
-        // payment with a matching refund row is left to that row.
+        // Order payments that could not be applied are refunds due too; no `refunds` row is
+        // written for them, but should one be, the payment is left to it (never counted twice).
+        // Bill payments that could not be applied always have their `refunds` row.
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT amount_cents, created_at FROM refunds
              WHERE store_id = ? AND created_at >= ? AND created_at < ?
@@ -122,16 +124,8 @@ impl ReportStore for Sqlite {
              WHERE o.store_id = ? AND p.outcome = 'refund_due' AND p.received_at >= ? AND p.received_at < ?
                AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = p.order_id
                    AND r.cause <> 'item_returned' AND r.amount_cents = p.amount_cents)
-             UNION ALL
-             SELECT b.amount_cents, b.received_at FROM bill_payments b JOIN bills l ON l.id = b.bill_id
-             WHERE l.store_id = ? AND b.outcome = 'refund_due' AND b.received_at >= ? AND b.received_at < ?
-               AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.bill_id = b.bill_id
-                   AND r.cause <> 'item_returned' AND r.amount_cents = b.amount_cents)
              ORDER BY 2",
         )
-        .bind(store_id)
-        .bind(start)
-        .bind(end)
         .bind(store_id)
         .bind(start)
         .bind(end)

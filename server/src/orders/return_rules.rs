@@ -5,7 +5,7 @@
 //! accepted. A ready order's dishes are made; an unpaid one (pending payment) is the customer's to
 //! cancel. A paid line given back is a refund due; a fully returned order is cancelled.
 
-use orderbell_shared::bills::ReturnRequest;
+use orderbell_shared::bills::{PayMethod, ReturnRequest};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 use crate::error::{Error, Result};
@@ -19,7 +19,7 @@ pub struct ReturnPlan {
     pub quantity: u32,
     /// What the returned dishes came to.
     pub amount: Money,
-    /// Set when the order was paid online: this much is owed back.
+    /// Set when the order was paid: this much is owed back.
     pub refund: Option<Money>,
     /// The reason, trimmed.
     pub reason: String,
@@ -27,8 +27,14 @@ pub struct ReturnPlan {
     pub empties_order: bool,
 }
 
-/// Check `request` against the order as it is now.
-pub fn plan(order: &OrderDTO, request: &ReturnRequest) -> Result<ReturnPlan> {
+/// Whether the customer has paid for the order: online by itself, or with its bill, settled
+/// by a method that took money in (a round of a bill put on account or waived was not paid).
+pub fn paid(order: &OrderDTO, bill_settled_by: Option<PayMethod>) -> bool {
+    order.paid_at.is_some() || bill_settled_by.is_some_and(PayMethod::is_received)
+}
+
+/// Check `request` against the order as it is now; `paid` as [`paid`] says.
+pub fn plan(order: &OrderDTO, paid: bool, request: &ReturnRequest) -> Result<ReturnPlan> {
     if !returnable(order.status) {
         return Err(not_returnable(order.status));
     }
@@ -68,7 +74,7 @@ pub fn plan(order: &OrderDTO, request: &ReturnRequest) -> Result<ReturnPlan> {
         line: request.line,
         quantity: request.quantity,
         amount,
-        refund: order.paid_at.map(|_| amount),
+        refund: paid.then_some(amount),
         reason: reason.to_owned(),
         empties_order: left_in_order == request.quantity,
     })
@@ -164,7 +170,7 @@ mod tests {
     #[test]
     fn a_paid_line_given_back_is_a_refund_due_of_exactly_its_dishes() {
         let o = order(OrderStatus::Accepted, true, vec![item(3800, 2, 0), item(850, 3, 1)]);
-        let plan = plan(&o, &request(1, 2, "  上错了 ")).expect("allowed");
+        let plan = plan(&o, o.paid_at.is_some(), &request(1, 2, "  上错了 ")).expect("allowed");
         assert_eq!(plan.amount, Money::from_cents(1700));
         assert_eq!(plan.refund, Some(Money::from_cents(1700)), "paid online: owed back");
         assert_eq!(plan.reason, "上错了", "trimmed");
@@ -174,9 +180,23 @@ mod tests {
     #[test]
     fn an_unpaid_round_gives_back_without_a_refund_and_the_last_portion_cancels_it() {
         let o = order(OrderStatus::Submitted, false, vec![item(3800, 2, 1)]);
-        let plan = plan(&o, &request(0, 1, "不要了")).expect("allowed");
+        let plan = plan(&o, o.paid_at.is_some(), &request(0, 1, "不要了")).expect("allowed");
         assert_eq!((plan.refund, plan.empties_order), (None, true));
         assert_eq!(cancel_reason(&plan.reason), "全部退菜：不要了");
+    }
+
+    #[test]
+    fn a_round_of_a_bill_settled_with_money_was_paid() {
+        let o = order(OrderStatus::Submitted, false, vec![item(3800, 1, 0)]);
+        assert!(!paid(&o, None), "the bill is still open");
+        for method in [PayMethod::Cash, PayMethod::StoreQr, PayMethod::Card, PayMethod::Online] {
+            assert!(paid(&o, Some(method)), "{method:?} took money in");
+        }
+        for method in [PayMethod::Credit, PayMethod::Free, PayMethod::Unpaid] {
+            assert!(!paid(&o, Some(method)), "{method:?} took nothing in");
+        }
+        let settled = plan(&o, true, &request(0, 1, "上错了")).expect("allowed");
+        assert_eq!(settled.refund, Some(Money::from_cents(3800)));
     }
 
     #[test]
@@ -190,7 +210,7 @@ mod tests {
         ] {
             let o = order(status, false, vec![item(3800, 2, 0)]);
             assert_eq!(
-                code(plan(&o, &request(0, 1, "x"))),
+                code(plan(&o, o.paid_at.is_some(), &request(0, 1, "x"))),
                 (409, "not_returnable"),
                 "{status:?}"
             );
@@ -203,17 +223,26 @@ mod tests {
     #[test]
     fn lines_quantities_and_reasons_are_checked_with_what_to_do() {
         let o = order(OrderStatus::Paid, true, vec![item(3800, 3, 1)]);
-        assert_eq!(code(plan(&o, &request(1, 1, "x"))), (400, "invalid_line"));
-        assert_eq!(code(plan(&o, &request(0, 0, "x"))), (400, "return_too_many"));
-        let too_many = plan(&o, &request(0, 3, "x")).expect_err("only two left");
-        assert_eq!(too_many.public_message(), "这一行最多还能退 2 份");
-        assert_eq!(code(plan(&o, &request(0, 1, "   "))), (400, "reason_required"));
         assert_eq!(
-            code(plan(&o, &request(0, 1, &"因".repeat(51)))),
+            code(plan(&o, o.paid_at.is_some(), &request(1, 1, "x"))),
+            (400, "invalid_line")
+        );
+        assert_eq!(
+            code(plan(&o, o.paid_at.is_some(), &request(0, 0, "x"))),
+            (400, "return_too_many")
+        );
+        let too_many = plan(&o, o.paid_at.is_some(), &request(0, 3, "x")).expect_err("only two left");
+        assert_eq!(too_many.public_message(), "这一行最多还能退 2 份");
+        assert_eq!(
+            code(plan(&o, o.paid_at.is_some(), &request(0, 1, "   "))),
+            (400, "reason_required")
+        );
+        assert_eq!(
+            code(plan(&o, o.paid_at.is_some(), &request(0, 1, &"因".repeat(51)))),
             (400, "reason_required")
         );
         assert!(
-            plan(&o, &request(0, 2, &"因".repeat(50))).is_ok(),
+            plan(&o, o.paid_at.is_some(), &request(0, 2, &"因".repeat(50))).is_ok(),
             "50 characters are enough"
         );
     }

@@ -1,6 +1,7 @@
 //! 退菜: `POST /api/orders/{orderId}/returns`. The counter gives back some of an order line
 //! before it is cooked. The return, the order's new total, the refund due (when the line was
-//! paid) and the events that tell the kitchen, the table and the books are one transaction.
+//! paid) and the events that tell the kitchen, the table and the books are one transaction; the
+//! phones at the table get their bill (`bill_update`) once it commits.
 
 use axum::extract::State;
 use orderbell_shared::bills::{ItemReturned, ReturnRequest};
@@ -10,10 +11,11 @@ use orderbell_shared::{Actor, ErrorBody, Event, OrderDTO, OrderStatus};
 use super::return_rules::{self, ReturnPlan};
 use super::rules;
 use crate::auth::{Credential, Duty};
+use crate::bills::{self, Outbox};
 use crate::db::ReturnWrite;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Entry, Stream};
+use crate::journal::{self, Stream};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/orders/{order_id}/returns", tag = "orders",
@@ -35,14 +37,13 @@ pub async fn return_items(
         .order(order_id)
         .await?
         .ok_or_else(|| Error::order_not_found(order_id))?;
-    let device = grant.device(order.store_id)?;
-    grant.may(order.store_id, Duty::TakePayment)?;
-    let by = state
-        .credentials
-        .get(device.credential_id)
-        .ok_or(Error::Unauthorized)?
-        .name;
-    let plan = return_rules::plan(&order, &request)?;
+    let by = bills::staff(&state, grant, order.store_id, Duty::TakePayment)?;
+    let bill = match order.bill_id {
+        Some(bill_id) => Some(bills::read(&mut *tx, bill_id).await?),
+        None => None,
+    };
+    let settled_by = bill.as_ref().and_then(|b| b.settlement.as_ref()).map(|s| s.method);
+    let plan = return_rules::plan(&order, return_rules::paid(&order, settled_by), &request)?;
     let write = ReturnWrite {
         store_id: order.store_id,
         order_id,
@@ -58,11 +59,10 @@ pub async fn return_items(
     // The transaction holds the write lock since it began, so the rules saw the latest lines;
     // the storage guard is a second line of defence.
     if !tx.record_return(&write).await? {
-        return Err(Error::Conflict {
-            code: "return_too_many",
-            message: "这一行刚被退过，请刷新订单后重试".into(),
-            current: Some(order.status),
-        });
+        return Err(Error::bad_request(
+            "return_too_many",
+            "这一行刚被退过，请刷新订单后重试",
+        ));
     }
     let mut returned = tx
         .order(order_id)
@@ -79,14 +79,23 @@ pub async fn return_items(
         None
     };
     let event = Event::ItemReturned(item_returned(&order, &returned, &plan, by, now));
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut outbox = Outbox::default();
     for stream in [Stream::Store(order.store_id), Stream::Order(order_id)] {
-        entries.push(journal::append(&mut *tx, stream, &event, now).await?);
+        outbox
+            .entries
+            .push(journal::append(&mut *tx, stream, &event, now).await?);
         if let Some(change) = &cancel {
-            entries.push(journal::append(&mut *tx, stream, change, now).await?);
+            outbox
+                .entries
+                .push(journal::append(&mut *tx, stream, change, now).await?);
         }
     }
-    journal::commit(&state, tx, &entries).await?;
+    // The phones at the table see their bill change.
+    if let Some(bill) = bill {
+        let bill = bills::read(&mut *tx, bill.bill_id).await?;
+        outbox.bill(&state, bill.table_id, &bill);
+    }
+    outbox.commit(&state, tx).await?;
     tracing::info!(order = %returned.order_no, line = plan.line, quantity = plan.quantity, "dishes returned");
     Ok(Json(returned))
 }

@@ -120,10 +120,15 @@ pub fn sold(orders: &[BookedOrder]) -> impl Iterator<Item = (&BookedOrder, PayMe
         .filter_map(|b| b.method.map(|m| (b, m)))
 }
 
-/// A history's totals over all its pages: every order counted, the money of those that count.
+/// A history's totals over all its pages: every order counted, the money of those sold (as a
+/// day's summary adds them), so a day's history adds up to its 营业额.
 pub fn history_totals(totals: &[StatusTotal]) -> (u64, Money) {
     let count = totals.iter().map(|t| t.count).sum();
-    let amount = totals.iter().filter(|t| counts(t.status)).map(|t| t.amount).sum();
+    let amount = totals
+        .iter()
+        .filter(|t| t.settled && counts(t.status))
+        .map(|t| t.amount)
+        .sum();
     (count, amount)
 }
 
@@ -573,20 +578,20 @@ mod tests {
     }
 
     #[test]
-    fn a_history_counts_every_order_but_only_the_money_that_counts() {
+    fn a_history_counts_every_order_but_only_the_money_sold() {
+        let total = |status, settled, count, cents| StatusTotal {
+            status,
+            settled,
+            count,
+            amount: Money::from_cents(cents),
+        };
         let totals = [
-            StatusTotal {
-                status: OrderStatus::Completed,
-                count: 3,
-                amount: Money::from_cents(9000),
-            },
-            StatusTotal {
-                status: OrderStatus::Rejected,
-                count: 1,
-                amount: Money::from_cents(3800),
-            },
+            total(OrderStatus::Completed, true, 3, 9000),
+            total(OrderStatus::Rejected, true, 1, 3800),
+            total(OrderStatus::Submitted, false, 2, 5000),
+            total(OrderStatus::Cancelled, false, 1, 850),
         ];
-        assert_eq!(history_totals(&totals), (4, Money::from_cents(9000)));
+        assert_eq!(history_totals(&totals), (7, Money::from_cents(9000)));
     }
 
     #[test]

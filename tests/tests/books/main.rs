@@ -2,6 +2,8 @@
 //! paid through the simulator, time moved on the server's clock.
 
 mod day;
+mod later;
+mod refunds;
 mod returns;
 
 use orderbell_shared::access::{IssuedDevice, Role};
