@@ -22,7 +22,7 @@ import { el, fill, input, row, twoStep } from './dom.js';
  * @property {BillDTO} bill
  * @property {FloorTable[]} tables
  * @property {(text: string, bad?: boolean) => void} toast
- * @property {(text: string, bill: BillDTO | null, follow?: FloorTable) => Promise<void>} done the form did its work: close it, say `text`, show `bill` (or read it again, or `follow`'s bill) and the map
+ * @property {(text: string, bill: BillDTO | null) => Promise<void>} done the form did its work: close it, say `text`, show `bill` (null: read the bill again) and the map
  * @property {() => void} back closed without doing anything
  * @property {() => Promise<BillDTO | null>} reload read the bill again and show it (null if it could not be read)
  */
@@ -263,9 +263,9 @@ export function tableForm(c, kind) {
           const moved = await bridge.moveBill(b.billId, t.tableId);
           await c.done(`已从 ${b.tableNumber} 换到 ${t.number}：请客人扫新桌的二维码继续点餐`, moved);
         } else {
-          await bridge.mergeBill(b.billId, t.tableId);
-          // The party now sits on that table's bill: show that one.
-          await c.done(`${b.tableNumber} 已并入 ${t.number}，账单合在一起结`, null, t);
+          // The party now sits on that table's bill: the answer, shown next.
+          const joined = await bridge.mergeBill(b.billId, t.tableId);
+          await c.done(`${b.tableNumber} 已并入 ${t.number}，账单合在一起结`, joined);
         }
       }),
     );

@@ -96,7 +96,7 @@ export const settleBill = (billId, request) => call('settle_bill', { billId, req
 export const closeBill = (billId, reason) => call('close_bill', { billId, reason });
 /** 换桌. @param {number} billId @param {number} tableId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
 export const moveBill = (billId, tableId) => call('move_bill', { billId, tableId });
-/** 并台. @param {number} billId @param {number} tableId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+/** 并台: the answer is the bill joined. @param {number} billId @param {number} tableId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
 export const mergeBill = (billId, tableId) => call('merge_bill', { billId, tableId });
 /** 退菜. @param {number} orderId @param {import('../bindings/ReturnRequest').ReturnRequest} request @returns {Promise<import('../bindings/OrderDTO').OrderDTO>} */
 export const returnItems = (orderId, request) => call('return_items', { orderId, request });

@@ -223,13 +223,18 @@ function choose(s, t) {
   s.billId = t.billId;
   s.bill = null;
   fill('floor-sheet');
-  for (const node of document.querySelectorAll('#floor-map .tile')) node.classList.toggle('chosen', node.getAttribute('data-table') === String(t.tableId));
+  markChosen(t.tableId);
   if (t.billId === null) {
     fill('floor-bill', el('h3', {}, `${t.number} · 空闲`), el('p', { class: 'empty' }, '没有客人：顾客扫码入座后，这里显示账单。'));
     return;
   }
   fill('floor-bill', el('p', { class: 'empty' }, '正在载入账单…'));
   void loadBill(s, t.billId);
+}
+
+/** Outline the tile whose bill is shown. @param {number | null} tableId */
+function markChosen(tableId) {
+  for (const node of document.querySelectorAll('#floor-map .tile')) node.classList.toggle('chosen', node.getAttribute('data-table') === String(tableId));
 }
 
 /** Who added a line: the diner's label on the bill. @param {BillDTO} bill @param {number | null} dinerId */
@@ -335,16 +340,15 @@ function context(s) {
     bill: /** @type {BillDTO} */ (s.bill),
     tables: s.floor?.tables ?? [],
     toast: s.toast,
-    async done(text, bill, follow) {
+    async done(text, bill) {
       fill('floor-sheet');
       s.toast(text, false);
-      if (follow) {
-        s.tableId = follow.tableId;
-        s.billId = follow.billId;
-      }
       s.bill = bill;
+      // After 换桌 the bill stands at another table; after 并台 it is the other table's bill.
       if (bill) {
+        s.billId = bill.billId;
         s.tableId = bill.tableId;
+        markChosen(bill.tableId);
         showBill();
       }
       await refresh();

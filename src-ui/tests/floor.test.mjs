@@ -283,6 +283,14 @@ test('清台 with money owed needs a reason; 退菜 steps within what is left; �
   await page.locator('.sheet.merge').getByRole('button', { name: 'A04（待结账 · 待付 ¥256.50）' }).click();
   await page.locator('.sheet.merge').getByRole('button', { name: '确认并入 A04' }).click();
   await page.locator('.sheet.merge .problem').getByText('两桌的购物车合起来超过 99 份：请先删掉一些再并台').waitFor();
+  // Tried again: the answer is A04's bill, now holding both tables' rounds, and the panel shows it.
+  const joined = bill({ billId: 14, tableId: 4, tableNumber: 'A04' });
+  await page.evaluate((j) => { window.__answers.merge_bill = j; window.__answers.bill = j; }, joined);
+  await page.locator('.sheet.merge').getByRole('button', { name: '确认并入 A04' }).click();
+  await page.getByText('A03 已并入 A04，账单合在一起结').waitFor();
+  assert.equal(await page.locator('#floor-bill h3').textContent(), 'A04 · BL00000014');
+  assert.deepEqual(await calls(page, 'merge_bill'), [{ billId: 12, tableId: 4 }, { billId: 12, tableId: 4 }]);
+  assert.equal(await page.locator('.tile.chosen').getAttribute('data-table'), '4');
   await page.close();
 });
 

@@ -52,7 +52,7 @@ impl Floor {
         self.post(bill_id, "move", &TableTarget { table_id }).await
     }
 
-    /// 并台: this bill joins the open bill of `table_id`; the answer is this (merged) bill.
+    /// 并台: this bill joins the open bill of `table_id`; the answer is that bill, joined.
     pub async fn merge_into(&self, bill_id: i64, table_id: i64) -> Result<BillDTO> {
         self.post(bill_id, "merge", &TableTarget { table_id }).await
     }

@@ -5,6 +5,7 @@
 //! again, and the day's books have it under 现金.
 
 use orderbell_desktop_core::ActionError;
+use orderbell_desktop_core::floor::Floor;
 use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, SettleRequest, TableState};
 use orderbell_shared::store::StoreSettingsPatch;
 use orderbell_shared::{DinerSession, Money, OrderStatus, SubmitOrderRequest, SubmittedOrder};
@@ -45,12 +46,8 @@ fn refused(error: orderbell_desktop_core::Error) -> String {
     ActionError::from(error).code
 }
 
-#[tokio::test]
-async fn the_counter_sees_the_table_map_and_settles_a_bill_by_cash() {
-    let server = TestServer::start().await;
-    let data = tempfile::tempdir().expect("data dir");
-    let app = App::merchant(&server, data.path()).await;
-    let floor = app.desk.floor();
+/// The owner switches the demo store to 先吃后付 from the app.
+async fn pay_later(app: &App) {
     let patch = StoreSettingsPatch {
         ordering_mode: Some(OrderingMode::PayLater),
         ..StoreSettingsPatch::default()
@@ -60,6 +57,25 @@ async fn the_counter_sees_the_table_map_and_settles_a_bill_by_cash() {
         .change_store(&patch)
         .await
         .expect("the owner switches to 先吃后付");
+}
+
+/// The open bill of `table_id` on the map now.
+async fn bill_at(floor: &Floor, table_id: i64) -> Option<i64> {
+    let map = floor.floor().await.expect("the floor");
+    map.tables
+        .iter()
+        .find(|t| t.table_id == table_id)
+        .expect("the table is on the map")
+        .bill_id
+}
+
+#[tokio::test]
+async fn the_counter_sees_the_table_map_and_settles_a_bill_by_cash() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let app = App::merchant(&server, data.path()).await;
+    let floor = app.desk.floor();
+    pay_later(&app).await;
 
     let empty = floor.floor().await.expect("the counter reads the floor");
     assert_eq!(empty.mode, OrderingMode::PayLater);
@@ -175,4 +191,54 @@ async fn the_counter_sees_the_table_map_and_settles_a_bill_by_cash() {
         "both rounds, under 现金"
     );
     assert_eq!((day.sales, day.received, day.bills), (yuan(10800), yuan(10800), 1));
+}
+
+#[tokio::test]
+async fn the_counter_moves_a_party_merges_two_tables_and_closes_one_owing_with_a_reason() {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let app = App::merchant(&server, data.path()).await;
+    let floor = app.desk.floor();
+    pay_later(&app).await;
+    let (a05, a06) = (5, 6);
+    round(&server, &server.join(A03, None).await, &[(1001, 1)], "a03").await;
+    round(&server, &server.join(a05, None).await, &[(1002, 1)], "a05").await;
+    let party = bill_at(&floor, A03).await.expect("A03 has a bill");
+    let a05_bill = bill_at(&floor, a05).await.expect("A05 has a bill");
+
+    // 换桌: only to a free table.
+    let error = floor.move_to(party, a05).await.expect_err("A05 has its own party");
+    assert_eq!(refused(error), "table_occupied");
+    let moved = floor.move_to(party, a06).await.expect("A03 moves to A06");
+    assert_eq!(
+        (moved.table_id, moved.table_number.as_str(), moved.status),
+        (a06, "A06", BillStatus::Open)
+    );
+    assert_eq!(bill_at(&floor, A03).await, None, "A03 is free");
+    assert_eq!(bill_at(&floor, a06).await, Some(party), "the same bill, at A06");
+
+    // 并台: A06's party joins A05's bill; A06 is free.
+    let error = floor.merge_into(party, A03).await.expect_err("nobody at A03");
+    assert_eq!(refused(error), "no_open_bill");
+    let together = floor.merge_into(party, a05).await.expect("A06 joins A05");
+    assert_eq!(together.bill_id, a05_bill, "the answer is the bill joined");
+    assert_eq!((together.rounds.len(), together.owed), (2, yuan(3800 + 3200)));
+    assert_eq!(bill_at(&floor, a06).await, None, "A06 is free");
+    let gone = floor.bill(party).await.expect("the merged bill is still readable");
+    assert_eq!(
+        (gone.status, gone.next_table_number.as_deref()),
+        (BillStatus::Merged, Some("A05"))
+    );
+
+    // 清台 with money owed: only with a reason, booked as 未结.
+    let error = floor.close(a05_bill, None).await.expect_err("70.00 is owed");
+    assert_eq!(refused(error), "reason_required");
+    let closed = floor
+        .close(a05_bill, Some("客人有急事先走，明天来结".into()))
+        .await
+        .expect("closed with a reason");
+    assert_eq!(closed.status, BillStatus::Closed);
+    let unpaid = closed.settlement.expect("the unpaid amount is recorded");
+    assert_eq!((unpaid.method, unpaid.amount), (PayMethod::Unpaid, yuan(7000)));
+    assert_eq!(bill_at(&floor, a05).await, None, "A05 is free");
 }
