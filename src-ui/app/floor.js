@@ -140,7 +140,7 @@ async function refresh() {
     if (problem) problem.textContent = `桌台图未能刷新：${bridge.messageOf(e)}`;
     return;
   }
-  // The party may have moved (换桌): follow its bill; a table left free shows as free.
+  // A table chosen while free: once a party sits down there, its bill shows.
   const table = s.floor?.tables.find((t) => t.tableId === s.tableId);
   if (s.billId === null && table?.billId != null) s.billId = table.billId;
   if (s.billId !== null && !sheetOpen()) await loadBill(s, s.billId);
