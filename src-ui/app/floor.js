@@ -20,7 +20,7 @@ import { el, fill } from './dom.js';
 /** @typedef {(text: string, bad?: boolean) => void} Toast */
 
 /** A round as the kitchen has it. */
-export const ROUND_STATES = {
+const ROUND_STATES = {
   pending_payment: '待支付',
   submitted: '已下单',
   paid: '已下单',
@@ -34,7 +34,7 @@ const REFRESH_MS = 15_000;
 const MINUTE = 60_000;
 
 /** 「已坐 42 分钟」: whole minutes, so the line changes once a minute. @param {number} ms */
-export function seatedText(ms) {
+function seatedText(ms) {
   const total = Math.floor(Math.max(0, ms) / MINUTE);
   if (total < 1) return '刚入座';
   if (total < 60) return `已坐 ${total} 分钟`;
