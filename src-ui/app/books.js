@@ -109,7 +109,7 @@ function summary(d) {
       ? el(
           'table',
           { class: 'report by-method' },
-          el('tr', {}, ...['方式', '单数', '金额'].map((h) => el('th', {}, h))),
+          el('tr', {}, ...['方式', '单数', '金额'].map((h) => el('th', { class: h === '金额' ? 'amount' : null }, h))),
           ...d.byMethod.map((m) => el('tr', { 'data-method': m.method }, el('td', {}, m.label), el('td', {}, String(m.count)), el('td', { class: 'amount' }, money(m.amount)))),
         )
       : el('p', { class: 'empty' }, '这一天没有结算'),
@@ -120,7 +120,7 @@ function summary(d) {
       ? el(
           'table',
           { class: 'report dishes' },
-          el('tr', {}, ...['', '菜品', '份数', '金额'].map((h) => el('th', {}, h))),
+          el('tr', {}, ...['', '菜品', '份数', '金额'].map((h) => el('th', { class: h === '金额' ? 'amount' : null }, h))),
           ...d.topDishes.map((dish, i) =>
             el('tr', {}, el('td', {}, String(i + 1)), el('td', {}, dish.name), el('td', {}, String(dish.quantity)), el('td', { class: 'amount' }, money(dish.amount))),
           ),
@@ -234,7 +234,7 @@ function historySearch(today, toast) {
           ? el(
               'table',
               { class: 'report history' },
-              el('tr', {}, ...['时间', '订单号', '桌号', '轮次', '状态', '菜品', '金额', '结算方式', '结算时间'].map((h) => el('th', {}, h))),
+              el('tr', {}, ...['时间', '订单号', '桌号', '轮次', '状态', '菜品', '金额', '结算方式', '结算时间'].map((h) => el('th', { class: h === '金额' ? 'amount' : null }, h))),
               ...page.orders.map(historyRow),
             )
           : el('p', { class: 'empty' }, '没有符合条件的订单'),

@@ -1,8 +1,9 @@
 // 日结 and 订单历史 in Chromium: today's summary read when the view opens (another day when one is
 // picked), every figure as the server added it up, the 24 hours as 24 SVG bars, the top dishes,
 // 「导出 CSV」 saving the day and showing where; the history searched by dates, table, status and
-// method a page at a time; refusals in the server's words. A screenshot is kept
-// (ORDERBELL_UI_BOOKS_SHOT, default /tmp/orderbell-ui-books.png) for a person to look at.
+// method a page at a time; refusals in the server's words. Screenshots are kept
+// (ORDERBELL_UI_BOOKS_SHOT, ORDERBELL_UI_HISTORY_SHOT; default /tmp/orderbell-ui-books.png and
+// /tmp/orderbell-ui-history.png) for a person to look at.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -137,6 +138,7 @@ test('订单历史 searches by dates, table, status and method, a page at a time
   assert.deepEqual(rows[0].slice(1), ['OB00000101', 'A03', '第 1 轮', '已完成', '宫保鸡丁×1（退1）', '¥38.00', '现金', '12-02 21:25']);
   assert.deepEqual(rows[1].slice(4, 9), ['已下单', '宫保鸡丁×1（退1）', '¥38.00', '未结算', '']);
   assert.equal(await page.locator('.pager .page').textContent(), '第 1/3 页');
+  await page.screenshot({ path: process.env.ORDERBELL_UI_HISTORY_SHOT ?? '/tmp/orderbell-ui-history.png' });
   assert.equal(await page.getByRole('button', { name: '上一页' }).isDisabled(), true);
   await page.getByRole('button', { name: '下一页' }).click();
   await page.getByText('第 2/3 页').waitFor();
