@@ -15,13 +15,14 @@ mod settle;
 mod transfer;
 mod view;
 
-use orderbell_shared::bills::BillDTO;
+use orderbell_shared::bills::{BillDTO, BillStatus};
 use orderbell_shared::{CartDTO, OrderDTO};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{Duty, Grant};
 use crate::carts::{cart_dto, cart_event};
+use crate::db::bills::Closing;
 use crate::db::{CartSnapshot, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry};
@@ -79,6 +80,17 @@ impl Outbox {
         self.bills.push(state.bills.stamp(table_id, bill));
     }
 
+    /// Stamp bill `bill_id` for `table_id`'s phones, if any are listening: a bill is read whole,
+    /// inside a write transaction, and most changes have nobody at the table watching. A phone
+    /// that starts listening after this reads the bill itself.
+    pub async fn tell_table(&mut self, state: &AppState, tx: &mut dyn Tx, table_id: i64, bill_id: i64) -> Result<()> {
+        if state.bills.feed.listened(&table_id) {
+            let bill = read(tx, bill_id).await?;
+            self.bill(state, table_id, &bill);
+        }
+        Ok(())
+    }
+
     pub async fn commit(self, state: &AppState, tx: Box<dyn Tx>) -> Result<()> {
         journal::commit(state, tx, &self.entries).await?;
         state.bills.send(self.bills);
@@ -109,15 +121,32 @@ pub async fn leave(tx: &mut dyn Tx, outbox: &mut Outbox, table_id: i64) -> Resul
 pub async fn seat(state: &AppState, table_id: i64, phone: Option<&str>) -> Result<(i64, u32)> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let bill = tx.open_bill(table_id, now).await?.ok_or(Error::NotFound {
+    let missing = || Error::NotFound {
         code: "table_not_found",
         what: "桌台",
         id: table_id,
-    })?;
-    let diner_id = tx.insert_diner(table_id, bill.id, phone, now).await?;
+    };
+    let mut bill = tx.open_bill(table_id, now).await?.ok_or_else(missing)?;
     let mut outbox = Outbox::default();
+    // Cheap first: only a bill open for hours may have been left behind.
+    if now - bill.opened_at > rules::IDLE_MS {
+        let current = read(&mut *tx, bill.id).await?;
+        if rules::abandoned(&current, now) {
+            let closing = Closing {
+                status: BillStatus::Closed,
+                at: now,
+                reason: Some("长时间没有新订单，自动清台"),
+                by: "系统",
+                merged_into: None,
+                next_table: None,
+            };
+            settle::end(state, &mut *tx, &current, &closing, None, &mut outbox).await?;
+            bill = tx.open_bill(table_id, now).await?.ok_or_else(missing)?;
+        }
+    }
+    let diner_id = tx.insert_diner(table_id, bill.id, phone, now).await?;
     // The phones already at the table see who joined.
-    outbox.bill(state, table_id, &read(&mut *tx, bill.id).await?);
+    outbox.tell_table(state, &mut *tx, table_id, bill.id).await?;
     outbox.commit(state, tx).await?;
     Ok((diner_id, bill.sitting))
 }

@@ -1,7 +1,7 @@
 //! The bill's rules, pure: what it comes to, what is owed, how the table stands, and whether a
 //! settlement or a 清台 may go ahead.
 
-use orderbell_shared::bills::{BillStatus, PayMethod, SettleRequest, TableState};
+use orderbell_shared::bills::{BillDTO, BillStatus, PayMethod, SettleRequest, TableState};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 use crate::carts::rules::MAX_QUANTITY;
@@ -45,6 +45,21 @@ fn served(round: &OrderDTO) -> bool {
 /// How many counted rounds are not yet served.
 pub fn unserved(rounds: &[OrderDTO]) -> usize {
     rounds.iter().filter(|r| counts(r) && !served(r)).count()
+}
+
+/// How long a bill may see nothing new before the next phone to join starts a fresh one, if
+/// nothing is owed and nothing is still being made.
+pub const IDLE_MS: i64 = 4 * 60 * 60 * 1000;
+
+/// Whether the party of an open bill is clearly gone. 先付后吃 pays order by order and nobody has
+/// to close the table, so without this one bill would take every order the table ever had.
+pub fn abandoned(bill: &BillDTO, now: i64) -> bool {
+    let last = bill.rounds.iter().map(|r| r.created_at).fold(bill.opened_at, i64::max);
+    let making = bill
+        .rounds
+        .iter()
+        .any(|r| r.status == OrderStatus::PendingPayment || (counts(r) && !served(r)));
+    bill.status == BillStatus::Open && bill.owed.cents() == 0 && !making && now - last > IDLE_MS
 }
 
 /// Where a table with this open bill (or none) stands on the map.
@@ -242,6 +257,46 @@ mod tests {
             Money::ZERO,
             "nothing is owed once settled"
         );
+    }
+
+    #[test]
+    fn a_bill_left_for_hours_with_nothing_owed_or_cooking_is_abandoned() {
+        let bill = |rounds: Vec<OrderDTO>| {
+            let sums = sums(BillStatus::Open, &rounds);
+            BillDTO {
+                bill_id: 1,
+                store_id: 1,
+                table_id: 1,
+                table_number: "A01".into(),
+                mode: orderbell_shared::bills::OrderingMode::PayFirst,
+                status: BillStatus::Open,
+                opened_at: 0,
+                closed_at: None,
+                rounds,
+                total: sums.total,
+                paid: sums.paid,
+                owed: sums.owed,
+                settlement: None,
+                close_reason: None,
+                next_table_number: None,
+                diners: Vec::new(),
+            }
+        };
+        let later = IDLE_MS + 1;
+        assert!(abandoned(&bill(vec![round(OrderStatus::Completed, 100, true)]), later));
+        assert!(
+            !abandoned(&bill(vec![round(OrderStatus::Completed, 100, true)]), IDLE_MS),
+            "not yet"
+        );
+        assert!(
+            !abandoned(&bill(vec![round(OrderStatus::Accepted, 100, true)]), later),
+            "still being made"
+        );
+        assert!(
+            !abandoned(&bill(vec![round(OrderStatus::Ready, 100, false)]), later),
+            "money owed"
+        );
+        assert!(abandoned(&bill(Vec::new()), later), "a scan that never ordered");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use orderbell_shared::events::{AnomalyKind, PaymentAnomaly, StatusChange};
 use orderbell_shared::{Actor, Event, OrderStatus};
 
 use super::rules;
-use crate::bills::{self, Outbox};
+use crate::bills::Outbox;
 use crate::db::PaymentRow;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
@@ -115,8 +115,7 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
     if anomaly.is_none()
         && let Some(bill_id) = order.bill_id
     {
-        let bill = bills::read(&mut *tx, bill_id).await?;
-        outbox.bill(state, bill.table_id, &bill);
+        outbox.tell_table(state, &mut *tx, order.table_id, bill_id).await?;
     }
     outbox.commit(state, tx).await?;
     Ok(match anomaly {

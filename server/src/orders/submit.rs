@@ -14,7 +14,7 @@ use orderbell_shared::{Actor, ErrorBody, Event, Money, OrderItemDTO, OrderStatus
 
 use super::rules;
 use crate::auth::{Credential, Grant, bill_closed};
-use crate::bills::{self, Outbox};
+use crate::bills::Outbox;
 use crate::carts::{cart_dto, cart_event};
 use crate::db::{CartSnapshot, NewOrder};
 use crate::error::{Error, Result};
@@ -148,7 +148,7 @@ pub async fn submit(
             .entries
             .push(journal::append(&mut *tx, Stream::Store(order.store_id), &submitted, now).await?);
     }
-    outbox.bill(&state, table.id, &bills::read(&mut *tx, bill.id).await?);
+    outbox.tell_table(&state, &mut *tx, table.id, bill.id).await?;
     outbox.commit(&state, tx).await?;
     // Everyone at the table sees the cart empty out.
     let cleared = cart_dto(&CartSnapshot {

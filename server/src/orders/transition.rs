@@ -6,7 +6,7 @@ use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
 
 use super::rules::{self, Action, Decision};
-use crate::bills::{self, Outbox};
+use crate::bills::Outbox;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::state::AppState;
@@ -63,8 +63,7 @@ pub async fn transition(
     }
     // Every phone at the table follows the round's status on its bill (已下单, 制作中, 已出餐).
     if let Some(bill_id) = order.bill_id {
-        let bill = bills::read(&mut *tx, bill_id).await?;
-        outbox.bill(state, bill.table_id, &bill);
+        outbox.tell_table(state, &mut *tx, order.table_id, bill_id).await?;
     }
     outbox.commit(state, tx).await?;
     tracing::info!(order = %order.order_no, ?from, ?to, ?by, "order status changed");

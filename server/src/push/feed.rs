@@ -57,6 +57,13 @@ impl<K: Eq + Hash> Feed<K> {
         let _ = topic.sender.send(Arc::new(event));
     }
 
+    /// Whether anyone listens to `key` now: lets a publisher skip building an event nobody would
+    /// receive.
+    pub fn listened(&self, key: &K) -> bool {
+        let topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        topics.get(key).is_some_and(|topic| topic.sender.receiver_count() > 0)
+    }
+
     /// End every subscription to `key` (their streams finish), for when the credentials they were
     /// opened with no longer hold: a client must connect again, and show a credential that does.
     pub fn close(&self, key: &K) {
@@ -123,9 +130,12 @@ mod tests {
         let feed = Feed::new();
         feed.publish(7, event(1));
         assert_eq!(feed.topics(), 0, "publishing to nobody makes no topic");
+        assert!(!feed.listened(&7));
         let rx = feed.subscribe(7);
         assert_eq!(feed.topics(), 1);
+        assert!(feed.listened(&7));
         drop(rx);
+        assert!(!feed.listened(&7), "nobody listens once the last listener left");
         feed.sweep();
         assert_eq!(feed.topics(), 0, "a topic whose listeners left is dropped");
         let rx = feed.subscribe(8);

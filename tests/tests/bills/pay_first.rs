@@ -45,3 +45,44 @@ async fn pay_first_orders_are_paid_before_the_kitchen_hears_and_count_on_the_bil
     assert_eq!(bill.total, Money::from_cents(3800), "only the paid order counts");
     assert_eq!((bill.paid, bill.owed), (Money::from_cents(3800), Money::ZERO));
 }
+
+#[tokio::test]
+async fn a_table_left_for_hours_with_nothing_to_make_or_pay_starts_afresh() {
+    let server = TestServer::start().await;
+    let order = server.order(11, &[(KUNG_PAO, 1)]).await;
+    let bill_id = order.order.bill_id.expect("bill");
+    server.pay(&order).await;
+    let paid = async {
+        while server.fetch_order(&order).await.status != OrderStatus::Paid {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, paid).await.expect("the payment lands");
+    let kept = server.join(11, None).await;
+    server.clock.advance_secs(5 * 3600);
+    let another = server.join(11, None).await;
+    assert_eq!(
+        crate::table_bill(&server, 11, &another.token).await.bill_id,
+        bill_id,
+        "a round still to be made keeps the bill, however long"
+    );
+    for step in ["accept", "ready", "complete"] {
+        let path = format!("/api/orders/{}/{step}", order.order.order_id);
+        assert_eq!(server.post_empty(&path, &server.merchant).await.status(), 200, "{step}");
+    }
+    server.clock.advance_secs(5 * 3600);
+    let mut merchant = server.store_stream(None).await;
+    let next = server.join(11, None).await;
+    let fresh = crate::table_bill(&server, 11, &next.token).await;
+    assert_ne!(
+        fresh.bill_id, bill_id,
+        "the next party does not inherit the day's orders"
+    );
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(&event, Event::TableClosed(c) if c.bill_id == bill_id && c.by == "系统"),
+        "{event:?}"
+    );
+    let old = get(&server, "/api/tables/11/bill", &kept.token).await;
+    assert_eq!(old.status(), 401, "the phones of the party that left are done");
+}
