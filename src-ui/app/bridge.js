@@ -86,6 +86,26 @@ export const setLogo = (contentType, bytes) => call('set_logo', { contentType, b
 export const removeLogo = () => call('remove_logo');
 /** Save the QR sheet; where it went. @returns {Promise<string>} */
 export const saveQrSheet = () => call('save_qr_sheet');
+/** Every table at a glance. @returns {Promise<import('../bindings/FloorDTO').FloorDTO>} */
+export const floor = () => call('floor');
+/** @param {number} billId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+export const bill = (billId) => call('bill', { billId });
+/** 结账. @param {number} billId @param {import('../bindings/SettleRequest').SettleRequest} request @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+export const settleBill = (billId, request) => call('settle_bill', { billId, request });
+/** 清台. @param {number} billId @param {string | null} reason @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+export const closeBill = (billId, reason) => call('close_bill', { billId, reason });
+/** 换桌. @param {number} billId @param {number} tableId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+export const moveBill = (billId, tableId) => call('move_bill', { billId, tableId });
+/** 并台: the answer is the bill joined. @param {number} billId @param {number} tableId @returns {Promise<import('../bindings/BillDTO').BillDTO>} */
+export const mergeBill = (billId, tableId) => call('merge_bill', { billId, tableId });
+/** 退菜. @param {number} orderId @param {import('../bindings/ReturnRequest').ReturnRequest} request @returns {Promise<import('../bindings/OrderDTO').OrderDTO>} */
+export const returnItems = (orderId, request) => call('return_items', { orderId, request });
+/** 订单历史. @param {import('../bindings/HistoryQuery').HistoryQuery} query @returns {Promise<import('../bindings/HistoryPage').HistoryPage>} */
+export const history = (query) => call('history', { query });
+/** 日结. @param {string} date @returns {Promise<import('../bindings/DaySummary').DaySummary>} */
+export const daySummary = (date) => call('day_summary', { date });
+/** Save the day's CSV; where it went. @param {string} date @returns {Promise<string>} */
+export const exportDay = (date) => call('export_day', { date });
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

@@ -7,9 +7,11 @@
 
 import * as bridge from './bridge.js';
 import { connectionText, formatAge, levelAt, tickets, untilNextMinute } from './board.js';
+import { openBooks } from './books.js';
 import { businessBar, openBusiness } from './business.js';
 import { merchantBoard, ticket } from './cards.js';
 import { el, fill } from './dom.js';
+import { floorHeard, openFloor } from './floor.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
 import { openMenu } from './menu.js';
@@ -134,6 +136,8 @@ function statusBar(view, now) {
     view.role === 'merchant' && store ? businessBar(store, changeStore, business) : null,
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openFloor(toast) }, '桌台图') : null,
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openBooks(toast) }, '日结') : null,
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openMenu(view.serverUrl, toast) }, '菜单') : null,
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openTables(toast) }, '桌台') : null,
     el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
@@ -296,6 +300,7 @@ function askToSwitch(offer) {
 async function start() {
   await bridge.onView((view) => {
     current = view;
+    floorHeard(view.floorChanges);
     render();
   });
   await bridge.onOffer(askToSwitch);
@@ -306,6 +311,7 @@ async function start() {
   });
   linkProblem = await bridge.pairingProblem();
   current = await bridge.view();
+  if (current) floorHeard(current.floorChanges);
   render();
   void readStore();
   setInterval(readStore, STORE_EVERY_MS);

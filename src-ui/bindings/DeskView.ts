@@ -25,4 +25,10 @@ replyPresets: Array<string>, maxReplyChars: number,
 /**
  * Something the merchant should know that is not about the connection (state not saved…).
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * How many store events changed the table map (a round submitted, a bill settled, a table
+ * closed or moved, a dish returned…) since the app started: the open 桌台图 reads the floor
+ * again when this moves.
+ */
+floorChanges: number, };

@@ -54,6 +54,7 @@ export function view(now, overrides = {}) {
     replyPresets: ['正在制作', '马上就好', '已出餐'],
     maxReplyChars: 30,
     warning: null,
+    floorChanges: 0,
     ...overrides,
   };
 }

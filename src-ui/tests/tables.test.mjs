@@ -29,7 +29,7 @@ const calls = (page, name) => page.evaluate((n) => window.__calls.filter(([c]) =
 test('the owner sees the tables by area, renames one, regenerates and removes after asking, adds one', async () => {
   const now = Date.now();
   const page = await chromium.open(view(now), { answers: { tables: TABLES, save_qr_sheet: '/home/店主/Downloads/点单铃-桌台二维码.pdf' } });
-  await page.getByRole('button', { name: '桌台' }).click();
+  await page.getByRole('button', { name: '桌台', exact: true }).click();
   await page.locator('.dialog.tables').waitFor();
   assert.equal(await page.locator('.dialog.tables h2').textContent(), '桌台 · 铃声小馆');
   assert.deepEqual(await page.locator('.dialog.tables h3').allTextContents(), ['大厅（2 桌）', '包间（1 桌）', '添加桌台']);
@@ -66,7 +66,7 @@ test('the owner sees the tables by area, renames one, regenerates and removes af
 test('a refusal is said in the server\'s words, and the kitchen has no 桌台', async () => {
   const now = Date.now();
   const page = await chromium.open(view(now), { answers: { tables: TABLES } });
-  await page.getByRole('button', { name: '桌台' }).click();
+  await page.getByRole('button', { name: '桌台', exact: true }).click();
   await page.locator('.dialog.tables').waitFor();
   await page.evaluate(() => {
     window.__failNext = { code: 'table_occupied', message: '桌台「A01」还有未完成的订单或购物车里还有菜：请等订单完成、购物车清空后再改' };
@@ -78,6 +78,6 @@ test('a refusal is said in the server\'s words, and the kitchen has no 桌台', 
 
   const kitchen = await chromium.open(view(now, { role: 'kitchen' }));
   await kitchen.getByRole('button', { name: '店铺' }).waitFor();
-  assert.equal(await kitchen.getByRole('button', { name: '桌台' }).count(), 0);
+  assert.equal(await kitchen.getByRole('button', { name: '桌台', exact: true }).count(), 0);
   await kitchen.close();
 });

@@ -138,10 +138,52 @@ impl Api {
         what: &str,
         body: Option<&(impl Serialize + ?Sized)>,
     ) -> Result<reqwest::Response> {
+        self.request(method, &self.store_url(what), body).await
+    }
+
+    /// A GET of `/api/stores/{store}/{what}` with `query`'s fields as its query string (those
+    /// that are `None` left out).
+    pub(crate) async fn store_query(&self, what: &str, query: &(impl Serialize + ?Sized)) -> Result<reqwest::Response> {
         let mut request = self
             .http
-            .request(method, self.store_url(what))
-            .bearer_auth(&self.pairing.token);
+            .get(self.store_url(what))
+            .bearer_auth(&self.pairing.token)
+            .build()?;
+        // A struct of plain fields (dates, numbers, enums) always becomes a JSON object.
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(query) {
+            let mut pairs = request.url_mut().query_pairs_mut();
+            for (name, value) in fields {
+                match value {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(text) => {
+                        pairs.append_pair(&name, &text);
+                    }
+                    other => {
+                        pairs.append_pair(&name, &other.to_string());
+                    }
+                }
+            }
+        }
+        checked(self.http.execute(request).await?).await
+    }
+
+    /// A request to `path` on the server (`/api/bills/7/settle`), as [`Api::store_request`].
+    pub(crate) async fn server_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<reqwest::Response> {
+        self.request(method, &self.pairing.url(path), body).await
+    }
+
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<reqwest::Response> {
+        let mut request = self.http.request(method, url).bearer_auth(&self.pairing.token);
         if let Some(body) = body {
             request = request.json(body);
         }

@@ -29,6 +29,10 @@ pub struct DeskView {
     pub max_reply_chars: u32,
     /// Something the merchant should know that is not about the connection (state not saved…).
     pub warning: Option<String>,
+    /// How many store events changed the table map (a round submitted, a bill settled, a table
+    /// closed or moved, a dish returned…) since the app started: the open 桌台图 reads the floor
+    /// again when this moves.
+    pub floor_changes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use orderbell_desktop_core::link::PairingOffer;
 use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
 use orderbell_shared::access::{IssuedDevice, NewDevice};
+use orderbell_shared::bills::{BillDTO, FloorDTO, ReturnRequest, SettleRequest};
 use orderbell_shared::menu::{DishInput, MenuDTO};
+use orderbell_shared::reports::{DaySummary, HistoryPage, HistoryQuery};
 use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
 use ts_rs::{Config, TS};
@@ -47,6 +49,13 @@ fn the_ui_types_match_the_rust_types() {
     DishInput::export_all(&config).expect("export DishInput");
     StoreDTO::export_all(&config).expect("export StoreDTO");
     StoreSettingsPatch::export_all(&config).expect("export StoreSettingsPatch");
+    FloorDTO::export_all(&config).expect("export FloorDTO");
+    BillDTO::export_all(&config).expect("export BillDTO");
+    SettleRequest::export_all(&config).expect("export SettleRequest");
+    ReturnRequest::export_all(&config).expect("export ReturnRequest");
+    HistoryQuery::export_all(&config).expect("export HistoryQuery");
+    HistoryPage::export_all(&config).expect("export HistoryPage");
+    DaySummary::export_all(&config).expect("export DaySummary");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

@@ -9,6 +9,7 @@
 mod badge;
 mod commands;
 mod desk;
+mod floor;
 mod setup;
 mod tray;
 
@@ -137,6 +138,16 @@ pub fn run() -> ExitCode {
             setup::change_store,
             setup::set_logo,
             setup::remove_logo,
+            floor::floor,
+            floor::bill,
+            floor::settle_bill,
+            floor::close_bill,
+            floor::move_bill,
+            floor::merge_bill,
+            floor::return_items,
+            floor::history,
+            floor::day_summary,
+            floor::export_day,
         ])
         .run(tauri::generate_context!());
     match app {

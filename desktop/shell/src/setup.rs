@@ -175,7 +175,7 @@ pub async fn import_menu(
 
 /// Write a file for the owner in the Downloads folder (the home folder without one), and say
 /// where.
-fn save_download(app: &AppHandle, name: &str, bytes: &[u8]) -> Result<String, ActionError> {
+pub(crate) fn save_download(app: &AppHandle, name: &str, bytes: &[u8]) -> Result<String, ActionError> {
     let dir = app
         .path()
         .download_dir()

@@ -15,9 +15,11 @@ use tokio::sync::{mpsc, watch};
 use crate::alerts::Effect;
 use crate::api::{Action, ActionError, Api};
 use crate::backoff::{Backoff, BackoffPolicy};
+use crate::books::Books;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::Result;
+use crate::floor::Floor;
 use crate::notify::NoteKind;
 use crate::owner::StoreReport;
 use crate::pairing::{Pairing, Role};
@@ -155,6 +157,7 @@ impl Desk {
             warning,
             loading: true,
             reached,
+            floor_changes: 0,
         };
         let (view_tx, view) = watch::channel(runner.view());
         tokio::spawn(async move { runner.run(commands_rx, view_tx).await });
@@ -203,6 +206,16 @@ impl Desk {
     /// The owner's requests to set the store up (tables, menu, devices).
     pub fn setup(&self) -> Setup {
         Setup::new(self.api.clone())
+    }
+
+    /// The counter's table map and bills (settle, 清台, 换桌, 并台, 退菜).
+    pub fn floor(&self) -> Floor {
+        Floor::new(self.api.clone())
+    }
+
+    /// Order history and 日结.
+    pub fn books(&self) -> Books {
+        Books::new(self.api.clone())
     }
 
     /// Stop listening; the effects channel closes after the last effect.

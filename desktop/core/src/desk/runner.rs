@@ -14,6 +14,7 @@ use crate::backoff::Backoff;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::floor::changes_floor;
 use crate::pairing::Pairing;
 use crate::receipts::Receipts;
 use crate::saved::Saved;
@@ -39,6 +40,8 @@ pub(super) struct Runner {
     pub(super) loading: bool,
     /// This pairing has reached the server (now or in an earlier run).
     pub(super) reached: bool,
+    /// Store events that changed the table map, counted (see [`DeskView::floor_changes`]).
+    pub(super) floor_changes: u64,
 }
 
 impl Runner {
@@ -156,6 +159,9 @@ impl Runner {
             }
             StreamItem::Event { id, event } => {
                 if let Some(effects) = self.engine.event(id, &event, now) {
+                    if changes_floor(&event) {
+                        self.floor_changes += 1;
+                    }
                     self.keep(self.saved.save_heard(&self.engine.heard));
                     self.emit(effects);
                 }
@@ -301,6 +307,7 @@ impl Runner {
             reply_presets: REPLY_PRESETS.iter().map(|p| (*p).to_owned()).collect(),
             max_reply_chars: MAX_REPLY_CHARS,
             warning: self.warning.clone(),
+            floor_changes: self.floor_changes,
         }
     }
 }

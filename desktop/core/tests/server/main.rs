@@ -4,7 +4,9 @@
 //! in between" is checked by what comes next, not by sleeping.
 
 mod alerts;
+mod books;
 mod connection;
+mod floor;
 mod heard;
 mod menu;
 mod owner;
