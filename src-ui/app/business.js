@@ -1,4 +1,4 @@
-// 营业: what customers meet and whether the store takes orders. On the top bar, the state the
+// 营业: what customers meet, how they order (先付后吃 or 先吃后付) and whether the store takes orders. On the top bar, the state the
 // server reports (营业中 / 已打烊 / 暂停接单) and the one-tap controls, so the counter can pause
 // while busy without opening anything; the 「营业」 view (the state is its button) for the
 // owner: store name, announcement, logo, and the business hours as periods with weekdays. The
@@ -17,6 +17,11 @@ import { when } from './store.js';
 const STATES = { open: '营业中', closed: '已打烊', paused: '暂停接单' };
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 const LOGO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+/** The two ways a store takes dine-in orders, and what each means at the table. */
+const MODES = [
+  { mode: 'pay_first', name: '先付后吃', meaning: '顾客下单后在线支付，付款后厨房才收到订单' },
+  { mode: 'pay_later', name: '先吃后付', meaning: '顾客下单即送厨房，可多次加菜，用餐后在手机上或前台一起结账' },
+];
 
 /** @param {StoreDTO} store */
 function stateText(store) {
@@ -110,6 +115,21 @@ function logoPart(store, serverUrl, logoChange) {
 }
 
 /**
+ * 点餐方式: one tap switches it. Tables already seated keep the way they started with.
+ * @param {StoreDTO} store @param {Change} change
+ */
+function modeChoice(store, change) {
+  return MODES.map(({ mode, name, meaning }) => {
+    const chosen = store.orderingMode === mode;
+    const radio = input({ type: 'radio', name: 'ordering-mode', value: mode, checked: chosen, 'aria-label': name });
+    radio.addEventListener('change', () =>
+      change({ orderingMode: /** @type {StoreDTO['orderingMode']} */ (mode) }, `点餐方式已改为${name}：新入座的桌台按${name}点餐`),
+    );
+    return el('label', { class: `mode${chosen ? ' chosen' : ''}` }, radio, el('b', {}, name), el('span', { class: 'meta' }, meaning));
+  });
+}
+
+/**
  * The 「营业」 view. What is typed stays while the state or the logo changes: the answer is a
  * function that shows the store as it now is (a no-op once the view is closed).
  * @param {StoreDTO} store @param {string} serverUrl where the logo is served from
@@ -138,11 +158,13 @@ export function openBusiness(store, serverUrl, change, toast, changed) {
   const now = el('div', { class: 'now' });
   const quick = el('div', { class: 'actions' });
   const logo = el('div', { class: 'logo' });
+  const modes = el('div', { class: 'modes' });
   const show = (/** @type {StoreDTO} */ s) => {
     head.textContent = `营业 · ${s.name}`;
     now.replaceChildren(el('span', { class: `pill state ${s.state}` }, stateText(s)), el('span', { class: 'reason' }, stateReason(s)));
     quick.replaceChildren(...quickControls(s, change));
     logo.replaceChildren(...logoPart(s, serverUrl, logoChange));
+    modes.replaceChildren(...modeChoice(s, change));
   };
   show(store);
   fill(
@@ -153,6 +175,8 @@ export function openBusiness(store, serverUrl, change, toast, changed) {
       head,
       now,
       quick,
+      el('h3', {}, '点餐方式'),
+      modes,
       el('h3', {}, '店铺'),
       logo,
       el('label', { class: 'row' }, el('span', {}, '店名'), name),

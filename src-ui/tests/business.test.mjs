@@ -131,6 +131,28 @@ test('the owner names the store, changes the announcement and the hours, and giv
   await page.close();
 });
 
+test('the owner switches the store to 先吃后付 in one tap, and back; what was typed stays', async () => {
+  const now = Date.now();
+  const page = await chromium.open(view(now), { answers: { store: store(), change_store: store({ orderingMode: 'pay_later' }) } });
+  await page.locator('#store-state').click();
+  const dialog = page.locator('.dialog.business');
+  await dialog.waitFor();
+  assert.equal(await dialog.getByRole('radio', { name: '先付后吃' }).isChecked(), true);
+  assert.equal(await dialog.getByRole('radio', { name: '先吃后付' }).isChecked(), false);
+  await dialog.getByRole('textbox', { name: '公告' }).fill('今晚有现场音乐');
+  await dialog.getByRole('radio', { name: '先吃后付' }).check();
+  await page.getByText('点餐方式已改为先吃后付：新入座的桌台按先吃后付点餐').waitFor();
+  await dialog.locator('label.mode.chosen', { hasText: '先吃后付' }).waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: '公告' }).inputValue(), '今晚有现场音乐');
+
+  await answer(page, store());
+  await dialog.getByRole('radio', { name: '先付后吃' }).check();
+  await page.getByText('点餐方式已改为先付后吃：新入座的桌台按先付后吃点餐').waitFor();
+  await dialog.locator('label.mode.chosen', { hasText: '先付后吃' }).waitFor();
+  assert.deepEqual((await calls(page, 'change_store')).map((c) => c.patch), [{ orderingMode: 'pay_later' }, { orderingMode: 'pay_first' }]);
+  await page.close();
+});
+
 test('a refused period is said in the server\'s words and what was typed stays', async () => {
   const now = Date.now();
   const page = await chromium.open(view(now), { answers: { store: store() } });
