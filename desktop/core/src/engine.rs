@@ -102,7 +102,11 @@ impl Engine {
                 continue;
             }
             effects.extend(self.announce_order(order.order_id, now, true));
-            if order.reminder_count > self.heard.reminders.get(&order.order_id).copied().unwrap_or(0) {
+            // The snapshot says whether its latest 催单 was answered: an answer that came in on
+            // the stream before this snapshot was read must not leave the 催单 to alarm again.
+            if entry.unanswered
+                && order.reminder_count > self.heard.reminders.get(&order.order_id).copied().unwrap_or(0)
+            {
                 hurries.insert(order.order_id, order.reminder_count);
             }
         }

@@ -10,7 +10,7 @@ use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::{Arrival, Cue, VoicePlan};
 use orderbell_shared::Event;
 use orderbell_shared::events::ReminderReply;
-use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::order::{ReminderState, StoreSnapshot};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 const NOON: i64 = 1_763_812_800_000; // 2025-11-22 12:00 UTC
@@ -294,14 +294,23 @@ fn after_a_snapshot_only_unanswered_reminders_of_orders_still_cooking_alarm_once
             hurried(2, "A02", OrderStatus::Ready),
             hurried(3, "A03", OrderStatus::Accepted),
         ],
-        reminders: vec![],
+        // A01's 催单 was answered before the snapshot; A02's and A03's were not.
+        reminders: (1..=3)
+            .map(|id| ReminderState {
+                reminder_id: id,
+                order_id: id,
+                at: NOON - 7 * 60_000,
+                reply: (id == 1).then(|| "马上就好".to_owned()),
+                replied_at: (id == 1).then_some(NOON - 6 * 60_000),
+            })
+            .collect(),
         receipts: vec![],
         escalated: vec![],
     };
     let loaded = engine.load(snapshot, NOON);
     assert!(
         hurries(&loaded).is_empty(),
-        "whether a 催单 was answered is not in the snapshot: wait for the replay"
+        "a fresh device reads the recent past first: 催单 wait for the end of the replay"
     );
     let reply = Event::ReminderReply(ReminderReply {
         reminder_id: 1,

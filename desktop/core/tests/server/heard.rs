@@ -9,7 +9,7 @@ use orderbell_shared::Event;
 use orderbell_shared::access::CredentialInfo;
 use orderbell_shared::heard::{AlertKind, AlertReceipt, DeviceDTO, DeviceKind, ReceiptState};
 use orderbell_shared::order::StoreSnapshot;
-use orderbell_tests::{Sse, TestServer};
+use orderbell_tests::{PATIENCE, Sse, TestServer};
 
 use crate::{App, hurry, paid};
 
@@ -101,12 +101,22 @@ async fn receipts_of_shown_sounded_and_stopped_reach_the_server_and_the_board_na
     receipt(&mut store, &me.id, order, ReceiptState::Sounded).await;
     let view = app.until(|v| !v.orders[0].sounded_on.is_empty()).await;
     assert_eq!(view.orders[0].sounded_on, [me.name.as_str()], "「已在{}响铃」", me.name);
-    let receipts = recorded(&server, &me.id, order).await;
-    assert!(
-        receipts.contains(&(AlertKind::Order, ReceiptState::Shown))
-            && receipts.contains(&(AlertKind::Order, ReceiptState::Sounded)),
-        "{receipts:?}"
-    );
+    // Shown and sounded are sent one after the other, each on its own request: either may land
+    // first, so the server is asked until it has both.
+    let both = async {
+        loop {
+            let receipts = recorded(&server, &me.id, order).await;
+            if receipts.contains(&(AlertKind::Order, ReceiptState::Shown))
+                && receipts.contains(&(AlertKind::Order, ReceiptState::Sounded))
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, both)
+        .await
+        .expect("the server records that the order was shown and sounded");
 
     // The kitchen's tablet hears it too: the card names both.
     let kitchen = serde_json::json!({"deviceId": "kitchen-1", "deviceName": "后厨平板", "orderId": order,
