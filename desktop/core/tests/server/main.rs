@@ -6,6 +6,7 @@
 mod alerts;
 mod books;
 mod connection;
+mod evening;
 mod floor;
 mod heard;
 mod menu;
