@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{Credential, Duty};
-use crate::bills;
+use crate::bills::{self, Outbox};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
@@ -142,11 +142,14 @@ async fn reply(
     };
     let event = Event::ReminderReply(answer.clone());
     // The customer reads it; the merchant's other devices learn the 催单 was answered.
-    let entries = [
+    let mut outbox = Outbox::default();
+    outbox.entries = vec![
         journal::append(&mut *tx, Stream::Order(order_id), &event, now).await?,
         journal::append(&mut *tx, Stream::Store(order.store_id), &event, now).await?,
     ];
-    journal::commit(&state, tx, &entries).await?;
+    // 先吃后付's phones follow the table's bill, not the round's own stream: the bill carries it.
+    outbox.tell_round(&state, &mut *tx, &order).await?;
+    outbox.commit(&state, tx).await?;
     Ok(Json(answer))
 }
 

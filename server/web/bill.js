@@ -133,7 +133,11 @@ function draw() {
   const diners = new Map(current.diners.map((d) => [d.dinerId, d.label]));
   const who = (id) => (id === bill.me.dinerId ? '我' : diners.get(id) ?? '同桌');
   $('#bill-title').textContent = `${current.tableNumber} 桌的账单`;
-  $('#bill-rounds').replaceChildren(...current.rounds.map((round, i) => drawRound(round, i, who)));
+  // The merchant's answer to each round's 催单, and the rounds nobody at the restaurant heard:
+  // this page follows the bill, not each round's own stream, so the bill carries them.
+  const replies = new Map((current.replies ?? []).map((reply) => [reply.orderId, reply.text]));
+  $('#bill-rounds').replaceChildren(...current.rounds.map((round, i) => drawRound(round, i, who, replies.get(round.orderId))));
+  $('#bill-unheard').hidden = bill.ended || (current.unheard ?? []).length === 0;
   $('#bill-empty').hidden = current.rounds.length > 0;
   $('#bill-total').textContent = money(current.total);
   $('#bill-paid').textContent = money(current.paid);
@@ -149,7 +153,7 @@ function draw() {
   showHurry();
 }
 
-function drawRound(round, index, who) {
+function drawRound(round, index, who, reply) {
   const status = ROUND_STATUS[round.status] ?? round.status;
   return el('li', { class: 'round card', dataset: { order: round.orderId, status: round.status } },
     el('header', {},
@@ -157,7 +161,8 @@ function drawRound(round, index, who) {
       el('span', { class: 'round-status' }, status, round.rejectReason ? `：${round.rejectReason}` : ''),
       HURRYABLE.includes(round.status) && !bill.ended ? el('button', { class: 'hurry', onclick: () => hurry(round) }, '催单') : null),
     el('ul', { class: 'plain' }, ...round.items.map((item) => drawLine(item, who))),
-    el('p', { class: 'round-total' }, '小计 ', el('span', { class: 'price' }, money(round.totalAmount))));
+    el('p', { class: 'round-total' }, '小计 ', el('span', { class: 'price' }, money(round.totalAmount))),
+    reply ? el('p', { class: 'reply' }, `商家回复：${reply}`) : null);
 }
 
 /** One dish of a round: who added it; a line all returned (退菜) struck through, a part returned said. */

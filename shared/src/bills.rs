@@ -179,6 +179,26 @@ pub struct BillDTO {
     /// Where the party went: the table it moved to (换桌) or whose bill it joined (并台).
     pub next_table_number: Option<String>,
     pub diners: Vec<BillDiner>,
+    /// The merchant's latest answer to each round's 催单, by round (a round never answered is
+    /// not listed): the phones show it under the round.
+    #[serde(default)]
+    pub replies: Vec<RoundReply>,
+    /// The rounds (order ids) whose alert or 催单 nobody at the restaurant heard in time and is
+    /// still unheard (an open escalation): the phones say 「商家暂未响应，请联系服务员」.
+    #[serde(default)]
+    pub unheard: Vec<i64>,
+}
+
+/// The merchant's answer to a round's 催单 (「马上就好」), as the table's bill carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RoundReply {
+    pub order_id: i64,
+    pub round: u32,
+    pub text: String,
+    pub at: i64,
 }
 
 /// `POST /api/bills/{billId}/settle` (owner or counter).

@@ -4,6 +4,7 @@ import type { BillStatus } from "./BillStatus";
 import type { Money } from "./Money";
 import type { OrderDTO } from "./OrderDTO";
 import type { OrderingMode } from "./OrderingMode";
+import type { RoundReply } from "./RoundReply";
 import type { Settlement } from "./Settlement";
 
 /**
@@ -39,4 +40,14 @@ closeReason: string | null,
 /**
  * Where the party went: the table it moved to (换桌) or whose bill it joined (并台).
  */
-nextTableNumber: string | null, diners: Array<BillDiner>, };
+nextTableNumber: string | null, diners: Array<BillDiner>, 
+/**
+ * The merchant's latest answer to each round's 催单, by round (a round never answered is
+ * not listed): the phones show it under the round.
+ */
+replies: Array<RoundReply>, 
+/**
+ * The rounds (order ids) whose alert or 催单 nobody at the restaurant heard in time and is
+ * still unheard (an open escalation): the phones say 「商家暂未响应，请联系服务员」.
+ */
+unheard: Array<number>, };

@@ -1,7 +1,7 @@
 // 先吃后付 on the customers' phones in real Chromium: two phones at one table share the table's
 // bill — each round the moment either phone submits it, who added what, the statuses as the
-// counter moves them, the running total — and paying it online ends the sitting on both phones,
-// while the next party scanning the same code starts a fresh bill.
+// counter moves them, the running total, the merchant's answer to a 催单 — and paying it online
+// ends the sitting on both phones, while the next party scanning the same code starts a fresh bill.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -118,6 +118,28 @@ test('two phones share one bill: rounds at once, who added what, live statuses, 
   assert.deepEqual(fresh.rounds, []);
   assert.equal(await text(next, '#cart-count'), '0');
   await Promise.all([alice, bob, next].map((p) => p.context().close()));
+});
+
+test('the merchant answers a round\'s 催单: both phones at the table read it under that round', async () => {
+  const tableId = tableIdOf(server.links.get('A04'));
+  const alice = await open('A04');
+  const bob = await open('A04');
+  await add(alice, '宫保鸡丁');
+  await until(alice, '#cart-count', '1');
+  await submitRound(alice);
+  await until(bob, '#bill-rounds', '第 1 轮');
+  const [round] = (await billOf(tableId)).rounds;
+
+  await bob.locator('#bill-rounds .round:first-child .hurry').click();
+  await until(bob, '#toast', '已提醒商家');
+  const answer = await call(server.base, `/api/orders/${round.orderId}/reply`, { method: 'POST', token: counter, body: { text: '马上就好' } });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  for (const page of [alice, bob]) {
+    await until(page, '#bill-rounds .round:first-child .reply', '商家回复：马上就好');
+  }
+  assert.equal(await alice.locator('#bill-unheard').isHidden(), true, 'the restaurant heard it: no red banner');
+  await bob.screenshot({ path: join(SHOTS, 'customer-bill-reply.png'), fullPage: true });
+  await Promise.all([alice, bob].map((p) => p.context().close()));
 });
 
 test('a phone that missed the settling hears 已结账 and 重新扫码点餐 on its next tap', async () => {

@@ -9,9 +9,10 @@ use orderbell_shared::{Actor, Event};
 
 use super::rules::{Devices, Step, next_step};
 use super::settings::load_settings;
+use crate::bills::Outbox;
 use crate::db::{AlertRow, Tx, alert_of};
 use crate::error::{Error, Result};
-use crate::journal::{self, Entry, Stream};
+use crate::journal::{self, Stream};
 use crate::orders::rules::Action;
 use crate::orders::transition;
 use crate::state::AppState;
@@ -38,8 +39,9 @@ pub async fn round(state: &AppState) -> Result<()> {
             Step::Escalate(reason) => escalate(state, &alert, reason, now).await?,
             Step::Settle => {
                 let mut tx = state.db.begin().await?;
-                let entries = settle(&mut *tx, &alert_key(&alert), alert.store_id, now).await?;
-                journal::commit(state, tx, &entries).await?;
+                let mut outbox = Outbox::default();
+                settle(state, &mut *tx, &mut outbox, &alert_key(&alert), alert.store_id, now).await?;
+                outbox.commit(state, tx).await?;
             }
             Step::Act(action) => act(state, alert.order_id, action).await,
         }
@@ -88,18 +90,36 @@ async fn escalate(
         "an alert went unheard; escalating"
     );
     let event = Event::AlertEscalated(escalated);
-    let entries = vec![
+    let mut outbox = Outbox::default();
+    outbox.entries = vec![
         journal::append(&mut *tx, Stream::Store(alert.store_id), &event, now).await?,
         journal::append(&mut *tx, Stream::Order(alert.order_id), &event, now).await?,
     ];
-    journal::commit(state, tx, &entries).await
+    tell_round(state, &mut *tx, &mut outbox, alert.order_id).await?;
+    outbox.commit(state, tx).await
 }
 
-/// End the alert's open escalation inside `tx`, telling the store and the customer; the events
-/// to publish after commit (none if it was not escalated).
-pub async fn settle(tx: &mut dyn Tx, key: &AlertKey, store_id: i64, now: i64) -> Result<Vec<Entry>> {
+/// A round's alert escalated or settled: its table's phones see it on the bill (先吃后付 pages
+/// follow the bill, not the round's own stream).
+async fn tell_round(state: &AppState, tx: &mut dyn Tx, outbox: &mut Outbox, order_id: i64) -> Result<()> {
+    match tx.order(order_id).await? {
+        Some(order) => outbox.tell_round(state, tx, &order).await,
+        None => Ok(()),
+    }
+}
+
+/// End the alert's open escalation inside `tx`, telling the store and the customer (and the
+/// round's table, on its bill) once `outbox` commits; nothing if it was not escalated.
+pub async fn settle(
+    state: &AppState,
+    tx: &mut dyn Tx,
+    outbox: &mut Outbox,
+    key: &AlertKey,
+    store_id: i64,
+    now: i64,
+) -> Result<()> {
     let Some(since) = tx.settle_escalation(key.order_id, key.reminder_id, now).await? else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let (alert, reminder_id) = alert_of(key.reminder_id);
     let event = Event::AlertSettled(AlertSettled {
@@ -109,10 +129,11 @@ pub async fn settle(tx: &mut dyn Tx, key: &AlertKey, store_id: i64, now: i64) ->
         unheard_ms: now.saturating_sub(since).max(0),
         at: now,
     });
-    Ok(vec![
+    outbox.entries.extend([
         journal::append(tx, Stream::Store(store_id), &event, now).await?,
         journal::append(tx, Stream::Order(key.order_id), &event, now).await?,
-    ])
+    ]);
+    tell_round(state, tx, outbox, key.order_id).await
 }
 
 async fn act(state: &AppState, order_id: i64, action: UnheardAction) {

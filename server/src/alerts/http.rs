@@ -7,6 +7,7 @@ use orderbell_shared::{ErrorBody, Event};
 use super::escalate::{AlertKey, settle};
 use super::settings::{load_settings, settings_key};
 use crate::auth::{Credential, Duty};
+use crate::bills::Outbox;
 use crate::db::DeviceRow;
 use crate::devices::rules::kind_for;
 use crate::error::{Error, Result};
@@ -68,19 +69,21 @@ pub async fn receipt(
         .await?
         .filter(|o| o.store_id == store_id)
         .ok_or_else(|| Error::order_not_found(req.order_id))?;
-    let mut entries = Vec::new();
+    let mut outbox = Outbox::default();
     if tx.insert_receipt(&receipt).await? {
         let event = Event::AlertReceipt(receipt.clone());
-        entries.push(journal::append(&mut *tx, Stream::Store(store_id), &event, now).await?);
+        outbox
+            .entries
+            .push(journal::append(&mut *tx, Stream::Store(store_id), &event, now).await?);
         if receipt.state == ReceiptState::Sounded {
             let key = AlertKey {
                 order_id: order.order_id,
                 reminder_id,
             };
-            entries.extend(settle(&mut *tx, &key, store_id, now).await?);
+            settle(&state, &mut *tx, &mut outbox, &key, store_id, now).await?;
         }
     }
-    journal::commit(&state, tx, &entries).await?;
+    outbox.commit(&state, tx).await?;
     state.db.touch_device(&device).await?;
     Ok(Json(receipt))
 }

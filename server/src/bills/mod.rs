@@ -91,6 +91,15 @@ impl Outbox {
         Ok(())
     }
 
+    /// Stamp the bill `order` is a round of (if it is one) for its table's phones: a round's
+    /// 催单 answered, or its alert escalated or settled, shows on the bill.
+    pub async fn tell_round(&mut self, state: &AppState, tx: &mut dyn Tx, order: &OrderDTO) -> Result<()> {
+        match order.bill_id {
+            Some(bill_id) => self.tell_table(state, tx, order.table_id, bill_id).await,
+            None => Ok(()),
+        }
+    }
+
     pub async fn commit(self, state: &AppState, tx: Box<dyn Tx>) -> Result<()> {
         journal::commit(state, tx, &self.entries).await?;
         state.bills.send(self.bills);

@@ -280,6 +280,8 @@ mod tests {
                 close_reason: None,
                 next_table_number: None,
                 diners: Vec::new(),
+                replies: Vec::new(),
+                unheard: Vec::new(),
             }
         };
         let later = IDLE_MS + 1;

@@ -17,6 +17,8 @@ pub fn bill_dto(snapshot: BillSnapshot) -> BillDTO {
         rounds,
         diners,
         settlement,
+        replies,
+        unheard,
     } = snapshot;
     let sums = rules::sums(bill.status, &rounds);
     BillDTO {
@@ -43,6 +45,8 @@ pub fn bill_dto(snapshot: BillSnapshot) -> BillDTO {
                 label: rules::diner_label(d.phone.as_deref(), position),
             })
             .collect(),
+        replies,
+        unheard,
     }
 }
 

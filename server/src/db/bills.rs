@@ -2,7 +2,7 @@
 //! was settled, and the online payments and refunds that came with it.
 
 use async_trait::async_trait;
-use orderbell_shared::bills::{BillStatus, OrderingMode, Settlement};
+use orderbell_shared::bills::{BillStatus, OrderingMode, RoundReply, Settlement};
 use orderbell_shared::{Money, OrderDTO};
 
 use super::TableRow;
@@ -42,6 +42,10 @@ pub struct BillSnapshot {
     /// Its diners in the order they joined.
     pub diners: Vec<BillDinerRow>,
     pub settlement: Option<Settlement>,
+    /// The latest answered 催单 of each round, by round.
+    pub replies: Vec<RoundReply>,
+    /// Its rounds with an open escalation (nobody heard them yet), by order id.
+    pub unheard: Vec<i64>,
 }
 
 /// How a bill ends: settled, closed, merged into another or (换桌) kept open at another table.

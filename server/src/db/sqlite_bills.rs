@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use orderbell_shared::Money;
-use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, Settlement};
+use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, RoundReply, Settlement};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::TableRow;
@@ -135,6 +135,14 @@ async fn snapshot(conn: &mut SqliteConnection, where_: &str, key: i64) -> Result
             }),
             None => None,
         };
+        let replies = round_replies(conn, bill.id).await?;
+        let unheard: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT e.order_id FROM escalations e JOIN orders o ON o.id = e.order_id
+             WHERE o.bill_id = ? AND e.settled_at IS NULL ORDER BY e.order_id",
+        )
+        .bind(bill.id)
+        .fetch_all(&mut *conn)
+        .await?;
         bills.push(BillSnapshot {
             bill,
             rounds,
@@ -143,9 +151,32 @@ async fn snapshot(conn: &mut SqliteConnection, where_: &str, key: i64) -> Result
                 .map(|(diner_id, phone)| BillDinerRow { diner_id, phone })
                 .collect(),
             settlement,
+            replies,
+            unheard: unheard.into_iter().map(|(id,)| id).collect(),
         });
     }
     Ok(bills)
+}
+
+/// Each round's latest answered 催单 (a later 催单 not yet answered leaves the answer shown).
+async fn round_replies(conn: &mut SqliteConnection, bill_id: i64) -> Result<Vec<RoundReply>> {
+    let rows: Vec<(i64, u32, String, i64)> = sqlx::query_as(
+        "SELECT o.id, o.round, r.reply, r.replied_at FROM orders o JOIN reminders r ON r.id =
+             (SELECT MAX(id) FROM reminders WHERE order_id = o.id AND reply IS NOT NULL AND replied_at IS NOT NULL)
+         WHERE o.bill_id = ? ORDER BY o.round, o.id",
+    )
+    .bind(bill_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(order_id, round, text, at)| RoundReply {
+            order_id,
+            round,
+            text,
+            at,
+        })
+        .collect())
 }
 
 async fn one(conn: &mut SqliteConnection, where_: &str, key: i64) -> Result<Option<BillSnapshot>> {

@@ -2,6 +2,7 @@
 //! table follows, settling at the counter and online, the races between them, and 换桌 / 并台.
 
 mod flow;
+mod heard;
 mod pay_first;
 mod races;
 mod settle;
