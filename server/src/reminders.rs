@@ -142,11 +142,13 @@ async fn reply(
     };
     let event = Event::ReminderReply(answer.clone());
     // The customer reads it; the merchant's other devices learn the 催单 was answered.
-    let mut outbox = Outbox::default();
-    outbox.entries = vec![
-        journal::append(&mut *tx, Stream::Order(order_id), &event, now).await?,
-        journal::append(&mut *tx, Stream::Store(order.store_id), &event, now).await?,
-    ];
+    let mut outbox = Outbox {
+        entries: vec![
+            journal::append(&mut *tx, Stream::Order(order_id), &event, now).await?,
+            journal::append(&mut *tx, Stream::Store(order.store_id), &event, now).await?,
+        ],
+        ..Outbox::default()
+    };
     // 先吃后付's phones follow the table's bill, not the round's own stream: the bill carries it.
     outbox.tell_round(&state, &mut *tx, &order).await?;
     outbox.commit(&state, tx).await?;

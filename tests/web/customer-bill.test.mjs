@@ -1,12 +1,14 @@
 // 先吃后付 on the customers' phones in real Chromium: two phones at one table share the table's
 // bill — each round the moment either phone submits it, who added what, the statuses as the
-// counter moves them, the running total, the merchant's answer to a 催单 — and paying it online
-// ends the sitting on both phones, while the next party scanning the same code starts a fresh bill.
+// counter moves them, the running total, the merchant's answer to a 催单, a round nobody at the
+// restaurant heard — and paying it online ends the sitting on both phones, while the next party
+// scanning the same code starts a fresh bill.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, startBrowser, call, phone, SHOTS } from './harness.mjs';
 import { text, until, openTable, add, tableIdOf, eatFirst, counterApp, submitRound, rounds } from './customer-page.mjs';
+import { appPairedThenAway } from './restaurant.mjs';
 
 let server;
 let browser;
@@ -193,4 +195,29 @@ test('a party moved to another table (换桌) is told where to scan, and finds i
   assert.equal((await billOf(to)).billId, bill.billId);
   assert.deepEqual((await rounds(there)).map((r) => r.lines), [[`鱼香肉丝 × 1 · ${first}加的`]]);
   await Promise.all([page, there].map((p) => p.context().close()));
+});
+
+// Last: from here on the restaurant's app is paired and away, so every new round goes unheard.
+test('a round nobody at the restaurant heard: both phones say so, also after a reload, until the kitchen takes it', async () => {
+  const UNHEARD = '商家暂未响应，请联系服务员';
+  await appPairedThenAway(server);
+  const tableId = tableIdOf(server.links.get('A08'));
+  const alice = await open('A08');
+  const bob = await open('A08');
+  await add(alice, '红烧肉');
+  await until(alice, '#cart-count', '1');
+  await submitRound(alice);
+  for (const page of [alice, bob]) await page.locator('#bill-unheard', { hasText: UNHEARD }).waitFor();
+  await alice.locator('#toast').waitFor({ state: 'hidden' });
+  await alice.screenshot({ path: join(SHOTS, 'customer-bill-unheard.png') });
+
+  // The bill itself says it: a phone that reloads shows it again.
+  await bob.reload();
+  await bob.locator('#bill-unheard', { hasText: UNHEARD }).waitFor();
+
+  const [round] = (await billOf(tableId)).rounds;
+  await counterDoes(round.orderId, 'accept');
+  for (const page of [alice, bob]) await page.locator('#bill-unheard').waitFor({ state: 'hidden' });
+  assert.equal(await text(alice, '#bill-rounds .round:first-child .round-status'), '制作中');
+  await Promise.all([alice, bob].map((p) => p.context().close()));
 });

@@ -90,11 +90,13 @@ async fn escalate(
         "an alert went unheard; escalating"
     );
     let event = Event::AlertEscalated(escalated);
-    let mut outbox = Outbox::default();
-    outbox.entries = vec![
-        journal::append(&mut *tx, Stream::Store(alert.store_id), &event, now).await?,
-        journal::append(&mut *tx, Stream::Order(alert.order_id), &event, now).await?,
-    ];
+    let mut outbox = Outbox {
+        entries: vec![
+            journal::append(&mut *tx, Stream::Store(alert.store_id), &event, now).await?,
+            journal::append(&mut *tx, Stream::Order(alert.order_id), &event, now).await?,
+        ],
+        ..Outbox::default()
+    };
     tell_round(state, &mut *tx, &mut outbox, alert.order_id).await?;
     outbox.commit(state, tx).await
 }
