@@ -14,7 +14,8 @@ use super::rules::not_open;
 use super::settle::end;
 use super::{Outbox, bill_dto, not_found, read};
 use crate::auth::Credential;
-use crate::db::bills::{BillPaymentRow, Closing, RefundRow};
+use crate::db::bills::{Closing, RefundRow};
+use crate::db::{Paid, PaymentRow};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
@@ -74,16 +75,16 @@ pub async fn apply_bill_payment(state: &AppState, notice: &PaymentNotice, bill_i
     let bill = read(&mut *tx, bill_id).await?;
     let open = bill.status == BillStatus::Open;
     let applies = open && bill.owed.cents() > 0 && notice.amount == bill.owed;
-    let row = BillPaymentRow {
+    let row = PaymentRow {
         provider: notice.provider.as_str(),
         transaction_id: notice.transaction_id.clone(),
         notification_id: notice.notification_id.clone(),
-        bill_id,
+        paid: Paid::Bill(bill_id),
         amount: notice.amount,
         outcome: if applies { "applied" } else { "refund_due" },
         received_at: now,
     };
-    if !tx.insert_bill_payment(&row).await? {
+    if !tx.insert_payment(&row).await? {
         return Ok(PaymentOutcome::Duplicate);
     }
     let mut outbox = Outbox::default();

@@ -59,20 +59,6 @@ pub struct Closing<'a> {
     pub next_table: Option<&'a str>,
 }
 
-/// An online payment of a whole bill (`BL…`), keyed like order payments by the provider's
-/// transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BillPaymentRow {
-    pub provider: &'static str,
-    pub transaction_id: String,
-    pub notification_id: String,
-    pub bill_id: i64,
-    pub amount: Money,
-    /// `applied` or `refund_due`.
-    pub outcome: &'static str,
-    pub received_at: i64,
-}
-
 /// Money owed back to a customer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefundRow {
@@ -114,9 +100,6 @@ pub trait BillTx: Send {
 
     /// False if the bill was settled before.
     async fn insert_settlement(&mut self, bill_id: i64, settlement: &Settlement) -> Result<bool>;
-
-    /// False if this provider's transaction was recorded before: a repeated notification.
-    async fn insert_bill_payment(&mut self, payment: &BillPaymentRow) -> Result<bool>;
 
     async fn insert_refund(&mut self, refund: &RefundRow) -> Result<()>;
 

@@ -96,13 +96,20 @@ pub struct NewOrder {
     pub items: Vec<OrderItemDTO>,
 }
 
+/// What a payment pays: one order (`OB…`), or a table's whole bill (`BL…`, 先吃后付).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paid {
+    Order(i64),
+    Bill(i64),
+}
+
 /// A payment a provider told us of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaymentRow {
     pub provider: &'static str,
     pub transaction_id: String,
     pub notification_id: String,
-    pub order_id: i64,
+    pub paid: Paid,
     pub amount: Money,
     /// `applied` or `refund_due`.
     pub outcome: &'static str,

@@ -6,7 +6,7 @@ use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, RoundReply, S
 use sqlx::{FromRow, SqliteConnection};
 
 use super::TableRow;
-use super::bills::{BillDinerRow, BillPaymentRow, BillRow, BillSnapshot, BillStore, BillTx, Closing, RefundRow};
+use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing, RefundRow};
 use super::sqlite::Sqlite;
 use super::sqlite_rows;
 use super::sqlite_tx::SqliteTx;
@@ -293,23 +293,6 @@ impl BillTx for SqliteTx {
         .bind(&s.reason)
         .bind(&s.by)
         .bind(s.at)
-        .execute(&mut *self.0)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn insert_bill_payment(&mut self, p: &BillPaymentRow) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO bill_payments (provider, transaction_id, notification_id, bill_id, amount_cents, outcome, received_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, transaction_id) DO NOTHING",
-        )
-        .bind(p.provider)
-        .bind(&p.transaction_id)
-        .bind(&p.notification_id)
-        .bind(p.bill_id)
-        .bind(p.amount.cents())
-        .bind(p.outcome)
-        .bind(p.received_at)
         .execute(&mut *self.0)
         .await?;
         Ok(done.rows_affected() == 1)

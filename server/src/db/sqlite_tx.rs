@@ -9,7 +9,7 @@ use orderbell_shared::{OrderDTO, OrderStatus};
 use sqlx::{Sqlite, Transaction};
 
 use super::sqlite_rows::{self, lines};
-use super::{CartLine, DishRow, LineState, NewOrder, PaymentRow, TableRow, Tx, sqlite_heard};
+use super::{CartLine, DishRow, LineState, NewOrder, Paid, PaymentRow, TableRow, Tx, sqlite_heard};
 use crate::carts::rules::LineWrite;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -144,19 +144,30 @@ impl Tx for SqliteTx {
     }
 
     async fn insert_payment(&mut self, p: &PaymentRow) -> Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO payments (provider, transaction_id, notification_id, order_id, amount_cents, outcome, received_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, transaction_id) DO NOTHING",
-        )
-        .bind(p.provider)
-        .bind(&p.transaction_id)
-        .bind(&p.notification_id)
-        .bind(p.order_id)
-        .bind(p.amount.cents())
-        .bind(p.outcome)
-        .bind(p.received_at)
-        .execute(&mut *self.0)
-        .await?;
+        // An order's payments and a bill's are kept apart (a bill payment has no order), each
+        // counted once per provider transaction.
+        let (sql, paid) = match p.paid {
+            Paid::Order(order_id) => (
+                "INSERT INTO payments (provider, transaction_id, notification_id, order_id, amount_cents, outcome, received_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, transaction_id) DO NOTHING",
+                order_id,
+            ),
+            Paid::Bill(bill_id) => (
+                "INSERT INTO bill_payments (provider, transaction_id, notification_id, bill_id, amount_cents, outcome, received_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, transaction_id) DO NOTHING",
+                bill_id,
+            ),
+        };
+        let done = sqlx::query(sql)
+            .bind(p.provider)
+            .bind(&p.transaction_id)
+            .bind(&p.notification_id)
+            .bind(paid)
+            .bind(p.amount.cents())
+            .bind(p.outcome)
+            .bind(p.received_at)
+            .execute(&mut *self.0)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 

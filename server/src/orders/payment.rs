@@ -10,7 +10,7 @@ use orderbell_shared::{Actor, Event, OrderStatus};
 
 use super::rules;
 use crate::bills::Outbox;
-use crate::db::PaymentRow;
+use crate::db::{Paid, PaymentRow};
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::payments::PaymentNotice;
@@ -56,7 +56,7 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
         provider: notice.provider.as_str(),
         transaction_id: notice.transaction_id.clone(),
         notification_id: notice.notification_id.clone(),
-        order_id,
+        paid: Paid::Order(order_id),
         amount: notice.amount,
         outcome: if anomaly.is_some() { "refund_due" } else { "applied" },
         received_at: now,
