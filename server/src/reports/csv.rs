@@ -27,10 +27,10 @@ pub fn day_csv(summary: &DaySummary, sold: &[BookedOrder]) -> Vec<u8> {
         orders.push(vec![
             rules::local_text(order.created_at, offset),
             order.order_no.clone(),
-            order.table_number.clone(),
+            text_cell(&order.table_number),
             order.round.map(|r| r.to_string()).unwrap_or_default(),
             order.status.label().to_owned(),
-            dishes(booked),
+            text_cell(&dishes(booked)),
             order.total_amount.to_string(),
             booked.method.map(|m| m.label().to_owned()).unwrap_or_default(),
             booked
@@ -76,6 +76,16 @@ fn write_rows(out: &mut Vec<u8>, rows: &[Vec<String>]) {
     let _ = writer.flush();
 }
 
+/// Text the owner typed (a dish's name, a table's number), kept as text: a cell a spreadsheet
+/// would read as a formula (`=`, `+`, `-`, `@`, a tab or a return first) gets a leading `'`.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// 「宫保鸡丁×2、米饭×1」: what is left of each line after 退菜.
 fn dishes(booked: &BookedOrder) -> String {
     booked
@@ -88,4 +98,18 @@ fn dishes(booked: &BookedOrder) -> String {
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_stays_text() {
+        assert_eq!(text_cell("=HYPERLINK(\"http://x\")×1"), "'=HYPERLINK(\"http://x\")×1");
+        assert_eq!(text_cell("+86 套餐×1"), "'+86 套餐×1");
+        assert_eq!(text_cell("@桌"), "'@桌");
+        assert_eq!(text_cell("宫保鸡丁×2、米饭×1"), "宫保鸡丁×2、米饭×1");
+        assert_eq!(text_cell("A03"), "A03");
+    }
 }
