@@ -89,6 +89,29 @@ impl Api {
         sent(self.http.post(self.url(path)).bearer_auth(token).json(&body))
     }
 
+    /// GET `path` with `token`.
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET reaches the server")
+    }
+
+    /// The owner switches the demo store to 先吃后付 (`pay_later`).
+    pub async fn pay_later(&self) {
+        let response = self
+            .http
+            .patch(self.url("/api/stores/1/settings"))
+            .bearer_auth(&self.merchant)
+            .json(&json!({"orderingMode": "pay_later"}))
+            .send()
+            .await
+            .expect("settings request");
+        assert_eq!(response.status(), 200, "the owner switches to 先吃后付");
+    }
+
     /// POST with no body.
     pub fn post_empty(&self, path: &str, token: &str) -> impl Future<Output = reqwest::Response> + use<> {
         sent(self.http.post(self.url(path)).bearer_auth(token))

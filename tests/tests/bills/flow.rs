@@ -5,12 +5,12 @@ use orderbell_shared::bills::{BillStatus, FloorDTO, OrderingMode, TableState};
 use orderbell_shared::{Event, Money, OrderDTO, OrderStatus};
 use orderbell_tests::{TestServer, Ws};
 
-use crate::{KUNG_PAO, MAPO, YU_XIANG, bill_until, get, pay_later, refusal, round, table_bill, table_stream};
+use crate::{KUNG_PAO, MAPO, YU_XIANG, bill_until, refusal, round, table_bill, table_stream};
 
 #[tokio::test]
 async fn two_phones_share_the_tables_bill_round_by_round() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let first = server.join(1, Some("138 0000 1234")).await;
     let second = server.join(1, None).await;
@@ -91,15 +91,19 @@ async fn two_phones_share_the_tables_bill_round_by_round() {
         .post_empty(&format!("/api/orders/{}/reminders", r2.order.order_id), &first.token)
         .await;
     assert_eq!(reminded.status(), 201, "催单 of a round another phone submitted");
-    let read = get(&server, &format!("/api/orders/{}", r2.order.order_id), &first.token).await;
+    let read = server
+        .get(&format!("/api/orders/{}", r2.order.order_id), &first.token)
+        .await;
     assert_eq!(read.status(), 200, "a phone at the table reads every round of its bill");
     let elsewhere = server.join(2, None).await;
-    let refused = get(&server, &format!("/api/orders/{}", r2.order.order_id), &elsewhere.token).await;
+    let refused = server
+        .get(&format!("/api/orders/{}", r2.order.order_id), &elsewhere.token)
+        .await;
     assert_eq!(refused.status(), 403, "another table's phone does not");
 
     let bill = table_bill(&server, 1, &server.merchant).await;
     assert_eq!(bill.rounds.len(), 2);
-    let floor = get(&server, "/api/stores/1/floor", &server.merchant).await;
+    let floor = server.get("/api/stores/1/floor", &server.merchant).await;
     assert_eq!(floor.status(), 200);
     let floor: FloorDTO = floor.json().await.expect("floor");
     assert_eq!(floor.mode, OrderingMode::PayLater);
@@ -119,7 +123,7 @@ async fn two_phones_share_the_tables_bill_round_by_round() {
         "a phone joined, nothing submitted"
     );
     assert_eq!(table(3).state, TableState::Free);
-    let kitchen = refusal(get(&server, "/api/stores/1/floor", &server.kitchen).await).await;
+    let kitchen = refusal(server.get("/api/stores/1/floor", &server.kitchen).await).await;
     assert_eq!(
         kitchen,
         (403, "role_not_allowed".to_owned()),
@@ -130,7 +134,7 @@ async fn two_phones_share_the_tables_bill_round_by_round() {
 #[tokio::test]
 async fn a_table_without_a_party_has_no_open_bill() {
     let server = TestServer::start().await;
-    let response = get(&server, "/api/tables/4/bill", &server.merchant).await;
+    let response = server.get("/api/tables/4/bill", &server.merchant).await;
     assert_eq!(refusal(response).await, (404, "no_open_bill".to_owned()));
     let diner = server.join(4, None).await;
     let bill = table_bill(&server, 4, &diner.token).await;

@@ -7,12 +7,12 @@ use orderbell_shared::heard::Presence;
 use orderbell_tests::{Sse, TestServer, Ws};
 use serde_json::json;
 
-use crate::{KUNG_PAO, MAPO, bill_until, get, pay_later, round, table_bill, table_stream};
+use crate::{KUNG_PAO, MAPO, bill_until, round, table_bill, table_stream};
 
 #[tokio::test]
 async fn the_merchants_answer_to_a_rounds_reminder_reaches_every_phone_at_the_table() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let first = server.join(1, None).await;
     let second = server.join(1, None).await;
     let mut first_sees = table_stream(&server, 1, &first.token).await;
@@ -74,7 +74,7 @@ async fn the_merchants_answer_to_a_rounds_reminder_reaches_every_phone_at_the_ta
 }
 
 async fn merchant_online(server: &TestServer) -> bool {
-    let response = get(server, "/api/tables/1/presence", server.table_token(1)).await;
+    let response = server.get("/api/tables/1/presence", server.table_token(1)).await;
     assert_eq!(response.status(), 200, "the page asks whether anyone would hear");
     let presence: Presence = response.json().await.expect("presence");
     presence.merchant_online
@@ -93,7 +93,7 @@ async fn a_round_nobody_heard_shows_on_the_bill_until_the_kitchen_takes_it() {
     while merchant_online(&server).await {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    pay_later(&server).await;
+    server.pay_later().await;
     let diner = server.join(2, None).await;
     let mut sees = table_stream(&server, 2, &diner.token).await;
 

@@ -18,19 +18,6 @@ pub const KUNG_PAO: i64 = 1001;
 pub const YU_XIANG: i64 = 1002;
 pub const MAPO: i64 = 1003;
 
-/// The owner switches the demo store to 先吃后付.
-pub async fn pay_later(server: &TestServer) {
-    let response = server
-        .http
-        .patch(server.url("/api/stores/1/settings"))
-        .bearer_auth(&server.merchant)
-        .json(&json!({"orderingMode": "pay_later"}))
-        .send()
-        .await
-        .expect("settings request");
-    assert_eq!(response.status(), 200, "the owner sets the ordering mode");
-}
-
 pub async fn add(server: &TestServer, diner: &DinerSession, dish: i64, quantity: u32) {
     let body = json!({"tableId": diner.table_id, "cuisineId": dish, "quantity": quantity});
     assert_eq!(
@@ -66,19 +53,8 @@ pub async fn round(server: &TestServer, diner: &DinerSession, dishes: &[(i64, u3
     response.json().await.expect("submitted order")
 }
 
-/// GET `path` with `token`.
-pub async fn get(server: &TestServer, path: &str, token: &str) -> reqwest::Response {
-    server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET reaches the server")
-}
-
 pub async fn table_bill(server: &TestServer, table_id: i64, token: &str) -> BillDTO {
-    let response = get(server, &format!("/api/tables/{table_id}/bill"), token).await;
+    let response = server.get(&format!("/api/tables/{table_id}/bill"), token).await;
     assert_eq!(response.status(), 200, "the table has an open bill");
     response.json().await.expect("a bill")
 }

@@ -7,7 +7,7 @@ use orderbell_shared::bills::{BillDTO, OrderingMode};
 use orderbell_shared::{Event, Money, OrderStatus};
 use orderbell_tests::{PATIENCE, TestServer};
 
-use crate::{KUNG_PAO, MAPO, get};
+use crate::{KUNG_PAO, MAPO};
 
 #[tokio::test]
 async fn pay_first_orders_are_paid_before_the_kitchen_hears_and_count_on_the_bill() {
@@ -28,7 +28,8 @@ async fn pay_first_orders_are_paid_before_the_kitchen_hears_and_count_on_the_bil
 
     let bill = async {
         loop {
-            let bill: BillDTO = get(&server, &format!("/api/bills/{bill_id}"), &server.merchant)
+            let bill: BillDTO = server
+                .get(&format!("/api/bills/{bill_id}"), &server.merchant)
                 .await
                 .json()
                 .await
@@ -83,6 +84,6 @@ async fn a_table_left_for_hours_with_nothing_to_make_or_pay_starts_afresh() {
         matches!(&event, Event::TableClosed(c) if c.bill_id == bill_id && c.by == "系统"),
         "{event:?}"
     );
-    let old = get(&server, "/api/tables/11/bill", &kept.token).await;
+    let old = server.get("/api/tables/11/bill", &kept.token).await;
     assert_eq!(old.status(), 401, "the phones of the party that left are done");
 }

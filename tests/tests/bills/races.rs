@@ -9,7 +9,7 @@ use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
 
-use crate::{KUNG_PAO, MAPO, act, add, get, pay_later, refusal, round, submit, table_bill};
+use crate::{KUNG_PAO, MAPO, act, add, refusal, round, submit, table_bill};
 
 /// A server that trusts the fake Standard Webhooks sender (the simulator signs the same way).
 async fn server_with_webhook() -> (TestServer, FakeWebhook) {
@@ -19,7 +19,7 @@ async fn server_with_webhook() -> (TestServer, FakeWebhook) {
         c.payments.webhook_merchant_id = webhook.merchant_id.clone();
     })
     .await;
-    pay_later(&server).await;
+    server.pay_later().await;
     (server, webhook)
 }
 
@@ -37,7 +37,8 @@ async fn notify(server: &TestServer, webhook: &FakeWebhook, bill_id: i64, transa
 }
 
 async fn bill(server: &TestServer, bill_id: i64) -> BillDTO {
-    get(server, &format!("/api/bills/{bill_id}"), &server.merchant)
+    server
+        .get(&format!("/api/bills/{bill_id}"), &server.merchant)
         .await
         .json()
         .await
@@ -60,7 +61,7 @@ async fn events_until(merchant: &mut Sse, last: impl Fn(&Event) -> bool) -> Vec<
 #[tokio::test]
 async fn a_table_closed_while_a_phone_submits_keeps_the_round_or_refuses_it() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     for table in [7, 8, 9] {
         let diner = server.join(table, None).await;
         let bill_id = round(&server, &diner, &[(KUNG_PAO, 1)])
@@ -212,7 +213,7 @@ async fn a_payment_for_what_the_bill_owed_before_a_new_round_settles_nothing() {
 #[tokio::test]
 async fn paying_online_while_the_counter_takes_cash_settles_the_bill_once() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let diner = server.join(3, None).await;
     let bill_id = round(&server, &diner, &[(KUNG_PAO, 2)])
@@ -262,7 +263,7 @@ async fn paying_online_while_the_counter_takes_cash_settles_the_bill_once() {
 #[tokio::test]
 async fn two_phones_submitting_at_once_make_one_round() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let (first, second) = (server.join(10, None).await, server.join(10, None).await);
     add(&server, &first, KUNG_PAO, 1).await;
     add(&server, &second, MAPO, 1).await;

@@ -8,7 +8,7 @@ use orderbell_shared::{Event, Money};
 use orderbell_tests::{TestServer, Ws};
 use serde_json::json;
 
-use crate::{KUNG_PAO, MAPO, act, add, bill_until, get, pay_later, refusal, round, submit, table_bill, table_stream};
+use crate::{KUNG_PAO, MAPO, act, add, bill_until, refusal, round, submit, table_bill, table_stream};
 
 async fn settled(response: reqwest::Response) -> BillDTO {
     assert_eq!(response.status(), 200, "the counter settles the bill");
@@ -18,7 +18,7 @@ async fn settled(response: reqwest::Response) -> BillDTO {
 #[tokio::test]
 async fn every_method_is_recorded_with_who_and_how() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let mut bills = Vec::new();
     for table in 1..=5 {
@@ -125,7 +125,7 @@ async fn every_method_is_recorded_with_who_and_how() {
 #[tokio::test]
 async fn a_bill_is_settled_once_and_only_as_the_counter_saw_it() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let first = server.join(2, None).await;
     let bill_id = round(&server, &first, &[(KUNG_PAO, 1)])
         .await
@@ -162,7 +162,7 @@ async fn a_bill_is_settled_once_and_only_as_the_counter_saw_it() {
 #[tokio::test]
 async fn after_the_party_leaves_its_phones_change_nothing_and_the_next_scan_starts_afresh() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let old = server.join(5, None).await;
     let bill_id = round(&server, &old, &[(KUNG_PAO, 1)])
         .await
@@ -197,10 +197,10 @@ async fn after_the_party_leaves_its_phones_change_nothing_and_the_next_scan_star
         (401, "bill_closed".to_owned())
     );
     assert_eq!(
-        refusal(get(&server, "/api/tables/5/bill", &old.token).await).await,
+        refusal(server.get("/api/tables/5/bill", &old.token).await).await,
         (401, "bill_closed".to_owned())
     );
-    let past = get(&server, &format!("/api/bills/{bill_id}"), &old.token).await;
+    let past = server.get(&format!("/api/bills/{bill_id}"), &old.token).await;
     assert_eq!(past.status(), 200, "the party's phones still read what they paid");
     let past: BillDTO = past.json().await.expect("bill");
     assert_eq!(past.status, BillStatus::Settled);
@@ -210,7 +210,7 @@ async fn after_the_party_leaves_its_phones_change_nothing_and_the_next_scan_star
     let fresh = table_bill(&server, 5, &next.token).await;
     assert_ne!(fresh.bill_id, bill_id, "a fresh bill");
     assert!(fresh.rounds.is_empty());
-    let other = get(&server, &format!("/api/bills/{bill_id}"), &next.token).await;
+    let other = server.get(&format!("/api/bills/{bill_id}"), &next.token).await;
     assert_eq!(
         other.status(),
         403,
@@ -223,7 +223,7 @@ async fn after_the_party_leaves_its_phones_change_nothing_and_the_next_scan_star
 #[tokio::test]
 async fn closing_a_table_that_owes_needs_a_reason() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let diner = server.join(6, None).await;
     let bill_id = round(&server, &diner, &[(KUNG_PAO, 1)])

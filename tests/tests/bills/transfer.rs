@@ -6,7 +6,7 @@ use orderbell_shared::{Event, Money};
 use orderbell_tests::TestServer;
 use serde_json::json;
 
-use crate::{KUNG_PAO, MAPO, act, add, bill_until, get, pay_later, refusal, round, table_bill, table_stream};
+use crate::{KUNG_PAO, MAPO, act, add, bill_until, refusal, round, table_bill, table_stream};
 
 async fn done(response: reqwest::Response) -> BillDTO {
     assert_eq!(response.status(), 200, "the counter moves the party");
@@ -16,7 +16,7 @@ async fn done(response: reqwest::Response) -> BillDTO {
 #[tokio::test]
 async fn a_party_moves_to_a_free_table_with_its_bill_and_cart() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let phone = server.join(1, None).await;
     let r1 = round(&server, &phone, &[(KUNG_PAO, 1)]).await;
@@ -73,7 +73,7 @@ async fn a_party_moves_to_a_free_table_with_its_bill_and_cart() {
         [(MAPO, 2)]
     );
     assert!(server.cart(1).await.items.is_empty());
-    let refused = get(&server, "/api/tables/1/bill", &phone.token).await;
+    let refused = server.get("/api/tables/1/bill", &phone.token).await;
     assert_eq!(refusal(refused).await, (401, "bill_closed".to_owned()));
     assert_eq!(
         table_bill(&server, 2, &idle.token).await.bill_id,
@@ -97,7 +97,7 @@ async fn a_party_moves_to_a_free_table_with_its_bill_and_cart() {
 #[tokio::test]
 async fn merging_joins_rounds_diners_and_carts_into_the_other_tables_bill() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let mut merchant = server.store_stream(None).await;
     let here = server.join(4, None).await;
     let from = round(&server, &here, &[(KUNG_PAO, 1)])
@@ -148,7 +148,7 @@ async fn merging_joins_rounds_diners_and_carts_into_the_other_tables_bill() {
 #[tokio::test]
 async fn a_merge_that_would_overfill_a_cart_line_changes_nothing() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     let here = server.join(7, None).await;
     add(&server, &here, KUNG_PAO, 60).await;
     let there = server.join(8, None).await;

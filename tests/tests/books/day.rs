@@ -7,7 +7,7 @@ use orderbell_shared::{Money, OrderStatus};
 use orderbell_tests::TestServer;
 use serde_json::json;
 
-use super::{get, get_json, later, local_date, next_local_day_at, now, paid, refused, returned};
+use super::{get_json, later, local_date, next_local_day_at, now, paid, refused, returned};
 
 fn fen(cents: i64) -> Money {
     Money::from_cents(cents)
@@ -178,12 +178,9 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
     assert_eq!(f.order.total_amount, fen(3800));
 
     // The CSV says the same, in a form a spreadsheet opens.
-    let response = get(
-        &server,
-        &format!("/api/stores/1/reports/day.csv?date={day1}"),
-        &server.merchant,
-    )
-    .await;
+    let response = server
+        .get(&format!("/api/stores/1/reports/day.csv?date={day1}"), &server.merchant)
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
     let bytes = response.bytes().await.expect("the CSV");
@@ -244,24 +241,25 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
 #[tokio::test]
 async fn bad_dates_and_ranges_are_refused_and_the_books_are_the_staffs() {
     let server = TestServer::start().await;
-    let day = async |query: &str| get(&server, &format!("/api/stores/1/reports/day?{query}"), &server.merchant).await;
+    let day = async |query: &str| {
+        server
+            .get(&format!("/api/stores/1/reports/day?{query}"), &server.merchant)
+            .await
+    };
     let bad = refused(day("date=2026-02-30").await, 400, "invalid_date").await;
     assert!(bad.message.contains("YYYY-MM-DD"), "{}", bad.message);
     refused(day("date=3月8日").await, 400, "invalid_date").await;
     refused(
-        get(
-            &server,
-            "/api/stores/1/reports/day.csv?date=2026/03/08",
-            &server.merchant,
-        )
-        .await,
+        server
+            .get("/api/stores/1/reports/day.csv?date=2026/03/08", &server.merchant)
+            .await,
         400,
         "invalid_date",
     )
     .await;
     let history = async |query: &str| {
         let path = format!("/api/stores/1/orders/history?{query}");
-        get(&server, &path, &server.merchant).await
+        server.get(&path, &server.merchant).await
     };
     refused(history("from=2026-03-09&to=2026-03-08").await, 400, "invalid_range").await;
     refused(history("from=2026-01-01&to=2026-04-03").await, 400, "invalid_range").await;
@@ -269,13 +267,15 @@ async fn bad_dates_and_ranges_are_refused_and_the_books_are_the_staffs() {
     assert_eq!(quarter.status(), 200, "92 days are allowed");
     // The kitchen does not read the books; another store's owner sees nothing of them.
     refused(
-        get(&server, "/api/stores/1/reports/day?date=2026-03-08", &server.kitchen).await,
+        server
+            .get("/api/stores/1/reports/day?date=2026-03-08", &server.kitchen)
+            .await,
         403,
         "role_not_allowed",
     )
     .await;
     refused(
-        get(&server, "/api/stores/1/orders/history", &server.other_merchant).await,
+        server.get("/api/stores/1/orders/history", &server.other_merchant).await,
         403,
         "forbidden",
     )

@@ -9,7 +9,7 @@ use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
 
-use super::{get, get_json, later, local_date, next_local_day_at, now, returned};
+use super::{get_json, later, local_date, next_local_day_at, now, returned};
 
 fn fen(cents: i64) -> Money {
     Money::from_cents(cents)
@@ -33,18 +33,6 @@ async fn settle(server: &TestServer, bill_id: i64, body: serde_json::Value) -> B
     response.json().await.expect("the settled bill")
 }
 
-async fn pay_later(server: &TestServer) {
-    let mode = server
-        .http
-        .patch(server.url("/api/stores/1/settings"))
-        .bearer_auth(&server.merchant)
-        .json(&json!({"orderingMode": "pay_later"}))
-        .send()
-        .await
-        .expect("settings request");
-    assert_eq!(mode.status(), 200, "the owner switches to 先吃后付");
-}
-
 #[tokio::test]
 async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
     let provider = FakeWebhook::new();
@@ -53,7 +41,7 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
         c.payments.webhook_merchant_id = provider.merchant_id.clone();
     })
     .await;
-    pay_later(&server).await;
+    server.pay_later().await;
     next_local_day_at(&server, 18, 0);
     let evening = local_date(now(&server));
 
@@ -230,12 +218,12 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
         (Some(PayMethod::Cash), Some(settlement.at))
     );
 
-    let response = get(
-        &server,
-        &format!("/api/stores/1/reports/day.csv?date={evening}"),
-        &server.merchant,
-    )
-    .await;
+    let response = server
+        .get(
+            &format!("/api/stores/1/reports/day.csv?date={evening}"),
+            &server.merchant,
+        )
+        .await;
     let text = response.text().await.expect("the CSV");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -254,7 +242,7 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
 #[tokio::test]
 async fn dishes_given_back_after_the_bill_was_settled_are_refunds_due_if_money_was_taken() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     // A01 pays cash; A02 is waived (免单). Neither kitchen started its round.
     let cash = server.order(1, &[(1001, 2)]).await;
     let free = server.order(2, &[(1002, 2)]).await;
@@ -301,7 +289,7 @@ async fn dishes_given_back_after_the_bill_was_settled_are_refunds_due_if_money_w
 #[tokio::test]
 async fn merged_tables_are_one_party_settled_once() {
     let server = TestServer::start().await;
-    pay_later(&server).await;
+    server.pay_later().await;
     // A06 (one phone) joins A07 (two phones, two rounds) for 并台; the whole party pays by card.
     let alone = server.order(6, &[(1002, 1)]).await;
     let host = server.order(7, &[(1001, 1)]).await;

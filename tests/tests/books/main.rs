@@ -81,19 +81,9 @@ pub async fn returned(server: &TestServer, order_id: i64, line: u32, quantity: u
 
 /// GET `path` as `token`, which must answer 200 with JSON.
 pub async fn get_json<T: DeserializeOwned>(server: &TestServer, path: &str, token: &str) -> T {
-    let response = get(server, path, token).await;
+    let response = server.get(path, token).await;
     assert_eq!(response.status(), 200, "GET {path}");
     response.json().await.expect("JSON body")
-}
-
-pub async fn get(server: &TestServer, path: &str, token: &str) -> reqwest::Response {
-    server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request reaches the server")
 }
 
 /// Move the server's clock to `hour`:`minute` of the store's next day.
