@@ -10,6 +10,7 @@ use orderbell_shared::{Money, OrderStatus};
 use orderbell_tests::{PATIENCE, TestServer};
 
 use crate::App;
+use crate::floor::yuan;
 
 /// The demo store keeps China's time.
 const STORE_OFFSET_SECS: i32 = 8 * 3600;
@@ -36,10 +37,6 @@ pub fn store_day(ms: i64) -> String {
     let offset = chrono::FixedOffset::east_opt(STORE_OFFSET_SECS).expect("a valid offset");
     let at = chrono::DateTime::from_timestamp_millis(ms).expect("a valid instant");
     at.with_timezone(&offset).format("%Y-%m-%d").to_string()
-}
-
-fn yuan(cents: i64) -> Money {
-    Money::from_cents(cents)
 }
 
 #[tokio::test]

@@ -12,12 +12,13 @@ use orderbell_desktop_core::{Action, Effect};
 use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, ReturnRequest, SettleRequest, TableState};
 use orderbell_shared::reports::HistoryQuery;
 use orderbell_shared::store::StoreSettingsPatch;
-use orderbell_shared::{DinerSession, Event, Money, OrderStatus, SubmitOrderRequest, SubmittedOrder};
+use orderbell_shared::{Event, Money, OrderStatus};
 use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::json;
 
 use crate::App;
 use crate::books::store_day;
+use crate::floor::{round, yuan};
 
 const A03: i64 = 3;
 const A04: i64 = 4;
@@ -26,31 +27,6 @@ const A05: i64 = 5;
 const KUNG_PAO: i64 = 1001;
 const YU_XIANG: i64 = 1002;
 const PLUM_DRINK: i64 = 1011;
-
-fn yuan(cents: i64) -> Money {
-    Money::from_cents(cents)
-}
-
-/// `diner` fills the table's cart with `dishes` and submits it: the next round of the bill.
-async fn round(server: &TestServer, diner: &DinerSession, dishes: &[(i64, u32)]) -> SubmittedOrder {
-    for (dish, quantity) in dishes {
-        let body = json!({"tableId": diner.table_id, "cuisineId": dish, "quantity": quantity});
-        assert_eq!(
-            server.add(&diner.token, body).await.status(),
-            200,
-            "the diner adds a dish"
-        );
-    }
-    let request = SubmitOrderRequest {
-        table_id: diner.table_id,
-        idempotency_key: format!("evening-{}", rand::random::<u64>()),
-        cart_version: None,
-    };
-    let body = serde_json::to_value(request).expect("a submit request");
-    let response = server.post("/api/orders", &diner.token, body).await;
-    assert_eq!(response.status(), 201, "the round goes to the kitchen");
-    response.json().await.expect("the submitted round")
-}
 
 /// What the desk says next, out loud: notifications are shown and speech played on the way, and
 /// anything else (a withdrawn notification) is passed over.
@@ -111,13 +87,13 @@ async fn an_evening_at_three_tables_is_heard_settled_three_ways_and_adds_up_in_t
         server.join(A03, Some("13800001234")).await,
     );
     let (a04, a05) = (server.join(A04, None).await, server.join(A05, None).await);
-    let r1 = round(&server, &a03_first, &[(KUNG_PAO, 2)]).await;
+    let r1 = round(&server, &a03_first, &[(KUNG_PAO, 2)], "round-1").await;
     assert_eq!(said(&mut app).await, "A03号桌下单");
-    let r2 = round(&server, &a04, &[(YU_XIANG, 1), (PLUM_DRINK, 2)]).await;
+    let r2 = round(&server, &a04, &[(YU_XIANG, 1), (PLUM_DRINK, 2)], "round-2").await;
     assert_eq!(said(&mut app).await, "A04号桌下单");
-    let r3 = round(&server, &a03_second, &[(PLUM_DRINK, 1)]).await;
+    let r3 = round(&server, &a03_second, &[(PLUM_DRINK, 1)], "round-3").await;
     assert_eq!(said(&mut app).await, "A03号桌加菜");
-    let r4 = round(&server, &a05, &[(KUNG_PAO, 1), (YU_XIANG, 1)]).await;
+    let r4 = round(&server, &a05, &[(KUNG_PAO, 1), (YU_XIANG, 1)], "round-4").await;
     assert_eq!(said(&mut app).await, "A05号桌下单");
     assert_eq!(
         (r3.order.bill_id, r3.order.round),

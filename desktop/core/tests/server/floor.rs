@@ -18,7 +18,7 @@ use crate::books::store_day;
 const A03: i64 = 3;
 
 /// `diner` puts `dishes` in the table's cart and submits it: a round of the table's bill.
-async fn round(server: &TestServer, diner: &DinerSession, dishes: &[(i64, u32)], key: &str) -> SubmittedOrder {
+pub async fn round(server: &TestServer, diner: &DinerSession, dishes: &[(i64, u32)], key: &str) -> SubmittedOrder {
     for (dish, quantity) in dishes {
         let body = json!({"tableId": diner.table_id, "cuisineId": dish, "quantity": quantity});
         assert_eq!(
@@ -38,7 +38,7 @@ async fn round(server: &TestServer, diner: &DinerSession, dishes: &[(i64, u32)],
     response.json().await.expect("the submitted round")
 }
 
-fn yuan(cents: i64) -> Money {
+pub fn yuan(cents: i64) -> Money {
     Money::from_cents(cents)
 }
 
