@@ -74,7 +74,7 @@ async fn away_longer_than_the_server_keeps_events_the_app_resyncs_and_announces_
     let first = paid(&server, 1).await;
     app.notified().await;
     app.spoke().await;
-    drop(app);
+    app.close().await;
     let seen = Saved::new(data.path()).heard().expect("saved").last_event_id;
 
     let mut missed = Vec::new();

@@ -77,7 +77,7 @@ async fn the_app_is_an_online_device_of_the_store_and_stays_the_same_device_afte
         "{devices:?}"
     );
 
-    drop(app);
+    app.close().await;
     let _app = App::merchant(&server, data.path()).await;
     let again = online(get(&server, "/api/stores/1/devices").await);
     assert_eq!(
@@ -229,7 +229,7 @@ async fn a_reply_stays_on_the_board_after_a_restart_and_on_a_device_paired_later
     };
     app.desk.act(id, reply).await.expect("the merchant may reply");
     app.until(|v| v.orders[0].last_reply.is_some()).await;
-    drop(app);
+    app.close().await;
 
     let restarted = App::merchant(&server, data.path()).await;
     let view = restarted.until(|v| !v.orders.is_empty()).await;
@@ -253,7 +253,7 @@ async fn an_order_paid_while_the_app_was_closed_shows_unanswered_until_the_app_s
     let server = TestServer::start().await;
     let data = tempfile::tempdir().expect("data dir");
     let app = App::merchant(&server, data.path()).await;
-    drop(app);
+    app.close().await;
     let mut store = server.store_stream(None).await;
     let order = paid(&server, 7).await;
     // No device of the store online: the server escalates at once.

@@ -76,6 +76,15 @@ impl App {
             .expect("the desk runs")
     }
 
+    /// Stop the desk and wait until it has stopped. Dropping it is not enough: its runner would
+    /// go on a moment, hear what happens next and save it, and the app started after it (on the
+    /// same data) would take that as already announced.
+    async fn close(mut self) {
+        self.desk.stop();
+        let drained = async { while self.effects.recv().await.is_some() {} };
+        tokio::time::timeout(PATIENCE, drained).await.expect("the desk stops");
+    }
+
     /// The next effect, which must be a notification; it is then "shown" (the notifier's part).
     async fn notified(&mut self) -> Note {
         match self.next().await {

@@ -40,7 +40,7 @@ async fn an_app_restart_resumes_where_it_stopped() {
     paid(&server, 4).await;
     app.notified().await;
     app.spoke().await;
-    drop(app);
+    app.close().await;
 
     // While the app is closed: one more order, and the first one is still waiting.
     paid(&server, 5).await;

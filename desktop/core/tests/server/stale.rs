@@ -102,7 +102,7 @@ async fn a_reminder_answered_elsewhere_while_the_app_was_closed_does_not_alarm_o
     let id = order.order.order_id;
     app.notified().await;
     app.spoke().await;
-    drop(app);
+    app.close().await;
 
     hurry(&server, id, &order.token).await;
     answer(&server, id).await;
