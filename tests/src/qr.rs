@@ -35,10 +35,11 @@ pub fn svg_codes(svg: &[u8]) -> Vec<String> {
 }
 
 /// Points (1/72 inch) to pixels at the resolution the sheet is printed at.
-const DPI: f32 = 150.0;
+const DPI: f32 = 300.0;
 
-/// The codes on each page of a PDF printed at 150 dpi by poppler (`pdftoppm`), read card by card
-/// as a phone sees them: the page cut along its marks (two columns, three rows inside a
+/// The codes on each page of a PDF printed at 300 dpi by poppler (`pdftoppm`) — a print shop's
+/// resolution; at 150 a dense code now and then fell below what the decoder reads — read card by
+/// card as a phone sees them: the page cut along its marks (two columns, three rows inside a
 /// half-inch margin), one code to a card. (A whole page at once is not how anyone scans, and the
 /// decoder pairs up finder patterns of neighbouring codes.)
 pub fn pdf_pages(pdf: &[u8]) -> Vec<Vec<String>> {
