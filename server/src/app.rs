@@ -18,14 +18,14 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::{Keys, Role};
 use crate::carts;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, PaymentConfig};
+use crate::config::Config;
 use crate::db::{AccessStore, Database, Holder, Sqlite};
 use crate::demo::DEMO;
 use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::media::{self, Media};
-use crate::payments::{self, Payments, Simulator, alipay, webhook, wechat};
+use crate::payments;
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
@@ -53,7 +53,7 @@ impl App {
             Some(secret) => secret.0.clone(),
             None => db.setting_or_insert("link_secret", &random_secret).await?,
         };
-        let payments = load_payments(&config.payments, &db, &config.self_url()).await?;
+        let payments = payments::load(&config.payments, &db, &config.self_url()).await?;
         let credentials = Credentials::new(db.credentials().await?);
         let state = AppState {
             db: Arc::new(db),
@@ -196,62 +196,6 @@ impl App {
         self.state.db.close().await;
         served.map_err(Error::from)
     }
-}
-
-async fn load_payments(config: &PaymentConfig, db: &Sqlite, self_url: &str) -> Result<Payments> {
-    let read = |path: &std::path::Path| {
-        std::fs::read_to_string(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
-    };
-    let wechat = match &config.wechat_mchid {
-        None => None,
-        Some(mchid) => {
-            let key = config
-                .wechat_apiv3_key
-                .as_ref()
-                .ok_or_else(|| Error::Config("--wechat-apiv3-key is required".into()))?;
-            let mut platform_keys = Vec::new();
-            for pair in &config.wechat_platform_key {
-                let (serial, path) = pair
-                    .split_once('=')
-                    .ok_or_else(|| Error::Config(format!("--wechat-platform-key wants SERIAL=PATH, not {pair:?}")))?;
-                platform_keys.push((serial.to_owned(), read(path.as_ref())?));
-            }
-            if platform_keys.is_empty() {
-                return Err(Error::Config(
-                    "--wechat-platform-key is required with --wechat-mchid".into(),
-                ));
-            }
-            Some(wechat::WechatConfig::new(
-                mchid.clone(),
-                config.wechat_appid.clone(),
-                &key.0,
-                &platform_keys,
-            )?)
-        }
-    };
-    let alipay = match &config.alipay_app_id {
-        None => None,
-        Some(app_id) => {
-            let path = config
-                .alipay_public_key
-                .as_ref()
-                .ok_or_else(|| Error::Config("--alipay-public-key is required with --alipay-app-id".into()))?;
-            Some(alipay::AlipayConfig::new(app_id.clone(), &read(path)?)?)
-        }
-    };
-    let secret = match &config.webhook_secret {
-        Some(secret) => secret.0.clone(),
-        None => {
-            db.setting_or_insert("webhook_secret", &webhook::WebhookConfig::generate_secret)
-                .await?
-        }
-    };
-    Ok(Payments {
-        wechat,
-        alipay,
-        webhook: webhook::WebhookConfig::new(&secret, config.webhook_merchant_id.clone())?,
-        simulator: (!config.no_simulator).then(|| Simulator::new(self_url)),
-    })
 }
 
 fn random_secret() -> String {

@@ -80,6 +80,10 @@ const DEFAULT_EVENT_RETENTION: u64 = 10_000;
 const DEFAULT_MAINTENANCE_MILLIS: u64 = 30_000;
 const DEFAULT_WRITE_TIMEOUT_SECS: u64 = 10;
 const DEFAULT_WEBHOOK_MERCHANT: &str = "orderbell";
+const DEFAULT_WECHAT_API_BASE: &str = "https://api.mch.weixin.qq.com";
+const DEFAULT_WECHAT_OPEN_BASE: &str = "https://open.weixin.qq.com";
+const DEFAULT_WECHAT_SNS_BASE: &str = "https://api.weixin.qq.com";
+const DEFAULT_ALIPAY_GATEWAY: &str = "https://openapi.alipay.com/gateway.do";
 
 #[derive(Clone, Debug, Args)]
 pub struct Config {
@@ -151,6 +155,33 @@ pub struct PaymentConfig {
     /// The merchant id the `hmac` provider's notifications must name.
     #[arg(long, env = "ORDERBELL_WEBHOOK_MERCHANT_ID", default_value = DEFAULT_WEBHOOK_MERCHANT, global = true)]
     pub webhook_merchant_id: String,
+    /// File with the WeChat Pay merchant API private key (`apiclient_key.pem`), which signs our
+    /// requests to WeChat Pay. With it (and `--wechat-merchant-serial`) payments are created.
+    #[arg(long, env = "ORDERBELL_WECHAT_MERCHANT_KEY", global = true)]
+    pub wechat_merchant_key: Option<PathBuf>,
+    /// The serial number of the merchant API certificate that key belongs to.
+    #[arg(long, env = "ORDERBELL_WECHAT_MERCHANT_SERIAL", global = true)]
+    pub wechat_merchant_serial: Option<String>,
+    /// The official account's AppSecret, which turns a WeChat OAuth code into the payer's
+    /// `openid` (JSAPI payments inside WeChat). Without it, JSAPI is off.
+    #[arg(long, env = "ORDERBELL_WECHAT_APP_SECRET", hide_env_values = true, global = true)]
+    pub wechat_app_secret: Option<Secret>,
+    /// WeChat Pay's API address (a test stand-in's for trials).
+    #[arg(long, env = "ORDERBELL_WECHAT_API_BASE", default_value = DEFAULT_WECHAT_API_BASE, global = true)]
+    pub wechat_api_base: String,
+    /// Where WeChat's OAuth page is (`/connect/oauth2/authorize`).
+    #[arg(long, env = "ORDERBELL_WECHAT_OPEN_BASE", default_value = DEFAULT_WECHAT_OPEN_BASE, global = true)]
+    pub wechat_open_base: String,
+    /// Where WeChat's OAuth code is exchanged for the `openid` (`/sns/oauth2/access_token`).
+    #[arg(long, env = "ORDERBELL_WECHAT_SNS_BASE", default_value = DEFAULT_WECHAT_SNS_BASE, global = true)]
+    pub wechat_sns_base: String,
+    /// File with the Alipay app's private key (应用私钥, PKCS#1 or PKCS#8 PEM, or the bare base64
+    /// the Alipay key tool writes), which signs our requests. With it payments are created.
+    #[arg(long, env = "ORDERBELL_ALIPAY_PRIVATE_KEY", global = true)]
+    pub alipay_private_key: Option<PathBuf>,
+    /// Alipay's gateway (`…/gateway.do`).
+    #[arg(long, env = "ORDERBELL_ALIPAY_GATEWAY", default_value = DEFAULT_ALIPAY_GATEWAY, global = true)]
+    pub alipay_gateway: String,
     /// Turn the built-in payment simulator off (for a server taking real payments).
     #[arg(long, env = "ORDERBELL_NO_SIMULATOR", global = true)]
     pub no_simulator: bool,
@@ -173,6 +204,10 @@ impl Config {
             write_timeout_secs: DEFAULT_WRITE_TIMEOUT_SECS,
             payments: PaymentConfig {
                 webhook_merchant_id: DEFAULT_WEBHOOK_MERCHANT.to_owned(),
+                wechat_api_base: DEFAULT_WECHAT_API_BASE.to_owned(),
+                wechat_open_base: DEFAULT_WECHAT_OPEN_BASE.to_owned(),
+                wechat_sns_base: DEFAULT_WECHAT_SNS_BASE.to_owned(),
+                alipay_gateway: DEFAULT_ALIPAY_GATEWAY.to_owned(),
                 ..Default::default()
             },
         }

@@ -64,6 +64,9 @@ pub enum Error {
         code: &'static str,
         message: String,
     },
+    /// A payment provider gave no usable answer (creating, querying, closing, refunding).
+    #[error("{0}")]
+    Gateway(#[from] crate::payments::GatewayError),
     /// The configuration cannot be used (a key that does not parse, …): reported at startup.
     #[error("configuration: {0}")]
     Config(String),
@@ -125,6 +128,7 @@ impl Error {
             } => StatusCode::UNAUTHORIZED,
             Error::Notification { .. } => StatusCode::BAD_REQUEST,
             Error::BadRequest { status, .. } => *status,
+            Error::Gateway(_) => StatusCode::BAD_GATEWAY,
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -145,13 +149,17 @@ impl Error {
             | Error::Conflict { code, .. } => code,
             Error::TooSoon { .. } => "reminder_too_soon",
             Error::Rows { .. } => "invalid_import",
+            Error::Gateway(crate::payments::GatewayError::Unavailable(_)) => "provider_unavailable",
+            Error::Gateway(crate::payments::GatewayError::Refused { .. }) => "provider_refused",
+            Error::Gateway(crate::payments::GatewayError::Untrusted) => "provider_untrusted",
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => "internal",
         }
     }
 
     /// What a client may be told: for server faults, nothing of their cause.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        // A provider's failure is said as it is: the customer can try again or pay another way.
+        if self.status().is_server_error() && !matches!(self, Error::Gateway(_)) {
             "服务器内部错误，请稍后再试".to_owned()
         } else {
             self.to_string()

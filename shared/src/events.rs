@@ -12,6 +12,7 @@ use crate::bills::{BillDTO, BillMoved, ItemReturned, TableClosed};
 use crate::heard::{AlertEscalated, AlertReceipt, AlertSettled};
 use crate::money::Money;
 use crate::order::{Actor, OrderDTO, OrderStatus};
+use crate::refunds::RefundDTO;
 
 /// A change of an order's status, with who made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +101,8 @@ pub enum Event {
     TableClosed(TableClosed),
     BillMoved(BillMoved),
     ItemReturned(ItemReturned),
+    /// A refund owed, asked for, done or failed: store stream, and its order's stream.
+    RefundUpdate(RefundDTO),
 }
 
 impl Event {
@@ -119,6 +122,7 @@ impl Event {
             Event::TableClosed(_) => kind::TABLE_CLOSED,
             Event::BillMoved(_) => kind::BILL_MOVED,
             Event::ItemReturned(_) => kind::ITEM_RETURNED,
+            Event::RefundUpdate(_) => kind::REFUND_UPDATE,
         }
     }
 
@@ -138,6 +142,7 @@ impl Event {
             Event::TableClosed(d) => serde_json::to_string(d),
             Event::BillMoved(d) => serde_json::to_string(d),
             Event::ItemReturned(d) => serde_json::to_string(d),
+            Event::RefundUpdate(d) => serde_json::to_string(d),
         }
     }
 
@@ -158,6 +163,7 @@ impl Event {
             kind::TABLE_CLOSED => serde_json::from_str(data).map(Event::TableClosed),
             kind::BILL_MOVED => serde_json::from_str(data).map(Event::BillMoved),
             kind::ITEM_RETURNED => serde_json::from_str(data).map(Event::ItemReturned),
+            kind::REFUND_UPDATE => serde_json::from_str(data).map(Event::RefundUpdate),
             _ => return None,
         })
     }
@@ -186,6 +192,8 @@ pub mod kind {
     pub const BILL_MOVED: &str = "bill_moved";
     /// 退菜 (data `ItemReturned`).
     pub const ITEM_RETURNED: &str = "item_returned";
+    /// A refund owed, asked for, done or failed (data `RefundDTO`).
+    pub const REFUND_UPDATE: &str = "refund_update";
     /// Not durable: the first event of every connection ([`super::Connected`]).
     pub const CONNECTED: &str = "connected";
     /// Not durable: keeps proxies and clients sure the connection lives.

@@ -118,7 +118,8 @@ impl Board {
             | Event::AlertEscalated(_)
             | Event::AlertSettled(_)
             | Event::BillSettled(_)
-            | Event::TableClosed(_) => {}
+            | Event::TableClosed(_)
+            | Event::RefundUpdate(_) => {}
         }
     }
 

@@ -192,6 +192,8 @@ impl Engine {
             }
             // A bill's rounds keep their own statuses: settling the money changes no alert.
             Event::BillSettled(_) | Event::TableClosed(_) => Vec::new(),
+            // Refunds are money owed back, shown in the refunds list; no alert.
+            Event::RefundUpdate(_) => Vec::new(),
         }
     }
 
@@ -320,6 +322,7 @@ fn event_order(event: &Event) -> Option<i64> {
         Event::AlertEscalated(escalated) => escalated.order_id,
         Event::AlertSettled(settled) => settled.order_id,
         Event::ItemReturned(returned) => returned.order_id,
+        Event::RefundUpdate(refund) => return refund.order_id,
         Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) => return None,
     })
 }

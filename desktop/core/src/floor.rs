@@ -90,6 +90,7 @@ pub fn changes_floor(event: &Event) -> bool {
         | Event::PaymentAnomaly(_)
         | Event::AlertReceipt(_)
         | Event::AlertEscalated(_)
-        | Event::AlertSettled(_) => false,
+        | Event::AlertSettled(_)
+        | Event::RefundUpdate(_) => false,
     }
 }

@@ -1,22 +1,33 @@
-//! Payment providers' signed notifications (`POST /api/pay/notify/{provider}`) and the built-in
-//! payment simulator.
+//! Payment providers: what we ask of them ([`Gateway`]: create, query, close, refund) and the
+//! signed notifications they send (`POST /api/pay/notify/{provider}`); and the built-in payment
+//! simulator.
 //!
-//! Each provider module only *verifies and reads* its provider's format into a
-//! [`PaymentNotice`]; what a payment does to an order is decided once, for all providers, in
+//! Each provider module only *speaks its provider's protocol*: it signs requests, verifies
+//! answers and notifications, and reads them into one shape ([`PaymentNotice`], [`RefundNotice`],
+//! the gateway's types). What a payment does to an order is decided once, for all providers, in
 //! [`crate::orders`]. Nothing is trusted before its signature checks out.
 
 pub mod alipay;
+mod gateway;
+mod load;
 mod notify;
 mod signing;
 mod simulator;
 pub mod webhook;
 pub mod wechat;
 
+use std::sync::Arc;
+
 use orderbell_shared::Money;
+use orderbell_shared::charges::PayChannel;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
+pub use gateway::{
+    ChargeOrder, ChargeStart, CloseOutcome, Gateway, GatewayError, GatewayResult, RefundOrder, RefundState, TradeState,
+};
+pub use load::load;
 pub use simulator::{Simulator, simulate};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,6 +44,32 @@ pub struct Payments {
     pub webhook: webhook::WebhookConfig,
     /// `None` when the server takes real payments only.
     pub simulator: Option<Simulator>,
+    /// The providers we can create payments at, query and refund.
+    pub gateways: Gateways,
+}
+
+/// The configured [`Gateway`]s, one per provider.
+#[derive(Clone, Default)]
+pub struct Gateways(Vec<Arc<dyn Gateway>>);
+
+impl Gateways {
+    pub fn new(gateways: Vec<Arc<dyn Gateway>>) -> Self {
+        Gateways(gateways)
+    }
+
+    pub fn get(&self, provider: Provider) -> Option<&Arc<dyn Gateway>> {
+        self.0.iter().find(|g| g.provider() == provider)
+    }
+
+    /// The gateway that creates payments on `channel`, if it is configured.
+    pub fn for_channel(&self, channel: PayChannel) -> Option<&Arc<dyn Gateway>> {
+        self.0.iter().find(|g| g.channels().contains(&channel))
+    }
+
+    /// Every channel a payment can be created on now.
+    pub fn channels(&self) -> Vec<PayChannel> {
+        self.0.iter().flat_map(|g| g.channels()).collect()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,4 +118,20 @@ pub struct PaymentNotice {
     /// Whether the payment succeeded. Authentic notices of other states are acknowledged and
     /// change nothing.
     pub succeeded: bool,
+}
+
+/// An authentic notification: of a payment, or of a refund (WeChat `REFUND.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Payment(PaymentNotice),
+    Refund(RefundNotice),
+}
+
+/// A provider telling us how a refund we asked for ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundNotice {
+    pub provider: Provider,
+    /// Our `out_refund_no` (`RF…`).
+    pub refund_no: String,
+    pub state: RefundState,
 }

@@ -5,15 +5,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use orderbell_shared::ErrorBody;
-use orderbell_shared::bills::parse_bill_no;
 use serde_json::json;
 
-use super::{Provider, alipay, webhook, wechat};
-use crate::bills::apply_bill_payment;
+use super::{Notice, Provider, alipay, webhook, wechat};
 use crate::error::{Error, Result};
 use crate::extract::{Body, Path};
-use crate::orders::{PaymentOutcome, apply_payment};
 use crate::state::AppState;
+use crate::{charges, refunds};
 
 #[utoipa::path(post, path = "/api/pay/notify/{provider}", tag = "payments",
     summary = "支付渠道的签名回调：wechat（微信支付 v3）、alipay（支付宝 RSA2）、hmac（Standard Webhooks，含内置模拟器）",
@@ -40,16 +38,13 @@ pub async fn notify(
         return unknown.into_response();
     };
     let outcome = handle(&state, provider, &headers, &body).await;
-    match &outcome {
-        Ok(outcome) => tracing::info!(provider = provider.as_str(), ?outcome, "payment notification"),
-        Err(e) => {
-            tracing::warn!(provider = provider.as_str(), code = e.code(), error = %e, "payment notification refused")
-        }
+    if let Err(e) = &outcome {
+        tracing::warn!(provider = provider.as_str(), code = e.code(), error = %e, "payment notification refused");
     }
     answer(provider, outcome)
 }
 
-async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body: &[u8]) -> Result<PaymentOutcome> {
+async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body: &[u8]) -> Result<()> {
     let now_secs = state.clock.now_ms() / 1000;
     let not_configured = || Error::BadRequest {
         status: StatusCode::NOT_FOUND,
@@ -58,25 +53,31 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
     };
     let payments = &state.payments;
     let notice = match provider {
-        Provider::Wechat => wechat::verify(
+        Provider::Wechat => Notice::Payment(wechat::verify(
             payments.wechat.as_ref().ok_or_else(not_configured)?,
             headers,
             body,
             now_secs,
-        )?,
-        Provider::Alipay => alipay::verify(payments.alipay.as_ref().ok_or_else(not_configured)?, body)?,
-        Provider::Hmac => webhook::verify(&payments.webhook, headers, body, now_secs)?,
+        )?),
+        Provider::Alipay => Notice::Payment(alipay::verify(
+            payments.alipay.as_ref().ok_or_else(not_configured)?,
+            body,
+        )?),
+        Provider::Hmac => Notice::Payment(webhook::verify(&payments.webhook, headers, body, now_secs)?),
     };
-    // Trade numbers say what was paid: an order (`OB…`) or a table's whole bill (`BL…`).
-    match parse_bill_no(&notice.trade_no) {
-        Some(bill_id) => apply_bill_payment(state, &notice, bill_id).await,
-        None => apply_payment(state, &notice).await,
+    match notice {
+        Notice::Payment(payment) => {
+            let outcome = charges::receive(state, &payment).await?;
+            tracing::info!(provider = provider.as_str(), ?outcome, "payment notification");
+        }
+        Notice::Refund(refund) => refunds::confirm(state, &refund).await?,
     }
+    Ok(())
 }
 
 /// Success stops the provider's retries; failure asks for them (and for server faults, a retry
 /// is exactly right).
-fn answer(provider: Provider, outcome: Result<PaymentOutcome>) -> Response {
+fn answer(provider: Provider, outcome: Result<()>) -> Response {
     match (provider, outcome) {
         // Alipay wants exactly `success`; anything else means "send it again".
         (Provider::Alipay, Ok(_)) => ([(CONTENT_TYPE, "text/plain")], "success").into_response(),

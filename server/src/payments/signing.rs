@@ -1,14 +1,15 @@
-//! What the providers' notifications share: headers, timestamps and their freshness, and
-//! SHA256withRSA (WeChat Pay and Alipay both sign with it).
+//! What the providers share: notification headers, timestamps and their freshness, and
+//! SHA256withRSA (WeChat Pay and Alipay both sign with it: we sign our requests with the
+//! merchant's private key, and verify their answers and notifications with their public key).
 
 use axum::http::HeaderMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rsa::RsaPublicKey;
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
@@ -67,4 +68,56 @@ pub fn sha256_rsa_verifies(key: &VerifyingKey<Sha256>, message: &[u8], signature
         return false;
     };
     Signature::try_from(bytes.as_slice()).is_ok_and(|signature| key.verify(message, &signature).is_ok())
+}
+
+/// A merchant's RSA private key: PKCS#8 PEM (`BEGIN PRIVATE KEY`, WeChat's `apiclient_key.pem`),
+/// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), or the bare base64 of either that Alipay's key tool
+/// writes. The error never quotes the key.
+pub fn signing_key_from_pem(text: &str) -> Result<SigningKey<Sha256>, String> {
+    let text = text.trim();
+    let key = if text.starts_with("-----BEGIN RSA PRIVATE KEY-----") {
+        RsaPrivateKey::from_pkcs1_pem(text).map_err(|e| e.to_string())?
+    } else if text.starts_with("-----BEGIN") {
+        RsaPrivateKey::from_pkcs8_pem(text).map_err(|e| e.to_string())?
+    } else {
+        let compact: String = text.split_whitespace().collect();
+        let der = STANDARD
+            .decode(compact)
+            .map_err(|_| "neither PEM nor base64".to_owned())?;
+        RsaPrivateKey::from_pkcs8_der(&der)
+            .or_else(|_| RsaPrivateKey::from_pkcs1_der(&der))
+            .map_err(|e| e.to_string())?
+    };
+    Ok(SigningKey::new(key))
+}
+
+/// SHA256withRSA (PKCS#1 v1.5) of `message`, in base64: how we sign for WeChat and Alipay.
+pub fn sha256_rsa_sign(key: &SigningKey<Sha256>, message: &[u8]) -> String {
+    STANDARD.encode(key.sign(message).to_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+
+    use super::*;
+
+    #[test]
+    fn what_we_sign_verifies_with_the_public_half_in_every_key_format() {
+        let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("a key");
+        let public_pem = private
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .expect("public PEM");
+        let verifying = verifying_key_from_pem(&public_pem).expect("public key");
+        let pkcs8 = private.to_pkcs8_pem(LineEnding::LF).expect("PKCS#8");
+        let bare: String = pkcs8.lines().filter(|l| !l.starts_with("-----")).collect();
+        for text in [pkcs8.as_str(), bare.as_str()] {
+            let signing = signing_key_from_pem(text).expect("private key");
+            let signature = sha256_rsa_sign(&signing, b"appid=1&total=0.01");
+            assert!(sha256_rsa_verifies(&verifying, b"appid=1&total=0.01", &signature));
+            assert!(!sha256_rsa_verifies(&verifying, b"appid=1&total=0.02", &signature));
+        }
+        assert!(signing_key_from_pem("not a key").is_err());
+    }
 }

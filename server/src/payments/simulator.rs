@@ -11,7 +11,14 @@ use axum::http::StatusCode;
 use orderbell_shared::payment::{PAYMENT_SUCCEEDED, WebhookNotification, WebhookPayment};
 use orderbell_shared::{ErrorBody, Money, OrderDTO, OrderStatus};
 
-use super::webhook;
+use async_trait::async_trait;
+use orderbell_shared::charges::{PayChannel, trade_number};
+use orderbell_shared::order::parse_order_no;
+
+use super::{
+    ChargeOrder, ChargeStart, CloseOutcome, Gateway, GatewayError, GatewayResult, Provider, RefundOrder, RefundState,
+    TradeState, webhook,
+};
 use crate::auth::Credential;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
@@ -135,5 +142,51 @@ fn disabled() -> Error {
         status: StatusCode::NOT_FOUND,
         code: "simulator_disabled",
         message: "本服务器只收真实支付，模拟支付已关闭".into(),
+    }
+}
+
+/// The simulator as a [`Gateway`], so that the embedded default takes the path real money takes:
+/// a charge sends the customer to the simulator's cashier page, and a refund is asked for and
+/// confirmed like a provider's (the simulator refunds at once; no money moves).
+pub struct SimulatorGateway;
+
+#[async_trait]
+impl Gateway for SimulatorGateway {
+    fn provider(&self) -> Provider {
+        Provider::Hmac
+    }
+
+    fn channels(&self) -> Vec<PayChannel> {
+        vec![PayChannel::Simulator]
+    }
+
+    async fn create(&self, charge: &ChargeOrder) -> GatewayResult<ChargeStart> {
+        // The cashier page of an order; the customer page adds the order's token to it.
+        match parse_order_no(trade_number(&charge.trade_no)) {
+            Some(order_id) => Ok(ChargeStart::Redirect(format!("/pay/{order_id}"))),
+            None => Err(GatewayError::Refused {
+                code: "SIMULATOR".into(),
+                message: "模拟支付只收订单的付款".into(),
+            }),
+        }
+    }
+
+    /// Its payments always arrive as notifications (retried), so a query has nothing to add.
+    async fn query(&self, _trade_no: &str) -> GatewayResult<TradeState> {
+        Ok(TradeState::Waiting)
+    }
+
+    async fn close(&self, _trade_no: &str) -> GatewayResult<CloseOutcome> {
+        Ok(CloseOutcome::Closed)
+    }
+
+    async fn refund(&self, refund: &RefundOrder) -> GatewayResult<RefundState> {
+        Ok(RefundState::Succeeded {
+            provider_refund_id: Some(format!("SIM{}", refund.refund_no)),
+        })
+    }
+
+    async fn query_refund(&self, refund: &RefundOrder) -> GatewayResult<RefundState> {
+        self.refund(refund).await
     }
 }

@@ -1,0 +1,73 @@
+//! Reading the payment providers' configuration and keys at startup.
+
+use std::sync::Arc;
+
+use crate::config::PaymentConfig;
+use crate::db::{Database, Sqlite};
+use crate::error::{Error, Result};
+
+use super::simulator::SimulatorGateway;
+use super::{Gateway, Gateways, Payments, Simulator, alipay, webhook, wechat};
+
+/// The payment providers as configured: a key that fails to load is a startup error that says
+/// which, and no key is ever logged.
+pub async fn load(config: &PaymentConfig, db: &Sqlite, self_url: &str) -> Result<Payments> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
+    };
+    let wechat = match &config.wechat_mchid {
+        None => None,
+        Some(mchid) => {
+            let key = config
+                .wechat_apiv3_key
+                .as_ref()
+                .ok_or_else(|| Error::Config("--wechat-apiv3-key is required".into()))?;
+            let mut platform_keys = Vec::new();
+            for pair in &config.wechat_platform_key {
+                let (serial, path) = pair
+                    .split_once('=')
+                    .ok_or_else(|| Error::Config(format!("--wechat-platform-key wants SERIAL=PATH, not {pair:?}")))?;
+                platform_keys.push((serial.to_owned(), read(path.as_ref())?));
+            }
+            if platform_keys.is_empty() {
+                return Err(Error::Config(
+                    "--wechat-platform-key is required with --wechat-mchid".into(),
+                ));
+            }
+            Some(wechat::WechatConfig::new(
+                mchid.clone(),
+                config.wechat_appid.clone(),
+                &key.0,
+                &platform_keys,
+            )?)
+        }
+    };
+    let alipay = match &config.alipay_app_id {
+        None => None,
+        Some(app_id) => {
+            let path = config
+                .alipay_public_key
+                .as_ref()
+                .ok_or_else(|| Error::Config("--alipay-public-key is required with --alipay-app-id".into()))?;
+            Some(alipay::AlipayConfig::new(app_id.clone(), &read(path)?)?)
+        }
+    };
+    let mut gateways: Vec<Arc<dyn Gateway>> = Vec::new();
+    if !config.no_simulator {
+        gateways.push(Arc::new(SimulatorGateway));
+    }
+    let secret = match &config.webhook_secret {
+        Some(secret) => secret.0.clone(),
+        None => {
+            db.setting_or_insert("webhook_secret", &webhook::WebhookConfig::generate_secret)
+                .await?
+        }
+    };
+    Ok(Payments {
+        wechat,
+        alipay,
+        webhook: webhook::WebhookConfig::new(&secret, config.webhook_merchant_id.clone())?,
+        simulator: (!config.no_simulator).then(|| Simulator::new(self_url)),
+        gateways: Gateways::new(gateways),
+    })
+}
