@@ -50,15 +50,18 @@ impl WhoHeard {
         }
     }
 
-    /// A stream event. Returns the alert it escalates when that is news: past the snapshot.
+    /// A stream event. Returns the alert it escalates when that is news: past the snapshot, and
+    /// not among the snapshot's escalations. The server reads a snapshot's position before its
+    /// escalations, so one made in between is in both, and its event comes after the position:
+    /// like the snapshot's others it is history, or the order would be announced a second time.
     pub fn apply(&mut self, id: u64, event: &Event) -> Option<AlertRef> {
         match event {
             Event::AlertReceipt(receipt) => self.receipt(receipt),
             Event::OrderReminder(reminder) => self.newer_reminder(reminder.order.order_id, reminder.reminder_id),
             Event::AlertEscalated(e) => {
                 let alert = AlertRef::from_parts(e.order_id, e.alert, e.reminder_id);
-                self.unheard.insert(alert);
-                return (id > self.baseline).then_some(alert);
+                let known = !self.unheard.insert(alert);
+                return (id > self.baseline && !known).then_some(alert);
             }
             Event::AlertSettled(s) => {
                 self.unheard

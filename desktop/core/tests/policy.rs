@@ -10,6 +10,7 @@ use orderbell_desktop_core::saved::{Heard, QuietHours, Settings};
 use orderbell_desktop_core::voice::{Arrival, Cue, VoicePlan};
 use orderbell_shared::Event;
 use orderbell_shared::events::ReminderReply;
+use orderbell_shared::heard::{AlertEscalated, AlertKind, EscalationReason};
 use orderbell_shared::order::{ReminderState, StoreSnapshot};
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
@@ -413,4 +414,38 @@ fn a_muted_device_shows_an_escalated_order_again_without_a_voice() {
     policy.new_order(&order(3, "A03"), true, NOON);
     let again = alarm(&mut policy, 3, NOON);
     assert!(matches!(&again[..], [Effect::Notify(_)]), "{again:?}");
+}
+
+#[test]
+fn an_escalation_the_snapshot_lists_is_not_alarmed_when_its_event_comes_after_the_snapshot() {
+    let escalated = |id| AlertEscalated {
+        order_id: id,
+        order_no: format!("OB{id:08}"),
+        table_number: format!("A{id:02}"),
+        alert: AlertKind::Order,
+        reminder_id: None,
+        reason: EscalationReason::NoDeviceOnline,
+        since: NOON,
+        at: NOON,
+    };
+    let mut engine = Engine::new(Role::Merchant, Heard::default(), Settings::default());
+    // Back after an outage: A04 was escalated while nobody was online, between the server
+    // reading the snapshot's position (8) and its escalations; its event is 9.
+    let snapshot = StoreSnapshot {
+        store_id: 1,
+        last_event_id: 8,
+        orders: vec![order(4, "A04"), order(5, "A05")],
+        reminders: vec![],
+        receipts: vec![],
+        escalated: vec![escalated(4)],
+    };
+    assert_eq!(notes(&engine.load(snapshot, NOON)), 2, "A04 and A05 are announced");
+    engine.policy.spoken();
+    engine.policy.spoken();
+    let replayed = engine.event(9, &Event::AlertEscalated(escalated(4)), NOON + 1000);
+    assert_eq!(replayed, Some(vec![]), "A04 is not announced a second time");
+    let news = engine
+        .event(10, &Event::AlertEscalated(escalated(5)), NOON + 2000)
+        .expect("a new event");
+    assert_eq!(notes(&news), 1, "an escalation the snapshot did not list still alarms");
 }

@@ -9,7 +9,7 @@ use orderbell_tests::TestServer;
 use crate::{App, hurry, paid};
 
 /// A diner orders at `table` and pays; returns once the payment went through.
-async fn paid_order(server: &TestServer, table: i64) -> SubmittedOrder {
+pub(crate) async fn paid_order(server: &TestServer, table: i64) -> SubmittedOrder {
     let order = server.order(table, &[(1001, 1)]).await;
     server.pay(&order).await;
     // The order's own stream starts from its first event: no race with the payment's callback.
