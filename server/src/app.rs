@@ -29,7 +29,7 @@ use crate::payments;
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
-use crate::{alerts, bills, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
+use crate::{alerts, bills, charges, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
 
 pub struct App {
     state: AppState,
@@ -69,12 +69,12 @@ impl App {
             credentials: Arc::new(credentials),
             heartbeat: config.heartbeat(),
             reminder_interval: Duration::from_secs(config.reminder_interval_secs),
+            unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
             shutdown: CancellationToken::new(),
             public_url: config.public_url().into(),
         };
         let schedule = Schedule {
             every: Duration::from_millis(config.maintenance_millis.max(10)),
-            unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
             retention: config.event_retention.max(1),
         };
         Ok(App {
@@ -92,6 +92,7 @@ impl App {
             .merge(tables::router())
             .merge(orders::router())
             .merge(bills::router())
+            .merge(charges::router())
             .merge(payments::router())
             .merge(reminders::router())
             .merge(streams::router())
@@ -120,6 +121,17 @@ impl App {
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .layer(TraceLayer::new_for_http())
             .with_state(self.state.clone())
+    }
+
+    /// With one more payment provider: for tests, which stand in for a provider at its boundary
+    /// (a lost notification, a payment racing the close). Before serving, the app is the only
+    /// holder of its payments.
+    pub fn with_gateway(mut self, gateway: Arc<dyn payments::Gateway>) -> Self {
+        match Arc::get_mut(&mut self.state.payments) {
+            Some(payments) => payments.gateways.add(gateway),
+            None => tracing::error!("a gateway can only be added before the app serves"),
+        }
+        self
     }
 
     /// The state the handlers share, for tests of the parts below the router.
@@ -184,6 +196,8 @@ impl App {
         let streams = self.state.shutdown.clone();
         let router = self.router();
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
+        // The peer's address: a provider wants the payer's IP (`wechat_h5`).
+        let router = router.into_make_service_with_connect_info::<net::Peer>();
         let served = axum::serve(net::Listener::new(listener, self.write_timeout), router)
             .with_graceful_shutdown(async move {
                 shutdown.await;

@@ -38,6 +38,8 @@ pub struct AppState {
     pub credentials: Arc<Credentials>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,
+    /// How long an order may wait for its payment before it is cancelled.
+    pub unpaid_timeout: Duration,
     /// Cancelled at shutdown, so that endless streams end and the server can stop.
     pub shutdown: CancellationToken,
     pub public_url: Arc<str>,

@@ -27,7 +27,7 @@ use crate::db::{CartSnapshot, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry};
 use crate::state::AppState;
-pub use pay::apply_bill_payment;
+pub use pay::{apply_bill_payment, payable_bill};
 pub use view::{BillFeed, Pending, bill_dto};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -13,7 +13,7 @@ use orderbell_shared::{ErrorBody, Event};
 use super::rules::not_open;
 use super::settle::end;
 use super::{Outbox, bill_dto, not_found, read};
-use crate::auth::Credential;
+use crate::auth::{Credential, Grant};
 use crate::db::bills::{Closing, RefundRow};
 use crate::db::{Paid, PaymentRow};
 use crate::error::{Error, Result};
@@ -36,6 +36,18 @@ pub async fn pay(
     Credential(grant): Credential,
     Path(bill_id): Path<i64>,
 ) -> Result<(StatusCode, Json<BillDTO>)> {
+    let (bill, rounds) = payable_bill(&state, grant, bill_id).await?;
+    // One transaction per bill as it stands: a second tap pays nothing twice; after 加菜 the
+    // bill owes another amount, which is another payment.
+    let trade_no = bill_no(bill_id);
+    let transaction_id = format!("SIM{trade_no}R{rounds}A{}", bill.owed.cents());
+    simulate(&state, &trade_no, transaction_id, bill.owed)?;
+    Ok((StatusCode::ACCEPTED, Json(bill)))
+}
+
+/// The bill a diner of its sitting may pay online now, and how many rounds it has: refused
+/// when it is not open or owes nothing.
+pub async fn payable_bill(state: &AppState, grant: Grant, bill_id: i64) -> Result<(BillDTO, u32)> {
     let snapshot = state
         .db
         .bill_snapshot(bill_id)
@@ -57,12 +69,7 @@ pub async fn pay(
             current: None,
         });
     }
-    // One transaction per bill as it stands: a second tap pays nothing twice; after 加菜 the
-    // bill owes another amount, which is another payment.
-    let trade_no = bill_no(bill_id);
-    let transaction_id = format!("SIM{trade_no}R{rounds}A{}", bill.owed.cents());
-    simulate(&state, &trade_no, transaction_id, bill.owed)?;
-    Ok((StatusCode::ACCEPTED, Json(bill)))
+    Ok((bill, rounds))
 }
 
 /// What an authentic notification for bill `bill_id` does.

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod bills;
+pub mod charges;
 pub mod heard;
 pub mod menu;
 pub mod reports;
@@ -11,6 +12,7 @@ pub mod returns;
 mod sqlite;
 mod sqlite_access;
 mod sqlite_bills;
+mod sqlite_charges;
 mod sqlite_heard;
 mod sqlite_menu;
 mod sqlite_reports;
@@ -34,6 +36,7 @@ use crate::journal::{Entry, Stream};
 
 pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use bills::{BillStore, BillTx};
+pub use charges::{ChargeRow, ChargeStore};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
 pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
@@ -172,6 +175,7 @@ pub trait Tx: BillTx + Send {
 pub trait Database:
     AccessStore
     + BillStore
+    + ChargeStore
     + MenuStore
     + ReportStore
     + ReturnStore

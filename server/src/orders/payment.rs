@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::payments::PaymentNotice;
 use crate::state::AppState;
+use orderbell_shared::charges::trade_number;
 use orderbell_shared::order::parse_order_no;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
     if !notice.succeeded {
         return Ok(PaymentOutcome::Ignored);
     }
-    let order_id = parse_order_no(&notice.trade_no)
+    let order_id = parse_order_no(trade_number(&notice.trade_no))
         .ok_or_else(|| Error::invalid("order_not_found", format!("未知订单号 {}", notice.trade_no)))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;

@@ -57,6 +57,11 @@ impl Gateways {
         Gateways(gateways)
     }
 
+    /// One more provider (a test's stand-in at the provider boundary: [`crate::App::with_gateway`]).
+    pub fn add(&mut self, gateway: Arc<dyn Gateway>) {
+        self.0.push(gateway);
+    }
+
     pub fn get(&self, provider: Provider) -> Option<&Arc<dyn Gateway>> {
         self.0.iter().find(|g| g.provider() == provider)
     }

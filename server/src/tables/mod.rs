@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::state::AppState;
 
 pub use http::{QrFile, qr_files};
+pub use qr::Code;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(diners::router()).merge(http::router())
