@@ -1,0 +1,1 @@
+//! Alipay OpenAPI as the fake serves it.

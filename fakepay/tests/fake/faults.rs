@@ -1,0 +1,1 @@
+//! The faults the fake can be told to commit.
