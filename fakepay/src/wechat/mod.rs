@@ -7,6 +7,8 @@ mod pages;
 mod refunds;
 mod trades;
 
+pub(crate) use trades::digits;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
