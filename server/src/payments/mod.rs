@@ -39,6 +39,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The payment providers this server accepts notifications from.
 pub struct Payments {
     pub wechat: Option<wechat::WechatConfig>,
+    /// How a page inside WeChat learns the payer's `openid`: set when JSAPI payments are on.
+    pub wechat_oauth: Option<wechat::Oauth>,
     pub alipay: Option<alipay::AlipayConfig>,
     /// The generic provider; always on, since the simulator signs with it.
     pub webhook: webhook::WebhookConfig,

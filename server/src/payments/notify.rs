@@ -53,12 +53,12 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
     };
     let payments = &state.payments;
     let notice = match provider {
-        Provider::Wechat => Notice::Payment(wechat::verify(
+        Provider::Wechat => wechat::verify(
             payments.wechat.as_ref().ok_or_else(not_configured)?,
             headers,
             body,
             now_secs,
-        )?),
+        )?,
         Provider::Alipay => Notice::Payment(alipay::verify(
             payments.alipay.as_ref().ok_or_else(not_configured)?,
             body,

@@ -5,6 +5,7 @@
 mod alipay;
 mod webhook;
 mod wechat;
+mod wechat_api;
 
 use std::fmt::Debug;
 

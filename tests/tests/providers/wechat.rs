@@ -1,7 +1,7 @@
-//! WeChat Pay API v3 notifications.
+//! WeChat Pay API v3 notifications, of payments and of refunds.
 
 use orderbell_server::payments::wechat::{self, WechatConfig};
-use orderbell_server::payments::{PaymentNotice, Provider};
+use orderbell_server::payments::{Notice, PaymentNotice, Provider, RefundNotice, RefundState};
 use orderbell_server::{Error, Result};
 use orderbell_shared::Money;
 use orderbell_tests::providers::{FakeWechat, Signed};
@@ -16,8 +16,15 @@ fn config_for(fake: &FakeWechat) -> WechatConfig {
     WechatConfig::new(fake.mchid.clone(), Some(fake.appid.clone()), &fake.api_v3_key, &keys).expect("valid config")
 }
 
-fn verify(config: &WechatConfig, signed: &Signed) -> Result<PaymentNotice> {
+fn read(config: &WechatConfig, signed: &Signed) -> Result<Notice> {
     wechat::verify(config, &signed.header_map(), signed.body.as_bytes(), NOW)
+}
+
+fn verify(config: &WechatConfig, signed: &Signed) -> Result<PaymentNotice> {
+    match read(config, signed)? {
+        Notice::Payment(payment) => Ok(payment),
+        Notice::Refund(refund) => panic!("a payment notice, not {refund:?}"),
+    }
 }
 
 fn event_id(signed: &Signed) -> String {
@@ -146,4 +153,73 @@ fn config_checks_its_keys() {
     )];
     let bad_key = WechatConfig::new(fake.mchid.clone(), None, &fake.api_v3_key, &bad_pem);
     assert!(matches!(bad_key, Err(Error::Config(_))), "a key that does not parse");
+}
+
+/// The decrypted `resource` of a `REFUND.*` notification, as WeChat sends it.
+fn refund(fake: &FakeWechat, refund_no: &str, refund_status: &str) -> serde_json::Value {
+    serde_json::json!({
+        "mchid": fake.mchid,
+        "out_trade_no": TRADE_NO,
+        "transaction_id": "4200000001202406151234567890",
+        "out_refund_no": refund_no,
+        "refund_id": "50000000382019052709732678859",
+        "refund_status": refund_status,
+        "success_time": "2024-06-15T12:01:00+08:00",
+        "user_received_account": "招商银行信用卡0403",
+        "amount": {"total": 3800, "refund": 1200, "payer_total": 3800, "payer_refund": 1200},
+    })
+}
+
+#[test]
+fn reads_refund_notifications() {
+    let fake = FakeWechat::new();
+    let config = config_for(&fake);
+    let signed = fake.sign(
+        &fake.body("REFUND.SUCCESS", &refund(&fake, "RF00000007", "SUCCESS")),
+        NOW,
+    );
+    assert_eq!(
+        read(&config, &signed).expect("genuine refund notice"),
+        Notice::Refund(RefundNotice {
+            provider: Provider::Wechat,
+            refund_no: "RF00000007".into(),
+            state: RefundState::Succeeded {
+                provider_refund_id: Some("50000000382019052709732678859".into())
+            },
+        })
+    );
+    for (event, status) in [("REFUND.ABNORMAL", "ABNORMAL"), ("REFUND.CLOSED", "CLOSED")] {
+        let signed = fake.sign(&fake.body(event, &refund(&fake, "RF00000008", status)), NOW);
+        let Notice::Refund(notice) = read(&config, &signed).expect("genuine refund notice") else {
+            panic!("{event} is a refund notice");
+        };
+        assert_eq!(notice.refund_no, "RF00000008");
+        assert!(
+            matches!(notice.state, RefundState::Failed { .. }),
+            "{event}: the merchant must decide"
+        );
+    }
+}
+
+#[test]
+fn refuses_forged_and_foreign_refund_notifications() {
+    let fake = FakeWechat::new();
+    let config = config_for(&fake);
+    let forger = FakeWechat::forger();
+    let forged = forger.sign(
+        &forger.body("REFUND.SUCCESS", &refund(&fake, "RF00000009", "SUCCESS")),
+        NOW,
+    );
+    assert_eq!(refusal(read(&config, &forged)), "bad_signature");
+
+    let mut foreign = refund(&fake, "RF00000009", "SUCCESS");
+    foreign["mchid"] = "1900000002".into();
+    let signed = fake.sign(&fake.body("REFUND.SUCCESS", &foreign), NOW);
+    assert_eq!(refusal(read(&config, &signed)), "wrong_merchant");
+
+    let unknown = fake.sign(
+        &fake.body("REFUND.SUCCESS", &refund(&fake, "RF00000009", "PENDING")),
+        NOW,
+    );
+    assert_eq!(refusal(read(&config, &unknown)), "malformed_notification");
 }

@@ -1,11 +1,11 @@
-//! WeChat Pay API v3 payment notifications.
+//! WeChat Pay API v3 notifications, of payments (`TRANSACTION.*`) and of refunds (`REFUND.*`).
 //!
 //! WeChat signs each notification with its platform key, chosen by `Wechatpay-Serial`
-//! (SHA256withRSA over `"{timestamp}\n{nonce}\n{body}\n"`), and encrypts the transaction inside
-//! it with the merchant's APIv3 key (AES-256-GCM). So a notice is read only after its signature,
-//! its freshness, its decryption and its merchant have all checked out.
+//! (SHA256withRSA over `"{timestamp}\n{nonce}\n{body}\n"`), and encrypts the transaction or
+//! refund inside it with the merchant's APIv3 key (AES-256-GCM). So a notice is read only after
+//! its signature, its freshness, its decryption and its merchant have all checked out.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
@@ -13,13 +13,13 @@ use axum::http::HeaderMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use orderbell_shared::Money;
-use rsa::pkcs1v15::VerifyingKey;
 use serde::Deserialize;
-use sha2::Sha256;
 
-use super::signing::{check_fresh, header, malformed, sha256_rsa_verifies, timestamp, verifying_key_from_pem};
-use super::{PaymentNotice, Provider};
+use super::PlatformKeys;
+use super::gateway::refund_state;
 use crate::error::{Error, Result};
+use crate::payments::signing::{check_fresh, header, malformed, timestamp};
+use crate::payments::{Notice, PaymentNotice, Provider, RefundNotice};
 
 /// The only resource encryption WeChat Pay API v3 uses.
 const ALGORITHM: &str = "AEAD_AES_256_GCM";
@@ -29,7 +29,7 @@ pub struct WechatConfig {
     mchid: String,
     appid: Option<String>,
     cipher: Aes256Gcm,
-    platform_keys: HashMap<String, VerifyingKey<Sha256>>,
+    platform_keys: Arc<PlatformKeys>,
 }
 
 impl WechatConfig {
@@ -47,25 +47,17 @@ impl WechatConfig {
                 api_v3_key.len()
             ))
         })?;
-        if platform_keys.is_empty() {
-            return Err(Error::Config(
-                "no WeChat platform key: no notification could be verified".into(),
-            ));
-        }
-        let platform_keys = platform_keys
-            .iter()
-            .map(|(serial, pem)| {
-                let key = verifying_key_from_pem(pem)
-                    .map_err(|e| Error::Config(format!("WeChat platform key {serial}: {e}")))?;
-                Ok((serial.clone(), key))
-            })
-            .collect::<Result<_>>()?;
         Ok(WechatConfig {
             mchid,
             appid,
             cipher,
-            platform_keys,
+            platform_keys: Arc::new(PlatformKeys::new(platform_keys)?),
         })
+    }
+
+    /// The platform keys, which also verify WeChat Pay's answers to our requests.
+    pub fn platform_keys(&self) -> Arc<PlatformKeys> {
+        Arc::clone(&self.platform_keys)
     }
 }
 
@@ -94,6 +86,15 @@ struct Transaction {
     amount: Amount,
 }
 
+/// The decrypted `resource` of a `REFUND.*` notification.
+#[derive(Deserialize)]
+struct Refund {
+    mchid: String,
+    out_refund_no: String,
+    refund_id: String,
+    refund_status: String,
+}
+
 #[derive(Deserialize)]
 struct Amount {
     /// In fen.
@@ -101,24 +102,31 @@ struct Amount {
     currency: String,
 }
 
-pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs: i64) -> Result<PaymentNotice> {
+pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs: i64) -> Result<Notice> {
     let signed_at = header(headers, "wechatpay-timestamp")?;
     let nonce = header(headers, "wechatpay-nonce")?;
     let signature = header(headers, "wechatpay-signature")?;
     let serial = header(headers, "wechatpay-serial")?;
-    let key = config
+    let verifies = config
         .platform_keys
-        .get(serial)
+        .verifies(serial, signed_at, nonce, body, signature)
         .ok_or_else(|| Error::notification("unknown_key", format!("没有序列号为 {serial} 的微信支付平台公钥")))?;
-    let message = [signed_at.as_bytes(), b"\n", nonce.as_bytes(), b"\n", body, b"\n"].concat();
-    if !sha256_rsa_verifies(key, &message, signature) {
+    if !verifies {
         return Err(Error::notification("bad_signature", "微信支付签名不匹配"));
     }
     check_fresh(timestamp(signed_at)?, now_secs)?;
 
     let notification: Notification = serde_json::from_slice(body).map_err(malformed)?;
     let plaintext = decrypt(&config.cipher, &notification.resource)?;
+    if notification.event_type.starts_with("REFUND.") {
+        let refund: Refund = serde_json::from_slice(&plaintext).map_err(malformed)?;
+        return read_refund(config, refund).map(Notice::Refund);
+    }
     let transaction: Transaction = serde_json::from_slice(&plaintext).map_err(malformed)?;
+    read_payment(config, notification, transaction).map(Notice::Payment)
+}
+
+fn read_payment(config: &WechatConfig, notification: Notification, transaction: Transaction) -> Result<PaymentNotice> {
     let ours = transaction.mchid == config.mchid && config.appid.as_ref().is_none_or(|a| *a == transaction.appid);
     if !ours {
         return Err(Error::notification(
@@ -144,6 +152,24 @@ pub fn verify(config: &WechatConfig, headers: &HeaderMap, body: &[u8], now_secs:
         amount: Money::from_cents(transaction.amount.total),
         merchant_id: transaction.mchid,
         succeeded: notification.event_type == "TRANSACTION.SUCCESS" && transaction.trade_state == "SUCCESS",
+    })
+}
+
+/// A refund's end (`REFUND.SUCCESS`, `REFUND.ABNORMAL`, `REFUND.CLOSED`), read from its
+/// `refund_status` the same way as the answer to a refund request.
+fn read_refund(config: &WechatConfig, refund: Refund) -> Result<RefundNotice> {
+    if refund.mchid != config.mchid {
+        return Err(Error::notification(
+            "wrong_merchant",
+            format!("这笔退款属于商户 {}，不是本店的", refund.mchid),
+        ));
+    }
+    let state = refund_state(&refund.refund_status, refund.refund_id)
+        .ok_or_else(|| malformed(format!("不认识的退款状态 {}", refund.refund_status)))?;
+    Ok(RefundNotice {
+        provider: Provider::Wechat,
+        refund_no: refund.out_refund_no,
+        state,
     })
 }
 
