@@ -53,7 +53,7 @@ impl App {
             Some(secret) => secret.0.clone(),
             None => db.setting_or_insert("link_secret", &random_secret).await?,
         };
-        let payments = payments::load(&config.payments, &db, &config.self_url()).await?;
+        let payments = payments::load(&config.payments, &db, &config.self_url(), &config.public_url()).await?;
         let credentials = Credentials::new(db.credentials().await?);
         let state = AppState {
             db: Arc::new(db),
