@@ -187,15 +187,16 @@ struct Outcome {
 }
 
 impl Outcome {
-    /// `10000` succeeded; `20000` (service unavailable) and `ACQ.SYSTEM_ERROR` may succeed when
-    /// asked again; anything else is Alipay refusing the request, in its words.
+    /// `10000` succeeded; `20000` (service unavailable) and `ACQ.SYSTEM_ERROR` (also written
+    /// `aop.ACQ.SYSTEM_ERROR`) may succeed when asked again; anything else is Alipay refusing the
+    /// request, in its words.
     fn check(self) -> GatewayResult<()> {
         if self.code == "10000" {
             return Ok(());
         }
         let sub_code = self.sub_code.unwrap_or_default();
         let message = self.sub_msg.unwrap_or(self.msg);
-        if self.code == "20000" || sub_code == "ACQ.SYSTEM_ERROR" {
+        if self.code == "20000" || sub_code.ends_with("ACQ.SYSTEM_ERROR") {
             return Err(GatewayError::Unavailable(format!("支付宝系统繁忙（{message}）")));
         }
         Err(GatewayError::Refused {
@@ -380,6 +381,10 @@ mod tests {
         ));
         assert!(matches!(
             outcome(r#"{"code":"40004","msg":"Business Failed","sub_code":"ACQ.SYSTEM_ERROR","sub_msg":"系统错误"}"#),
+            Err(GatewayError::Unavailable(_))
+        ));
+        assert!(matches!(
+            outcome(r#"{"code":"40004","msg":"Business Failed","sub_code":"aop.ACQ.SYSTEM_ERROR","sub_msg":"系统繁忙"}"#),
             Err(GatewayError::Unavailable(_))
         ));
         assert_eq!(
