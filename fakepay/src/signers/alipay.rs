@@ -64,20 +64,30 @@ impl FakeAlipay {
             ("subject", "Orderbell 3号桌 点餐 & 加菜"),
             ("fund_bill_list", fund_bill_list.as_str()),
         ];
-        // Signed over every parameter but the signature's own two, decoded, sorted by name.
-        let content = params
-            .iter()
-            .copied()
-            .collect::<BTreeMap<_, _>>()
-            .into_iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect::<Vec<_>>()
-            .join("&");
-        let sign = sha256_rsa(self.key, content.as_bytes());
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(params)
-            .append_pair("sign_type", "RSA2")
-            .append_pair("sign", &sign)
-            .finish()
+        signed_form(self.key, &params)
     }
+}
+
+/// `params` with `sign_type` and `sign` appended, as a form body: how Alipay signs what it sends
+/// (notifications and the return to the merchant's page).
+pub(crate) fn signed_form(key: &RsaPrivateKey, params: &[(&str, &str)]) -> String {
+    // Signed over every parameter but the signature's own two, decoded, sorted by name.
+    let sign = sha256_rsa(key, signed_content(params.iter().copied()).as_bytes());
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .append_pair("sign_type", "RSA2")
+        .append_pair("sign", &sign)
+        .finish()
+}
+
+/// The text an RSA2 signature covers: non-empty parameters, sorted by name, joined `k=v&k=v`.
+pub(crate) fn signed_content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    params
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }

@@ -77,48 +77,72 @@ impl FakeWechat {
 
     /// A notification body of `event_type`, with `resource` encrypted under the APIv3 key.
     pub fn body(&self, event_type: &str, resource: &Value) -> String {
-        let cipher = Aes256Gcm::new_from_slice(self.api_v3_key.as_bytes()).expect("the APIv3 key is 32 bytes");
-        let nonce = random_text(12);
-        let plaintext = resource.to_string();
-        let payload = Payload {
-            msg: plaintext.as_bytes(),
-            aad: b"transaction",
-        };
-        // aes-gcm appends the 16-byte tag to the ciphertext, as WeChat does.
-        let ciphertext = cipher
-            .encrypt(Nonce::from_slice(nonce.as_bytes()), payload)
-            .expect("AES-GCM encrypts");
-        json!({
-            "id": format!("EV-{}", random_text(20)),
-            "create_time": "2024-06-15T12:00:00+08:00",
-            "resource_type": "encrypt-resource",
-            "event_type": event_type,
-            "summary": "支付成功",
-            "resource": {
-                "original_type": "transaction",
-                "algorithm": "AEAD_AES_256_GCM",
-                "ciphertext": STANDARD.encode(ciphertext),
-                "associated_data": "transaction",
-                "nonce": nonce,
-            },
-        })
-        .to_string()
+        let created = "2024-06-15T12:00:00+08:00";
+        event_body(&self.api_v3_key, event_type, "transaction", resource, created)
     }
 
     /// `body`, signed at `timestamp` as WeChat signs: `"{timestamp}\n{nonce}\n{body}\n"`.
     pub fn sign(&self, body: &str, timestamp: i64) -> Signed {
-        let nonce = random_text(32);
-        let signature = sha256_rsa(self.key, format!("{timestamp}\n{nonce}\n{body}\n").as_bytes());
-        let headers = [
-            ("Wechatpay-Timestamp", timestamp.to_string()),
-            ("Wechatpay-Nonce", nonce),
-            ("Wechatpay-Signature", signature),
-            ("Wechatpay-Serial", self.serial.clone()),
-            ("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048".into()),
-        ];
-        Signed {
-            headers: headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect(),
-            body: body.to_owned(),
-        }
+        sign_message(self.key, &self.serial, body, timestamp)
+    }
+}
+
+/// A notification body of `event_type` about an `original_type` ("transaction" or "refund"):
+/// `resource` encrypted AEAD_AES_256_GCM under the APIv3 key, the type as associated data.
+pub(crate) fn event_body(
+    api_v3_key: &str,
+    event_type: &str,
+    original_type: &str,
+    resource: &Value,
+    created: &str,
+) -> String {
+    let cipher = Aes256Gcm::new_from_slice(api_v3_key.as_bytes()).expect("the APIv3 key is 32 bytes");
+    let nonce = random_text(12);
+    let plaintext = resource.to_string();
+    let payload = Payload {
+        msg: plaintext.as_bytes(),
+        aad: original_type.as_bytes(),
+    };
+    // aes-gcm appends the 16-byte tag to the ciphertext, as WeChat does.
+    let ciphertext = cipher
+        .encrypt(Nonce::from_slice(nonce.as_bytes()), payload)
+        .expect("AES-GCM encrypts");
+    let summary = if original_type == "refund" {
+        "退款成功"
+    } else {
+        "支付成功"
+    };
+    json!({
+        "id": format!("EV-{}", random_text(20)),
+        "create_time": created,
+        "resource_type": "encrypt-resource",
+        "event_type": event_type,
+        "summary": summary,
+        "resource": {
+            "original_type": original_type,
+            "algorithm": "AEAD_AES_256_GCM",
+            "ciphertext": STANDARD.encode(ciphertext),
+            "associated_data": original_type,
+            "nonce": nonce,
+        },
+    })
+    .to_string()
+}
+
+/// `body` with the headers WeChat signs a response or notification with, at `timestamp`:
+/// SHA256withRSA over `"{timestamp}\n{nonce}\n{body}\n"` with the platform key.
+pub(crate) fn sign_message(key: &RsaPrivateKey, serial: &str, body: &str, timestamp: i64) -> Signed {
+    let nonce = random_text(32);
+    let signature = sha256_rsa(key, format!("{timestamp}\n{nonce}\n{body}\n").as_bytes());
+    let headers = [
+        ("Wechatpay-Timestamp", timestamp.to_string()),
+        ("Wechatpay-Nonce", nonce),
+        ("Wechatpay-Signature", signature),
+        ("Wechatpay-Serial", serial.to_owned()),
+        ("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048".into()),
+    ];
+    Signed {
+        headers: headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect(),
+        body: body.to_owned(),
     }
 }
