@@ -384,7 +384,9 @@ mod tests {
             Err(GatewayError::Unavailable(_))
         ));
         assert!(matches!(
-            outcome(r#"{"code":"40004","msg":"Business Failed","sub_code":"aop.ACQ.SYSTEM_ERROR","sub_msg":"系统繁忙"}"#),
+            outcome(
+                r#"{"code":"40004","msg":"Business Failed","sub_code":"aop.ACQ.SYSTEM_ERROR","sub_msg":"系统繁忙"}"#
+            ),
             Err(GatewayError::Unavailable(_))
         ));
         assert_eq!(
