@@ -55,6 +55,21 @@ pub async fn load(config: &PaymentConfig, db: &Sqlite, self_url: &str, public_ur
         }
     };
     let mut gateways: Vec<Arc<dyn Gateway>> = Vec::new();
+    if let Some(path) = &config.alipay_private_key {
+        let alipay = alipay.as_ref().ok_or_else(|| {
+            Error::Config("--alipay-private-key needs --alipay-app-id and --alipay-public-key".into())
+        })?;
+        let key = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("--alipay-private-key: cannot read {}: {e}", path.display())))?;
+        let notify_url = format!("{public_url}/api/pay/notify/alipay");
+        let client = alipay::Client::new(alipay, &key, &config.alipay_gateway, notify_url).map_err(|e| {
+            Error::Config(format!(
+                "--alipay-private-key: {} is not an RSA private key: {e}",
+                path.display()
+            ))
+        })?;
+        gateways.push(Arc::new(client));
+    }
     if !config.no_simulator {
         gateways.push(Arc::new(SimulatorGateway));
     }

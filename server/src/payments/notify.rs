@@ -59,10 +59,7 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
             body,
             now_secs,
         )?,
-        Provider::Alipay => Notice::Payment(alipay::verify(
-            payments.alipay.as_ref().ok_or_else(not_configured)?,
-            body,
-        )?),
+        Provider::Alipay => alipay::verify(payments.alipay.as_ref().ok_or_else(not_configured)?, body)?,
         Provider::Hmac => Notice::Payment(webhook::verify(&payments.webhook, headers, body, now_secs)?),
     };
     match notice {

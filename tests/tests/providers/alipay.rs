@@ -2,7 +2,7 @@
 
 use orderbell_server::Error;
 use orderbell_server::payments::alipay::{self, AlipayConfig};
-use orderbell_server::payments::{PaymentNotice, Provider};
+use orderbell_server::payments::{Notice, PaymentNotice, Provider};
 use orderbell_shared::Money;
 use orderbell_tests::providers::FakeAlipay;
 
@@ -26,7 +26,7 @@ fn reads_a_genuine_payment() {
     let notice = alipay::verify(&config_for(&fake), form.as_bytes()).expect("genuine notice");
     assert_eq!(
         notice,
-        PaymentNotice {
+        Notice::Payment(PaymentNotice {
             provider: Provider::Alipay,
             notification_id: form_field(&form, "notify_id"),
             trade_no: TRADE_NO.into(),
@@ -34,7 +34,7 @@ fn reads_a_genuine_payment() {
             amount: Money::from_cents(3800),
             merchant_id: fake.app_id.clone(),
             succeeded: true,
-        }
+        })
     );
 }
 
@@ -48,7 +48,9 @@ fn reads_each_trade_status() {
         ("TRADE_CLOSED", false),
     ] {
         let form = fake.notify(TRADE_NO, "2024061522001400002", "0.01", status);
-        let notice = alipay::verify(&config, form.as_bytes()).expect("authentic");
+        let Notice::Payment(notice) = alipay::verify(&config, form.as_bytes()).expect("authentic") else {
+            panic!("{status} is a payment's notification");
+        };
         assert_eq!(
             (notice.succeeded, notice.amount),
             (succeeded, Money::from_cents(1)),

@@ -1,8 +1,10 @@
 //! Payment notifications, verified by the server's provider modules, as the fake providers sign
 //! them exactly like WeChat Pay, Alipay and Standard Webhooks: the genuine are read correctly,
-//! every kind of forgery or damage is refused with its own code.
+//! every kind of forgery or damage is refused with its own code. And the server's API clients
+//! against stand-ins of the providers' gateways (`alipay_api`).
 
 mod alipay;
+mod alipay_api;
 mod webhook;
 mod wechat;
 mod wechat_api;
