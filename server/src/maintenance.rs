@@ -1,6 +1,7 @@
 //! Housekeeping that runs beside the server: cancel orders left unpaid too long, prune store
 //! streams to their retention (clients asking for pruned ids are told to resync), and forget live
-//! topics nobody listens to any more; and, every second, escalate alerts nobody heard.
+//! topics nobody listens to any more; and, every second, escalate alerts nobody heard and ask
+//! the providers for the refunds due.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use crate::alerts;
 use crate::error::Error;
 use crate::orders::rules::Action;
 use crate::orders::transition;
+use crate::refunds;
 use crate::state::AppState;
 
 pub struct Schedule {
@@ -26,13 +28,15 @@ pub async fn run(state: AppState, schedule: Schedule) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut alert_tick = tokio::time::interval(ALERT_ROUND.min(schedule.every));
     alert_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut refunds = refunds::worker::Rounds::default();
     loop {
         tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = state.shutdown.cancelled() => return refunds.stop(),
             _ = alert_tick.tick() => {
                 if let Err(e) = alerts::round(&state).await {
                     tracing::warn!(error = ?e, "the alert round failed");
                 }
+                refunds.tick(&state);
                 continue;
             }
             _ = tick.tick() => {}

@@ -6,6 +6,7 @@ pub mod access;
 pub mod bills;
 pub mod heard;
 pub mod menu;
+pub mod refunds;
 pub mod reports;
 pub mod returns;
 mod sqlite;
@@ -13,6 +14,7 @@ mod sqlite_access;
 mod sqlite_bills;
 mod sqlite_heard;
 mod sqlite_menu;
+mod sqlite_refunds;
 mod sqlite_reports;
 mod sqlite_returns;
 mod sqlite_rows;
@@ -36,6 +38,7 @@ pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use bills::{BillStore, BillTx};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
+pub use refunds::{RefundRecord, RefundStore, RefundTx};
 pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
 pub use returns::{ReturnStore, ReturnWrite};
 pub use sqlite::Sqlite;
@@ -119,7 +122,7 @@ pub struct PaymentRow {
 /// One transaction. The order logic (`crate::orders`, `crate::reminders`) is written once against
 /// these primitives; each engine implements them. Dropping it without `commit` rolls back.
 #[async_trait]
-pub trait Tx: BillTx + Send {
+pub trait Tx: BillTx + RefundTx + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
 
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
@@ -173,6 +176,7 @@ pub trait Database:
     AccessStore
     + BillStore
     + MenuStore
+    + RefundStore
     + ReportStore
     + ReturnStore
     + StoreSettingsStore

@@ -57,6 +57,12 @@ impl Gateways {
         Gateways(gateways)
     }
 
+    /// Put `gateway` in place of its provider's (tests put a provider's double in).
+    pub fn replace(&mut self, gateway: Arc<dyn Gateway>) {
+        self.0.retain(|g| g.provider() != gateway.provider());
+        self.0.push(gateway);
+    }
+
     pub fn get(&self, provider: Provider) -> Option<&Arc<dyn Gateway>> {
         self.0.iter().find(|g| g.provider() == provider)
     }
