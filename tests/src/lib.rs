@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use orderbell_server::auth::Role;
 use orderbell_server::clock::ManualClock;
+use orderbell_server::payments::Gateway;
 use orderbell_server::{App, Config};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -45,6 +46,8 @@ pub struct TestServer {
     /// The operator's credential, which creates stores.
     pub operator: String,
     config: Config,
+    /// A provider's double put in place of the real one (kept across restarts).
+    gateway: Option<Arc<dyn Gateway>>,
     dir: TempDir,
     stop: CancellationToken,
     task: JoinHandle<orderbell_server::Result<()>>,
@@ -58,16 +61,31 @@ impl TestServer {
 
     /// A fresh server whose configuration `configure` may change first.
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::fresh(configure, None).await
+    }
+
+    /// A fresh server whose provider `gateway.provider()` is `gateway`: a double that fails,
+    /// stalls or refuses on cue.
+    pub async fn start_with_gateway(gateway: Arc<dyn Gateway>) -> Self {
+        Self::fresh(|_| {}, Some(gateway)).await
+    }
+
+    async fn fresh(configure: impl FnOnce(&mut Config), gateway: Option<Arc<dyn Gateway>>) -> Self {
         let dir = tempfile::tempdir().expect("temporary data dir");
         let mut config = Config::new(dir.path());
         config.heartbeat_secs = 1;
         config.maintenance_millis = 100;
         configure(&mut config);
         config.listen = "127.0.0.1:0".parse().expect("address");
-        Self::start_in(dir, config, Arc::new(ManualClock::new())).await
+        Self::start_in(dir, config, Arc::new(ManualClock::new()), gateway).await
     }
 
-    async fn start_in(dir: TempDir, mut config: Config, clock: Arc<ManualClock>) -> Self {
+    async fn start_in(
+        dir: TempDir,
+        mut config: Config,
+        clock: Arc<ManualClock>,
+        gateway: Option<Arc<dyn Gateway>>,
+    ) -> Self {
         // `ORDERBELL_TEST_LOG=debug cargo test …` shows what the server did.
         if let Ok(filter) = std::env::var("ORDERBELL_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -80,6 +98,10 @@ impl TestServer {
         let app = App::open_with_clock(&config, clock.clone())
             .await
             .expect("server opens its database");
+        let app = match &gateway {
+            Some(gateway) => app.with_gateway(gateway.clone()).expect("the gateway goes in"),
+            None => app,
+        };
         let links = app.table_links().await.expect("table links");
         let credential = async |store, role| app.credential(store, role, None).await.expect("a device credential");
         let (merchant, kitchen) = (credential(1, Role::Owner).await, credential(1, Role::Kitchen).await);
@@ -108,6 +130,7 @@ impl TestServer {
             other_merchant,
             operator,
             config,
+            gateway,
             dir,
             stop,
             task,
@@ -117,18 +140,18 @@ impl TestServer {
     /// Stop the server gracefully (with clients still connected) and start it again on the same
     /// address and database, as after a deploy or a power cut.
     pub async fn restart(self) -> Self {
-        let (config, clock) = (self.config.clone(), self.clock.clone());
+        let (config, clock, gateway) = (self.config.clone(), self.clock.clone(), self.gateway.clone());
         let dir = self.stop_gracefully().await;
-        Self::start_in(dir, config, clock).await
+        Self::start_in(dir, config, clock, gateway).await
     }
 
     /// Stop the server, run `while_down` while nothing answers on its address, then start it
     /// again on the same address and database: an outage of as long as `while_down` takes.
     pub async fn restart_after<T>(self, while_down: impl Future<Output = T>) -> (Self, T) {
-        let (config, clock) = (self.config.clone(), self.clock.clone());
+        let (config, clock, gateway) = (self.config.clone(), self.clock.clone(), self.gateway.clone());
         let dir = self.stop_gracefully().await;
         let seen = while_down.await;
-        (Self::start_in(dir, config, clock).await, seen)
+        (Self::start_in(dir, config, clock, gateway).await, seen)
     }
 
     /// Stop and wait until the server has let go of every connection and its database.
