@@ -79,16 +79,6 @@ pub async fn return_items(
     };
     let event = Event::ItemReturned(item_returned(&order, &returned, &plan, by, now));
     let mut outbox = Outbox::default();
-    if let Some(amount) = plan.refund {
-        // Given back from the payment that paid it: the order's own, or its bill's online one.
-        let own = tx.order_payment(order_id).await?;
-        let bill_paid = match order.bill_id {
-            Some(bill_id) if own.is_none() => tx.bill_payment(bill_id).await?,
-            _ => None,
-        };
-        let refund = refunds::rules::on_return(&order, amount, own, bill_paid, &plan.reason, now);
-        outbox.entries.extend(refunds::record(&mut *tx, &refund).await?);
-    }
     for stream in [Stream::Store(order.store_id), Stream::Order(order_id)] {
         outbox
             .entries
@@ -98,6 +88,16 @@ pub async fn return_items(
                 .entries
                 .push(journal::append(&mut *tx, stream, change, now).await?);
         }
+    }
+    if let Some(amount) = plan.refund {
+        // Given back from the payment that paid it: the order's own, or its bill's online one.
+        let own = tx.order_payment(order_id).await?;
+        let bill_paid = match order.bill_id {
+            Some(bill_id) if own.is_none() => tx.bill_payment(bill_id).await?,
+            _ => None,
+        };
+        let refund = refunds::rules::on_return(&order, amount, own, bill_paid, &plan.reason, now);
+        outbox.entries.extend(refunds::record(&mut *tx, &refund).await?);
     }
     // The phones at the table see their bill change.
     if let Some(bill) = bill {
