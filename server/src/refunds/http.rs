@@ -94,7 +94,7 @@ pub async fn retry(
     let changed = tx
         .retry_refund(refund_id, current.status, now)
         .await?
-        .ok_or_else(|| changed_meanwhile())?;
+        .ok_or_else(changed_meanwhile)?;
     let entries = announce(&mut *tx, &changed, now).await?;
     journal::commit(&state, tx, &entries).await?;
     tracing::info!(refund = %changed.refund_no, "refund to be asked for again");
@@ -132,7 +132,7 @@ pub async fn offline(
     let changed = tx
         .refund_offline(refund_id, current.status, &handled_by, now)
         .await?
-        .ok_or_else(|| changed_meanwhile())?;
+        .ok_or_else(changed_meanwhile)?;
     let entries = announce(&mut *tx, &changed, now).await?;
     journal::commit(&state, tx, &entries).await?;
     tracing::info!(refund = %changed.refund_no, "refund handed back offline");

@@ -186,7 +186,7 @@ async fn a_refund_with_no_provider_to_ask_waits_for_the_merchant_to_hand_it_back
     assert!(by.contains("店主") && by.contains("已现金退还"), "{by}");
     assert_eq!(
         refunds_of(&server, &order).await,
-        [marked.clone()],
+        std::slice::from_ref(&marked),
         "the customer sees it handed back"
     );
 
