@@ -25,11 +25,13 @@ use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::media::{self, Media};
-use crate::payments;
+use crate::payments::{self, Gateway};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
-use crate::{alerts, bills, charges, devices, menu, net, openapi, orders, reminders, reports, stores, streams, web};
+use crate::{
+    alerts, bills, charges, devices, menu, net, openapi, orders, refunds, reminders, reports, stores, streams, web,
+};
 
 pub struct App {
     state: AppState,
@@ -94,6 +96,7 @@ impl App {
             .merge(bills::router())
             .merge(charges::router())
             .merge(payments::router())
+            .merge(refunds::router())
             .merge(reminders::router())
             .merge(streams::router())
             .merge(devices::router())
@@ -123,15 +126,14 @@ impl App {
             .with_state(self.state.clone())
     }
 
-    /// With one more payment provider: for tests, which stand in for a provider at its boundary
-    /// (a lost notification, a payment racing the close). Before serving, the app is the only
-    /// holder of its payments.
-    pub fn with_gateway(mut self, gateway: Arc<dyn payments::Gateway>) -> Self {
-        match Arc::get_mut(&mut self.state.payments) {
-            Some(payments) => payments.gateways.add(gateway),
-            None => tracing::error!("a gateway can only be added before the app serves"),
-        }
-        self
+    /// Put `gateway` in place of its provider's: for tests, a provider that fails, stalls or
+    /// refuses on cue, behind the real server.
+    /// Only before serving, while nothing else holds the payments.
+    pub fn with_gateway(mut self, gateway: Arc<dyn Gateway>) -> Result<App> {
+        let payments = Arc::get_mut(&mut self.state.payments)
+            .ok_or_else(|| Error::Config("a gateway is replaced before the server serves".into()))?;
+        payments.gateways.replace(gateway);
+        Ok(self)
     }
 
     /// The state the handlers share, for tests of the parts below the router.

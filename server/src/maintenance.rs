@@ -1,6 +1,7 @@
 //! Housekeeping that runs beside the server: cancel orders left unpaid too long, prune store
 //! streams to their retention (clients asking for pruned ids are told to resync), and forget live
-//! topics nobody listens to any more; and, every second, escalate alerts nobody heard.
+//! topics nobody listens to any more; and, every second, escalate alerts nobody heard and ask
+//! the providers for the refunds due.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use crate::db::Paid;
 use crate::error::{Error, Result};
 use crate::orders::rules::Action;
 use crate::orders::transition;
+use crate::refunds;
 use crate::state::AppState;
 use crate::{alerts, charges};
 
@@ -28,9 +30,10 @@ pub async fn run(state: AppState, schedule: Schedule) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut alert_tick = tokio::time::interval(ALERT_ROUND.min(schedule.every));
     alert_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut refunds = refunds::worker::Rounds::default();
     loop {
         tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = state.shutdown.cancelled() => return refunds.stop(),
             _ = alert_tick.tick() => {
                 if let Err(e) = alerts::round(&state).await {
                     tracing::warn!(error = ?e, "the alert round failed");
@@ -40,6 +43,7 @@ pub async fn run(state: AppState, schedule: Schedule) {
                 if let Err(e) = charges::round(&state).await {
                     tracing::warn!(error = ?e, "the charge query round failed");
                 }
+                refunds.tick(&state);
                 continue;
             }
             _ = tick.tick() => {}

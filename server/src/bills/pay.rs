@@ -14,13 +14,14 @@ use super::rules::not_open;
 use super::settle::end;
 use super::{Outbox, bill_dto, not_found, read};
 use crate::auth::{Credential, Grant};
-use crate::db::bills::{Closing, RefundRow};
+use crate::db::bills::Closing;
 use crate::db::{Paid, PaymentRow};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
 use crate::orders::PaymentOutcome;
 use crate::payments::{PaymentNotice, simulate};
+use crate::refunds;
 use crate::state::AppState;
 
 /// Who settled a bill paid online.
@@ -120,27 +121,18 @@ pub async fn apply_bill_payment(state: &AppState, notice: &PaymentNotice, bill_i
         tracing::info!(bill = %bill_no(bill_id), provider = notice.provider.as_str(), "bill paid online");
         return Ok(PaymentOutcome::Applied);
     }
-    let (cause, message) = if open {
-        (
-            "bill_changed",
-            "账单金额已变（加菜或退菜），这笔在线付款没有计入：请退款，并请顾客按新金额支付",
-        )
+    let message = if open {
+        "账单金额已变（加菜或退菜），这笔在线付款没有计入：请退款，并请顾客按新金额支付"
     } else {
-        ("bill_already_settled", "账单已结清后又收到在线付款：请退款")
+        "账单已结清后又收到在线付款：请退款"
     };
-    tx.insert_refund(&RefundRow {
-        store_id: bill.store_id,
-        order_id: bill.rounds.last().map(|r| r.order_id),
-        bill_id: Some(bill_id),
-        cause,
-        amount: notice.amount,
-        created_at: now,
-    })
-    .await?;
+    let order_id = bill.rounds.last().map(|r| r.order_id);
+    let refund = refunds::rules::on_bill_payment(bill.store_id, order_id, bill_id, notice.into(), now);
+    outbox.entries.extend(refunds::record(&mut *tx, &refund).await?);
     let kind = AnomalyKind::DuplicatePayment;
     let raised = Event::PaymentAnomaly(PaymentAnomaly {
         kind,
-        order_id: bill.rounds.last().map_or(0, |r| r.order_id),
+        order_id: order_id.unwrap_or(0),
         order_no: bill_no(bill_id),
         table_number: bill.table_number.clone(),
         provider: notice.provider.as_str().to_owned(),
@@ -153,6 +145,6 @@ pub async fn apply_bill_payment(state: &AppState, notice: &PaymentNotice, bill_i
         .entries
         .push(journal::append(&mut *tx, Stream::Store(bill.store_id), &raised, now).await?);
     outbox.commit(state, tx).await?;
-    tracing::warn!(bill = %bill_no(bill_id), cause, "bill payment needs a refund");
+    tracing::warn!(bill = %bill_no(bill_id), open, "bill payment needs a refund");
     Ok(PaymentOutcome::RefundDue(kind))
 }

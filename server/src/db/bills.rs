@@ -2,8 +2,8 @@
 //! was settled, and the online payments and refunds that came with it.
 
 use async_trait::async_trait;
+use orderbell_shared::OrderDTO;
 use orderbell_shared::bills::{BillStatus, OrderingMode, RoundReply, Settlement};
-use orderbell_shared::{Money, OrderDTO};
 
 use super::TableRow;
 use crate::error::Result;
@@ -59,17 +59,6 @@ pub struct Closing<'a> {
     pub next_table: Option<&'a str>,
 }
 
-/// Money owed back to a customer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefundRow {
-    pub store_id: i64,
-    pub order_id: Option<i64>,
-    pub bill_id: Option<i64>,
-    pub cause: &'static str,
-    pub amount: Money,
-    pub created_at: i64,
-}
-
 /// The bill primitives of a transaction ([`super::Tx`]); the rules in `crate::bills` are written
 /// once against them.
 #[async_trait]
@@ -100,8 +89,6 @@ pub trait BillTx: Send {
 
     /// False if the bill was settled before.
     async fn insert_settlement(&mut self, bill_id: i64, settlement: &Settlement) -> Result<bool>;
-
-    async fn insert_refund(&mut self, refund: &RefundRow) -> Result<()>;
 
     /// 换桌: the bill goes to `to` at its current sitting, with its unfinished rounds, and names
     /// `to` as where the party went.

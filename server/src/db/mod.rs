@@ -7,6 +7,7 @@ pub mod bills;
 pub mod charges;
 pub mod heard;
 pub mod menu;
+pub mod refunds;
 pub mod reports;
 pub mod returns;
 mod sqlite;
@@ -15,6 +16,7 @@ mod sqlite_bills;
 mod sqlite_charges;
 mod sqlite_heard;
 mod sqlite_menu;
+mod sqlite_refunds;
 mod sqlite_reports;
 mod sqlite_returns;
 mod sqlite_rows;
@@ -39,6 +41,7 @@ pub use bills::{BillStore, BillTx};
 pub use charges::{ChargeRow, ChargeStore};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
+pub use refunds::{RefundRecord, RefundStore, RefundTx};
 pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
 pub use returns::{ReturnStore, ReturnWrite};
 pub use sqlite::Sqlite;
@@ -122,7 +125,7 @@ pub struct PaymentRow {
 /// One transaction. The order logic (`crate::orders`, `crate::reminders`) is written once against
 /// these primitives; each engine implements them. Dropping it without `commit` rolls back.
 #[async_trait]
-pub trait Tx: BillTx + Send {
+pub trait Tx: BillTx + RefundTx + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
 
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
@@ -177,6 +180,7 @@ pub trait Database:
     + BillStore
     + ChargeStore
     + MenuStore
+    + RefundStore
     + ReportStore
     + ReturnStore
     + StoreSettingsStore

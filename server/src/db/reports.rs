@@ -64,7 +64,8 @@ pub trait ReportStore: Send + Sync {
     /// The matching orders counted by status and whether settled, over all pages.
     async fn booked_totals(&self, filter: &HistoryFilter<'_>) -> Result<Vec<StatusTotal>>;
 
-    /// The store's refunds that became due in `[start, end)`: 退菜 of paid lines, payments that
-    /// came for cancelled orders or twice, bill payments that came too late or for a changed bill.
+    /// The store's refunds that became due in `[start, end)`: rejected paid orders, 退菜 of paid
+    /// lines, payments that came for cancelled orders or twice, bill payments that came too late
+    /// or for a changed bill.
     async fn refunds_due(&self, store_id: i64, start: i64, end: i64) -> Result<Vec<RefundDue>>;
 }

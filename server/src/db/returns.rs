@@ -10,15 +10,13 @@ use crate::error::Result;
 /// One return of part of an order line, as decided by `orders::return_rules`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReturnWrite {
-    pub store_id: i64,
     pub order_id: i64,
-    pub bill_id: Option<i64>,
     /// The line's index in the order, from 0.
     pub line: u32,
     pub quantity: u32,
     /// What the returned dishes came to.
     pub amount: Money,
-    /// Set when the line was paid: recorded as a refund due.
+    /// Set when the line was paid: this much is owed back (the refund is written beside it).
     pub refund: Option<Money>,
     pub reason: String,
     pub by: String,
@@ -28,9 +26,9 @@ pub struct ReturnWrite {
 /// A transaction that can also write returns; it is a [`Tx`], so the events go in with it.
 #[async_trait]
 pub trait ReturnTx: Tx {
-    /// Write the return, the line's returned quantity, the order's net total and (when paid)
-    /// the refund due. False, with nothing written, if the line has fewer left than `quantity`
-    /// (another return got there first).
+    /// Write the return, the line's returned quantity and the order's net total. False, with
+    /// nothing written, if the line has fewer left than `quantity` (another return got there
+    /// first).
     async fn record_return(&mut self, write: &ReturnWrite) -> Result<bool>;
 }
 

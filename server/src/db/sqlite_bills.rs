@@ -6,7 +6,7 @@ use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, RoundReply, S
 use sqlx::{FromRow, SqliteConnection};
 
 use super::TableRow;
-use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing, RefundRow};
+use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing};
 use super::sqlite::Sqlite;
 use super::sqlite_rows;
 use super::sqlite_tx::SqliteTx;
@@ -296,21 +296,6 @@ impl BillTx for SqliteTx {
         .execute(&mut *self.0)
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    async fn insert_refund(&mut self, r: &RefundRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO refunds (store_id, order_id, bill_id, cause, amount_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(r.store_id)
-        .bind(r.order_id)
-        .bind(r.bill_id)
-        .bind(r.cause)
-        .bind(r.amount.cents())
-        .bind(r.created_at)
-        .execute(&mut *self.0)
-        .await?;
-        Ok(())
     }
 
     async fn move_bill(&mut self, bill_id: i64, to: &TableRow, sitting: u32) -> Result<()> {

@@ -113,22 +113,11 @@ impl ReportStore for Sqlite {
     }
 
     async fn refunds_due(&self, store_id: i64, start: i64, end: i64) -> Result<Vec<RefundDue>> {
-        // Order payments that could not be applied are refunds due too; no `refunds` row is
-        // written for them, but should one be, the payment is left to it (never counted twice).
-        // Bill payments that could not be applied always have their `refunds` row.
+        // Every refund owed has its row, written with what caused it: each is counted once.
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT amount_cents, created_at FROM refunds
-             WHERE store_id = ? AND created_at >= ? AND created_at < ?
-             UNION ALL
-             SELECT p.amount_cents, p.received_at FROM payments p JOIN orders o ON o.id = p.order_id
-             WHERE o.store_id = ? AND p.outcome = 'refund_due' AND p.received_at >= ? AND p.received_at < ?
-               AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = p.order_id
-                   AND r.cause <> 'item_returned' AND r.amount_cents = p.amount_cents)
-             ORDER BY 2",
+             WHERE store_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
         )
-        .bind(store_id)
-        .bind(start)
-        .bind(end)
         .bind(store_id)
         .bind(start)
         .bind(end)

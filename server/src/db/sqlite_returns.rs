@@ -1,5 +1,5 @@
-//! SQLite's 退菜: the return, the line, the order's total and the refund, in the caller's
-//! transaction.
+//! SQLite's 退菜: the return, the line and the order's total, in the caller's transaction (the
+//! refund, when the line was paid, is written beside it: `RefundTx`).
 
 use async_trait::async_trait;
 
@@ -44,20 +44,6 @@ impl ReturnTx for SqliteTx {
         .bind(w.at)
         .execute(&mut *self.0)
         .await?;
-        if let Some(refund) = w.refund {
-            sqlx::query(
-                "INSERT INTO refunds (store_id, order_id, bill_id, cause, amount_cents, status, reason, created_at)
-                 VALUES (?, ?, ?, 'item_returned', ?, 'due', ?, ?)",
-            )
-            .bind(w.store_id)
-            .bind(w.order_id)
-            .bind(w.bill_id)
-            .bind(refund.cents())
-            .bind(&w.reason)
-            .bind(w.at)
-            .execute(&mut *self.0)
-            .await?;
-        }
         Ok(true)
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Exactly once: a payment is keyed by the provider's transaction id, so the retries providers
 //! send for a day (and concurrent duplicates) are acknowledged and change nothing. A payment that
-//! cannot be applied — the order was cancelled, or already paid by another payment — is recorded
-//! for refund and raised to the merchant, never dropped.
+//! cannot be applied — the order was cancelled, or already paid by another payment — is owed back
+//! (a refund, asked of its provider) and raised to the merchant, never dropped.
 
 use orderbell_shared::events::{AnomalyKind, PaymentAnomaly, StatusChange};
 use orderbell_shared::{Actor, Event, OrderStatus};
@@ -14,6 +14,7 @@ use crate::db::{Paid, PaymentRow};
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
 use crate::payments::PaymentNotice;
+use crate::refunds;
 use crate::state::AppState;
 use orderbell_shared::charges::trade_number;
 use orderbell_shared::order::parse_order_no;
@@ -105,7 +106,10 @@ pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<P
                 at: now,
             });
             tracing::warn!(order = %order.order_no, ?kind, "payment needs a refund");
-            vec![journal::append(&mut *tx, store, &raised, now).await?]
+            let mut entries = vec![journal::append(&mut *tx, store, &raised, now).await?];
+            let refund = refunds::rules::on_anomaly(&order, kind, notice.into(), now);
+            entries.extend(refunds::record(&mut *tx, &refund).await?);
+            entries
         }
     };
     let mut outbox = Outbox {

@@ -16,6 +16,7 @@ use crate::db::ReturnWrite;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::journal::{self, Stream};
+use crate::refunds;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/orders/{order_id}/returns", tag = "orders",
@@ -45,9 +46,7 @@ pub async fn return_items(
     let settled_by = bill.as_ref().and_then(|b| b.settlement.as_ref()).map(|s| s.method);
     let plan = return_rules::plan(&order, return_rules::paid(&order, settled_by), &request)?;
     let write = ReturnWrite {
-        store_id: order.store_id,
         order_id,
-        bill_id: order.bill_id,
         line: plan.line,
         quantity: plan.quantity,
         amount: plan.amount,
@@ -89,6 +88,16 @@ pub async fn return_items(
                 .entries
                 .push(journal::append(&mut *tx, stream, change, now).await?);
         }
+    }
+    if let Some(amount) = plan.refund {
+        // Given back from the payment that paid it: the order's own, or its bill's online one.
+        let own = tx.order_payment(order_id).await?;
+        let bill_paid = match order.bill_id {
+            Some(bill_id) if own.is_none() => tx.bill_payment(bill_id).await?,
+            _ => None,
+        };
+        let refund = refunds::rules::on_return(&order, amount, own, bill_paid, &plan.reason, now);
+        outbox.entries.extend(refunds::record(&mut *tx, &refund).await?);
     }
     // The phones at the table see their bill change.
     if let Some(bill) = bill {

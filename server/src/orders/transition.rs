@@ -1,6 +1,6 @@
 //! One step in an order's life: checked against the rules, written as a compare-and-set on the
 //! current status, and reported on the order's stream (and, once paid, the store's) in the same
-//! transaction.
+//! transaction, with the refund a rejected paid order is owed.
 
 use orderbell_shared::events::StatusChange;
 use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
@@ -9,6 +9,7 @@ use super::rules::{self, Action, Decision};
 use crate::bills::Outbox;
 use crate::error::{Error, Result};
 use crate::journal::{self, Stream};
+use crate::refunds;
 use crate::state::AppState;
 
 /// Take `action` on the order as `by`. `authorize` sees the order first and may refuse.
@@ -60,6 +61,13 @@ pub async fn transition(
         outbox
             .entries
             .push(journal::append(&mut *tx, Stream::Store(order.store_id), &change, now).await?);
+    }
+    // A paid order turned away: its money goes back.
+    if to == OrderStatus::Rejected {
+        let payment = tx.order_payment(order_id).await?;
+        if let Some(refund) = refunds::rules::on_reject(&order, payment, now) {
+            outbox.entries.extend(refunds::record(&mut *tx, &refund).await?);
+        }
     }
     // Every phone at the table follows the round's status on its bill (已下单, 制作中, 已出餐).
     if let Some(bill_id) = order.bill_id {

@@ -59,8 +59,9 @@ impl Gateways {
         Gateways(gateways)
     }
 
-    /// One more provider (a test's stand-in at the provider boundary: [`crate::App::with_gateway`]).
-    pub fn add(&mut self, gateway: Arc<dyn Gateway>) {
+    /// Put `gateway` in place of its provider's (tests put a provider's double in).
+    pub fn replace(&mut self, gateway: Arc<dyn Gateway>) {
+        self.0.retain(|g| g.provider() != gateway.provider());
         self.0.push(gateway);
     }
 

@@ -84,8 +84,8 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
     assert_eq!((summary.received, summary.discounts), (summary.sales, Money::ZERO));
     assert_eq!(
         (summary.refunds, summary.refund_count),
-        (fen(850 + 850), 2),
-        "B's drink and E"
+        (fen(850 + 850 + 3800), 3),
+        "B's drink, E, and C's payment given back when it was rejected"
     );
     assert_eq!((summary.bills, summary.covers), (2, 2));
     assert_eq!(summary.average_ticket, fen(6250));
@@ -229,7 +229,7 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
         ("在线支付", "125.00"),
         ("实收", "125.00"),
         ("优惠/挂账/未结", "0.00"),
-        ("退款", "17.00"),
+        ("退款", "55.00"),
         ("单数", "2"),
         ("人数", "2"),
         ("客单价", "62.50"),

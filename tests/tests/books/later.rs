@@ -268,6 +268,11 @@ async fn dishes_given_back_after_the_bill_was_settled_are_refunds_due_if_money_w
         matches!(event, Event::ItemReturned(ref r) if r.refund_due == Some(fen(3800))),
         "paid in cash: due back: {event:?}"
     );
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::RefundUpdate(ref r) if r.amount == fen(3800) && r.provider.is_none()),
+        "taken in cash, so handed back at the counter, not by a provider: {event:?}"
+    );
     returned(&server, free.order.order_id, 0, 1, "做不出来了").await;
     let (_, event) = merchant.next_typed().await;
     assert!(

@@ -208,6 +208,16 @@ async fn notifications_that_are_not_authentic_or_do_not_match_change_nothing() {
     sentinel(&server, &mut merchant).await;
 }
 
+/// The next event that is not a refund's progress (the simulator refunds at its own pace).
+async fn beside_refunds(stream: &mut orderbell_tests::Sse) -> Event {
+    loop {
+        match stream.next_typed().await.1 {
+            Event::RefundUpdate(_) => continue,
+            event => return event,
+        }
+    }
+}
+
 #[tokio::test]
 async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
     let (server, providers) = server_with_providers().await;
@@ -236,15 +246,21 @@ async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
     );
     assert_eq!(anomaly.amount, order.order.total_amount);
     assert_eq!(server.fetch_order(&order).await.status, OrderStatus::Cancelled);
+    let (_, event) = merchant.next_typed().await;
+    assert!(
+        matches!(event, Event::RefundUpdate(ref r) if r.transaction_id.as_deref() == Some("TX-LATE")),
+        "the money is owed back, in the same breath: {event:?}"
+    );
 
     let paid = server.order(6, &[(1007, 1)]).await;
     server.pay(&paid).await;
-    assert!(matches!(merchant.next_typed().await.1, Event::OrderPaid(_)));
+    let event = beside_refunds(&mut merchant).await;
+    assert!(matches!(event, Event::OrderPaid(_)), "{event:?}");
     let second = providers
         .webhook
         .notify(&paid.order.order_no, "TX-SECOND", paid.order.total_amount, now(&server));
     assert_eq!(send_signed(&server, "hmac", &second).await.status(), 204);
-    let (_, event) = merchant.next_typed().await;
+    let event = beside_refunds(&mut merchant).await;
     assert!(
         matches!(event, Event::PaymentAnomaly(ref a) if a.kind == AnomalyKind::DuplicatePayment),
         "{event:?}"
