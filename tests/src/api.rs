@@ -5,10 +5,25 @@
 use std::net::SocketAddr;
 
 use orderbell_server::TableLink;
-use orderbell_shared::{CartDTO, DinerSession, NewDiner, SubmitOrderRequest, SubmittedOrder};
+use orderbell_shared::{CartDTO, DinerSession, ErrorBody, NewDiner, OrderStatus, SubmitOrderRequest, SubmittedOrder};
 use serde_json::json;
 
-use crate::Sse;
+use crate::{PATIENCE, Sse};
+
+/// Assert a refused request: its status, its stable code, and a message a person reads (Chinese).
+pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
+    let got = response.status();
+    let text = response.text().await.expect("the refusal's body");
+    assert_eq!(got, status, "expected {status} {code}: {text}");
+    let body: ErrorBody = serde_json::from_str(&text).expect("errors are JSON {code, message}");
+    assert_eq!(body.code, code, "{text}");
+    assert!(
+        body.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "a person reads it, in Chinese: {}",
+        body.message
+    );
+    body
+}
 
 pub struct Api {
     pub addr: SocketAddr,
@@ -147,6 +162,36 @@ impl Api {
             .post_empty(&format!("/api/orders/{}/pay", order.order.order_id), &order.token)
             .await;
         assert_eq!(response.status(), 202, "the simulator takes the payment");
+    }
+
+    /// Pay through the simulator and wait, bounded, until the payment has landed.
+    pub async fn pay_landed(&self, order: &SubmittedOrder) {
+        self.pay(order).await;
+        let landed = async {
+            while self.fetch_order(order).await.status != OrderStatus::Paid {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(PATIENCE, landed).await.expect("the payment lands");
+    }
+
+    /// An order of `dishes` at `table`, paid through the simulator (the payment has landed).
+    pub async fn paid(&self, table_id: i64, dishes: &[(i64, u32)]) -> SubmittedOrder {
+        let order = self.order(table_id, dishes).await;
+        self.pay_landed(&order).await;
+        order
+    }
+
+    /// Deliver a provider's signed notification to `/api/pay/notify/{provider}`, as the provider
+    /// would: the server's raw answer.
+    pub async fn notify(&self, provider: &str, signed: &crate::providers::Signed) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/pay/notify/{provider}")))
+            .headers(signed.header_map())
+            .body(signed.body.clone())
+            .send()
+            .await
+            .expect("notification sent")
     }
 
     /// The order as the server has it now.

@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use api::Api;
+pub use api::{Api, refused};
 pub use clients::{Sse, Ws};
 pub use process::{Resources, ServerProcess, binary};
 

@@ -6,7 +6,7 @@ use orderbell_shared::heard::DeviceKind;
 use orderbell_tests::{PATIENCE, Sse, TestServer};
 use serde_json::json;
 
-use crate::{devices, get, issue, paid, refused};
+use crate::{devices, get, issue, refused};
 
 #[tokio::test]
 async fn the_owner_issues_a_device_which_is_listed_with_its_role_and_when_it_was_seen() {
@@ -154,7 +154,7 @@ async fn counter_and_kitchen_devices_cannot_change_the_devices_or_the_stores_set
     // The counter handles orders and the kitchen cooks; only the kitchen may not accept.
     let order = server.order(1, &[(1001, 1)]).await;
     let id = order.order.order_id;
-    paid(&server, &order).await;
+    server.pay_landed(&order).await;
     refused(
         server
             .post_empty(&format!("/api/orders/{id}/accept"), &server.kitchen)

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{devices, get, issue, paid};
+use crate::{devices, get, issue};
 
 /// One request: method, path, JSON body.
 type Call = (Method, String, Option<serde_json::Value>);
@@ -192,7 +192,7 @@ async fn no_credential_of_one_store_opens_any_route_or_socket_of_the_other() {
 
     // Store 1 has a paid order, a cart with a dish in it, and an open stream of its own.
     let order = server.order(1, &[(1001, 1)]).await;
-    paid(&server, &order).await;
+    server.pay_landed(&order).await;
     let diner = server.join(2, None).await;
     let added = server
         .add(&diner.token, json!({"tableId": 2, "cuisineId": 1001, "quantity": 1}))

@@ -8,28 +8,9 @@ mod stores;
 
 use orderbell_shared::access::{IssuedDevice, Role};
 use orderbell_shared::heard::DeviceDTO;
-use orderbell_shared::{ErrorBody, OrderStatus, SubmittedOrder};
-use orderbell_tests::{PATIENCE, TestServer};
+use orderbell_tests::TestServer;
+pub use orderbell_tests::refused;
 use serde_json::json;
-
-/// Assert a refused request: its status and stable code.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    assert_eq!(response.status(), status, "expected {status} {code}");
-    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code, "{}", body.message);
-    body
-}
-
-/// Pay `order` (through the simulator) and wait, bounded, until the payment has landed.
-pub async fn paid(server: &TestServer, order: &SubmittedOrder) {
-    server.pay(order).await;
-    let landed = async {
-        while server.fetch_order(order).await.status != OrderStatus::Paid {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(PATIENCE, landed).await.expect("the payment lands");
-}
 
 /// GET `path` with `token`: the raw response.
 pub async fn get(server: &TestServer, path: &str, token: &str) -> reqwest::Response {

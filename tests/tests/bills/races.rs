@@ -25,14 +25,7 @@ async fn server_with_webhook() -> (TestServer, FakeWebhook) {
 
 async fn notify(server: &TestServer, webhook: &FakeWebhook, bill_id: i64, transaction: &str, amount: Money) -> u16 {
     let signed = webhook.notify(&bill_no(bill_id), transaction, amount, server.clock.now_ms() / 1000);
-    let response = server
-        .http
-        .post(server.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .body(signed.body.clone())
-        .send()
-        .await
-        .expect("notification sent");
+    let response = server.notify("hmac", &signed).await;
     response.status().as_u16()
 }
 

@@ -7,7 +7,7 @@ use orderbell_shared::{Money, OrderStatus};
 use orderbell_tests::TestServer;
 use serde_json::json;
 
-use super::{get_json, later, local_date, next_local_day_at, now, paid, refused, returned};
+use super::{get_json, later, local_date, next_local_day_at, now, refused, returned};
 
 fn fen(cents: i64) -> Money {
     Money::from_cents(cents)
@@ -34,15 +34,15 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
     next_local_day_at(&server, 10, 5);
     let day1 = local_date(now(&server));
     // 10:05 at A01: 宫保鸡丁×2 + 酸梅汤 = 84.50.
-    let a = paid(&server, 1, &[(1001, 2), (1011, 1)]).await;
+    let a = server.paid(1, &[(1001, 2), (1011, 1)]).await;
     later(&server, 120);
     // 12:05 at A02: 鱼香肉丝 + 酸梅汤×2, one drink given back: 40.50, 8.50 refund due.
-    let b = paid(&server, 2, &[(1002, 1), (1011, 2)]).await;
+    let b = server.paid(2, &[(1002, 1), (1011, 2)]).await;
     let b_after = returned(&server, b.order.order_id, 1, 1, "多点了一杯").await;
     assert_eq!(b_after.total_amount, fen(4050));
     later(&server, 60);
     // 13:05: one paid and rejected, one never paid and cancelled, one wholly given back.
-    let c = paid(&server, 3, &[(1001, 1)]).await;
+    let c = server.paid(3, &[(1001, 1)]).await;
     let rejected = server
         .post(
             &format!("/api/orders/{}/reject", c.order.order_id),
@@ -56,12 +56,12 @@ async fn a_day_of_paid_orders_reconciles_with_the_history_and_the_csv() {
         .post_empty(&format!("/api/orders/{}/cancel", d.order.order_id), &d.token)
         .await;
     assert_eq!(cancelled.status(), 200);
-    let e = paid(&server, 5, &[(1011, 1)]).await;
+    let e = server.paid(5, &[(1011, 1)]).await;
     returned(&server, e.order.order_id, 0, 1, "客人不要了").await;
     // 09:30 the next day at A06: 宫保鸡丁 = 38.00.
     next_local_day_at(&server, 9, 30);
     let day2 = local_date(now(&server));
-    let f = paid(&server, 6, &[(1001, 1)]).await;
+    let f = server.paid(6, &[(1001, 1)]).await;
 
     let summary: DaySummary = get_json(
         &server,

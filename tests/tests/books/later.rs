@@ -119,14 +119,7 @@ async fn an_evening_of_bills_settled_at_the_counter_adds_up_by_method() {
     let secs = server.clock.now_ms() / 1000;
     let late = provider.notify(&bill_no(table1), "TX-AFTER-CASH", owed1, secs);
     for _ in 0..2 {
-        let response = server
-            .http
-            .post(server.url("/api/pay/notify/hmac"))
-            .headers(late.header_map())
-            .body(late.body.clone())
-            .send()
-            .await
-            .expect("notification sent");
+        let response = server.notify("hmac", &late).await;
         assert_eq!(response.status(), 204, "acknowledged, so the provider stops");
     }
     let owed2 = owed(&server, bill_of(&qr)).await;

@@ -6,41 +6,16 @@ mod later;
 mod refunds;
 mod returns;
 
+use orderbell_shared::OrderDTO;
 use orderbell_shared::access::{IssuedDevice, Role};
-use orderbell_shared::{ErrorBody, OrderDTO, OrderStatus, SubmittedOrder};
-use orderbell_tests::{PATIENCE, TestServer};
+use orderbell_tests::TestServer;
+pub use orderbell_tests::refused;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
 /// The demo store's time: China's.
 pub const OFFSET_MINUTES: i64 = 480;
 const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// Assert a refused request: its status and stable code.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    assert_eq!(response.status(), status, "expected {status} {code}");
-    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code);
-    assert!(
-        !body.message.is_empty() && !body.message.is_ascii(),
-        "a Chinese message: {}",
-        body.message
-    );
-    body
-}
-
-/// An order of `dishes` at `table`, paid online through the simulator.
-pub async fn paid(server: &TestServer, table: i64, dishes: &[(i64, u32)]) -> SubmittedOrder {
-    let order = server.order(table, dishes).await;
-    server.pay(&order).await;
-    let landed = async {
-        while server.fetch_order(&order).await.status != OrderStatus::Paid {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(PATIENCE, landed).await.expect("the payment lands");
-    order
-}
 
 /// A counter (前台) device of the demo store, named `name`.
 pub async fn counter(server: &TestServer, name: &str) -> String {

@@ -7,17 +7,10 @@ use orderbell_shared::{Money, OrderStatus};
 use orderbell_tests::TestServer;
 use orderbell_tests::providers::{FakeWebhook, Signed};
 
-use super::{get_json, local_date, now, paid, returned};
+use super::{get_json, local_date, now, returned};
 
 async fn notify(server: &TestServer, signed: &Signed) {
-    let response = server
-        .http
-        .post(server.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .body(signed.body.clone())
-        .send()
-        .await
-        .expect("notification sent");
+    let response = server.notify("hmac", signed).await;
     assert_eq!(response.status(), 204, "acknowledged, so the provider stops");
 }
 
@@ -48,7 +41,7 @@ async fn payments_that_could_not_be_applied_and_paid_returns_are_the_days_refund
     );
     notify(&server, &late).await;
     // An order paid twice: 46.50 due back; and one of its two dishes given back: 8.50.
-    let twice = paid(&server, 6, &[(1001, 1), (1011, 1)]).await;
+    let twice = server.paid(6, &[(1001, 1), (1011, 1)]).await;
     let second = provider.notify(&twice.order.order_no, "TX-SECOND", twice.order.total_amount, secs());
     notify(&server, &second).await;
     notify(&server, &second).await;

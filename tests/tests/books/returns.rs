@@ -5,12 +5,12 @@ use orderbell_shared::reports::DaySummary;
 use orderbell_shared::{Actor, Event, Money, OrderStatus};
 use orderbell_tests::TestServer;
 
-use super::{counter, get_json, give_back, local_date, now, paid, refused, returned};
+use super::{counter, get_json, give_back, local_date, now, refused, returned};
 
 #[tokio::test]
 async fn each_refusal_has_its_code_and_says_what_to_do() {
     let server = TestServer::start().await;
-    let order = paid(&server, 1, &[(1001, 2), (1011, 1)]).await;
+    let order = server.paid(1, &[(1001, 2), (1011, 1)]).await;
     let id = order.order.order_id;
     let back = |line, quantity, reason: &str| give_back(&server, &server.merchant, id, line, quantity, reason);
 
@@ -64,7 +64,7 @@ async fn each_refusal_has_its_code_and_says_what_to_do() {
 async fn a_paid_line_given_back_is_a_refund_due_heard_by_the_store_and_the_customer() {
     let server = TestServer::start().await;
     let front = counter(&server, "前台电脑").await;
-    let order = paid(&server, 3, &[(1001, 2), (1011, 1)]).await;
+    let order = server.paid(3, &[(1001, 2), (1011, 1)]).await;
     let id = order.order.order_id;
     let mut merchant = server.store_stream(None).await;
 
@@ -125,7 +125,7 @@ async fn a_paid_line_given_back_is_a_refund_due_heard_by_the_store_and_the_custo
 #[tokio::test]
 async fn giving_back_everything_cancels_the_order_with_the_reason() {
     let server = TestServer::start().await;
-    let order = paid(&server, 4, &[(1002, 2)]).await;
+    let order = server.paid(4, &[(1002, 2)]).await;
     let id = order.order.order_id;
     let mut merchant = server.store_stream(None).await;
 
@@ -176,9 +176,9 @@ async fn two_counters_giving_back_the_last_portion_at_once_one_wins() {
     let server = TestServer::start().await;
     let (one, two) = (counter(&server, "前台一").await, counter(&server, "前台二").await);
     // The order's only portion: the winner cancels the order, the loser finds nothing to return.
-    let single = paid(&server, 5, &[(1001, 1)]).await.order.order_id;
+    let single = server.paid(5, &[(1001, 1)]).await.order.order_id;
     // The last portion of one line of two: the loser finds the line empty.
-    let double = paid(&server, 6, &[(1001, 1), (1011, 1)]).await.order.order_id;
+    let double = server.paid(6, &[(1001, 1), (1011, 1)]).await.order.order_id;
     for (id, loser_code) in [(single, "not_returnable"), (double, "return_too_many")] {
         let (a, b) = tokio::join!(
             give_back(&server, &one, id, 0, 1, "上错桌了"),

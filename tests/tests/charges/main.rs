@@ -19,8 +19,9 @@ use orderbell_server::payments::{
     TradeState,
 };
 use orderbell_shared::charges::{ChargeDTO, PayChannel};
-use orderbell_shared::{ErrorBody, Money, OrderDTO, OrderStatus, SubmittedOrder};
+use orderbell_shared::{Money, OrderDTO, OrderStatus, SubmittedOrder};
 use orderbell_tests::providers::FakeWebhook;
+pub use orderbell_tests::refused;
 use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::json;
 
@@ -190,19 +191,6 @@ pub async fn charged(response: reqwest::Response, status: u16) -> ChargeDTO {
 
 pub fn channel(name: &str) -> serde_json::Value {
     json!({ "channel": name })
-}
-
-/// Assert a refused request: its status and stable code, and a message in Chinese.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    assert_eq!(response.status(), status, "expected {status} {code}");
-    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code);
-    assert!(
-        body.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-        "a person reads it: {}",
-        body.message
-    );
-    body
 }
 
 /// The order once it reaches `status` (the server's rounds run beside the test).

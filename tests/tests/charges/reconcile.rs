@@ -3,7 +3,6 @@
 
 use orderbell_server::clock::Clock as _;
 use orderbell_shared::{Event, OrderStatus};
-use orderbell_tests::TestServer;
 
 use crate::{Ledger, Trade, channel, charge, charged, order_becomes, server_with_ledger};
 
@@ -27,7 +26,11 @@ async fn a_payment_whose_notification_is_lost_is_found_by_query_and_counted_once
         created.amount,
         server.clock.now_ms() / 1000,
     );
-    assert_eq!(notify(&server, &late).await, 204, "acknowledged, so the provider stops");
+    assert_eq!(
+        server.notify("hmac", &late).await.status(),
+        204,
+        "acknowledged, so the provider stops"
+    );
     let marker = server.order(12, &[(1009, 1)]).await;
     let marked = webhook.notify(
         &marker.order.order_no,
@@ -35,7 +38,7 @@ async fn a_payment_whose_notification_is_lost_is_found_by_query_and_counted_once
         marker.order.total_amount,
         server.clock.now_ms() / 1000,
     );
-    assert_eq!(notify(&server, &marked).await, 204);
+    assert_eq!(server.notify("hmac", &marked).await.status(), 204);
 
     let mut replay = server.store_stream(Some(0)).await;
     let (mut paid, mut anomalies) = (0, 0);
@@ -106,16 +109,4 @@ async fn asked_to_close(ledger: &Ledger, times: u32) {
     tokio::time::timeout(orderbell_tests::PATIENCE, wait)
         .await
         .expect("the server tries to close in each round");
-}
-
-async fn notify(server: &TestServer, signed: &orderbell_tests::providers::Signed) -> u16 {
-    let response = server
-        .http
-        .post(server.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .body(signed.body.clone())
-        .send()
-        .await
-        .expect("notification sent");
-    response.status().as_u16()
 }

@@ -7,8 +7,9 @@ mod manage;
 mod photos;
 mod transfer;
 
-use orderbell_shared::{DishDTO, ErrorBody, MenuDTO};
+use orderbell_shared::{DishDTO, MenuDTO};
 use orderbell_tests::TestServer;
+pub use orderbell_tests::refused;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -39,21 +40,6 @@ pub async fn ok<T: DeserializeOwned>(response: reqwest::Response, status: u16) -
     let text = response.text().await.expect("body");
     assert_eq!(got, status, "expected {status}: {text}");
     serde_json::from_str(&text).expect("the documented body")
-}
-
-/// Assert a refusal: its status, stable code, and a message in Chinese for the person.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    let got = response.status();
-    let text = response.text().await.expect("body");
-    assert_eq!(got, status, "expected {status} {code}: {text}");
-    let body: ErrorBody = serde_json::from_str(&text).expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code, "{text}");
-    assert!(
-        body.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-        "the message is Chinese: {}",
-        body.message
-    );
-    body
 }
 
 pub async fn menu(server: &TestServer) -> MenuDTO {

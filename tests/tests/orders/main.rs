@@ -9,15 +9,8 @@ mod resume;
 mod transitions;
 mod websocket;
 
-use orderbell_shared::{ErrorBody, OrderStatus};
-
-/// Assert a refused request: its status and stable code.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    assert_eq!(response.status(), status, "expected {status} {code}");
-    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code);
-    body
-}
+use orderbell_shared::OrderStatus;
+pub use orderbell_tests::refused;
 
 /// Assert a 409 that names the order's current status.
 pub async fn conflict(response: reqwest::Response, current: OrderStatus) {

@@ -4,7 +4,7 @@
 use orderbell_server::clock::Clock as _;
 use orderbell_shared::events::AnomalyKind;
 use orderbell_shared::{Event, Money, OrderStatus, SubmittedOrder};
-use orderbell_tests::providers::{FakeAlipay, FakeWebhook, FakeWechat, Signed};
+use orderbell_tests::providers::{FakeAlipay, FakeWebhook, FakeWechat};
 use orderbell_tests::{Sse, TestServer};
 use tempfile::TempDir;
 
@@ -54,16 +54,6 @@ fn fen(order: &SubmittedOrder) -> i64 {
     order.order.total_amount.cents()
 }
 
-async fn send_signed(server: &TestServer, provider: &str, signed: &Signed) -> reqwest::Response {
-    let url = server.url(&format!("/api/pay/notify/{provider}"));
-    let request = server
-        .http
-        .post(url)
-        .headers(signed.header_map())
-        .body(signed.body.clone());
-    request.send().await.expect("notification sent")
-}
-
 async fn send_alipay(server: &TestServer, form: String) -> (u16, String) {
     let response = server
         .http
@@ -103,7 +93,7 @@ async fn wechat_and_alipay_payments_count_once_however_often_they_are_sent() {
     );
     for _ in 0..3 {
         // WeChat retries until it hears 200/204.
-        assert_eq!(send_signed(&server, "wechat", &notice).await.status(), 204);
+        assert_eq!(server.notify("wechat", &notice).await.status(), 204);
     }
     let form = providers.alipay.notify(
         &by_alipay.order.order_no,
@@ -146,7 +136,7 @@ async fn concurrent_duplicate_callbacks_make_one_order_paid() {
         order.order.total_amount,
         now(&server),
     );
-    let sends = (0..10).map(|_| send_signed(&server, "hmac", &notice));
+    let sends = (0..10).map(|_| server.notify("hmac", &notice));
     for response in futures_util::future::join_all(sends).await {
         assert_eq!(response.status(), 204, "every copy is acknowledged");
     }
@@ -177,7 +167,7 @@ async fn notifications_that_are_not_authentic_or_do_not_match_change_nothing() {
         ("stale", &stale, 400),
         ("unknown order", &unknown, 404),
     ] {
-        let response = send_signed(&server, "wechat", notice).await;
+        let response = server.notify("wechat", notice).await;
         assert_eq!(response.status(), status, "{what}");
         let body: serde_json::Value = response.json().await.expect("WeChat failure body");
         assert_eq!(body["code"], "FAIL", "{what}: WeChat's failure shape");
@@ -197,7 +187,7 @@ async fn notifications_that_are_not_authentic_or_do_not_match_change_nothing() {
 
     let mut hmac = providers.webhook.notify(&no, "TX-1", order.order.total_amount, t);
     hmac.body = hmac.body.replace("44.00", "0.01");
-    let response = send_signed(&server, "hmac", &hmac).await;
+    let response = server.notify("hmac", &hmac).await;
     assert_eq!(response.status(), 401);
 
     assert_eq!(
@@ -232,7 +222,7 @@ async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
         .webhook
         .notify(&order.order.order_no, "TX-LATE", order.order.total_amount, now(&server));
     assert_eq!(
-        send_signed(&server, "hmac", &late).await.status(),
+        server.notify("hmac", &late).await.status(),
         204,
         "acknowledged: the provider must stop"
     );
@@ -259,7 +249,7 @@ async fn money_for_a_cancelled_or_already_paid_order_is_raised_for_refund() {
     let second = providers
         .webhook
         .notify(&paid.order.order_no, "TX-SECOND", paid.order.total_amount, now(&server));
-    assert_eq!(send_signed(&server, "hmac", &second).await.status(), 204);
+    assert_eq!(server.notify("hmac", &second).await.status(), 204);
     let event = beside_refunds(&mut merchant).await;
     assert!(
         matches!(event, Event::PaymentAnomaly(ref a) if a.kind == AnomalyKind::DuplicatePayment),

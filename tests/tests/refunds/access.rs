@@ -6,12 +6,12 @@ use orderbell_shared::refunds::{RefundDTO, RefundStatus};
 use orderbell_tests::TestServer;
 use serde_json::json;
 
-use super::{paid, refund_when, refused, reject};
+use super::{refund_when, refused, reject};
 
 #[tokio::test]
 async fn refunds_are_the_counters_and_the_customers_and_nobody_elses() {
     let server = TestServer::start().await;
-    let order = paid(&server, 7, &[(1001, 1)]).await;
+    let order = server.paid(7, &[(1001, 1)]).await;
     reject(&server, &order).await;
     let refund = refund_when(&server, &order, |r| r.status == RefundStatus::Succeeded).await;
     let id = refund.refund_id;

@@ -9,7 +9,7 @@ use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
 
-use super::{paid, refund_when, refunds_of, reject};
+use super::{refund_when, refunds_of, reject};
 
 /// The next `refund_update` on the stream (other events pass by).
 async fn next_refund(stream: &mut Sse) -> RefundDTO {
@@ -23,7 +23,7 @@ async fn next_refund(stream: &mut Sse) -> RefundDTO {
 #[tokio::test]
 async fn a_rejected_paid_order_is_refunded_in_full_and_both_streams_hear_it() {
     let server = TestServer::start().await;
-    let order = paid(&server, 3, &[(1001, 1), (1011, 2)]).await;
+    let order = server.paid(3, &[(1001, 1), (1011, 2)]).await;
     let mut store = server.store_stream(None).await;
     let mut customer = server.order_stream(&order);
     reject(&server, &order).await;
@@ -63,14 +63,7 @@ async fn money_for_a_cancelled_order_and_a_second_payment_go_back_from_their_own
     .await;
     let notify = async |trade_no: &str, transaction: &str, amount: Money| {
         let signed = provider.notify(trade_no, transaction, amount, server.clock.now_ms() / 1000);
-        let response = server
-            .http
-            .post(server.url("/api/pay/notify/hmac"))
-            .headers(signed.header_map())
-            .body(signed.body.clone())
-            .send()
-            .await
-            .expect("notification sent");
+        let response = server.notify("hmac", &signed).await;
         assert_eq!(response.status(), 204, "acknowledged, so the provider stops");
     };
 
@@ -88,7 +81,7 @@ async fn money_for_a_cancelled_order_and_a_second_payment_go_back_from_their_own
     assert_eq!(late.transaction_id.as_deref(), Some("TX-LATE"));
     assert_eq!(late.amount, Money::from_cents(3200));
 
-    let twice = paid(&server, 6, &[(1001, 1)]).await;
+    let twice = server.paid(6, &[(1001, 1)]).await;
     // The provider sends the second payment's notification twice: one refund.
     for _ in 0..2 {
         notify(&twice.order.order_no, "TX-SECOND", twice.order.total_amount).await;
@@ -107,7 +100,7 @@ async fn money_for_a_cancelled_order_and_a_second_payment_go_back_from_their_own
 #[tokio::test]
 async fn a_paid_dish_returned_is_refunded_for_its_price_and_a_rejection_after_for_the_rest() {
     let server = TestServer::start().await;
-    let order = paid(&server, 4, &[(1001, 1), (1011, 2)]).await;
+    let order = server.paid(4, &[(1001, 1), (1011, 2)]).await;
     let id = order.order.order_id;
     let response = server
         .post(

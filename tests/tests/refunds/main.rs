@@ -16,37 +16,12 @@ use orderbell_server::payments::{
     ChargeOrder, ChargeStart, CloseOutcome, Gateway, GatewayError, GatewayResult, Provider, RefundOrder, RefundState,
     TradeState,
 };
+use orderbell_shared::SubmittedOrder;
 use orderbell_shared::charges::PayChannel;
 use orderbell_shared::refunds::RefundDTO;
-use orderbell_shared::{ErrorBody, OrderStatus, SubmittedOrder};
+pub use orderbell_tests::refused;
 use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::json;
-
-/// Assert a refused request: its status, stable code and a Chinese message.
-pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> ErrorBody {
-    assert_eq!(response.status(), status, "expected {status} {code}");
-    let body: ErrorBody = response.json().await.expect("errors are JSON {code, message}");
-    assert_eq!(body.code, code);
-    assert!(
-        !body.message.is_empty() && !body.message.is_ascii(),
-        "a Chinese message: {}",
-        body.message
-    );
-    body
-}
-
-/// An order of `dishes` at `table`, paid online through the simulator.
-pub async fn paid(server: &TestServer, table: i64, dishes: &[(i64, u32)]) -> SubmittedOrder {
-    let order = server.order(table, dishes).await;
-    server.pay(&order).await;
-    let landed = async {
-        while server.fetch_order(&order).await.status != OrderStatus::Paid {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(PATIENCE, landed).await.expect("the payment lands");
-    order
-}
 
 /// The merchant rejects the order.
 pub async fn reject(server: &TestServer, order: &SubmittedOrder) {

@@ -9,7 +9,7 @@ use orderbell_tests::TestServer;
 use orderbell_tests::providers::FakeWebhook;
 use serde_json::json;
 
-use super::{Asked, Scripted, paid, processing, refund_when, refunds_of, refused, reject, succeeded, unavailable};
+use super::{Asked, Scripted, processing, refund_when, refunds_of, refused, reject, succeeded, unavailable};
 
 /// Every request was for this refund, by its number, for the order's whole payment.
 fn all_for(asked: &[Asked], refund: &RefundDTO, order: &SubmittedOrder) {
@@ -28,7 +28,7 @@ fn all_for(asked: &[Asked], refund: &RefundDTO, order: &SubmittedOrder) {
 async fn a_refund_the_provider_could_not_take_is_asked_again_later_and_succeeds_once() {
     let gateway = Scripted::new([Err(unavailable())], []);
     let server = TestServer::start_with_gateway(|_| {}, gateway.clone()).await;
-    let order = paid(&server, 3, &[(1001, 1)]).await;
+    let order = server.paid(3, &[(1001, 1)]).await;
     reject(&server, &order).await;
 
     let waiting = refund_when(&server, &order, |r| r.attempts == 1).await;
@@ -54,7 +54,7 @@ async fn a_refund_the_provider_could_not_take_is_asked_again_later_and_succeeds_
 async fn a_refund_the_provider_is_processing_is_queried_until_it_is_done() {
     let gateway = Scripted::new([Ok(processing())], [Ok(processing()), Ok(succeeded())]);
     let server = TestServer::start_with_gateway(|_| {}, gateway.clone()).await;
-    let order = paid(&server, 4, &[(1002, 1)]).await;
+    let order = server.paid(4, &[(1002, 1)]).await;
     reject(&server, &order).await;
 
     let requested = refund_when(&server, &order, |r| r.status == RefundStatus::Requested).await;
@@ -99,7 +99,7 @@ async fn a_refused_refund_fails_until_the_merchant_retries_it() {
     };
     let gateway = Scripted::new([Err(refusal)], []);
     let server = TestServer::start_with_gateway(|_| {}, gateway.clone()).await;
-    let order = paid(&server, 5, &[(1001, 1)]).await;
+    let order = server.paid(5, &[(1001, 1)]).await;
     reject(&server, &order).await;
 
     let failed = refund_when(&server, &order, |r| r.status == RefundStatus::Failed).await;
@@ -145,14 +145,7 @@ async fn a_refund_with_no_provider_to_ask_waits_for_the_merchant_to_hand_it_back
         order.order.total_amount,
         server.clock.now_ms() / 1000,
     );
-    let response = server
-        .http
-        .post(server.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .body(signed.body.clone())
-        .send()
-        .await
-        .expect("notification sent");
+    let response = server.notify("hmac", &signed).await;
     assert_eq!(response.status(), 204);
     let owed = refund_when(&server, &order, |r| r.status == RefundStatus::Due).await;
     let id = owed.refund_id;
