@@ -1,4 +1,4 @@
-// 日结 and 订单历史, for the counter (owner and counter devices). 日结: one store-local day (today
+// 日结, 订单历史 and 退款 (refunds.js), for the counter (owner and counter devices). 日结: one store-local day (today
 // by default) as the server adds it up — 营业额, 实收 and each method, 优惠/挂账/未结, 退款, 单数,
 // 人数, 客单价 — the 24 hours as bars drawn in SVG, the best-selling dishes, and 「导出 CSV」
 // (the shell saves the server's file in Downloads and says where). 订单历史: past orders by dates,
@@ -8,6 +8,7 @@ import * as bridge from './bridge.js';
 import { money } from './board.js';
 import { el, fill, input } from './dom.js';
 import { METHOD_LABELS } from './billforms.js';
+import { draw as drawRefunds, refundsTab } from './refunds.js';
 
 /** @typedef {import('../bindings/DaySummary').DaySummary} DaySummary */
 /** @typedef {import('../bindings/HourTotal').HourTotal} HourTotal */
@@ -15,6 +16,7 @@ import { METHOD_LABELS } from './billforms.js';
 /** @typedef {import('../bindings/HistoryOrder').HistoryOrder} HistoryOrder */
 /** @typedef {import('../bindings/OrderStatus').OrderStatus} OrderStatus */
 /** @typedef {import('../bindings/PayMethod').PayMethod} PayMethod */
+/** @typedef {import('../bindings/RefundDTO').RefundDTO} RefundDTO */
 /** @typedef {(text: string, bad?: boolean) => void} Toast */
 
 const PAGE = 20;
@@ -129,8 +131,11 @@ function summary(d) {
   ];
 }
 
-/** @param {Toast} toast */
-export async function openBooks(toast) {
+/**
+ * The books, on 日结 or (`atRefunds`) on 退款.
+ * @param {Toast} toast @param {RefundDTO[]} refunds the desk's open refunds @param {boolean} [atRefunds]
+ */
+export async function openBooks(toast, refunds, atRefunds = false) {
   const today = localDate(Date.now());
   const date = input({ type: 'date', value: today, max: today, 'aria-label': '日期' });
   const saved = el('p', { class: 'saved' });
@@ -169,15 +174,21 @@ export async function openBooks(toast) {
     el('div', { id: 'day' }),
   );
   const historyTab = historySearch(today, toast);
-  historyTab.hidden = true;
+  const refundTab = refundsTab(refunds, toast);
   const tabs = [
     el('button', { class: 'tab-button', role: 'tab', 'aria-selected': 'true', onclick: () => show(0) }, '日结'),
     el('button', { class: 'tab-button', role: 'tab', 'aria-selected': 'false', onclick: () => show(1) }, '订单历史'),
+    el('button', { class: 'tab-button', role: 'tab', 'aria-selected': 'false', onclick: () => show(2) }, '退款'),
   ];
-  const show = (/** @type {number} */ which) => {
-    dayTab.hidden = which !== 0;
-    historyTab.hidden = which !== 1;
+  // The day is read when its tab first shows: opened on 退款, the books read nothing else.
+  let dayRead = false;
+  const show = async (/** @type {number} */ which) => {
+    [dayTab, historyTab, refundTab].forEach((tab, i) => (tab.hidden = i !== which));
     tabs.forEach((t, i) => t.setAttribute('aria-selected', String(i === which)));
+    if (which === 0 && !dayRead) {
+      dayRead = true;
+      await load();
+    }
   };
   fill(
     'dialog',
@@ -187,9 +198,11 @@ export async function openBooks(toast) {
       el('div', { class: 'books-head' }, el('h2', {}, '账目'), el('div', { class: 'tabs', role: 'tablist' }, ...tabs), el('span', { class: 'spacer' }), el('button', { class: 'small', onclick: () => fill('dialog') }, '关闭')),
       dayTab,
       historyTab,
+      refundTab,
     ),
   );
-  await load();
+  drawRefunds();
+  await show(atRefunds ? 2 : 0);
 }
 
 /**

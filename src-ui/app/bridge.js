@@ -106,6 +106,12 @@ export const history = (query) => call('history', { query });
 export const daySummary = (date) => call('day_summary', { date });
 /** Save the day's CSV; where it went. @param {string} date @returns {Promise<string>} */
 export const exportDay = (date) => call('export_day', { date });
+/** The store's refunds, newest first: not done yet, or (`all`) every one. @param {boolean} all @returns {Promise<import('../bindings/RefundDTO').RefundDTO[]>} */
+export const refunds = (all) => call('refunds', { all });
+/** 重试. @param {number} refundId @returns {Promise<import('../bindings/RefundDTO').RefundDTO>} */
+export const retryRefund = (refundId) => call('retry_refund', { refundId });
+/** 已线下退款, with what was done. @param {number} refundId @param {string} note @returns {Promise<import('../bindings/RefundDTO').RefundDTO>} */
+export const refundOffline = (refundId, note) => call('refund_offline', { refundId, note });
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

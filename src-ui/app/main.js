@@ -15,6 +15,7 @@ import { floorHeard, openFloor } from './floor.js';
 import { openSettings } from './settings.js';
 import { openStore } from './store.js';
 import { openMenu } from './menu.js';
+import { refundsHeard } from './refunds.js';
 import { openTables } from './tables.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
@@ -137,11 +138,29 @@ function statusBar(view, now) {
     el('span', { class: 'spacer' }),
     el('button', { class: 'small', onclick: () => bridge.testSound().catch((e) => toast(bridge.messageOf(e))) }, '测试声音'),
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openFloor(toast) }, '桌台图') : null,
-    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openBooks(toast) }, '日结') : null,
+    view.role === 'merchant' ? refundsButton(view) : null,
+    view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openBooks(toast, view.refunds) }, '日结') : null,
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openMenu(view.serverUrl, toast) }, '菜单') : null,
     view.role === 'merchant' ? el('button', { class: 'small', onclick: () => openTables(toast) }, '桌台') : null,
     el('button', { class: 'small', onclick: () => openStore(toast) }, '店铺'),
     el('button', { class: 'small', onclick: () => view && openSettings(view, toast) }, '设置'),
+  );
+}
+
+/**
+ * While refunds are not done yet, 「退款」 with their count (red once one failed) opens the books
+ * on them; otherwise they are a tab of 日结, and the bar stays as short as it was.
+ * @param {DeskView} view
+ */
+function refundsButton(view) {
+  const open = view.refunds.length;
+  if (!open) return null;
+  const failed = view.refunds.some((r) => r.status === 'failed');
+  return el(
+    'button',
+    { class: 'small', id: 'refunds-button', onclick: () => current && openBooks(toast, current.refunds, true) },
+    '退款',
+    el('span', { class: failed ? 'badge bad' : 'badge' }, String(open)),
   );
 }
 
@@ -301,6 +320,7 @@ async function start() {
   await bridge.onView((view) => {
     current = view;
     floorHeard(view.floorChanges);
+    refundsHeard(view.refunds);
     render();
   });
   await bridge.onOffer(askToSwitch);

@@ -2,6 +2,7 @@
 import type { BoardOrder } from "./BoardOrder";
 import type { ConnectionView } from "./ConnectionView";
 import type { Health } from "./Health";
+import type { RefundDTO } from "./RefundDTO";
 import type { Role } from "./Role";
 import type { Settings } from "./Settings";
 
@@ -31,4 +32,9 @@ warning: string | null,
  * closed or moved, a dish returned…) since the app started: the open 桌台图 reads the floor
  * again when this moves.
  */
-floorChanges: number, };
+floorChanges: number, 
+/**
+ * The store's refunds not done yet, newest first (the merchant's; none in the kitchen):
+ * kept current by the stream, for the 退款 view and its count.
+ */
+refunds: Array<RefundDTO>, };

@@ -55,6 +55,7 @@ export function view(now, overrides = {}) {
     maxReplyChars: 30,
     warning: null,
     floorChanges: 0,
+    refunds: [],
     ...overrides,
   };
 }
@@ -88,5 +89,34 @@ export function store(overrides = {}) {
     state: 'open',
     orderingMode: 'pay_first',
     ...overrides,
+  };
+}
+
+/**
+ * Refund `id` of order `id + 100` at `table`, owed `minutesAgo` minutes before `now` (a rejected
+ * paid order, paid online with WeChat Pay unless `extra` says otherwise).
+ */
+export function refund(id, table, status, amount, minutesAgo, now, extra = {}) {
+  return {
+    refundId: id,
+    refundNo: `RF${String(id).padStart(8, '0')}`,
+    storeId: 1,
+    orderId: id + 100,
+    orderNo: `OB${String(id + 100).padStart(8, '0')}`,
+    billId: null,
+    tableNumber: table,
+    cause: 'rejected',
+    amount,
+    status,
+    provider: 'wechat',
+    tradeNo: `OB${String(id + 100).padStart(8, '0')}`,
+    transactionId: '4200000001',
+    lastError: null,
+    attempts: 1,
+    reason: null,
+    createdAt: now - minutesAgo * MIN,
+    completedAt: null,
+    handledBy: null,
+    ...extra,
   };
 }

@@ -16,10 +16,11 @@
 //! are recent. (Where the server no longer keeps them, it says `resync` and the 催单 is announced:
 //! better once too often than never.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use orderbell_shared::events::PaymentAnomaly;
 use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::refunds::{RefundDTO, RefundStatus};
 use orderbell_shared::{Event, OrderStatus};
 
 use crate::alerts::{AlertPolicy, Effect, is_cooking};
@@ -28,6 +29,7 @@ use crate::heard::WhoHeard;
 use crate::notify::{Note, NoteKind};
 use crate::pairing::Role;
 use crate::receipts::AlertRef;
+use crate::refunds::OpenRefunds;
 use crate::saved::{Heard, Settings};
 use crate::voice::{Arrival, Cue, VoicePlan};
 
@@ -41,6 +43,8 @@ pub struct Engine {
     pub policy: AlertPolicy,
     catch_up: Option<CatchUp>,
     pub who_heard: WhoHeard,
+    /// The store's refunds not done yet (the merchant's; the kitchen has none).
+    pub refunds: OpenRefunds,
 }
 
 /// The replay of events the last snapshot already reflects.
@@ -52,6 +56,9 @@ struct CatchUp {
     fresh: bool,
     /// 催单 not yet announced and not answered so far: order id → count.
     hurries: BTreeMap<i64, u32>,
+    /// Refunds that failed while this device was away: told once the replay is read, if they
+    /// are still failed then (the merchant may have handled them meanwhile).
+    failed_refunds: BTreeSet<i64>,
 }
 
 impl Engine {
@@ -63,6 +70,7 @@ impl Engine {
             policy: AlertPolicy::new(settings),
             catch_up: None,
             who_heard: WhoHeard::default(),
+            refunds: OpenRefunds::default(),
         }
     }
 
@@ -113,7 +121,12 @@ impl Engine {
         if let Some(order_id) = first_ticket {
             effects.extend(self.policy.ticket(order_id, now));
         }
-        self.catch_up = Some(CatchUp { until, fresh, hurries });
+        self.catch_up = Some(CatchUp {
+            until,
+            fresh,
+            hurries,
+            failed_refunds: BTreeSet::new(),
+        });
         effects.extend(self.caught_up(now));
         effects
     }
@@ -134,6 +147,11 @@ impl Engine {
         }
         self.heard.last_event_id = Some(id);
         self.board.apply(id, event);
+        if let Event::RefundUpdate(refund) = event
+            && self.role == Role::Merchant
+        {
+            self.refunds.apply(id, refund);
+        }
         let escalated = self.who_heard.apply(id, event);
         let replayed = self.catch_up.as_mut().filter(|c| id <= c.until);
         let mut effects = match (event, replayed) {
@@ -150,6 +168,12 @@ impl Engine {
                 self.policy.answered(reply.order_id)
             }
             (Event::PaymentAnomaly(_), Some(catch_up)) if catch_up.fresh => Vec::new(),
+            (Event::RefundUpdate(refund), Some(catch_up)) => {
+                if !catch_up.fresh && refund.status == RefundStatus::Failed {
+                    catch_up.failed_refunds.insert(refund.refund_id);
+                }
+                Vec::new()
+            }
             (event, _) => self.live(event, escalated, now),
         };
         if let Some(order_id) = event_order(event)
@@ -192,8 +216,7 @@ impl Engine {
             }
             // A bill's rounds keep their own statuses: settling the money changes no alert.
             Event::BillSettled(_) | Event::TableClosed(_) => Vec::new(),
-            // Refunds are money owed back, shown in the refunds list; no alert.
-            Event::RefundUpdate(_) => Vec::new(),
+            Event::RefundUpdate(refund) => self.refund_failed(refund),
         }
     }
 
@@ -209,6 +232,11 @@ impl Engine {
         let mut effects = Vec::new();
         for (order_id, count) in catch_up.hurries {
             effects.extend(self.announce_hurry(order_id, count, now));
+        }
+        for refund_id in catch_up.failed_refunds {
+            if let Some(refund) = self.refunds.get(refund_id).cloned() {
+                effects.extend(self.refund_failed(&refund));
+            }
         }
         effects
     }
@@ -299,6 +327,16 @@ impl Engine {
         }
         *heard = count;
         self.policy.hurry(&order, count, now)
+    }
+
+    /// A refund the provider refused needs the merchant (重试 or 已线下退款): a notification,
+    /// not the order voice. Every `failed` update is a new refusal, so each is told once; the
+    /// other states need nobody.
+    fn refund_failed(&mut self, refund: &RefundDTO) -> Vec<Effect> {
+        if self.role != Role::Merchant || refund.status != RefundStatus::Failed {
+            return Vec::new();
+        }
+        self.policy.notify(Note::refund_failed(refund))
     }
 
     fn anomaly(&mut self, anomaly: &PaymentAnomaly) -> Vec<Effect> {

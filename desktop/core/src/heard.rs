@@ -96,7 +96,7 @@ impl WhoHeard {
         let alert = match kind {
             NoteKind::NewOrder { order_id } => Some(AlertRef::order(order_id)),
             NoteKind::Hurry { order_id } => self.reminder(order_id),
-            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } => None,
+            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } | NoteKind::RefundFailed { .. } => None,
         };
         if let Some(alert) = alert {
             self.outbox.push((alert, ReceiptState::Shown));

@@ -23,6 +23,7 @@ pub mod outputs;
 pub mod owner;
 pub mod pairing;
 pub mod receipts;
+pub mod refunds;
 pub mod saved;
 pub mod setup;
 pub mod stream;

@@ -14,6 +14,7 @@ use futures_lite::future;
 use notify_rust::{Notification, NotificationHandle, NotificationResponse, Timeout, Urgency};
 use orderbell_shared::OrderDTO;
 use orderbell_shared::order::REPLY_PRESETS;
+use orderbell_shared::refunds::RefundDTO;
 use serde::Serialize;
 use tokio::sync::oneshot;
 
@@ -42,6 +43,10 @@ pub enum NoteKind {
     PaymentAnomaly {
         order_id: i64,
     },
+    /// The provider refused a refund: the merchant retries it or hands the money back.
+    RefundFailed {
+        refund_id: i64,
+    },
 }
 
 impl NoteKind {
@@ -50,7 +55,7 @@ impl NoteKind {
             NoteKind::NewOrder { order_id } | NoteKind::Hurry { order_id } | NoteKind::PaymentAnomaly { order_id } => {
                 Some(order_id)
             }
-            NoteKind::ConnectionLost => None,
+            NoteKind::ConnectionLost | NoteKind::RefundFailed { .. } => None,
         }
     }
 }
@@ -110,6 +115,28 @@ impl Note {
     }
 }
 
+impl Note {
+    /// 「退款失败 A03号桌 ¥12.00」, with what it was for, why, and what to do.
+    pub fn refund_failed(refund: &RefundDTO) -> Note {
+        let whom = match &refund.table_number {
+            Some(table) => format!("{table}号桌"),
+            None => refund.refund_no.clone(),
+        };
+        let order = refund.order_no.as_deref().unwrap_or(&refund.refund_no);
+        let why = refund.last_error.as_deref().unwrap_or("支付渠道拒绝了退款");
+        Note {
+            kind: NoteKind::RefundFailed {
+                refund_id: refund.refund_id,
+            },
+            summary: format!("退款失败 {whom} ¥{}", refund.amount),
+            body: format!(
+                "{} · {order}\n{why}\n请在「退款」里重试，或线下退还后标记「已线下退款」",
+                refund.cause.label()
+            ),
+        }
+    }
+}
+
 /// 「宫保鸡丁×2、可乐×1」; past four lines, 「等6样」. What was taken back (退菜) is not said.
 pub fn items_summary(order: &OrderDTO) -> String {
     let left: Vec<(&str, u32)> = order
@@ -159,7 +186,7 @@ impl Notifier {
             NoteKind::NewOrder { .. } | NoteKind::Hurry { .. } => {
                 notification.urgency(Urgency::Critical).timeout(Timeout::Never);
             }
-            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } => {
+            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } | NoteKind::RefundFailed { .. } => {
                 notification.urgency(Urgency::Normal);
             }
         }
@@ -173,8 +200,12 @@ impl Notifier {
         }
         let handle = Arc::new(notification.show().map_err(|e| Error::Notification(e.to_string()))?);
         let watching = matches!(note.kind, NoteKind::Hurry { .. }).then(|| watch_replies(handle.clone(), on_reply));
-        // A payment anomaly is never withdrawn, and a handle kept holds a D-Bus connection open.
-        if !matches!(note.kind, NoteKind::PaymentAnomaly { .. }) {
+        // A payment anomaly or a failed refund is never withdrawn, and a handle kept holds a
+        // D-Bus connection open.
+        if !matches!(
+            note.kind,
+            NoteKind::PaymentAnomaly { .. } | NoteKind::RefundFailed { .. }
+        ) {
             let shown = Shown {
                 handle,
                 _watching: watching,

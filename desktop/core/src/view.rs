@@ -2,6 +2,7 @@
 //! TypeScript types are generated from these (`tests/bindings.rs` checks them),
 //! so the two sides cannot drift apart.
 
+use orderbell_shared::refunds::RefundDTO;
 use serde::Serialize;
 
 use crate::board::BoardOrder;
@@ -33,6 +34,9 @@ pub struct DeskView {
     /// closed or moved, a dish returned…) since the app started: the open 桌台图 reads the floor
     /// again when this moves.
     pub floor_changes: u64,
+    /// The store's refunds not done yet, newest first (the merchant's; none in the kitchen):
+    /// kept current by the stream, for the 退款 view and its count.
+    pub refunds: Vec<RefundDTO>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

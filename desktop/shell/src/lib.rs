@@ -10,6 +10,7 @@ mod badge;
 mod commands;
 mod desk;
 mod floor;
+mod refunds;
 mod setup;
 mod tray;
 
@@ -148,6 +149,9 @@ pub fn run() -> ExitCode {
             floor::history,
             floor::day_summary,
             floor::export_day,
+            refunds::refunds,
+            refunds::retry_refund,
+            refunds::refund_offline,
         ])
         .run(tauri::generate_context!());
     match app {

@@ -10,6 +10,7 @@ mod runner;
 
 use orderbell_shared::heard::AlertSettings;
 use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::refunds::RefundDTO;
 use tokio::sync::{mpsc, watch};
 
 use crate::alerts::Effect;
@@ -24,6 +25,7 @@ use crate::notify::NoteKind;
 use crate::owner::StoreReport;
 use crate::pairing::{Pairing, Role};
 use crate::receipts::{Device, Receipts};
+use crate::refunds::Refunds;
 use crate::saved::{Saved, Settings};
 use crate::setup::Setup;
 use crate::stream::StoreStream;
@@ -62,7 +64,8 @@ pub(crate) enum Command {
     Sounded(Cue),
     Settings(Settings),
     TestSound,
-    Snapshot(StoreSnapshot),
+    /// The snapshot, and the refunds not done yet read after it (none for the kitchen).
+    Snapshot(StoreSnapshot, Vec<RefundDTO>),
     SnapshotFailed {
         error: String,
         attempt: u32,
@@ -216,6 +219,11 @@ impl Desk {
     /// Order history and 日结.
     pub fn books(&self) -> Books {
         Books::new(self.api.clone())
+    }
+
+    /// Refunds: the list (also those done), 重试 and 已线下退款.
+    pub fn refunds(&self) -> Refunds {
+        Refunds::new(self.api.clone())
     }
 
     /// Stop listening; the effects channel closes after the last effect.

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use orderbell_shared::order::REPLY_PRESETS;
+use orderbell_shared::order::{REPLY_PRESETS, StoreSnapshot};
+use orderbell_shared::refunds::RefundDTO;
 use tokio::sync::{mpsc, watch};
 
 use super::{Command, DeskOptions, MAX_REPLY_CHARS};
@@ -15,8 +16,9 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::floor::changes_floor;
-use crate::pairing::Pairing;
+use crate::pairing::{Pairing, Role};
 use crate::receipts::Receipts;
+use crate::refunds;
 use crate::saved::Saved;
 use crate::stream::{DEVICE_REVOKED, StoreStream, StreamItem};
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
@@ -95,9 +97,10 @@ impl Runner {
                 self.engine.policy.set_settings(settings);
                 Vec::new()
             }
-            Command::Snapshot(snapshot) => {
+            Command::Snapshot(snapshot, refunds) => {
                 self.loading = false;
                 self.reached = true;
+                self.engine.refunds.load(refunds, snapshot.last_event_id);
                 let effects = self.engine.load(snapshot, now);
                 if let Some(id) = self.engine.heard.last_event_id {
                     self.stream.resume_after(id);
@@ -240,14 +243,15 @@ impl Runner {
     /// Load the snapshot in a task of its own, retrying with backoff until it comes.
     fn fetch_snapshot(&self) {
         let (api, commands, policy) = (self.api.clone(), self.commands.clone(), self.options.backoff);
+        let role = self.pairing.role;
         tokio::spawn(async move {
             let mut backoff = Backoff::new(policy);
             loop {
-                let result = api.snapshot().await;
+                let result = snapshot_and_refunds(&api, role).await;
                 let Some(commands) = commands.upgrade() else { return };
                 let delay = match result {
-                    Ok(snapshot) => {
-                        let _ = commands.send(Command::Snapshot(snapshot));
+                    Ok((snapshot, refunds)) => {
+                        let _ = commands.send(Command::Snapshot(snapshot, refunds));
                         return;
                     }
                     Err(Error::Refused { status, code, message }) if matches!(status, 401 | 403) => {
@@ -308,6 +312,25 @@ impl Runner {
             max_reply_chars: MAX_REPLY_CHARS,
             warning: self.warning.clone(),
             floor_changes: self.floor_changes,
+            refunds: self.engine.refunds.list(),
         }
+    }
+}
+
+/// The snapshot, then (for the merchant) the refunds not done yet: read after it, so the
+/// events that follow it bring the list up to date. A refusal of the list (a server without
+/// refunds) leaves it empty rather than keep the board from loading.
+async fn snapshot_and_refunds(api: &Api, role: Role) -> Result<(StoreSnapshot, Vec<RefundDTO>)> {
+    let snapshot = api.snapshot().await?;
+    if role != Role::Merchant {
+        return Ok((snapshot, Vec::new()));
+    }
+    match refunds::list(api, false).await {
+        Ok(open) => Ok((snapshot, open)),
+        Err(Error::Refused { status, code, .. }) => {
+            tracing::warn!(status, %code, "the server refused the refunds list");
+            Ok((snapshot, Vec::new()))
+        }
+        Err(e) => Err(e),
     }
 }

@@ -11,6 +11,7 @@ mod floor;
 mod heard;
 mod menu;
 mod owner;
+mod refunds;
 mod restart;
 mod roles;
 mod rounds;
