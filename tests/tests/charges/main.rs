@@ -204,19 +204,3 @@ pub async fn refused(response: reqwest::Response, status: u16, code: &str) -> Er
     );
     body
 }
-
-/// The order once it reaches `status` (the server's rounds run beside the test).
-pub async fn order_becomes(server: &TestServer, order: &SubmittedOrder, status: OrderStatus) -> OrderDTO {
-    let wait = async {
-        loop {
-            let now = server.fetch_order(order).await;
-            if now.status == status {
-                return now;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(PATIENCE, wait)
-        .await
-        .unwrap_or_else(|_| panic!("the order never became {status:?}"))
-}
