@@ -18,13 +18,21 @@ use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::{Value, json};
 
 /// An order at `table` whose customer has asked for a payment on `channel` (201).
-pub async fn charged(server: &TestServer, table: i64, dishes: &[(i64, u32)], body: Value) -> (SubmittedOrder, ChargeDTO) {
+pub async fn charged(
+    server: &TestServer,
+    table: i64,
+    dishes: &[(i64, u32)],
+    body: Value,
+) -> (SubmittedOrder, ChargeDTO) {
     let order = server.order(table, dishes).await;
     let path = format!("/api/orders/{}/charges", order.order.order_id);
     let response = server.post(&path, &order.token, body).await;
     assert_eq!(response.status(), 201, "the provider creates the payment");
     let charge: ChargeDTO = response.json().await.expect("a ChargeDTO");
-    assert_eq!(charge.amount, order.order.total_amount, "the charge is for the order's total");
+    assert_eq!(
+        charge.amount, order.order.total_amount,
+        "the charge is for the order's total"
+    );
     (order, charge)
 }
 
@@ -39,7 +47,8 @@ pub async fn paid(server: &TestServer, fake: &FakePay, provider: Provider, dishe
         Provider::Alipay => "alipay_qr",
     };
     let (order, charge) = charged(server, 3, dishes, channel(name)).await;
-    fake.pay(provider, &charge.trade_no).expect("the payer pays the open trade");
+    fake.pay(provider, &charge.trade_no)
+        .expect("the payer pays the open trade");
     server.order_becomes(&order, OrderStatus::Paid).await;
     order
 }

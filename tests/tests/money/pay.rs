@@ -43,9 +43,16 @@ async fn a_native_code_is_drawn_from_wechats_code_url_and_paying_it_pays_the_ord
     let (server, fake) = money_server().await;
     let (order, charge) = charged(&server, 3, &DISHES, channel("wechat_native")).await;
     let code = charge.qr_code.clone().expect("Native answers with a code to show");
-    assert!(code.starts_with("weixin://wxpay/bizpayurl?pr="), "WeChat's code_url: {code}");
+    assert!(
+        code.starts_with("weixin://wxpay/bizpayurl?pr="),
+        "WeChat's code_url: {code}"
+    );
     let svg = charge.qr_svg.clone().expect("and the code drawn");
-    assert_eq!(svg_codes(svg.as_bytes()), [code], "a phone reads WeChat's code_url back");
+    assert_eq!(
+        svg_codes(svg.as_bytes()),
+        [code],
+        "a phone reads WeChat's code_url back"
+    );
 
     let [native] = asked(&fake, "native").try_into().expect("one Native request");
     assert_eq!(native.status, 200);
@@ -55,7 +62,8 @@ async fn a_native_code_is_drawn_from_wechats_code_url_and_paying_it_pays_the_ord
     let notify_url = field(&native, &["notify_url"]).as_str().expect("a notify_url");
     assert_eq!(notify_url, server.url("/api/pay/notify/wechat"));
 
-    fake.pay(Provider::Wechat, &charge.trade_no).expect("the payer scans and pays");
+    fake.pay(Provider::Wechat, &charge.trade_no)
+        .expect("the payer scans and pays");
     let paid = server.order_becomes(&order, OrderStatus::Paid).await;
     assert_eq!(paid.total_amount.cents(), FEN);
     assert_eq!(paid_events(&server, &order).await, 1, "the merchant hears of it once");
@@ -86,7 +94,9 @@ async fn inside_wechat_the_payer_is_named_by_oauth_and_pays_through_the_jsapi_br
     assert!(came_back.starts_with(&server.url("/api/pay/wechat/oauth/back?code=")));
     let back = browser.get(&came_back).send().await.expect("the server answers");
     let page = location(back, 302).await;
-    let openid = page.strip_prefix("/t/3#openid=").expect("back to the table's page with the openid");
+    let openid = page
+        .strip_prefix("/t/3#openid=")
+        .expect("back to the table's page with the openid");
     let openid: String = form_urlencoded::parse(format!("o={openid}").as_bytes())
         .map(|(_, v)| v.into_owned())
         .collect();
@@ -143,7 +153,10 @@ async fn the_oauth_round_trip_ends_only_on_this_sites_pages() {
 async fn a_mobile_browser_pays_on_wechats_h5_page_and_comes_back_to_the_table() {
     let (server, fake) = money_server().await;
     let (order, charge) = charged(&server, 3, &DISHES, channel("wechat_h5")).await;
-    let h5 = charge.redirect_url.clone().expect("H5 sends the phone to WeChat's page");
+    let h5 = charge
+        .redirect_url
+        .clone()
+        .expect("H5 sends the phone to WeChat's page");
     assert_eq!(query_param(&h5, "redirect_url"), Some(server.url("/t/3")));
     let [created] = asked(&fake, "h5").try_into().expect("one H5 request");
     assert_eq!(field(&created, &["amount", "total"]), &json!(FEN));
@@ -153,7 +166,12 @@ async fn a_mobile_browser_pays_on_wechats_h5_page_and_comes_back_to_the_table() 
     assert!(page.contains("确认支付"));
     let confirmed = browser()
         .post(&h5)
-        .form(&[("redirect_url", server.url("/t/3"))])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("redirect_url", &server.url("/t/3"))
+                .finish(),
+        )
         .send()
         .await
         .expect("the page answers");
@@ -166,14 +184,23 @@ async fn a_mobile_browser_pays_on_wechats_h5_page_and_comes_back_to_the_table() 
 async fn a_mobile_browser_pays_at_alipays_cashier_and_comes_back_with_a_signed_return() {
     let (server, fake) = money_server().await;
     let (order, charge) = charged(&server, 3, &DISHES, channel("alipay_wap")).await;
-    let wap = charge.redirect_url.clone().expect("wap sends the phone to Alipay's cashier");
+    let wap = charge
+        .redirect_url
+        .clone()
+        .expect("wap sends the phone to Alipay's cashier");
     assert!(wap.starts_with(&format!("{}/gateway.do?", fake.url())), "{wap}");
     assert_eq!(query_param(&wap, "method").as_deref(), Some("alipay.trade.wap.pay"));
     assert!(query_param(&wap, "sign").is_some(), "the page's URL is signed");
 
     let page = cashier(&wap, "￥46.50").await;
-    let [opened] = asked(&fake, "alipay.trade.wap.pay").try_into().expect("the cashier opened once");
-    assert_eq!(field(&opened, &["total_amount"]), &json!("46.50"), "in yuan, two decimals");
+    let [opened] = asked(&fake, "alipay.trade.wap.pay")
+        .try_into()
+        .expect("the cashier opened once");
+    assert_eq!(
+        field(&opened, &["total_amount"]),
+        &json!("46.50"),
+        "in yuan, two decimals"
+    );
     let action = page
         .split("action=\"")
         .nth(1)
@@ -199,22 +226,21 @@ async fn an_alipay_code_scanned_and_paid_pays_the_order() {
     assert!(code.starts_with("https://qr.alipay.com/"), "{code}");
     let svg = charge.qr_svg.clone().expect("drawn");
     assert_eq!(svg_codes(svg.as_bytes()), [code]);
-    let [created] = asked(&fake, "alipay.trade.precreate").try_into().expect("one precreate");
+    let [created] = asked(&fake, "alipay.trade.precreate")
+        .try_into()
+        .expect("one precreate");
     assert_eq!(field(&created, &["total_amount"]), &json!("46.50"));
     assert_eq!(field(&created, &["out_trade_no"]), &json!(charge.trade_no));
 
-    fake.pay(Provider::Alipay, &charge.trade_no).expect("the payer scans and pays");
+    fake.pay(Provider::Alipay, &charge.trade_no)
+        .expect("the payer scans and pays");
     server.order_becomes(&order, OrderStatus::Paid).await;
     assert_eq!(paid_events(&server, &order).await, 1);
     let second_tap = charged_again(&server, &order, "alipay_qr").await;
     assert_eq!(second_tap.status(), 409, "a paid order takes no second payment");
 }
 
-async fn charged_again(
-    server: &TestServer,
-    order: &orderbell_shared::SubmittedOrder,
-    name: &str,
-) -> reqwest::Response {
+async fn charged_again(server: &TestServer, order: &orderbell_shared::SubmittedOrder, name: &str) -> reqwest::Response {
     let path = format!("/api/orders/{}/charges", order.order.order_id);
     server.post(&path, &order.token, channel(name)).await
 }

@@ -24,7 +24,9 @@ async fn a_payment_whose_notification_never_arrives_is_found_by_query_and_counte
     assert_eq!(paid.total_amount.cents(), 3800);
     let queries = asked(&fake, "query");
     assert!(
-        queries.iter().all(|q| q.path.contains(&charge.trade_no) && q.status == 200),
+        queries
+            .iter()
+            .all(|q| q.path.contains(&charge.trade_no) && q.status == 200),
         "{queries:?}"
     );
     assert_eq!(paid_events(&server, &order).await, 1, "one payment, one order_paid");
@@ -39,7 +41,9 @@ async fn an_unpaid_order_is_closed_at_the_provider_then_cancelled() {
     server.order_becomes(&order, OrderStatus::Cancelled).await;
     let closes = asked(&fake, "close");
     assert!(
-        closes.iter().any(|c| c.path.contains(&charge.trade_no) && c.status == 204),
+        closes
+            .iter()
+            .any(|c| c.path.contains(&charge.trade_no) && c.status == 204),
         "closed at WeChat before the cancel: {closes:?}"
     );
     assert!(
@@ -70,7 +74,8 @@ async fn an_alipay_code_scanned_after_the_order_was_cancelled_is_refunded() {
     // Alipay knows a precreated code only once scanned: the close found nothing to close, and
     // the printed-out code can still be paid.
     asked_times(&fake, "alipay.trade.close", 1).await;
-    fake.pay(Provider::Alipay, &charge.trade_no).expect("a late scan still pays at Alipay");
+    fake.pay(Provider::Alipay, &charge.trade_no)
+        .expect("a late scan still pays at Alipay");
 
     let [refund] = refunds_when(&server, &order, 1, |r| r.status == RefundStatus::Succeeded)
         .await

@@ -69,7 +69,11 @@ async fn a_refund_that_fails_once_is_asked_again_and_refunds_once() {
     let statuses: Vec<u16> = asks.iter().map(|a| a.status).collect();
     assert_eq!(statuses, [500, 200], "failed once, then refunded");
     for ask in &asks {
-        assert_eq!(field(ask, &["out_refund_no"]), &json!(refund.refund_no), "the same refund number");
+        assert_eq!(
+            field(ask, &["out_refund_no"]),
+            &json!(refund.refund_no),
+            "the same refund number"
+        );
         assert_eq!(field(ask, &["amount", "refund"]), &json!(3800));
     }
 }
@@ -80,7 +84,12 @@ async fn a_paid_dish_returned_at_wechat_is_refunded_for_its_price_then_the_rest_
     returned_then_rejected(&server, &fake, Provider::Wechat).await;
     let amounts: Vec<(serde_json::Value, serde_json::Value)> = asked(&fake, "refund")
         .iter()
-        .map(|a| (field(a, &["amount", "refund"]).clone(), field(a, &["amount", "total"]).clone()))
+        .map(|a| {
+            (
+                field(a, &["amount", "refund"]).clone(),
+                field(a, &["amount", "total"]).clone(),
+            )
+        })
         .collect();
     assert_eq!(
         amounts,
