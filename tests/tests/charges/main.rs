@@ -11,7 +11,6 @@ mod reconcile;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use orderbell_server::payments::{
@@ -19,9 +18,9 @@ use orderbell_server::payments::{
     TradeState,
 };
 use orderbell_shared::charges::{ChargeDTO, PayChannel};
-use orderbell_shared::{ErrorBody, Money, OrderDTO, OrderStatus, SubmittedOrder};
+use orderbell_shared::{ErrorBody, Money, SubmittedOrder};
+use orderbell_tests::TestServer;
 use orderbell_tests::providers::FakeWebhook;
-use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::json;
 
 /// A trade as the provider holds it.
