@@ -3,9 +3,12 @@
 //! ([`crate::ServerProcess`]) both offer it, so every test drives either the same way.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use orderbell_server::TableLink;
-use orderbell_shared::{CartDTO, DinerSession, ErrorBody, NewDiner, OrderStatus, SubmitOrderRequest, SubmittedOrder};
+use orderbell_shared::{
+    CartDTO, DinerSession, ErrorBody, NewDiner, OrderDTO, OrderStatus, SubmitOrderRequest, SubmittedOrder,
+};
 use serde_json::json;
 
 use crate::{PATIENCE, Sse};
@@ -195,7 +198,7 @@ impl Api {
     }
 
     /// The order as the server has it now.
-    pub async fn fetch_order(&self, order: &SubmittedOrder) -> orderbell_shared::OrderDTO {
+    pub async fn fetch_order(&self, order: &SubmittedOrder) -> OrderDTO {
         let path = format!("/api/orders/{}", order.order.order_id);
         let response = self
             .http
@@ -206,6 +209,23 @@ impl Api {
             .expect("GET order");
         assert_eq!(response.status(), 200);
         response.json().await.expect("order")
+    }
+
+    /// The order once it reaches `status` (the server's rounds and the providers' notifications
+    /// run beside the test).
+    pub async fn order_becomes(&self, order: &SubmittedOrder, status: OrderStatus) -> OrderDTO {
+        let wait = async {
+            loop {
+                let now = self.fetch_order(order).await;
+                if now.status == status {
+                    return now;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(PATIENCE, wait)
+            .await
+            .unwrap_or_else(|_| panic!("the order never became {status:?}"))
     }
 
     /// The merchant's store stream, from `last_event_id` (or from now), once it is connected:

@@ -90,14 +90,16 @@ async fn apply(state: &AppState, charge: &ChargeRow, transaction_id: String, amo
     Ok(())
 }
 
-/// Our merchant at `provider`: a gateway asks about our own trades only, so what it finds is ours.
+/// Our merchant at `provider`, as configured: a gateway asks about our own trades only, so what
+/// it finds is ours.
 fn configured_merchant(state: &AppState, provider: Provider) -> String {
-    match provider {
-        Provider::Hmac => state.payments.webhook.merchant_id().to_owned(),
-        // Checked against the configuration only where a notification is verified; the
-        // provider clients query as our configured merchant.
-        Provider::Wechat | Provider::Alipay => provider.as_str().to_owned(),
-    }
+    let payments = &state.payments;
+    let merchant = match provider {
+        Provider::Hmac => Some(payments.webhook.merchant_id()),
+        Provider::Wechat => payments.wechat.as_ref().map(|c| c.mchid()),
+        Provider::Alipay => payments.alipay.as_ref().map(|c| c.app_id()),
+    };
+    merchant.unwrap_or_default().to_owned()
 }
 
 /// The gateway that holds `charge`. A provider no longer configured can neither be asked nor

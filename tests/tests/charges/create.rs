@@ -7,7 +7,7 @@ use orderbell_shared::{Money, OrderStatus, SubmitOrderRequest};
 use orderbell_tests::TestServer;
 use serde_json::json;
 
-use crate::{Trade, channel, charge, charged, order_becomes, refused, server_with_ledger};
+use crate::{Trade, channel, charge, charged, refused, server_with_ledger};
 
 #[tokio::test]
 async fn the_embedded_server_offers_the_simulator_and_a_second_tap_gets_the_same_charge() {
@@ -146,7 +146,7 @@ async fn an_order_no_longer_awaiting_payment_is_not_charged() {
     let server = TestServer::start().await;
     let order = server.order(3, &[(1001, 1)]).await;
     server.pay(&order).await;
-    order_becomes(&server, &order, OrderStatus::Paid).await;
+    server.order_becomes(&order, OrderStatus::Paid).await;
     let body = refused(
         charge(&server, &order, channel("simulator")).await,
         409,

@@ -11,7 +11,6 @@ mod reconcile;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use orderbell_server::payments::{
@@ -19,10 +18,10 @@ use orderbell_server::payments::{
     TradeState,
 };
 use orderbell_shared::charges::{ChargeDTO, PayChannel};
-use orderbell_shared::{Money, OrderDTO, OrderStatus, SubmittedOrder};
+use orderbell_shared::{Money, SubmittedOrder};
+use orderbell_tests::TestServer;
 use orderbell_tests::providers::FakeWebhook;
 pub use orderbell_tests::refused;
-use orderbell_tests::{PATIENCE, TestServer};
 use serde_json::json;
 
 /// A trade as the provider holds it.
@@ -191,20 +190,4 @@ pub async fn charged(response: reqwest::Response, status: u16) -> ChargeDTO {
 
 pub fn channel(name: &str) -> serde_json::Value {
     json!({ "channel": name })
-}
-
-/// The order once it reaches `status` (the server's rounds run beside the test).
-pub async fn order_becomes(server: &TestServer, order: &SubmittedOrder, status: OrderStatus) -> OrderDTO {
-    let wait = async {
-        loop {
-            let now = server.fetch_order(order).await;
-            if now.status == status {
-                return now;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(PATIENCE, wait)
-        .await
-        .unwrap_or_else(|_| panic!("the order never became {status:?}"))
 }

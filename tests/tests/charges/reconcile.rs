@@ -4,7 +4,7 @@
 use orderbell_server::clock::Clock as _;
 use orderbell_shared::{Event, OrderStatus};
 
-use crate::{Ledger, Trade, channel, charge, charged, order_becomes, server_with_ledger};
+use crate::{Ledger, Trade, channel, charge, charged, server_with_ledger};
 
 /// Past the default unpaid timeout (15 minutes).
 const TIMED_OUT_SECS: i64 = 16 * 60;
@@ -16,7 +16,7 @@ async fn a_payment_whose_notification_is_lost_is_found_by_query_and_counted_once
     let created = charged(charge(&server, &order, channel("wechat_native")).await, 201).await;
     ledger.pay(&created.trade_no, "TX-LOST");
     server.clock.advance_secs(5);
-    let paid = order_becomes(&server, &order, OrderStatus::Paid).await;
+    let paid = server.order_becomes(&order, OrderStatus::Paid).await;
     assert!(paid.paid_at.is_some());
 
     // The provider's notification turns up after all: the same payment, not a second one.
@@ -59,7 +59,7 @@ async fn an_unpaid_order_is_closed_at_the_provider_then_cancelled() {
     let order = server.order(3, &[(1001, 1)]).await;
     let created = charged(charge(&server, &order, channel("alipay_qr")).await, 201).await;
     server.clock.advance_secs(TIMED_OUT_SECS);
-    order_becomes(&server, &order, OrderStatus::Cancelled).await;
+    server.order_becomes(&order, OrderStatus::Cancelled).await;
     assert_eq!(
         ledger.trade(&created.trade_no),
         Some(Trade::Closed),
@@ -74,7 +74,7 @@ async fn a_payment_racing_the_close_pays_the_order_instead_of_cancelling_it() {
     charged(charge(&server, &order, channel("wechat_native")).await, 201).await;
     ledger.pay_as_closed();
     server.clock.advance_secs(TIMED_OUT_SECS);
-    order_becomes(&server, &order, OrderStatus::Paid).await;
+    server.order_becomes(&order, OrderStatus::Paid).await;
     assert_eq!(
         server.fetch_order(&order).await.status,
         OrderStatus::Paid,
@@ -96,7 +96,7 @@ async fn an_order_whose_provider_cannot_be_reached_waits_to_be_cancelled() {
         "it may still be paid at the provider: not cancelled yet"
     );
     ledger.set_unreachable(false);
-    order_becomes(&server, &order, OrderStatus::Cancelled).await;
+    server.order_becomes(&order, OrderStatus::Cancelled).await;
 }
 
 /// Wait until the server has tried to close `times` times (so as many rounds went by).

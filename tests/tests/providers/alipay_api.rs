@@ -125,13 +125,19 @@ async fn a_qr_payment_is_created_found_paid_and_refunded_once() {
     // Asked again: Alipay moves no money (`fund_change` N) and its query says it is done.
     assert_eq!(alipay.refund(&part).await, Ok(SUCCEEDED));
     assert_eq!(alipay.query_refund(&part).await, Ok(SUCCEEDED));
+    // A refund Alipay never got (our request was lost): its query has no refund, so the same
+    // `out_request_no` is asked for again — once — instead of being queried for ever.
+    let lost = refund("RF00000008", &transaction_id, 1230);
+    assert_eq!(alipay.query_refund(&lost).await, Ok(SUCCEEDED));
+    let sent = last(&fake, "alipay.trade.refund").params;
     assert_eq!(
-        alipay.query_refund(&refund("RF00000008", &transaction_id, 1230)).await,
-        Ok(RefundState::Processing {
-            provider_refund_id: None
-        }),
-        "never asked for: not done"
+        (
+            &sent["biz_content"]["refund_amount"],
+            &sent["biz_content"]["out_request_no"]
+        ),
+        (&json!("12.30"), &json!("RF00000008"))
     );
+    assert_eq!(alipay.query_refund(&lost).await, Ok(SUCCEEDED), "and found done after");
     // More than is left: Alipay's refusal, in its words.
     let Err(GatewayError::Refused { code, .. }) = alipay.refund(&refund("RF00000009", &transaction_id, 123_456)).await
     else {

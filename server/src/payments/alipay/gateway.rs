@@ -116,6 +116,35 @@ impl Gateway for Client {
     }
 
     async fn refund(&self, refund: &RefundOrder) -> GatewayResult<RefundState> {
+        if self.ask_refund(refund).await? {
+            return Ok(succeeded());
+        }
+        // `fund_change` is `N` also when this asks again for a refund already made: only the
+        // query tells whether the money went back.
+        Ok(if self.refunded(refund).await? {
+            succeeded()
+        } else {
+            // Asked just now: Alipay may not have settled it yet; the next query tells.
+            RefundState::Processing {
+                provider_refund_id: None,
+            }
+        })
+    }
+
+    async fn query_refund(&self, refund: &RefundOrder) -> GatewayResult<RefundState> {
+        if self.refunded(refund).await? {
+            return Ok(succeeded());
+        }
+        // Alipay has no refund by this number (our request never reached it, or failed): its
+        // documented remedy is asking again with the same `out_request_no`, which refunds once.
+        // Querying alone would wait for ever.
+        self.refund(refund).await
+    }
+}
+
+impl Client {
+    /// `alipay.trade.refund`; whether funds moved this time (`fund_change` `Y`).
+    async fn ask_refund(&self, refund: &RefundOrder) -> GatewayResult<bool> {
         let mut biz = json!({
             "out_trade_no": refund.trade_no,
             "out_request_no": refund.refund_no,
@@ -126,23 +155,23 @@ impl Gateway for Client {
             biz["trade_no"] = json!(refund.transaction_id);
         }
         let answer: Refunded = self.call("alipay.trade.refund", &biz, &[]).await?;
-        // `fund_change` is `N` also when this asks again for a refund already made: only the
-        // query tells whether the money went back.
-        if answer.fund_change.as_deref() == Some("Y") {
-            return Ok(RefundState::Succeeded {
-                provider_refund_id: None,
-            });
-        }
-        self.query_refund(refund).await
+        Ok(answer.fund_change.as_deref() == Some("Y"))
     }
 
-    async fn query_refund(&self, refund: &RefundOrder) -> GatewayResult<RefundState> {
+    /// `alipay.trade.fastpay.refund.query`: whether the money went back.
+    async fn refunded(&self, refund: &RefundOrder) -> GatewayResult<bool> {
         let biz = json!({
             "out_trade_no": refund.trade_no,
             "out_request_no": refund.refund_no,
         });
         let answer: RefundQueried = self.call("alipay.trade.fastpay.refund.query", &biz, &[]).await?;
-        Ok(refund_state(answer.refund_status.as_deref()))
+        Ok(refund_succeeded(answer.refund_status.as_deref()))
+    }
+}
+
+fn succeeded() -> RefundState {
+    RefundState::Succeeded {
+        provider_refund_id: None,
     }
 }
 
@@ -163,17 +192,10 @@ fn trade_state(trade: Trade) -> GatewayResult<TradeState> {
     }
 }
 
-/// Only `REFUND_SUCCESS` says the money went back; no status yet means Alipay is still at it
-/// (or has not got the request: asking again with the same `out_request_no` refunds once).
-fn refund_state(status: Option<&str>) -> RefundState {
-    match status {
-        Some("REFUND_SUCCESS") => RefundState::Succeeded {
-            provider_refund_id: None,
-        },
-        _ => RefundState::Processing {
-            provider_refund_id: None,
-        },
-    }
+/// Only `REFUND_SUCCESS` says the money went back. No status means Alipay has not got the
+/// refund (or has not settled it yet, when asked too soon after).
+fn refund_succeeded(status: Option<&str>) -> bool {
+    status == Some("REFUND_SUCCESS")
 }
 
 #[cfg(test)]
@@ -218,19 +240,9 @@ mod tests {
 
     #[test]
     fn refund_states() {
-        assert_eq!(
-            refund_state(Some("REFUND_SUCCESS")),
-            RefundState::Succeeded {
-                provider_refund_id: None
-            }
-        );
+        assert!(refund_succeeded(Some("REFUND_SUCCESS")));
         for status in [None, Some("")] {
-            assert_eq!(
-                refund_state(status),
-                RefundState::Processing {
-                    provider_refund_id: None
-                }
-            );
+            assert!(!refund_succeeded(status), "{status:?} is no refund yet");
         }
     }
 }

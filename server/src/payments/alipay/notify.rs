@@ -46,6 +46,11 @@ impl AlipayConfig {
         })?;
         Ok(AlipayConfig { app_id, public_key })
     }
+
+    /// Our application's id at Alipay.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
 }
 
 /// The base64 of an SPKI key without PEM armour, possibly wrapped over several lines.

@@ -55,6 +55,11 @@ impl WechatConfig {
         })
     }
 
+    /// Our merchant number (商户号).
+    pub fn mchid(&self) -> &str {
+        &self.mchid
+    }
+
     /// The platform keys, which also verify WeChat Pay's answers to our requests.
     pub fn platform_keys(&self) -> Arc<PlatformKeys> {
         Arc::clone(&self.platform_keys)
