@@ -1,8 +1,9 @@
 //! The round trip a page inside WeChat makes to learn the payer's `openid` before a JSAPI
 //! payment: `GET /api/pay/wechat/oauth?back=/t/3` sends the browser to WeChat's authorize page,
-//! which comes back to `/api/pay/wechat/oauth/back?code=…&state=…`; that sends it on to the page
-//! with `#openid=…`. The page's path travels in `state`, signed with the server's key, so the
-//! round trip can only ever end on one of our own pages.
+//! which comes back to `/api/pay/wechat/oauth/back?back=/t/3&code=…&state=…`; that sends it on to
+//! the page with `#openid=…`. The page's path travels in our own redirect URI, and `state` is its
+//! tag, signed with the server's key (hex: WeChat allows only letters and digits in `state`), so
+//! the round trip can only ever end on one of our own pages.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +16,8 @@ use crate::extract::Query;
 use crate::payments::wechat::Oauth;
 use crate::state::AppState;
 
-/// WeChat keeps `state` to 128 bytes; the signed path's encoding and tag take the rest.
-const MAX_BACK_BYTES: usize = 60;
+/// A page's path with its query: what the customer page ever needs, and a bound on the URL.
+const MAX_BACK_BYTES: usize = 512;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -28,6 +29,8 @@ pub struct Start {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Back {
+    /// The page to come back to, as `/api/pay/wechat/oauth` put it in the redirect URI.
+    back: Option<String>,
     /// WeChat's one-time code.
     code: Option<String>,
     /// What `/api/pay/wechat/oauth` sent to WeChat.
@@ -56,9 +59,11 @@ pub async fn start(State(state): State<AppState>, query: Result<Query<Start>>) -
     let back = back
         .filter(|b| same_site_path(b))
         .ok_or_else(|| Error::invalid("invalid_back", "付款后要回到的页面不对：请从本店的点餐页面重新点支付"))?;
-    let redirect_uri = format!("{}/api/pay/wechat/oauth/back", state.public_url);
-    let signed = state.keys.sign_return_path(&back);
-    Ok(found(oauth.authorize_url(&redirect_uri, &signed)))
+    let back_param: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+    let redirect_uri = format!("{}/api/pay/wechat/oauth/back?back={back_param}", state.public_url);
+    Ok(found(
+        oauth.authorize_url(&redirect_uri, &state.keys.return_path_tag(&back)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/pay/wechat/oauth/back", tag = "payments",
@@ -74,10 +79,10 @@ pub async fn start(State(state): State<AppState>, query: Result<Query<Start>>) -
 )]
 pub async fn back(State(state): State<AppState>, query: Result<Query<Back>>) -> Result<Found> {
     let oauth = configured(&state)?;
-    let Query(Back { code, state: signed }) = query?;
-    let back = signed
-        .and_then(|s| state.keys.verify_return_path(&s))
+    let Query(Back { back, code, state: tag }) = query?;
+    let back = back
         .filter(|b| same_site_path(b))
+        .filter(|b| tag.is_some_and(|tag| state.keys.return_path_is_ours(b, &tag)))
         .ok_or_else(|| Error::bad_request("invalid_state", "微信授权的回跳地址无效：请回到点餐页面重新点支付"))?;
     let code = code
         .filter(|c| !c.is_empty())
@@ -126,7 +131,7 @@ mod tests {
             "/t/\u{7f}",
             "/t/ 3",
             "/桌",
-            &format!("/{}", "a".repeat(60)),
+            &format!("/{}", "a".repeat(512)),
         ] {
             assert!(!same_site_path(bad), "{bad:?} must be refused");
         }

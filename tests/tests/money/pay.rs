@@ -87,11 +87,16 @@ async fn inside_wechat_the_payer_is_named_by_oauth_and_pays_through_the_jsapi_br
     assert_eq!(query_param(&authorize, "scope").as_deref(), Some("snsapi_base"));
     assert_eq!(
         query_param(&authorize, "redirect_uri"),
-        Some(server.url("/api/pay/wechat/oauth/back"))
+        Some(server.url("/api/pay/wechat/oauth/back?back=%2Ft%2F3"))
     );
     let at_wechat = browser.get(&authorize).send().await.expect("WeChat answers");
     let came_back = location(at_wechat, 302).await;
-    assert!(came_back.starts_with(&server.url("/api/pay/wechat/oauth/back?code=")));
+    assert!(came_back.starts_with(&server.url("/api/pay/wechat/oauth/back?back=%2Ft%2F3&code=")));
+    let tag = query_param(&authorize, "state").expect("a state");
+    assert!(
+        tag.bytes().all(|b| b.is_ascii_alphanumeric()) && tag.len() <= 128,
+        "WeChat takes only letters and digits in state: {tag}"
+    );
     let back = browser.get(&came_back).send().await.expect("the server answers");
     let page = location(back, 302).await;
     let openid = page
@@ -132,12 +137,22 @@ async fn the_oauth_round_trip_ends_only_on_this_sites_pages() {
         let response = browser.get(url).send().await.expect("the server answers");
         refused(response, 422, "invalid_back").await;
     }
-    let forged = browser
-        .get(server.url("/api/pay/wechat/oauth/back?code=c&state=r.Ly9ldmlsLmV4YW1wbGU.AAAA"))
+    // Our own page's tag does not take the customer anywhere else.
+    let started = browser
+        .get(server.url("/api/pay/wechat/oauth?back=/t/3"))
         .send()
         .await
         .expect("the server answers");
-    refused(forged, 400, "invalid_state").await;
+    let tag = query_param(&location(started, 302).await, "state").expect("a state");
+    for back in ["/t/4", "//evil.example/"] {
+        let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        let forged = browser
+            .get(server.url(&format!("/api/pay/wechat/oauth/back?back={back}&code=c&state={tag}")))
+            .send()
+            .await
+            .expect("the server answers");
+        refused(forged, 400, "invalid_state").await;
+    }
 
     // A server without WeChat's JSAPI: the route says so instead of sending anyone to WeChat.
     let plain = TestServer::start().await;
