@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+// Switches set in the environment take what people write there: 1/0, true/false, yes/no, on/off.
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::auth::Role;
@@ -105,7 +107,7 @@ pub struct Config {
     #[arg(long, env = "ORDERBELL_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<Secret>,
     /// Do not create the demo store on first run.
-    #[arg(long, env = "ORDERBELL_NO_DEMO", global = true)]
+    #[arg(long, env = "ORDERBELL_NO_DEMO", global = true, value_parser = BoolishValueParser::new())]
     pub no_demo: bool,
     /// Seconds an order may stay unpaid before it is cancelled.
     #[arg(long, env = "ORDERBELL_UNPAID_TIMEOUT_SECS", default_value_t = DEFAULT_UNPAID_TIMEOUT_SECS, global = true)]
@@ -183,7 +185,7 @@ pub struct PaymentConfig {
     #[arg(long, env = "ORDERBELL_ALIPAY_GATEWAY", default_value = DEFAULT_ALIPAY_GATEWAY, global = true)]
     pub alipay_gateway: String,
     /// Turn the built-in payment simulator off (for a server taking real payments).
-    #[arg(long, env = "ORDERBELL_NO_SIMULATOR", global = true)]
+    #[arg(long, env = "ORDERBELL_NO_SIMULATOR", global = true, value_parser = BoolishValueParser::new())]
     pub no_simulator: bool,
 }
 

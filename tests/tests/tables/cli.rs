@@ -88,3 +88,24 @@ async fn orderbell_qr_writes_the_sheet_and_each_code_and_links_prints_the_curren
         "all stores"
     );
 }
+
+#[tokio::test]
+async fn a_switch_set_in_the_environment_takes_1_as_people_write_it() {
+    // The fake providers' settings file (and many a deployment) says ORDERBELL_NO_SIMULATOR=1.
+    let data = tempfile::tempdir().expect("temporary dir");
+    let output = tokio::process::Command::new(binary())
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("ORDERBELL_NO_DEMO", "1")
+        .env("ORDERBELL_NO_SIMULATOR", "1")
+        .arg("links")
+        .output()
+        .await
+        .expect("orderbell runs");
+    assert!(
+        output.status.success(),
+        "1 is a yes: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty(), "no demo store, so no table links");
+}
