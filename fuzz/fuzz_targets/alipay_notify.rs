@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use orderbell_fuzz::{assert_refused_as_client_error, public_key_pem, sha256_rsa};
-use orderbell_server::payments::Provider;
 use orderbell_server::payments::alipay::{self, AlipayConfig};
+use orderbell_server::payments::{Notice, Provider};
 
 const APP_ID: &str = "2021000123456789";
 
@@ -86,8 +86,13 @@ fuzz_target!(|input: Input| {
                 input.sign.is_none(),
                 "a notice read with a signature we did not make: {notice:?}"
             );
-            assert_eq!(notice.provider, Provider::Alipay);
-            assert_eq!(notice.merchant_id, APP_ID, "a notice for another app read");
+            match notice {
+                Notice::Payment(notice) => {
+                    assert_eq!(notice.provider, Provider::Alipay);
+                    assert_eq!(notice.merchant_id, APP_ID, "a notice for another app read");
+                }
+                Notice::Refund(notice) => assert_eq!(notice.provider, Provider::Alipay),
+            }
         }
         Err(e) => assert_refused_as_client_error(&e),
     }

@@ -14,8 +14,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use libfuzzer_sys::fuzz_target;
 use orderbell_fuzz::{assert_refused_as_client_error, headers, public_key_pem, sha256_rsa};
-use orderbell_server::payments::Provider;
 use orderbell_server::payments::wechat::{self, WechatConfig};
+use orderbell_server::payments::{Notice, Provider};
 use orderbell_shared::Money;
 use serde_json::json;
 
@@ -120,12 +120,17 @@ fuzz_target!(|input: Input| {
                 input.signature.is_none(),
                 "a notice read with a signature we did not make: {notice:?}"
             );
-            assert_eq!(notice.provider, Provider::Wechat);
-            assert_eq!(notice.merchant_id, MCHID, "a notice for another merchant read");
-            if let Some(transaction) = transaction {
-                assert_eq!(notice.trade_no, transaction.out_trade_no);
-                assert_eq!(notice.transaction_id, transaction.transaction_id);
-                assert_eq!(notice.amount, Money::from_cents(transaction.total));
+            match notice {
+                Notice::Payment(notice) => {
+                    assert_eq!(notice.provider, Provider::Wechat);
+                    assert_eq!(notice.merchant_id, MCHID, "a notice for another merchant read");
+                    if let Some(transaction) = transaction {
+                        assert_eq!(notice.trade_no, transaction.out_trade_no);
+                        assert_eq!(notice.transaction_id, transaction.transaction_id);
+                        assert_eq!(notice.amount, Money::from_cents(transaction.total));
+                    }
+                }
+                Notice::Refund(notice) => assert_eq!(notice.provider, Provider::Wechat),
             }
         }
         Err(e) => assert_refused_as_client_error(&e),
