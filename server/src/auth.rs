@@ -234,6 +234,9 @@ fn credential_claims(credential_id: i64) -> String {
     format!("v.{credential_id}")
 }
 
+/// The claims prefix of a signed return path: no grant's, so neither passes for the other.
+const RETURN_PATH: &str = "r.";
+
 /// The server's signing key.
 pub struct Keys {
     key: Vec<u8>,
@@ -259,6 +262,18 @@ impl Keys {
     /// A device's (or the operator's) token for credential `credential_id`.
     pub fn sign_credential(&self, credential_id: i64) -> String {
         self.signed(credential_claims(credential_id))
+    }
+
+    /// A same-site path that makes a round trip through someone else's site (the WeChat OAuth
+    /// `state`), signed so that it cannot come back as another.
+    pub fn sign_return_path(&self, path: &str) -> String {
+        self.signed(format!("{RETURN_PATH}{}", URL_SAFE_NO_PAD.encode(path)))
+    }
+
+    /// The path of a [`Keys::sign_return_path`] token, if it was signed here.
+    pub fn verify_return_path(&self, token: &str) -> Option<String> {
+        let encoded = self.authentic(token)?.strip_prefix(RETURN_PATH)?;
+        String::from_utf8(URL_SAFE_NO_PAD.decode(encoded).ok()?).ok()
     }
 
     fn signed(&self, claims: String) -> String {
@@ -438,6 +453,26 @@ mod tests {
         );
         let other = Keys::new(b"another key, another server....!");
         assert_eq!(other.verify(&token), None, "another key must not accept it");
+    }
+
+    #[test]
+    fn return_paths_round_trip_and_are_no_grant() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef");
+        let token = keys.sign_return_path("/t/3?b=1");
+        assert_eq!(keys.verify_return_path(&token).as_deref(), Some("/t/3?b=1"));
+        assert_eq!(keys.verify(&token), None, "a return path must not pass as a credential");
+        let order = keys.sign(Grant::Order { order_id: 7 });
+        assert_eq!(
+            keys.verify_return_path(&order),
+            None,
+            "a credential must not pass as a path"
+        );
+        let forged = token.replacen("r.", "r.L", 1);
+        assert_eq!(
+            keys.verify_return_path(&forged),
+            None,
+            "changing the path must break the signature"
+        );
     }
 
     #[test]

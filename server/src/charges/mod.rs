@@ -2,6 +2,7 @@
 //! payment however we learn of it — its notification, or our query (查单).
 
 mod http;
+mod oauth;
 mod reconcile;
 pub mod rules;
 
@@ -22,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::methods))
         .routes(routes!(http::charge_order))
         .routes(routes!(http::charge_bill))
+        .routes(routes!(oauth::start))
+        .routes(routes!(oauth::back))
 }
 
 /// Apply an authentic payment, once, whether a notification brought it or a query found it.
