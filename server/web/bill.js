@@ -125,7 +125,7 @@ export function showBill(next) {
     bill.paying = false;
     bill.away = false;
     bill.charged = null;
-    localStorage.removeItem(payingKey(next.billId));
+    localStorage.removeItem(payingKey());
     closePayment();
     toast('账单刚有变化，刚才的付款会退回，请按新金额重新结账', 'error');
   }
@@ -209,8 +209,9 @@ function showHurry() {
 }
 
 // ---- paying the whole bill online ----
-/** Kept while this phone pays on a provider's page: the amount charged, by bill. */
-const payingKey = (billId) => `orderbell.paying.bill.${billId}`;
+/** Kept while this phone pays on a provider's page: the bill and the amount charged. */
+const payingKey = () => `orderbell.paying.bill.${bill.tableId}`;
+const payingMark = () => JSON.parse(localStorage.getItem(payingKey()) || 'null');
 
 async function checkout() {
   const current = bill.current;
@@ -230,7 +231,7 @@ async function checkout() {
     key: `bill:${current.billId}`,
     charge: (body) => api(`/api/bills/${current.billId}/charges`, { method: 'POST', body }),
     created: (charge) => (bill.charged = Number(charge.amount)),
-    leaving: () => localStorage.setItem(payingKey(current.billId), String(bill.charged)),
+    leaving: () => localStorage.setItem(payingKey(), JSON.stringify({ billId: current.billId, charged: bill.charged })),
   });
 }
 
@@ -238,13 +239,13 @@ async function checkout() {
 function backFromPaying() {
   const current = bill.current;
   if (!current || current.status !== 'open') return;
-  const charged = localStorage.getItem(payingKey(current.billId));
-  if (charged !== null && Number(charged) === Number(current.owed)) {
+  const mark = payingMark();
+  if (mark?.billId === current.billId && mark.charged === Number(current.owed)) {
     bill.away = true;
-    bill.charged = Number(charged);
+    bill.charged = mark.charged;
     draw();
-  } else if (charged !== null) {
-    localStorage.removeItem(payingKey(current.billId));
+  } else if (mark) {
+    localStorage.removeItem(payingKey());
   }
   if (resumes(`bill:${current.billId}`)) checkout();
 }
@@ -287,7 +288,7 @@ function end() {
     : '';
   $('#pay-sheet').hidden = true;
   closePayment();
-  if (current) localStorage.removeItem(payingKey(current.billId));
+  localStorage.removeItem(payingKey());
   if (current) draw();
   if (first) bill.hooks.ended();
   bill.hooks.show('bill');
@@ -297,10 +298,12 @@ function end() {
  * ended when the server still lets this diner read it. */
 async function closedByServer() {
   if (bill.ended) return;
+  // Back from a provider's page after the payment settled the bill: the page never saw it open.
+  const billId = bill.current?.billId ?? payingMark()?.billId;
   end();
-  if (!bill.current) return;
+  if (!billId) return;
   try {
-    bill.current = await request(`/api/bills/${bill.current.billId}`);
+    bill.current = await request(`/api/bills/${billId}`);
     end();
   } catch {
     // The words already shown say what to do.

@@ -144,7 +144,7 @@ async function start(channel) {
     // WeChat pays only a payer known to the store's official account: ask WeChat who this is,
     // then come back here and carry on.
     sessionStorage.setItem(RESUME_KEY, options.key);
-    location.href = `${methods.wechatOauth}?back=${encodeURIComponent(location.pathname + location.search)}`;
+    location.href = `${methods.wechatOauth}?back=${encodeURIComponent(location.pathname)}`;
     return;
   }
   phase('working');
