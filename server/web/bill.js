@@ -138,7 +138,7 @@ export function showBill(next) {
 function draw() {
   const current = bill.current;
   const diners = new Map(current.diners.map((d) => [d.dinerId, d.label]));
-  const who = (id) => (id === bill.me.dinerId ? '我' : diners.get(id) ?? '同桌');
+  const who = (id) => (id === bill.me?.dinerId ? '我' : diners.get(id) ?? '同桌');
   $('#bill-title').textContent = `${current.tableNumber} 桌的账单`;
   // The merchant's answer to each round's 催单, and the rounds nobody at the restaurant heard:
   // this page follows the bill, not each round's own stream, so the bill carries them.
@@ -233,6 +233,27 @@ async function checkout() {
     created: (charge) => (bill.charged = Number(charge.amount)),
     leaving: () => localStorage.setItem(payingKey(), JSON.stringify({ billId: current.billId, charged: bill.charged })),
   });
+}
+
+/**
+ * The page opened with this party's sitting over (its credential refused): when this phone had
+ * gone to a provider's page to pay the bill, and the payment settled it meanwhile, show the bill
+ * as it ended and say so (true); else nothing is known here (false).
+ */
+export async function paidWhileAway(tableId, show) {
+  bill.tableId = tableId;
+  const mark = payingMark();
+  if (!mark) return false;
+  localStorage.removeItem(payingKey());
+  try {
+    bill.current = await request(`/api/bills/${mark.billId}`);
+  } catch {
+    return false;
+  }
+  bill.hooks = { show, ended() {} };
+  bill.ended = false;
+  end();
+  return true;
 }
 
 /** Back on the page after a provider's page (or WeChat's OAuth): say 支付处理中, or carry on. */

@@ -4,7 +4,7 @@
 // goes to the kitchen at once as a round of the table's bill (bill.js).
 import { $, el, money, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
 import { renderMenu, setContents, watchMenu } from './customer-menu.js';
-import { api, initBill, loadBill, showBill, payLater, billEnded, submitting, submitted } from './bill.js';
+import { api, initBill, loadBill, showBill, payLater, billEnded, submitting, submitted, paidWhileAway } from './bill.js';
 import { choosePayment, closePayment, simulatorOnly, resumes } from './pay.js';
 import { Refunds } from './refunds.js';
 
@@ -470,6 +470,10 @@ async function start() {
   try {
     state.me = await api('/api/session');
   } catch (error) {
+    if (error.code === 'bill_closed' && await paidWhileAway(tableId, show)) {
+      $('#conn').hidden = true;
+      return;
+    }
     const notice = $('#notice');
     notice.textContent = error.status === 401 || error.status === 403
       ? '请扫描餐桌上的二维码开始点餐'

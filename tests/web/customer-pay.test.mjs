@@ -192,8 +192,6 @@ test('a 先吃后付 bill is paid whole through Alipay from a phone: the table i
   await page.getByRole('button', { name: '确认支付' }).click();
   await page.waitForURL(new RegExp(`^${server.base}/t/5\\?`));
   await until(page, '#bill-ended-title', '已结账');
-  await page.screenshot({ path: '/tmp/bill-dbg.png' });
-  console.log(await page.evaluate(() => Object.entries(localStorage)));
   await until(page, '#bill-settlement', '已在线支付 ¥48.50');
   const wap = (await asked('alipay.trade.wap.pay')).find((r) => r.params.biz_content?.out_trade_no?.startsWith('BL'));
   assert.equal(wap?.params.biz_content.total_amount, '48.50', 'Alipay was asked for the bill in yuan');
