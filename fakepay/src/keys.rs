@@ -119,7 +119,7 @@ impl Keys {
             ("ORDERBELL_ALIPAY_PRIVATE_KEY", path(self.alipay_app_key_path())),
             ("ORDERBELL_ALIPAY_PUBLIC_KEY", path(self.alipay_public_key_path())),
             ("ORDERBELL_ALIPAY_GATEWAY", format!("{base}/gateway.do")),
-            ("ORDERBELL_NO_SIMULATOR", "1".to_owned()),
+            ("ORDERBELL_NO_SIMULATOR", "true".to_owned()),
         ]
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value))

@@ -76,6 +76,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/bill.js"),
     ),
     (
+        "pay.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/pay.js"),
+    ),
+    (
+        "refunds.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/refunds.js"),
+    ),
+    (
         "customer-menu.js",
         "text/javascript; charset=utf-8",
         include_str!("../web/customer-menu.js"),

@@ -4,6 +4,7 @@
 // page only draws what it is told. Once the bill is settled or closed, or the party moved to
 // another table, the page stops offering changes.
 import { $, el, money, api as request, toast } from './common.js';
+import { choosePayment, closePayment, simulatorOnly, resumes } from './pay.js';
 
 /** A round's status in the words the table uses. */
 const ROUND_STATUS = {
@@ -31,8 +32,10 @@ const bill = {
   hurryAt: new Map(),
   /** This phone is paying online, until the bill says how it went. */
   paying: false,
-  /** What the server charged for it (its 202 answer's `owed`). */
+  /** What the server charged for it (its 202 answer's `owed`, or the charge's amount). */
   charged: null,
+  /** This phone went to a provider's page to pay, and came back: 支付处理中 until the bill says. */
+  away: false,
   ended: false,
   hooks: { show() {}, ended() {} },
 };
@@ -55,7 +58,7 @@ export async function api(path, options) {
 export function initBill(tableId, me, hooks) {
   Object.assign(bill, { tableId, me, hooks });
   $('#add-more').addEventListener('click', () => hooks.show('menu'));
-  $('#checkout').addEventListener('click', () => ($('#pay-sheet').hidden = false));
+  $('#checkout').addEventListener('click', checkout);
   $('#close-pay').addEventListener('click', () => ($('#pay-sheet').hidden = true));
   $('#pay-bill').addEventListener('click', payBill);
   $('#open-bill').addEventListener('click', () => hooks.show('bill'));
@@ -71,6 +74,7 @@ export const billEnded = () => bill.ended;
 export async function loadBill() {
   try {
     showBill(await api(`/api/tables/${bill.tableId}/bill`));
+    backFromPaying();
   } catch (error) {
     // No open bill yet, or a server without bills: the page orders as 先付后吃 does.
     if (!['no_open_bill', 'route_not_found', 'bill_closed'].includes(error.code)) toast(error.message, 'error');
@@ -119,7 +123,10 @@ export function showBill(next) {
   // owed now, so the server records it to be refunded and the bill stays open.
   if (bill.charged !== null && next.status === 'open' && Number(next.owed) !== bill.charged) {
     bill.paying = false;
+    bill.away = false;
     bill.charged = null;
+    localStorage.removeItem(payingKey());
+    closePayment();
     toast('账单刚有变化，刚才的付款会退回，请按新金额重新结账', 'error');
   }
   draw();
@@ -131,7 +138,7 @@ export function showBill(next) {
 function draw() {
   const current = bill.current;
   const diners = new Map(current.diners.map((d) => [d.dinerId, d.label]));
-  const who = (id) => (id === bill.me.dinerId ? '我' : diners.get(id) ?? '同桌');
+  const who = (id) => (id === bill.me?.dinerId ? '我' : diners.get(id) ?? '同桌');
   $('#bill-title').textContent = `${current.tableNumber} 桌的账单`;
   // The merchant's answer to each round's 催单, and the rounds nobody at the restaurant heard:
   // this page follows the bill, not each round's own stream, so the bill carries them.
@@ -147,7 +154,7 @@ function draw() {
   $('#pay-amount').textContent = money(current.owed);
   $('#checkout').disabled = Number(current.owed) === 0 || bill.paying;
   $('#pay-bill').disabled = bill.paying;
-  $('#pay-waiting').hidden = !bill.paying || current.status !== 'open';
+  $('#pay-waiting').hidden = !(bill.paying || bill.away) || current.status !== 'open';
   $('#open-bill').hidden = current.rounds.length === 0;
   $('#open-bill-rounds').textContent = String(current.rounds.length);
   showHurry();
@@ -202,6 +209,68 @@ function showHurry() {
 }
 
 // ---- paying the whole bill online ----
+/** Kept while this phone pays on a provider's page: the bill and the amount charged. */
+const payingKey = () => `orderbell.paying.bill.${bill.tableId}`;
+const payingMark = () => JSON.parse(localStorage.getItem(payingKey()) || 'null');
+
+async function checkout() {
+  const current = bill.current;
+  try {
+    // The built-in simulator: one tap on the sheet pays, as before real providers.
+    if (await simulatorOnly()) {
+      $('#pay-sheet').hidden = false;
+      return;
+    }
+  } catch (error) {
+    return toast(error.message, 'error');
+  }
+  choosePayment({
+    title: '结账：整桌一起付',
+    hint: '付的是同桌所有人点的菜；付完后这一桌就结账了',
+    amount: current.owed,
+    key: `bill:${current.billId}`,
+    charge: (body) => api(`/api/bills/${current.billId}/charges`, { method: 'POST', body }),
+    created: (charge) => (bill.charged = Number(charge.amount)),
+    leaving: () => localStorage.setItem(payingKey(), JSON.stringify({ billId: current.billId, charged: bill.charged })),
+  });
+}
+
+/**
+ * The page opened with this party's sitting over (its credential refused): when this phone had
+ * gone to a provider's page to pay the bill, and the payment settled it meanwhile, show the bill
+ * as it ended and say so (true); else nothing is known here (false).
+ */
+export async function paidWhileAway(tableId, show) {
+  bill.tableId = tableId;
+  const mark = payingMark();
+  if (!mark) return false;
+  localStorage.removeItem(payingKey());
+  try {
+    bill.current = await request(`/api/bills/${mark.billId}`);
+  } catch {
+    return false;
+  }
+  bill.hooks = { show, ended() {} };
+  bill.ended = false;
+  end();
+  return true;
+}
+
+/** Back on the page after a provider's page (or WeChat's OAuth): say 支付处理中, or carry on. */
+function backFromPaying() {
+  const current = bill.current;
+  if (!current || current.status !== 'open') return;
+  const mark = payingMark();
+  if (mark?.billId === current.billId && mark.charged === Number(current.owed)) {
+    bill.away = true;
+    bill.charged = mark.charged;
+    draw();
+  } else if (mark) {
+    localStorage.removeItem(payingKey());
+  }
+  if (resumes(`bill:${current.billId}`)) checkout();
+}
+
 async function payBill() {
   const current = bill.current;
   bill.paying = true;
@@ -239,6 +308,8 @@ function end() {
     ? `${settled.method === 'online' ? '已在线支付' : '已在店内结账'} ${money(settled.amount)}`
     : '';
   $('#pay-sheet').hidden = true;
+  closePayment();
+  localStorage.removeItem(payingKey());
   if (current) draw();
   if (first) bill.hooks.ended();
   bill.hooks.show('bill');
@@ -248,10 +319,12 @@ function end() {
  * ended when the server still lets this diner read it. */
 async function closedByServer() {
   if (bill.ended) return;
+  // Back from a provider's page after the payment settled the bill: the page never saw it open.
+  const billId = bill.current?.billId ?? payingMark()?.billId;
   end();
-  if (!bill.current) return;
+  if (!billId) return;
   try {
-    bill.current = await request(`/api/bills/${bill.current.billId}`);
+    bill.current = await request(`/api/bills/${billId}`);
     end();
   } catch {
     // The words already shown say what to do.

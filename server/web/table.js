@@ -4,13 +4,17 @@
 // goes to the kitchen at once as a round of the table's bill (bill.js).
 import { $, el, money, follow, toast, STATUS_LABEL, alertKey, stillNeeded } from './common.js';
 import { renderMenu, setContents, watchMenu } from './customer-menu.js';
-import { api, initBill, loadBill, showBill, payLater, billEnded, submitting, submitted } from './bill.js';
+import { api, initBill, loadBill, showBill, payLater, billEnded, submitting, submitted, paidWhileAway } from './bill.js';
+import { choosePayment, closePayment, simulatorOnly, resumes } from './pay.js';
+import { Refunds } from './refunds.js';
 
 const tableId = Number(location.pathname.split('/')[2]);
 const state = {
   me: null, store: null, cart: null, dishes: new Map(), order: null, orderToken: null, orderStream: null, picking: null,
   // The order's alerts the server escalated (nobody at the restaurant heard them), by `alertKey`.
   unheard: new Map(),
+  // What is owed back on the order, and where it stands.
+  refunds: new Refunds(),
 };
 const orderKey = `orderbell.order.${tableId}`;
 const payingKey = (orderId) => `orderbell.paying.${orderId}`;
@@ -57,7 +61,10 @@ async function refresh() {
     // A dish sold out or a pause while the page was away: no event will say so again.
     loadMenu();
     loadStore();
-    if (state.order) showOrder(await api(`/api/orders/${state.order.orderId}`, { token: state.orderToken }));
+    if (state.order) {
+      showOrder(await api(`/api/orders/${state.order.orderId}`, { token: state.orderToken }));
+      loadRefunds();
+    }
   } catch (error) {
     toast(error.message, 'error');
   }
@@ -307,14 +314,32 @@ function renderOrder(order) {
   $('#pay').hidden = !pending;
   $('#cancel').hidden = !pending;
   $('#waiting').hidden = !(pending && localStorage.getItem(payingKey(order.orderId)));
+  // Paid (or cancelled, or timed out): nothing left to pay.
+  if (!pending) closePayment();
   $('#hurry').hidden = !['paid', 'accepted'].includes(order.status);
   $('#order-total').textContent = money(order.totalAmount);
+  showRefunds();
   $('#order-items').replaceChildren(...order.items.map((item) =>
     el('li', { class: 'cart-item' },
       el('div', { class: 'info' }, el('div', {}, item.cuisineName, ' × ', String(item.quantity)),
         item.remark ? el('div', { class: 'remark' }, '备注：', item.remark) : null),
       el('span', { class: 'price' }, money(item.subtotalAmount)))));
   $('#my-order').hidden = false;
+}
+
+function showRefunds() {
+  const words = state.refunds.words();
+  $('#order-refunds').textContent = words.join('\n');
+  $('#order-refunds').hidden = words.length === 0;
+}
+
+async function loadRefunds() {
+  try {
+    state.refunds.reset(await api(`/api/orders/${state.order.orderId}/refunds`, { token: state.orderToken }));
+    showRefunds();
+  } catch {
+    // The order stream's `refund_update`s still tell the page; nothing to say meanwhile.
+  }
 }
 
 /** The order as the server returns it, with the wait before the next 催单 (after a reload, say). */
@@ -328,6 +353,7 @@ const showUnheard = () => ($('#unheard').hidden = state.unheard.size === 0);
 
 async function openOrder(orderId, token, known) {
   state.orderToken = token;
+  state.refunds = new Refunds();
   show('order');
   try {
     showOrder(known || await api(`/api/orders/${orderId}`, { token }));
@@ -335,6 +361,9 @@ async function openOrder(orderId, token, known) {
     if (error.status === 404 || error.status === 403) return forgetOrder();
     toast(error.message, 'error');
   }
+  if (state.order) loadRefunds();
+  // Back from WeChat's OAuth in the middle of paying this order: carry on.
+  if (state.order?.status === 'pending_payment' && resumes(`order:${orderId}`)) pay();
   state.orderStream?.close();
   state.unheard.clear();
   // The order's stream replays its whole story, so a reload lands on the current status, and on
@@ -355,6 +384,10 @@ async function openOrder(orderId, token, known) {
       state.unheard.delete(alertKey(settled));
       showUnheard();
     },
+    refund_update: (refund) => {
+      state.refunds.update(refund);
+      showRefunds();
+    },
     reminder_reply: (reply) => {
       const box = $('#reply');
       box.textContent = `商家回复：${reply.text}`;
@@ -373,10 +406,29 @@ function forgetOrder() {
   show('menu');
 }
 
-function pay() {
-  localStorage.setItem(payingKey(state.order.orderId), '1');
-  // The token travels in the fragment: never sent to the server in a URL, never in a Referer.
-  location.href = `/pay/${state.order.orderId}#${encodeURIComponent(state.orderToken)}`;
+/** The order is being paid on a provider's page: back here, the page says 支付处理中. */
+const leaving = (orderId) => () => localStorage.setItem(payingKey(orderId), '1');
+
+async function pay() {
+  const { orderId } = state.order;
+  const token = state.orderToken;
+  try {
+    if (await simulatorOnly()) {
+      leaving(orderId)();
+      // The token travels in the fragment: never sent to the server in a URL, never in a Referer.
+      location.href = `/pay/${orderId}#${encodeURIComponent(token)}`;
+      return;
+    }
+  } catch (error) {
+    return toast(error.message, 'error');
+  }
+  choosePayment({
+    title: `支付订单 ${state.order.orderNo}`,
+    amount: state.order.totalAmount,
+    key: `order:${orderId}`,
+    charge: (request) => api(`/api/orders/${orderId}/charges`, { method: 'POST', token, body: request }),
+    leaving: leaving(orderId),
+  });
 }
 
 async function cancelOrder() {
@@ -418,6 +470,10 @@ async function start() {
   try {
     state.me = await api('/api/session');
   } catch (error) {
+    if (error.code === 'bill_closed' && await paidWhileAway(tableId, show)) {
+      $('#conn').hidden = true;
+      return;
+    }
     const notice = $('#notice');
     notice.textContent = error.status === 401 || error.status === 403
       ? '请扫描餐桌上的二维码开始点餐'

@@ -7,10 +7,11 @@ export const until = (page, selector, expected) =>
 
 /**
  * A new phone that opened `link` (a table's QR link), with the menu shown and the stream live.
- * With `dinerToken` it is that diner (one who joined through the API, with a phone number, say).
+ * With `dinerToken` it is that diner (one who joined through the API, with a phone number, say);
+ * `device` is what browser it is (see `phone`).
  */
-export async function openTable(browser, link, dinerToken) {
-  const page = await phone(browser);
+export async function openTable(browser, link, dinerToken, device) {
+  const page = await phone(browser, device);
   if (dinerToken) await page.context().addCookies([{ name: 'ob_token', value: dinerToken, url: new URL(link).origin }]);
   await page.goto(link);
   await page.locator('#conn[data-state="open"]').waitFor();

@@ -1,7 +1,7 @@
 // The web tests' harness: the real `orderbell` binary on a port and data dir of its own, Debian's
 // Chromium driven by Playwright, and a plain SSE reader for the merchant's side.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BINARY = process.env.ORDERBELL_BIN || join(here, '../../target/debug/orderbell');
+const FAKEPAY = process.env.ORDERBELL_FAKEPAY_BIN || join(here, '../../target/debug/orderbell-fakepay');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 /** Where screenshots go, for a person to look at. */
 export const SHOTS = join(here, 'screenshots');
@@ -17,10 +18,10 @@ export const SHOTS = join(here, 'screenshots');
 export const PATIENCE = 15_000;
 
 /** Run the binary on `listen` with `dataDir`; resolves with its links and credentials once printed. */
-async function spawnServer(dataDir, listen, extraArgs) {
+async function spawnServer(dataDir, listen, extraArgs, env) {
   const child = spawn(BINARY, ['serve', '--listen', listen, '--data-dir', dataDir, '--heartbeat-secs', '2', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', ...env },
   });
   const links = new Map();
   const credentials = {};
@@ -45,10 +46,11 @@ async function spawnServer(dataDir, listen, extraArgs) {
 
 const stopped = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
 
-/** Start the server with the demo store, on a port and in a data dir of its own. */
-export async function startServer(extraArgs = []) {
+/** Start the server with the demo store, on a port and in a data dir of its own; `env` adds to
+ * its environment (a fake provider's `ORDERBELL_*` settings, say). */
+export async function startServer(extraArgs = [], env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'orderbell-web-'));
-  let { child, links, credentials } = await spawnServer(dataDir, '127.0.0.1:0', extraArgs);
+  let { child, links, credentials } = await spawnServer(dataDir, '127.0.0.1:0', extraArgs, env);
   const base = new URL(links.get('A01')).origin;
   return {
     base,
@@ -70,13 +72,46 @@ export async function startServer(extraArgs = []) {
     },
     /** Start it again on the same address and data. */
     async revive() {
-      ({ child } = await spawnServer(dataDir, new URL(base).host, extraArgs));
+      ({ child } = await spawnServer(dataDir, new URL(base).host, extraArgs, env));
     },
     async stop() {
       child.kill('SIGCONT');
       child.kill('SIGTERM');
       await stopped(child);
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The fake WeChat Pay and Alipay (`orderbell-fakepay`) on a port of their own, with fresh keys:
+ * its `url`, and the `env` (its `orderbell.env`) that points a server at it.
+ */
+export async function startFakePay() {
+  const keys = mkdtempSync(join(tmpdir(), 'orderbell-fakepay-'));
+  const child = spawn(FAKEPAY, ['--listen', '127.0.0.1:0', '--keys', keys], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the fake providers did not start')), PATIENCE);
+    child.once('exit', (code) => reject(new Error(`the fake providers exited with ${code}`)));
+    lines.on('line', (line) => {
+      const found = line.match(/ on (http:\/\/\S+)$/);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+  });
+  // Written before it says where it listens.
+  const env = Object.fromEntries(readFileSync(join(keys, 'orderbell.env'), 'utf8').trim().split('\n')
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return {
+    url,
+    env,
+    async stop() {
+      child.kill('SIGTERM');
+      await stopped(child);
+      rmSync(keys, { recursive: true, force: true });
     },
   };
 }
@@ -91,9 +126,10 @@ export async function startBrowser() {
   });
 }
 
-/** A phone: its own browser context (cookies, storage), portrait and small. */
-export async function phone(browser) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+/** A phone: its own browser context (cookies, storage), portrait and small; `device` changes
+ * that (another browser's user agent, a desktop's screen). */
+export async function phone(browser, device = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true, ...device });
   const page = await context.newPage();
   page.setDefaultTimeout(PATIENCE);
   page.on('pageerror', (error) => console.error('page error:', error.message));

@@ -48,6 +48,11 @@ async fn open_link(
         .is_some_and(|v| v.contains("text/html"));
     let link = match credential.and_then(|Credential(grant)| current_link(grant, table_id)) {
         Ok(link) => link,
+        // A phone of a party whose sitting just ended gets its page, which says how it ended:
+        // it comes back here from a provider's page after paying the bill, which settled it.
+        Err(refused) if wants_page && refused.code() == "bill_closed" => {
+            return Ok(web::page(web::TABLE, state.heartbeat));
+        }
         // A phone without this table's link is told what to do, not shown an error body.
         Err(refused) if wants_page => return Ok(web::scan_prompt(refused.status())),
         Err(refused) => return Err(refused),
