@@ -43,6 +43,18 @@ ALTER TABLE refunds ADD COLUMN provider_refund_id TEXT;
 ALTER TABLE refunds ADD COLUMN completed_at INTEGER;
 ALTER TABLE refunds ADD COLUMN handled_by TEXT;
 CREATE INDEX refunds_pending ON refunds (status, next_attempt_at);
+
+-- Before refunds were executed, an order's payment that came after it was cancelled (or paid it
+-- a second time) had no refund row: the books read the payment itself. Each gets its row now,
+-- owed and asked of its provider like any other, so the books count it and nothing is forgotten.
+INSERT INTO refunds (store_id, order_id, bill_id, cause, amount_cents, status, provider, trade_no,
+                     transaction_id, paid_cents, next_attempt_at, created_at)
+SELECT o.store_id, p.order_id, o.bill_id,
+       CASE WHEN o.status = 'cancelled' THEN 'paid_after_cancel' ELSE 'duplicate_payment' END,
+       p.amount_cents, 'due', p.provider, printf('OB%08d', p.order_id), p.transaction_id,
+       p.amount_cents, p.received_at, p.received_at
+FROM payments p JOIN orders o ON o.id = p.order_id
+WHERE p.outcome = 'refund_due';
 CREATE INDEX refunds_by_order ON refunds (order_id);
 
 -- Noticed with dine-in: bills' diners are read by bill.
