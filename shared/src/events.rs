@@ -12,6 +12,7 @@ use crate::bills::{BillDTO, BillMoved, ItemReturned, TableClosed};
 use crate::heard::{AlertEscalated, AlertReceipt, AlertSettled};
 use crate::money::Money;
 use crate::order::{Actor, OrderDTO, OrderStatus};
+use crate::printing::PrintersChanged;
 use crate::refunds::RefundDTO;
 
 /// A change of an order's status, with who made it.
@@ -103,6 +104,8 @@ pub enum Event {
     ItemReturned(ItemReturned),
     /// A refund owed, asked for, done or failed: store stream, and its order's stream.
     RefundUpdate(RefundDTO),
+    /// The store's printers changed: devices read them again.
+    PrintersChanged(PrintersChanged),
 }
 
 impl Event {
@@ -123,6 +126,7 @@ impl Event {
             Event::BillMoved(_) => kind::BILL_MOVED,
             Event::ItemReturned(_) => kind::ITEM_RETURNED,
             Event::RefundUpdate(_) => kind::REFUND_UPDATE,
+            Event::PrintersChanged(_) => kind::PRINTERS_CHANGED,
         }
     }
 
@@ -143,6 +147,7 @@ impl Event {
             Event::BillMoved(d) => serde_json::to_string(d),
             Event::ItemReturned(d) => serde_json::to_string(d),
             Event::RefundUpdate(d) => serde_json::to_string(d),
+            Event::PrintersChanged(d) => serde_json::to_string(d),
         }
     }
 
@@ -164,6 +169,7 @@ impl Event {
             kind::BILL_MOVED => serde_json::from_str(data).map(Event::BillMoved),
             kind::ITEM_RETURNED => serde_json::from_str(data).map(Event::ItemReturned),
             kind::REFUND_UPDATE => serde_json::from_str(data).map(Event::RefundUpdate),
+            kind::PRINTERS_CHANGED => serde_json::from_str(data).map(Event::PrintersChanged),
             _ => return None,
         })
     }
@@ -194,6 +200,8 @@ pub mod kind {
     pub const ITEM_RETURNED: &str = "item_returned";
     /// A refund owed, asked for, done or failed (data `RefundDTO`).
     pub const REFUND_UPDATE: &str = "refund_update";
+    /// The store's printers changed (data `PrintersChanged`).
+    pub const PRINTERS_CHANGED: &str = "printers_changed";
     /// Not durable: the first event of every connection ([`super::Connected`]).
     pub const CONNECTED: &str = "connected";
     /// Not durable: keeps proxies and clients sure the connection lives.

@@ -18,6 +18,7 @@ pub mod money;
 mod openapi;
 pub mod order;
 pub mod payment;
+pub mod printing;
 pub mod refunds;
 pub mod reports;
 pub mod store;

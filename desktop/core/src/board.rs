@@ -119,7 +119,8 @@ impl Board {
             | Event::AlertSettled(_)
             | Event::BillSettled(_)
             | Event::TableClosed(_)
-            | Event::RefundUpdate(_) => {}
+            | Event::RefundUpdate(_)
+            | Event::PrintersChanged(_) => {}
         }
     }
 

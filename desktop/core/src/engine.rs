@@ -217,6 +217,8 @@ impl Engine {
             // A bill's rounds keep their own statuses: settling the money changes no alert.
             Event::BillSettled(_) | Event::TableClosed(_) => Vec::new(),
             Event::RefundUpdate(refund) => self.refund_failed(refund),
+            // Printing reads its printers again; no alert.
+            Event::PrintersChanged(_) => Vec::new(),
         }
     }
 
@@ -361,6 +363,6 @@ fn event_order(event: &Event) -> Option<i64> {
         Event::AlertSettled(settled) => settled.order_id,
         Event::ItemReturned(returned) => returned.order_id,
         Event::RefundUpdate(refund) => return refund.order_id,
-        Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) => return None,
+        Event::BillSettled(_) | Event::TableClosed(_) | Event::BillMoved(_) | Event::PrintersChanged(_) => return None,
     })
 }

@@ -91,6 +91,7 @@ pub fn changes_floor(event: &Event) -> bool {
         | Event::AlertReceipt(_)
         | Event::AlertEscalated(_)
         | Event::AlertSettled(_)
-        | Event::RefundUpdate(_) => false,
+        | Event::RefundUpdate(_)
+        | Event::PrintersChanged(_) => false,
     }
 }
