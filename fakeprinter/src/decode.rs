@@ -101,7 +101,7 @@ impl Decoder {
             Command::LineFeed => self.end_line(),
             Command::Tab => {
                 self.text(b" ");
-                while self.columns() % 8 != 0 {
+                while !self.columns().is_multiple_of(8) {
                     self.text(b" ");
                 }
             }
