@@ -43,28 +43,53 @@ async fn a_ticket_sent_is_printed() {
     assert_eq!(printed[0].lines[1].text, "宫保鸡丁 ×2");
 }
 
+/// Sends `query` after half a line of text, on a connection left open: the answer must not wait
+/// for the end of the job.
+async fn ask(stream: &mut TcpStream, query: &[u8]) -> u8 {
+    stream
+        .write_all(&[b"half a line ", query].concat())
+        .await
+        .expect("sends");
+    stream.read_u8().await.expect("an answer at once")
+}
+
 #[tokio::test]
 async fn status_answers_ready_then_paper_out_mid_stream() {
     let printer = FakePrinter::start().await;
     let mut stream = TcpStream::connect(printer.addr()).await.expect("connects");
-    let mut ask = async |n: u8| {
-        // Text before and after the query: the answer does not wait for the end of the job.
-        stream
-            .write_all(&[b"half a line ", &status(n)[..]].concat())
-            .await
-            .expect("sends");
-        stream.read_u8().await.expect("an answer at once")
-    };
-    assert_eq!(ask(1).await, 0x12, "online, nothing wrong");
-    assert_eq!(ask(2).await, 0x12, "no offline cause");
-    assert_eq!(ask(4).await, 0x12, "paper present");
+    assert_eq!(ask(&mut stream, &status(1)).await, 0x12, "online, nothing wrong");
+    assert_eq!(ask(&mut stream, &status(2)).await, 0x12, "no offline cause");
+    assert_eq!(ask(&mut stream, &status(4)).await, 0x12, "paper present");
+    assert_eq!(
+        ask(&mut stream, b"\x1dr\x01").await,
+        0x00,
+        "the paper sensor sees paper"
+    );
     printer.set_paper_out(true);
-    assert_eq!(ask(1).await & 0x08, 0x08, "out of paper, the printer is offline");
-    assert_eq!(ask(2).await & 0x20, 0x20, "stopped by paper end");
-    assert_eq!(ask(4).await & 0x60, 0x60, "paper roll end");
+    assert_eq!(
+        ask(&mut stream, &status(1)).await & 0x08,
+        0x08,
+        "out of paper, the printer is offline"
+    );
+    assert_eq!(ask(&mut stream, &status(2)).await & 0x20, 0x20, "stopped by paper end");
+    assert_eq!(ask(&mut stream, &status(4)).await & 0x60, 0x60, "paper roll end");
+    assert_eq!(
+        ask(&mut stream, b"\x1dr\x01").await,
+        0x0F,
+        "the paper sensor sees no paper"
+    );
     printer.set_paper_out(false);
     printer.set_cover_open(true);
-    assert_eq!(ask(2).await, 0x12 | 0x04, "cover open, paper present");
+    assert_eq!(
+        ask(&mut stream, &status(1)).await & 0x08,
+        0x08,
+        "cover open, the printer is offline"
+    );
+    assert_eq!(
+        ask(&mut stream, &status(2)).await,
+        0x12 | 0x04,
+        "cover open, paper present"
+    );
 }
 
 #[tokio::test]
