@@ -37,13 +37,18 @@ async fn main() -> std::io::Result<()> {
         printer.addr(),
         args.out.display()
     );
+    // Numbering goes on from an earlier run's tickets (a printer "unplugged" and back).
+    let earlier = std::fs::read_dir(&args.out)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("ticket-") && name.ends_with(".png"))
+        .count();
     let mut seen = 0;
     loop {
         tokio::select! {
             printed = printer.wait_printed_for(seen + 1, Duration::from_secs(3600)) => {
                 for ticket in printed.iter().skip(seen) {
                     seen += 1;
-                    write(&args, seen, ticket)?;
+                    write(&args, earlier + seen, ticket)?;
                 }
             }
             stop = tokio::signal::ctrl_c() => return stop,
