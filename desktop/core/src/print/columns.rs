@@ -19,6 +19,12 @@ pub fn printable(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// Punctuation that must not begin a line.
+const NO_LINE_START: &[char] = &[
+    '，', '。', '、', '；', '：', '！', '？', '）', '」', '』', '】', '》', '”', '’', '…', ',', '.', ';', ':', '!',
+    '?', ')',
+];
+
 /// `text` cut into lines of at most `width` columns, whole characters only. A run of ASCII
 /// letters or digits (an English word, a phone number) moves to the next line whole when it fits
 /// there; Chinese may break between any two characters.
@@ -35,8 +41,18 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             continue;
         }
         if word_columns <= width && used > 0 {
+            // A comma or a closing bracket never starts a line: the character before it comes
+            // down with it, as Chinese typesetting does.
+            let carried = match word.starts_with(NO_LINE_START) && line.chars().count() > 1 {
+                true => line.pop().filter(|c| !c.is_whitespace()),
+                false => None,
+            };
             lines.push(std::mem::take(&mut line).trim_end().to_string());
             used = 0;
+            if let Some(c) = carried {
+                line.push(c);
+                used = char_columns(c);
+            }
         }
         for c in word.chars() {
             let c_columns = char_columns(c);
@@ -130,6 +146,11 @@ mod tests {
         assert_eq!(wrap(text, 32), ["一二三四五六七八九十一二三四五六", "七"]);
         // 33 columns: the 17th character would need columns 33-34, so it goes below.
         assert_eq!(wrap(text, 33)[0], "一二三四五六七八九十一二三四五六");
+    }
+
+    #[test]
+    fn a_comma_never_starts_a_line() {
+        assert_eq!(wrap("不要香菜，不要葱", 8), ["不要香", "菜，不要", "葱"]);
     }
 
     #[test]

@@ -324,8 +324,8 @@ mod tests {
         let bytes = ticket().escpos(PaperWidth::Mm58);
         assert!(has(&bytes, &[BOLD_ON, &gb("备注：少辣\n"), BOLD_OFF]));
         let long = [
-            "备注：不要香菜，不要葱，汤多一点\n",
-            "，面要硬一些 extra noodles\n",
+            "备注：不要香菜，不要葱，汤多一\n",
+            "点，面要硬一些 extra noodles\n",
             "please\n",
         ];
         assert!(has(&bytes, &[BOLD_ON, &gb(&long.concat()), BOLD_OFF]), "{bytes:02X?}");

@@ -9,3 +9,5 @@
 pub mod columns;
 pub mod escpos;
 pub mod layout;
+#[cfg(test)]
+mod printed;
