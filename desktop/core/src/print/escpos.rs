@@ -272,6 +272,16 @@ mod tests {
     }
 
     #[test]
+    fn a_link_too_long_for_the_printer_is_printed_as_text() {
+        let link = format!("https://orderbell.example/t/{}", "x".repeat(QR_MAX_BYTES));
+        let bytes = page_bytes(|p| {
+            p.qr(&link);
+        });
+        assert!(!contains(&bytes, &[0x1D, b'(', b'k']), "no QR command");
+        assert!(contains(&bytes, b"https://orderbell.example/t/xxxx"));
+    }
+
+    #[test]
     fn double_size_text_wraps_at_half_the_columns() {
         let mut page = Page::new(PaperWidth::Mm80);
         page.size(Size::Double);
