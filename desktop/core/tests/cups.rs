@@ -34,16 +34,16 @@ fn cups_env() -> Option<CupsEnv> {
     })
 }
 
-/// A kitchen ticket as a thermal printer receives it (reset, Chinese mode, double size, GB18030
-/// text, cut), then every byte value once: a raw queue must pass all of them unchanged.
+/// Every byte value once (a raw queue must pass all of them unchanged), then a kitchen ticket's
+/// line as a thermal printer receives it: reset, Chinese mode, double size, GB18030 text, cut.
 fn ticket_bytes() -> Vec<u8> {
-    let mut bytes = vec![0x1b, b'@', 0x1c, b'&', 0x1d, b'!', 0x11];
+    let mut bytes: Vec<u8> = (0..=255u8).collect();
+    bytes.extend_from_slice(&[0x1b, b'@', 0x1c, b'&', 0x1d, b'!', 0x11]);
     // 新单 A01 宫保鸡丁 x2 少辣, in GB18030
     bytes.extend_from_slice(&[
         0xd0, 0xc2, 0xb5, 0xa5, b' ', b'A', b'0', b'1', b' ', 0xb9, 0xac, 0xb1, 0xa3, 0xbc, 0xa6, 0xb6, 0xa1, b' ',
         b'x', b'2', b' ', 0xc9, 0xd9, 0xc0, 0xb1, b'\n',
     ]);
-    bytes.extend(0..=255u8);
     bytes.extend_from_slice(&[0x1d, b'V', 0x00]);
     bytes
 }
@@ -78,6 +78,16 @@ async fn a_ticket_arrives_byte_exact_at_the_printer() {
     }
     let printed = std::fs::read(&env.output).expect("the device file is readable");
     assert_eq!(printed, bytes, "the printer gets exactly the bytes sent, once");
+
+    // Read as a printer reads them: the Chinese line in double size, then the cut.
+    let tickets = orderbell_fakeprinter::decode(&printed);
+    let ticket = tickets.last().expect("the bytes print something");
+    let line = ticket.lines.last().expect("the ticket has its line");
+    assert_eq!(
+        (line.text.as_str(), line.width, line.height, ticket.cut),
+        ("新单 A01 宫保鸡丁 x2 少辣", 2, 2, true),
+        "the printer shows the Chinese line in double size and cuts: {ticket:?}"
+    );
 }
 
 #[tokio::test]
