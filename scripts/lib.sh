@@ -43,3 +43,102 @@ need_rust() {
     exit 1
   fi
 }
+
+# System printers (CUPS): cupsd, and lp/lpstat/lpadmin for the desktop app's CUPS path and its test.
+CUPS_TEST_PACKAGES=(cups cups-client cups-bsd)
+
+# A private cupsd on loopback for the CUPS test, started by start_test_cupsd and stopped by PID in
+# stop_test_cupsd. Everything lives in a temporary folder: config, spool, logs, and the printed
+# bytes. It exports CUPS_TEST_PID, ORDERBELL_TEST_CUPS_SERVER (127.0.0.1:<port>),
+# ORDERBELL_TEST_CUPS_QUEUE (a raw queue, as a USB thermal printer is set up),
+# ORDERBELL_TEST_CUPS_OUTPUT (the file its device writes) and ORDERBELL_TEST_CUPS_PAUSED_QUEUE
+# (a raw queue that is disabled, as CUPS leaves one whose printer was unplugged).
+#
+# The raw queues write through CUPS's `parallel` backend into a plain file: a `file:` device
+# does not work for raw queues (cupsd copies to a file: device only through the last filter, and
+# a raw queue runs none, so the job "completes" and nothing is written), and CUPS 2.4 still
+# accepts `-m raw` with a deprecation warning.
+start_test_cupsd() {
+  local dir port attempt
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/orderbell-cups.XXXXXX")
+  # The backends run as the user lp: they must reach the output files.
+  chmod 755 "$dir"
+  mkdir -p "$dir/spool" "$dir/cache" "$dir/state" "$dir/log" "$dir/tmp"
+  chmod 1777 "$dir/tmp"
+  : >"$dir/printed.bin"
+  : >"$dir/paused.bin"
+  chmod 666 "$dir/printed.bin" "$dir/paused.bin"
+  cat >"$dir/cups-files.conf" <<CONF
+ServerRoot $dir
+RequestRoot $dir/spool
+CacheDir $dir/cache
+StateDir $dir/state
+TempDir $dir/tmp
+AccessLog $dir/log/access_log
+ErrorLog $dir/log/error_log
+PageLog $dir/log/page_log
+Printcap $dir/printcap
+FileDevice Yes
+CONF
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 30000))
+    cat >"$dir/cupsd.conf" <<CONF
+Listen 127.0.0.1:$port
+Browsing No
+BrowseLocalProtocols none
+DefaultAuthType None
+WebInterface No
+LogLevel info
+<Location />
+  Order allow,deny
+  Allow 127.0.0.1
+</Location>
+CONF
+    cupsd -f -c "$dir/cupsd.conf" -s "$dir/cups-files.conf" >"$dir/log/cupsd.out" 2>&1 &
+    CUPS_TEST_PID=$!
+    for _ in $(seq 100); do
+      kill -0 "$CUPS_TEST_PID" 2>/dev/null || break
+      LC_ALL=C CUPS_SERVER="127.0.0.1:$port" lpstat -r 2>/dev/null | grep -q "is running" && break
+      sleep 0.1
+    done
+    if LC_ALL=C CUPS_SERVER="127.0.0.1:$port" lpstat -r 2>/dev/null | grep -q "is running"; then
+      break
+    fi
+    # The port was taken (or cupsd failed): try another.
+    kill "$CUPS_TEST_PID" 2>/dev/null || true
+    wait "$CUPS_TEST_PID" 2>/dev/null || true
+    CUPS_TEST_PID=""
+  done
+  if [ -z "$CUPS_TEST_PID" ]; then
+    echo "cupsd did not start:" >&2
+    cat "$dir/log/cupsd.out" "$dir/log/error_log" >&2 2>/dev/null || true
+    return 1
+  fi
+  CUPS_TEST_DIR=$dir
+  export CUPS_TEST_PID
+  export ORDERBELL_TEST_CUPS_SERVER="127.0.0.1:$port"
+  export ORDERBELL_TEST_CUPS_QUEUE=orderbell-test
+  export ORDERBELL_TEST_CUPS_PAUSED_QUEUE=orderbell-test-paused
+  export ORDERBELL_TEST_CUPS_OUTPUT="$dir/printed.bin"
+  add_test_cups_queue "$ORDERBELL_TEST_CUPS_QUEUE" "$dir/printed.bin" || return 1
+  add_test_cups_queue "$ORDERBELL_TEST_CUPS_PAUSED_QUEUE" "$dir/paused.bin" || return 1
+  CUPS_SERVER="$ORDERBELL_TEST_CUPS_SERVER" cupsdisable "$ORDERBELL_TEST_CUPS_PAUSED_QUEUE"
+}
+
+# A raw queue (no driver: the bytes go to the printer as sent) writing into FILE.
+add_test_cups_queue() {
+  local out
+  # lpadmin warns that raw queues are deprecated; say it only if lpadmin fails.
+  out=$(CUPS_SERVER="$ORDERBELL_TEST_CUPS_SERVER" lpadmin -p "$1" -E -v "parallel:$2" -m raw 2>&1) \
+    || { echo "lpadmin failed for $1: $out" >&2; return 1; }
+}
+
+stop_test_cupsd() {
+  if [ -n "${CUPS_TEST_PID:-}" ]; then
+    kill "$CUPS_TEST_PID" 2>/dev/null || true
+    wait "$CUPS_TEST_PID" 2>/dev/null || true
+    CUPS_TEST_PID=""
+  fi
+  [ -n "${CUPS_TEST_DIR:-}" ] && rm -rf "$CUPS_TEST_DIR"
+  CUPS_TEST_DIR=""
+}

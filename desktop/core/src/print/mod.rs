@@ -7,6 +7,7 @@
 //! the bytes are these.
 
 pub mod columns;
+pub mod cups;
 pub mod escpos;
 pub mod layout;
 #[cfg(test)]
