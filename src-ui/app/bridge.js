@@ -112,6 +112,18 @@ export const refunds = (all) => call('refunds', { all });
 export const retryRefund = (refundId) => call('retry_refund', { refundId });
 /** 已线下退款, with what was done. @param {number} refundId @param {string} note @returns {Promise<import('../bindings/RefundDTO').RefundDTO>} */
 export const refundOffline = (refundId, note) => call('refund_offline', { refundId, note });
+/** The store's printers, each with the device that prints to it. @returns {Promise<import('../bindings/PrinterDTO').PrinterDTO[]>} */
+export const printers = () => call('printers');
+/** @param {import('../bindings/PrinterChange').PrinterChange} printer @returns {Promise<import('../bindings/PrinterDTO').PrinterDTO>} */
+export const addPrinter = (printer) => call('add_printer', { printer });
+/** @param {number} printerId @param {import('../bindings/PrinterChange').PrinterChange} change @returns {Promise<import('../bindings/PrinterDTO').PrinterDTO>} */
+export const changePrinter = (printerId, change) => call('change_printer', { printerId, change });
+/** @param {number} printerId */
+export const removePrinter = (printerId) => call('remove_printer', { printerId });
+/** 测试打印: a test page on the printer, from this device. @param {number} printerId */
+export const testPrint = (printerId) => call('test_print', { printerId });
+/** 重打: the order's kitchen tickets again; how many were queued. @param {number} orderId @returns {Promise<number>} */
+export const reprint = (orderId) => call('reprint', { orderId });
 /** Why a `--pair` link was not taken, or null. @returns {Promise<string | null>} */
 export const pairingProblem = () => call('pairing_problem');
 /** A link from a second launch waiting for an answer, or null. @returns {Promise<PairingOffer | null>} */

@@ -12,6 +12,12 @@ import { el } from './dom.js';
 /** @typedef {import('../bindings/Action').Action} Action */
 /** @typedef {(orderId: number, action: Action) => void} Act */
 /** @typedef {(dishId: number, name: string) => void} SoldOut 估清 a dish from the board */
+/** @typedef {(orderId: number) => void} Reprint 重打 the order's kitchen tickets */
+
+/** 重打: the kitchen ticket again, on this device's printers. @param {number} orderId @param {Reprint} reprint */
+function reprintButton(orderId, reprint) {
+  return el('button', { class: 'small reprint', title: '再打印一次厨房单', onclick: () => reprint(orderId) }, '重打');
+}
 
 const REJECT_REASONS = ['菜品售罄', '店铺打烊', '无法制作'];
 
@@ -138,9 +144,9 @@ function nextStep(entry, act) {
 
 /**
  * An order that needs a person, in full.
- * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut
+ * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut @param {Reprint} reprint
  */
-function orderCard(entry, view, now, act, soldOut) {
+function orderCard(entry, view, now, act, soldOut, reprint) {
   const o = entry.order;
   const id = o.orderId;
   /** @type {(Node | null)[]} */
@@ -154,6 +160,7 @@ function orderCard(entry, view, now, act, soldOut) {
   } else {
     buttons.push(nextStep(entry, act));
   }
+  buttons.push(reprintButton(id, reprint));
   const replies = o.reminderCount > 0 && o.status !== 'ready' ? replyBox(entry, view, act) : null;
   return el(
     'article',
@@ -172,9 +179,9 @@ function orderCard(entry, view, now, act, soldOut) {
 
 /**
  * A handled order, compact: table and age, one line of dishes, the money, and the next step.
- * @param {BoardOrder} entry @param {number} now @param {Act} act
+ * @param {BoardOrder} entry @param {number} now @param {Act} act @param {Reprint} reprint
  */
-function orderTile(entry, now, act) {
+function orderTile(entry, now, act, reprint) {
   const o = entry.order;
   const line = itemsLine(o);
   const returned = o.items.some((i) => i.returnedQuantity > 0);
@@ -184,20 +191,20 @@ function orderTile(entry, now, act) {
     header(entry, now),
     el('div', { class: 'tile-items', title: line }, roundTag(entry), returned ? el('span', { class: 'returned-mark' }, '退菜') : null, line),
     el('div', { class: 'meta' }, `${money(o.totalAmount)} `, payTag(entry)),
-    nextStep(entry, act),
+    el('div', { class: 'actions' }, nextStep(entry, act), reprintButton(o.orderId, reprint)),
   );
 }
 
 /**
  * The merchant's board: 「待处理」 first and in full, then 「已接单」 and 「已出餐」 as tiles.
- * @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut
+ * @param {DeskView} view @param {number} now @param {Act} act @param {SoldOut} soldOut @param {Reprint} reprint
  */
-export function merchantBoard(view, now, act, soldOut) {
+export function merchantBoard(view, now, act, soldOut, reprint) {
   const lane = lanes(view.orders);
   const handled = (/** @type {string} */ title, /** @type {BoardOrder[]} */ orders, /** @type {string} */ cls) =>
     orders.length === 0
       ? null
-      : el('section', { class: `lane ${cls}` }, el('h2', {}, `${title} (${orders.length})`), el('div', { class: 'tiles' }, ...orders.map((o) => orderTile(o, now, act))));
+      : el('section', { class: `lane ${cls}` }, el('h2', {}, `${title} (${orders.length})`), el('div', { class: 'tiles' }, ...orders.map((o) => orderTile(o, now, act, reprint))));
   return el(
     'main',
     { class: 'board' },
@@ -206,7 +213,7 @@ export function merchantBoard(view, now, act, soldOut) {
       { class: 'lane needs' },
       el('h2', {}, `待处理 (${lane.needs.length})`),
       lane.needs.length
-        ? el('div', { class: 'cards' }, ...lane.needs.map((o) => orderCard(o, view, now, act, soldOut)))
+        ? el('div', { class: 'cards' }, ...lane.needs.map((o) => orderCard(o, view, now, act, soldOut, reprint)))
         : el('p', { class: 'empty' }, '暂无待处理的订单'),
     ),
     handled('已接单', lane.accepted, 'accepted'),
@@ -216,9 +223,9 @@ export function merchantBoard(view, now, act, soldOut) {
 
 /**
  * A kitchen ticket, coloured by age.
- * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act
+ * @param {BoardOrder} entry @param {DeskView} view @param {number} now @param {Act} act @param {Reprint} reprint
  */
-export function ticket(entry, view, now, act) {
+export function ticket(entry, view, now, act, reprint) {
   const o = entry.order;
   const level = ageLevel(o, now, view.settings);
   return el(
@@ -227,8 +234,13 @@ export function ticket(entry, view, now, act) {
     header(entry, now),
     el('div', { class: 'meta' }, itemsLine(o)),
     items(entry),
-    o.status !== 'ready'
-      ? el('button', { class: 'primary', onclick: () => act(o.orderId, { action: 'ready' }) }, '出餐')
-      : el('div', { class: 'meta' }, '已出餐'),
+    el(
+      'div',
+      { class: 'actions' },
+      o.status !== 'ready'
+        ? el('button', { class: 'primary', onclick: () => act(o.orderId, { action: 'ready' }) }, '出餐')
+        : el('div', { class: 'meta' }, '已出餐'),
+      reprintButton(o.orderId, reprint),
+    ),
   );
 }

@@ -17,6 +17,7 @@ import { openStore } from './store.js';
 import { openMenu } from './menu.js';
 import { refundsHeard } from './refunds.js';
 import { openTables } from './tables.js';
+import { printerProblems } from './printers.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Action').Action} Action */
@@ -51,6 +52,16 @@ async function act(orderId, action) {
   try {
     await bridge.act(orderId, action);
     if (action.action === 'reply') toast(`已回复：${action.text}`, false);
+  } catch (e) {
+    toast(bridge.messageOf(e));
+  }
+}
+
+/** 重打 from the board: the kitchen tickets again, on this device's printers. @param {number} orderId */
+async function reprint(orderId) {
+  try {
+    const queued = await bridge.reprint(orderId);
+    toast(queued > 0 ? `已重打 ${queued} 张厨房单` : '本机没有要打这张单的打印机：请在 设置 → 打印机 里添加', queued === 0);
   } catch (e) {
     toast(bridge.messageOf(e));
   }
@@ -185,6 +196,7 @@ function notices(view, now) {
     view.audio.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.audio.message ?? '声音不可用'}。提醒仍会以通知和本窗口显示。`),
     view.notifications.ok ? null : el('div', { class: 'notice' }, `⚠ ${view.notifications.message ?? '系统通知不可用'}。请留意本窗口。`),
     view.warning ? el('div', { class: 'notice' }, `⚠ ${view.warning}`) : null,
+    ...printerProblems(view).map((text) => el('div', { class: 'banner printer' }, `⚠ ${text}`)),
   ];
 }
 
@@ -192,14 +204,14 @@ function notices(view, now) {
 function board(view, now) {
   if (view.role === 'kitchen') {
     const t = tickets(view.orders);
-    const cooking = t.cooking.map((o) => ticket(o, view, now, act));
+    const cooking = t.cooking.map((o) => ticket(o, view, now, act, reprint));
     // 召回 takes the ticket back on the server (ready → accepted): every screen sees it return.
     const done = t.done.map((o) =>
       el('button', { class: 'small', onclick: () => act(o.order.orderId, { action: 'recall' }) }, `召回 ${o.order.tableNumber}号桌`),
     );
     return el('main', { class: 'kitchen' }, el('div', { class: 'tickets' }, ...cooking), el('footer', { class: 'done' }, '已出餐：', ...done));
   }
-  return merchantBoard(view, now, act, sellOut);
+  return merchantBoard(view, now, act, sellOut, reprint);
 }
 
 /** Keep what the merchant is typing across re-draws. */

@@ -1,9 +1,10 @@
 // The settings dialog: repeat intervals (orders, lost connection), volume, mute, quiet hours, the kitchen's colour minutes,
-// start at login, the test sound, and unpairing.
+// start at login, the test sound, the printers (设置 → 打印机), and unpairing.
 
 import * as bridge from './bridge.js';
 import { clock, minutes } from './board.js';
 import { check, el, fill, input, row } from './dom.js';
+import { openPrinters } from './printers.js';
 
 /** @typedef {import('../bindings/DeskView').DeskView} DeskView */
 /** @typedef {import('../bindings/Settings').Settings} Settings */
@@ -82,6 +83,7 @@ export function openSettings(view, toast) {
         { class: 'actions' },
         el('button', { class: 'primary', onclick: save }, '保存'),
         el('button', { class: 'small', onclick: () => bridge.testSound() }, '测试声音'),
+        el('button', { class: 'small', onclick: () => openPrinters(toast) }, '打印机'),
         el('button', { class: 'small', onclick: close }, '取消'),
         el('button', { class: 'small danger', onclick: unpair }, '解除配对'),
       ),

@@ -10,6 +10,7 @@ use orderbell_desktop_core::{Action, ActionError, DeskView, StoreReport};
 use orderbell_shared::access::{IssuedDevice, NewDevice};
 use orderbell_shared::bills::{BillDTO, FloorDTO, ReturnRequest, SettleRequest};
 use orderbell_shared::menu::{DishInput, MenuDTO};
+use orderbell_shared::printing::{PrinterChange, PrinterDTO};
 use orderbell_shared::reports::{DaySummary, HistoryPage, HistoryQuery};
 use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 use orderbell_shared::tables::{NewTable, StoreTablesDTO, TableChange};
@@ -56,6 +57,8 @@ fn the_ui_types_match_the_rust_types() {
     HistoryQuery::export_all(&config).expect("export HistoryQuery");
     HistoryPage::export_all(&config).expect("export HistoryPage");
     DaySummary::export_all(&config).expect("export DaySummary");
+    PrinterDTO::export_all(&config).expect("export PrinterDTO");
+    PrinterChange::export_all(&config).expect("export PrinterChange");
     let generated = files(fresh.path());
     assert!(
         generated.contains_key("OrderDTO.ts"),

@@ -10,6 +10,7 @@ mod badge;
 mod commands;
 mod desk;
 mod floor;
+mod printers;
 mod refunds;
 mod setup;
 mod tray;
@@ -152,6 +153,10 @@ pub fn run() -> ExitCode {
             refunds::refunds,
             refunds::retry_refund,
             refunds::refund_offline,
+            printers::printers,
+            printers::add_printer,
+            printers::change_printer,
+            printers::remove_printer,
         ])
         .run(tauri::generate_context!());
     match app {

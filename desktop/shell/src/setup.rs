@@ -14,7 +14,7 @@ use tauri::{AppHandle, Manager as _, State};
 use crate::commands::not_paired;
 use crate::desk::Shell;
 
-fn setup(shell: &Shell) -> Result<Setup, ActionError> {
+pub(crate) fn setup(shell: &Shell) -> Result<Setup, ActionError> {
     Ok(shell.desk().ok_or_else(not_paired)?.setup())
 }
 

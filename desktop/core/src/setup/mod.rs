@@ -1,5 +1,5 @@
 //! The owner setting the store up from the app: tables and their QR codes ([`tables`]), the
-//! menu ([`menu`]), the store's devices ([`devices`]) and what customers meet — name, logo,
+//! menu ([`menu`]), the store's devices ([`devices`]) and printers ([`printers`]), and what customers meet — name, logo,
 //! hours, 暂停接单 ([`store`]) — over the server's owner API. Fetched when the owner opens a
 //! view and sent on each change, not kept live: it is set up, not listened to. A counter or
 //! kitchen credential gets the server's refusal (`role_not_allowed`) with its message, which
@@ -7,6 +7,7 @@
 
 pub mod devices;
 pub mod menu;
+pub mod printers;
 pub mod store;
 pub mod tables;
 

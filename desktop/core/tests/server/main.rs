@@ -11,6 +11,7 @@ mod floor;
 mod heard;
 mod menu;
 mod owner;
+mod printers;
 mod refunds;
 mod restart;
 mod roles;

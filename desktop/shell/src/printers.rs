@@ -1,0 +1,33 @@
+//! The window's commands for the store's printers (设置 → 打印机): each forwards to the core's
+//! [`Setup`](orderbell_desktop_core::setup::Setup), failures as `{code, message}`.
+
+use orderbell_desktop_core::ActionError;
+use orderbell_shared::printing::{PrinterChange, PrinterDTO};
+use tauri::State;
+
+use crate::desk::Shell;
+use crate::setup::setup;
+
+#[tauri::command]
+pub async fn printers(shell: State<'_, Shell>) -> Result<Vec<PrinterDTO>, ActionError> {
+    Ok(setup(&shell)?.printers().await?)
+}
+
+#[tauri::command]
+pub async fn add_printer(shell: State<'_, Shell>, printer: PrinterChange) -> Result<PrinterDTO, ActionError> {
+    Ok(setup(&shell)?.add_printer(&printer).await?)
+}
+
+#[tauri::command]
+pub async fn change_printer(
+    shell: State<'_, Shell>,
+    printer_id: i64,
+    change: PrinterChange,
+) -> Result<PrinterDTO, ActionError> {
+    Ok(setup(&shell)?.change_printer(printer_id, &change).await?)
+}
+
+#[tauri::command]
+pub async fn remove_printer(shell: State<'_, Shell>, printer_id: i64) -> Result<(), ActionError> {
+    Ok(setup(&shell)?.remove_printer(printer_id).await?)
+}
