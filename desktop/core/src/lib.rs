@@ -22,6 +22,7 @@ pub mod notify;
 pub mod outputs;
 pub mod owner;
 pub mod pairing;
+pub mod print;
 pub mod receipts;
 pub mod refunds;
 pub mod saved;
