@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use orderbell_shared::printing::{PrinterDTO, PrinterRole};
 use orderbell_shared::{Event, OrderDTO};
+use reqwest::Method;
 use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
@@ -18,9 +19,11 @@ use super::jobs::{Job, JobKey, Jobs, Origin};
 use super::rules::{Document, Menu, Planned, Routing};
 use super::layout;
 use super::transport::{self, PrintFailure};
+use crate::api::Api;
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::saved::Saved;
+use crate::setup::Setup;
 
 /// How a printer of this device is doing, for the window's banner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -297,4 +300,28 @@ impl Sender {
         // The desk reads these until it stops; then nobody needs them.
         let _ = self.status.send(status.clone());
     }
+}
+
+/// The store's printers and its menu, from the server. A server that refuses the list (one
+/// without printers, a credential not allowed to read them) means no printers, not a failure:
+/// printing must never keep the board from loading.
+pub async fn load_printers(api: &Api) -> Result<(Vec<PrinterDTO>, Menu)> {
+    let printers = match api.store_request(Method::GET, "printers", None::<&()>).await {
+        Ok(response) => response.json().await?,
+        Err(Error::Refused { status, code, .. }) => {
+            tracing::info!(status, %code, "the server refused the printers list: no printing");
+            return Ok((Vec::new(), Menu::default()));
+        }
+        Err(e) => return Err(e),
+    };
+    let menu = match Setup::new(api.clone()).menu().await {
+        Ok(menu) => Menu::new(&menu),
+        // Without the menu every dish goes to the printers that take the unclaimed rest.
+        Err(Error::Refused { status, code, .. }) => {
+            tracing::warn!(status, %code, "the server refused the menu: no routing by category");
+            Menu::default()
+        }
+        Err(e) => return Err(e),
+    };
+    Ok((printers, menu))
 }
