@@ -30,7 +30,8 @@ use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
 use crate::{
-    alerts, bills, charges, devices, menu, net, openapi, orders, refunds, reminders, reports, stores, streams, web,
+    alerts, bills, charges, devices, menu, net, openapi, orders, printers, refunds, reminders, reports, stores,
+    streams, web,
 };
 
 pub struct App {
@@ -103,6 +104,7 @@ impl App {
             .merge(stores::router())
             .merge(reports::router())
             .merge(alerts::router())
+            .merge(printers::router())
             .merge(web::router())
             .split_for_parts();
         routes

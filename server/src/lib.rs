@@ -26,6 +26,7 @@ mod net;
 mod openapi;
 mod orders;
 pub mod payments;
+mod printers;
 mod push;
 mod refunds;
 mod reminders;

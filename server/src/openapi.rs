@@ -36,6 +36,7 @@ use crate::state::AppState;
         (name = "alerts", description = "提醒是否被听到：回执、升级、未响应记录"),
         (name = "stores", description = "门店：创建（运营方），营业设置：店名、公告、营业时间、暂停接单"),
         (name = "books", description = "账目：订单历史、日结与 CSV 导出"),
+        (name = "printers", description = "打印机：每台由门店的一台设备负责打印"),
         (name = "pages", description = "服务器自带的网页（顾客点单页、后厨看板）"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod bills;
 pub mod charges;
 pub mod heard;
 pub mod menu;
+pub mod printers;
 pub mod refunds;
 pub mod reports;
 pub mod returns;
@@ -16,6 +17,7 @@ mod sqlite_bills;
 mod sqlite_charges;
 mod sqlite_heard;
 mod sqlite_menu;
+mod sqlite_printers;
 mod sqlite_refunds;
 mod sqlite_reports;
 mod sqlite_returns;
@@ -41,6 +43,7 @@ pub use bills::{BillStore, BillTx};
 pub use charges::{ChargeRow, ChargeStore};
 pub use heard::{AlertRow, DeviceRow, alert_of};
 pub use menu::{DishRow, MenuStore};
+pub use printers::{PrinterStore, PrinterTx, PrinterWrite};
 pub use refunds::{RefundRecord, RefundStore, RefundTx};
 pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
 pub use returns::{ReturnStore, ReturnWrite};
@@ -180,6 +183,7 @@ pub trait Database:
     + BillStore
     + ChargeStore
     + MenuStore
+    + PrinterStore
     + RefundStore
     + ReportStore
     + ReturnStore

@@ -10,7 +10,7 @@ use super::heard::{AlertRow, DeviceRow, EscalationRow, alert_of};
 use crate::error::Result;
 
 /// An enum's name on the wire (`"sounded"`), which is also how it is stored.
-fn name<T: Serialize>(value: T) -> String {
+pub(super) fn name<T: Serialize>(value: T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
@@ -18,7 +18,7 @@ fn name<T: Serialize>(value: T) -> String {
 }
 
 /// An enum from its stored name.
-fn parse<T: DeserializeOwned>(name: String) -> Result<T> {
+pub(super) fn parse<T: DeserializeOwned>(name: String) -> Result<T> {
     Ok(serde_json::from_value(serde_json::Value::String(name))?)
 }
 
