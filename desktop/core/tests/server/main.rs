@@ -11,6 +11,7 @@ mod floor;
 mod heard;
 mod menu;
 mod owner;
+mod print;
 mod refunds;
 mod restart;
 mod roles;
