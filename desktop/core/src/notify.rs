@@ -120,7 +120,10 @@ impl Note {
                 printer_id: status.printer_id,
             },
             summary: format!("{}打印机{trouble}", status.role.label()),
-            body: format!("{}：{why}\n请检查打印机；待打印的单据已保留，恢复后自动补打。", status.name),
+            body: format!(
+                "{}：{why}\n请检查打印机；待打印的单据已保留，恢复后自动补打。",
+                status.name
+            ),
         }
     }
 

@@ -141,8 +141,12 @@ impl Desk {
         // an outage, not a wrong address.
         let reached = heard.last_event_id.is_some();
         let handle = (pairing.role, pairing.device_id(), clock.clone());
-        let (print, print_status, print_warning) =
-            PrintQueue::start(saved.clone(), pairing.device_id(), clock.clone(), options.printing.clone());
+        let (print, print_status, print_warning) = PrintQueue::start(
+            saved.clone(),
+            pairing.device_id(),
+            clock.clone(),
+            options.printing.clone(),
+        );
         warning = print_warning.or(warning);
         let engine = Engine::new(pairing.role, heard, settings);
         let now = clock.now_ms();

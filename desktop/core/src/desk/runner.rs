@@ -293,14 +293,15 @@ impl Runner {
     fn set_printers(&mut self, printers: Vec<PrinterDTO>, menu: Menu) -> Vec<Effect> {
         let saved = self.print.set_printers(printers, menu);
         self.keep(saved);
-        let fresh: BTreeMap<i64, PrinterStatus> = self
-            .print
-            .statuses()
-            .into_iter()
-            .map(|s| (s.printer_id, s))
-            .collect();
+        let fresh: BTreeMap<i64, PrinterStatus> =
+            self.print.statuses().into_iter().map(|s| (s.printer_id, s)).collect();
         let mut effects = Vec::new();
-        let gone: Vec<i64> = self.printers.keys().filter(|id| !fresh.contains_key(id)).copied().collect();
+        let gone: Vec<i64> = self
+            .printers
+            .keys()
+            .filter(|id| !fresh.contains_key(id))
+            .copied()
+            .collect();
         for printer_id in gone {
             self.printers.remove(&printer_id);
             effects.extend(self.engine.policy.printer_back(printer_id));

@@ -203,8 +203,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let saved = Saved::new(dir.path());
         let mut jobs = Jobs::open(saved.clone(), 1_000).expect("no file yet");
-        assert_eq!(jobs.add(vec![job(1, 7, 1), job(1, 7, 2), job(2, 7, 1)]).expect("saved"), [1, 2]);
-        assert_eq!(jobs.add(vec![job(1, 7, 1)]).expect("saved"), Vec::<i64>::new(), "a replay adds nothing");
+        assert_eq!(
+            jobs.add(vec![job(1, 7, 1), job(1, 7, 2), job(2, 7, 1)]).expect("saved"),
+            [1, 2]
+        );
+        assert_eq!(
+            jobs.add(vec![job(1, 7, 1)]).expect("saved"),
+            Vec::<i64>::new(),
+            "a replay adds nothing"
+        );
 
         let mut jobs = Jobs::open(saved.clone(), 2_000).expect("read back");
         assert_eq!(jobs.queued(1), 2);
@@ -218,7 +225,11 @@ mod tests {
         assert_eq!(jobs.add(vec![job(1, 7, 1)]).expect("saved"), Vec::<i64>::new());
         let later = 2_000 + KEEP_DONE_MS;
         let jobs = Jobs::open(saved, later).expect("read back");
-        assert_eq!(jobs.all().len(), 2, "the done job goes after a day, the queued ones stay");
+        assert_eq!(
+            jobs.all().len(),
+            2,
+            "the done job goes after a day, the queued ones stay"
+        );
     }
 
     #[test]

@@ -100,7 +100,9 @@ impl Routing<'_> {
                     Some(round) if round >= 2 => TicketKind::AddDishes,
                     _ => TicketKind::New,
                 };
-                self.tickets(o, kind, o.paid_at.unwrap_or(o.created_at), dishes(o), |r| r.on_new_order)
+                self.tickets(o, kind, o.paid_at.unwrap_or(o.created_at), dishes(o), |r| {
+                    r.on_new_order
+                })
             }
             Event::OrderStatus(change) if change.to == OrderStatus::Accepted => match order(change.order_id) {
                 Some(o) => self.tickets(o, TicketKind::New, change.at, dishes(o), |r| r.on_accept),

@@ -16,8 +16,8 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::jobs::{Job, JobKey, Jobs, Origin};
-use super::rules::{Document, Menu, Planned, Routing};
 use super::layout;
+use super::rules::{Document, Menu, Planned, Routing};
 use super::transport::{self, PrintFailure};
 use crate::api::Api;
 use crate::clock::Clock;
@@ -137,7 +137,11 @@ impl PrintQueue {
         let ids: Vec<i64> = self.workers.keys().copied().collect();
         let dropped = lock(&self.jobs).drop_printers_not_in(&ids)?;
         for (printer_id, count) in dropped {
-            tracing::warn!(printer_id, count, "queued print jobs dropped: the printer is no longer this device's");
+            tracing::warn!(
+                printer_id,
+                count,
+                "queued print jobs dropped: the printer is no longer this device's"
+            );
         }
         Ok(())
     }

@@ -185,6 +185,9 @@ mod tests {
             host: "127.0.0.1".into(),
             port,
         };
-        assert!(matches!(send(&connection, b"x").await, Err(PrintFailure::Unreachable(_))));
+        assert!(matches!(
+            send(&connection, b"x").await,
+            Err(PrintFailure::Unreachable(_))
+        ));
     }
 }

@@ -18,7 +18,13 @@ use serde_json::json;
 use crate::App;
 
 /// `token`'s device adds the fake printer; categories routed to it, if any.
-async fn add_printer(server: &TestServer, token: &str, name: &str, fake: &FakePrinter, categories: &[i64]) -> PrinterDTO {
+async fn add_printer(
+    server: &TestServer,
+    token: &str,
+    name: &str,
+    fake: &FakePrinter,
+    categories: &[i64],
+) -> PrinterDTO {
     let body = json!({
         "name": name,
         "role": if categories.is_empty() { "kitchen" } else { "bar" },
@@ -87,15 +93,25 @@ async fn a_paid_order_prints_one_kitchen_ticket_with_its_lines_and_remarks() {
     assert!(ticket.cut, "the ticket is cut");
     let text = lines(ticket);
     assert!(text.contains(&"桌号 A03".to_owned()), "{text:?}");
-    assert!(text.contains(&"新单".to_owned()) || text.iter().any(|l| l.starts_with("新单")), "{text:?}");
+    assert!(
+        text.contains(&"新单".to_owned()) || text.iter().any(|l| l.starts_with("新单")),
+        "{text:?}"
+    );
     let chicken = dish_line(&text, "宫保鸡丁").expect("the dish is on the ticket");
     assert!(chicken.ends_with("×2"), "{chicken}");
     let rice = dish_line(&text, "米饭").expect("the rice is on the ticket");
     assert!(rice.ends_with("×1"), "{rice}");
-    let remark = text.iter().position(|l| l == "备注：少辣").expect("the remark is printed");
+    let remark = text
+        .iter()
+        .position(|l| l == "备注：少辣")
+        .expect("the remark is printed");
     let chicken_at = text.iter().position(|l| l.starts_with("宫保鸡丁")).expect("dish");
     assert_eq!(remark, chicken_at + 1, "the remark is under its dish: {text:?}");
-    let remark_line = ticket.lines.iter().find(|l| l.text.trim() == "备注：少辣").expect("remark");
+    let remark_line = ticket
+        .lines
+        .iter()
+        .find(|l| l.text.trim() == "备注：少辣")
+        .expect("remark");
     assert!(remark_line.bold, "the remark stands out");
 
     // Look at it: written next to the test binaries.
@@ -112,8 +128,18 @@ async fn drinks_go_to_the_bar_printer_and_the_rest_to_the_kitchen() {
     let (kitchen, bar) = (FakePrinter::start().await, FakePrinter::start().await);
     let data = tempfile::tempdir().expect("data dir");
     let app = App::merchant(&server, data.path()).await;
-    let menu: MenuDTO = server.get("/api/stores/1/menu", &server.merchant).await.json().await.expect("menu");
-    let drinks = menu.categories.iter().find(|c| c.name == "饮品").expect("饮品").category_id;
+    let menu: MenuDTO = server
+        .get("/api/stores/1/menu", &server.merchant)
+        .await
+        .json()
+        .await
+        .expect("menu");
+    let drinks = menu
+        .categories
+        .iter()
+        .find(|c| c.name == "饮品")
+        .expect("饮品")
+        .category_id;
     add_printer(&server, &server.merchant, "厨房打印机", &kitchen, &[]).await;
     add_printer(&server, &server.merchant, "吧台打印机", &bar, &[drinks]).await;
     with_printers(&app, 2).await;
@@ -124,10 +150,19 @@ async fn drinks_go_to_the_bar_printer_and_the_rest_to_the_kitchen() {
     assert_eq!((at_kitchen.len(), at_bar.len()), (1, 1), "one ticket each");
     let (kitchen_text, bar_text) = (lines(&at_kitchen[0]), lines(&at_bar[0]));
     assert!(dish_line(&kitchen_text, "宫保鸡丁").is_some(), "{kitchen_text:?}");
-    assert!(dish_line(&kitchen_text, "酸梅汤").is_none(), "no drink in the kitchen: {kitchen_text:?}");
-    assert!(dish_line(&bar_text, "酸梅汤").is_some_and(|l| l.ends_with("×2")), "{bar_text:?}");
+    assert!(
+        dish_line(&kitchen_text, "酸梅汤").is_none(),
+        "no drink in the kitchen: {kitchen_text:?}"
+    );
+    assert!(
+        dish_line(&bar_text, "酸梅汤").is_some_and(|l| l.ends_with("×2")),
+        "{bar_text:?}"
+    );
     assert!(bar_text.contains(&"备注：少冰".to_owned()), "{bar_text:?}");
-    assert!(dish_line(&bar_text, "宫保鸡丁").is_none(), "no dish at the bar: {bar_text:?}");
+    assert!(
+        dish_line(&bar_text, "宫保鸡丁").is_none(),
+        "no dish at the bar: {bar_text:?}"
+    );
 }
 
 #[tokio::test]
@@ -157,19 +192,24 @@ async fn a_printer_that_is_off_is_announced_keeps_its_job_and_prints_it_once_whe
         unreachable!("effects_until ends on the speech")
     };
     assert_eq!(plan.text, "厨房打印机离线，请检查");
-    let view = app.until(|v| v.printers.iter().any(|p| !p.online && p.queued == 1)).await;
+    let view = app
+        .until(|v| v.printers.iter().any(|p| !p.online && p.queued == 1))
+        .await;
     assert!(view.printers[0].error.is_some(), "the banner says why");
 
     fake.set_online(true);
     let printed = fake.wait_printed(1).await;
     assert_eq!(printed.len(), 1);
     assert!(dish_line(&lines(&printed[0]), "鱼香肉丝").is_some());
-    app.until(|v| v.printers.iter().all(|p| p.online && p.queued == 0)).await;
+    app.until(|v| v.printers.iter().all(|p| p.online && p.queued == 0))
+        .await;
     let withdrawn = app
         .effects_until(|e| matches!(e, Effect::Withdraw(NoteKind::Printer { .. })))
         .await;
     assert!(
-        !withdrawn.iter().any(|e| matches!(e, Effect::Speak(p) if p.cue == Cue::Printer { printer_id: id })),
+        !withdrawn
+            .iter()
+            .any(|e| matches!(e, Effect::Speak(p) if p.cue == Cue::Printer { printer_id: id })),
         "said once per outage"
     );
 
@@ -189,7 +229,8 @@ async fn jobs_queued_when_the_app_stops_print_once_after_it_starts_again() {
     with_printers(&app, 1).await;
     fake.set_online(false);
     paid_with(&server, 7, &[(1004, 1, "")]).await;
-    app.until(|v| v.printers.iter().any(|p| !p.online && p.queued == 1)).await;
+    app.until(|v| v.printers.iter().any(|p| !p.online && p.queued == 1))
+        .await;
     app.close().await;
 
     fake.set_online(true);
@@ -197,7 +238,8 @@ async fn jobs_queued_when_the_app_stops_print_once_after_it_starts_again() {
     let printed = fake.wait_printed(1).await;
     assert_eq!(printed.len(), 1);
     assert!(dish_line(&lines(&printed[0]), "红烧肉").is_some());
-    app.until(|v| v.printers.iter().all(|p| p.online && p.queued == 0)).await;
+    app.until(|v| v.printers.iter().all(|p| p.online && p.queued == 0))
+        .await;
     paid_with(&server, 8, &[(1005, 1, "")]).await;
     let printed = fake.wait_printed(2).await;
     assert_eq!(printed.len(), 2, "the job left by the first run printed once");
