@@ -255,3 +255,109 @@ fn copies(printer: &PrinterDTO, document: Document) -> Vec<Planned> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use orderbell_shared::printing::{PaperWidth, PrinterConnection, PrinterRole};
+    use serde_json::json;
+
+    use super::*;
+
+    fn printer(printer_id: i64, device_id: &str, role: PrinterRole, category_ids: Vec<i64>) -> PrinterDTO {
+        PrinterDTO {
+            printer_id,
+            store_id: 1,
+            name: format!("{}打印机", role.label()),
+            role,
+            connection: PrinterConnection::Network {
+                host: "127.0.0.1".into(),
+                port: 9100,
+            },
+            paper: PaperWidth::Mm58,
+            copies: 1,
+            category_ids,
+            rules: PrintRules::for_role(role),
+            device_id: device_id.into(),
+            device_name: "前台电脑".into(),
+            enabled: true,
+        }
+    }
+
+    /// 宫保鸡丁 (热菜 1), 酸梅汤 (饮品 5), 凉菜 (7, claimed by another device's printer), and a
+    /// dish the menu does not know.
+    fn order(round: u32) -> OrderDTO {
+        let item = |id: i64, name: &str, quantity: u32, returned: u32| {
+            json!({"cuisineId": id, "cuisineName": name, "cuisineType": 1, "unitPrice": "10.00",
+                   "quantity": quantity, "subtotalAmount": "10.00", "remark": null, "addUserId": null,
+                   "returnedQuantity": returned})
+        };
+        serde_json::from_value(json!({
+            "orderId": 9, "orderNo": "OB9", "storeId": 1, "tableId": 3, "tableNumber": "A03",
+            "status": "paid", "totalAmount": "40.00", "totalQuantity": 4, "createdAt": 1, "paidAt": 2,
+            "acceptedAt": null, "readyAt": null, "finishedAt": null, "rejectReason": null,
+            "reminderCount": 0, "lastReminderAt": null, "billId": 4, "round": round,
+            "items": [item(1001, "宫保鸡丁", 2, 0), item(1011, "酸梅汤", 1, 0), item(1006, "拍黄瓜", 1, 0),
+                      item(3000, "新菜", 1, 0), item(1002, "鱼香肉丝", 1, 1)],
+        }))
+        .expect("an order")
+    }
+
+    fn names(planned: &Planned) -> Vec<&str> {
+        match &planned.document {
+            Document::Ticket(t) => t.lines.iter().map(|l| l.name.as_str()).collect(),
+            Document::Receipt(r) => r.lines.iter().map(|l| l.name.as_str()).collect(),
+        }
+    }
+
+    #[test]
+    fn dishes_are_routed_by_category_to_this_devices_printers_only() {
+        let menu = Menu {
+            store_name: "铃声小馆".into(),
+            category_of: [(1001, 1), (1011, 5), (1006, 7), (1002, 1)].into(),
+        };
+        let mut kitchen = printer(1, "me", PrinterRole::Kitchen, vec![]);
+        kitchen.copies = 2;
+        let mut disabled = printer(4, "me", PrinterRole::Kitchen, vec![]);
+        disabled.enabled = false;
+        let printers = [
+            kitchen,
+            printer(2, "me", PrinterRole::Bar, vec![5]),
+            printer(3, "other", PrinterRole::Kitchen, vec![7]),
+            disabled,
+        ];
+        let routing = Routing {
+            device_id: "me",
+            printers: &printers,
+            menu: &menu,
+            utc_offset_minutes: 480,
+        };
+        let planned = routing.for_event(&Event::OrderPaid(order(1)), |_| None);
+        let got: Vec<(i64, u8, Vec<&str>)> = planned.iter().map(|p| (p.printer_id, p.copy, names(p))).collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, vec!["宫保鸡丁", "新菜"]),
+                (1, 2, vec!["宫保鸡丁", "新菜"]),
+                (2, 1, vec!["酸梅汤"]),
+            ],
+            "the kitchen gets what nobody claims (an unknown dish too), twice; the bar its drinks; \
+             凉菜 is the other device's; a dish all returned is not cooked"
+        );
+        let Document::Ticket(ticket) = &planned[0].document else {
+            panic!("a kitchen ticket")
+        };
+        assert_eq!((ticket.kind, ticket.at_ms), (TicketKind::New, 2));
+
+        let more = routing.for_event(&Event::OrderSubmitted(order(2)), |_| None);
+        assert!(matches!(&more[0].document, Document::Ticket(t) if t.kind == TicketKind::AddDishes));
+        let reprint = routing.reprint(&order(1), 99);
+        assert_eq!(reprint.len(), 3, "a reprint goes where the ticket went");
+        assert_eq!(reprint[0].document.title(), "A03 重打");
+
+        let other = Routing {
+            device_id: "nobody",
+            ..routing
+        };
+        assert!(other.for_event(&Event::OrderPaid(order(1)), |_| None).is_empty());
+    }
+}

@@ -9,6 +9,8 @@ use orderbell_shared::printing::PrinterConnection;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
+use super::escpos::{STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER};
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// A printer that answers status does so at once.
 const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
@@ -84,11 +86,11 @@ async fn connect(host: &str, port: u16) -> Result<TcpStream, PrintFailure> {
 /// `DLE EOT 1` (printer status): bit 3 set means off line; then `DLE EOT 2` says why (bit 2 the
 /// cover, bit 5 the paper). `DLE EOT 4` (roll sensor): bits 5-6 the paper is out, bits 2-3 low.
 async fn query(stream: &mut TcpStream) -> Result<PrinterState, PrintFailure> {
-    let Some(printer) = ask(stream, 1).await? else {
+    let Some(printer) = ask(stream, STATUS_PRINTER).await? else {
         return Ok(PrinterState::default());
     };
     if printer & 0x08 != 0 {
-        let cause = ask(stream, 2).await?.unwrap_or(0);
+        let cause = ask(stream, STATUS_OFFLINE_CAUSE).await?.unwrap_or(0);
         if cause & 0x04 != 0 {
             return Err(PrintFailure::CoverOpen);
         }
@@ -96,7 +98,7 @@ async fn query(stream: &mut TcpStream) -> Result<PrinterState, PrintFailure> {
             return Err(PrintFailure::PaperOut);
         }
     }
-    let paper = ask(stream, 4).await?.unwrap_or(0);
+    let paper = ask(stream, STATUS_PAPER).await?.unwrap_or(0);
     if paper & 0x60 != 0 {
         return Err(PrintFailure::PaperOut);
     }
@@ -107,9 +109,9 @@ async fn query(stream: &mut TcpStream) -> Result<PrinterState, PrintFailure> {
 }
 
 /// One status byte, or `None` when the printer stays silent.
-async fn ask(stream: &mut TcpStream, n: u8) -> Result<Option<u8>, PrintFailure> {
+async fn ask(stream: &mut TcpStream, query: &[u8]) -> Result<Option<u8>, PrintFailure> {
     let lost = |e: std::io::Error| PrintFailure::Unreachable(e.to_string());
-    stream.write_all(&[0x10, 0x04, n]).await.map_err(lost)?;
+    stream.write_all(query).await.map_err(lost)?;
     let mut byte = [0u8; 1];
     match tokio::time::timeout(STATUS_TIMEOUT, stream.read(&mut byte)).await {
         Ok(Ok(1)) => Ok(Some(byte[0])),

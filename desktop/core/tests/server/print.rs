@@ -273,3 +273,34 @@ async fn two_devices_and_one_printer_make_one_ticket() {
     assert!(dish_line(&lines(&printed[0]), "拍黄瓜").is_some());
     assert!(dish_line(&lines(&printed[1]), "夫妻肺片").is_some());
 }
+
+#[tokio::test]
+async fn a_printer_out_of_paper_says_so_and_prints_once_paper_is_in() {
+    let server = TestServer::start().await;
+    let fake = FakePrinter::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let mut app = App::merchant(&server, data.path()).await;
+    let printer = add_printer(&server, &server.merchant, "厨房打印机", &fake, &[]).await;
+    with_printers(&app, 1).await;
+
+    fake.set_paper_out(true);
+    paid_with(&server, 11, &[(1008, 1, "")]).await;
+    let id = printer.printer_id;
+    let effects = app
+        .effects_until(|e| matches!(e, Effect::Speak(plan) if plan.cue == Cue::Printer { printer_id: id }))
+        .await;
+    let Some(Effect::Speak(plan)) = effects.last() else {
+        unreachable!("effects_until ends on the speech")
+    };
+    assert_eq!(plan.text, "厨房打印机缺纸");
+    app.until(|v| v.printers.iter().any(|p| p.paper_out && p.queued == 1))
+        .await;
+    assert!(fake.printed().is_empty(), "nothing was sent to a printer without paper");
+
+    fake.set_paper_out(false);
+    let printed = fake.wait_printed(1).await;
+    assert_eq!(printed.len(), 1);
+    assert!(dish_line(&lines(&printed[0]), "扬州炒饭").is_some());
+    app.until(|v| v.printers.iter().all(|p| !p.paper_out && p.queued == 0))
+        .await;
+}
