@@ -308,11 +308,12 @@ impl Sender {
 
 /// The store's printers and its menu, from the server. A server that refuses the list (one
 /// without printers, a credential not allowed to read them) means no printers, not a failure:
-/// printing must never keep the board from loading.
+/// printing must not keep the board from loading. A server error is an error (retried with the
+/// snapshot): taken for "no printers", it would drop the jobs waiting.
 pub async fn load_printers(api: &Api) -> Result<(Vec<PrinterDTO>, Menu)> {
     let printers = match api.store_request(Method::GET, "printers", None::<&()>).await {
         Ok(response) => response.json().await?,
-        Err(Error::Refused { status, code, .. }) => {
+        Err(Error::Refused { status, code, .. }) if status < 500 => {
             tracing::info!(status, %code, "the server refused the printers list: no printing");
             return Ok((Vec::new(), Menu::default()));
         }
@@ -321,7 +322,7 @@ pub async fn load_printers(api: &Api) -> Result<(Vec<PrinterDTO>, Menu)> {
     let menu = match Setup::new(api.clone()).menu().await {
         Ok(menu) => Menu::new(&menu),
         // Without the menu every dish goes to the printers that take the unclaimed rest.
-        Err(Error::Refused { status, code, .. }) => {
+        Err(Error::Refused { status, code, .. }) if status < 500 => {
             tracing::warn!(status, %code, "the server refused the menu: no routing by category");
             Menu::default()
         }
