@@ -39,7 +39,7 @@ async fn add_printer(
     serde_json::from_str(&text).expect("a printer")
 }
 
-/// A diner at `table` orders `dishes` (id, quantity, remark) and pays.
+/// A diner at `table` orders `dishes` (id, quantity, remark) and pays; the payment has landed.
 async fn paid_with(server: &TestServer, table: i64, dishes: &[(i64, u32, &str)]) {
     let diner = server.join(table, None).await;
     for (dish, quantity, remark) in dishes {
@@ -53,7 +53,8 @@ async fn paid_with(server: &TestServer, table: i64, dishes: &[(i64, u32, &str)])
     let response = server.post("/api/orders", &diner.token, body).await;
     assert_eq!(response.status(), 201, "the order is taken");
     let order: SubmittedOrder = response.json().await.expect("order");
-    server.pay(&order).await;
+    // Landed before the next order pays: payments land in the order they were made.
+    server.pay_landed(&order).await;
 }
 
 /// The ticket's lines as printed, blank ones left out.
