@@ -2,6 +2,7 @@
 import type { BoardOrder } from "./BoardOrder";
 import type { ConnectionView } from "./ConnectionView";
 import type { Health } from "./Health";
+import type { PrinterStatus } from "./PrinterStatus";
 import type { RefundDTO } from "./RefundDTO";
 import type { Role } from "./Role";
 import type { Settings } from "./Settings";
@@ -37,4 +38,9 @@ floorChanges: number,
  * The store's refunds not done yet, newest first (the merchant's; none in the kitchen):
  * kept current by the stream, for the 退款 view and its count.
  */
-refunds: Array<RefundDTO>, };
+refunds: Array<RefundDTO>, 
+/**
+ * This device's printers: the banner shows those off line or out of paper, and how many
+ * jobs wait for each.
+ */
+printers: Array<PrinterStatus>, };

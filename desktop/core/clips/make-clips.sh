@@ -19,6 +19,12 @@ zh hurry "催单"
 zh ordered "下单"
 zh add_dishes "加菜"
 zh lost "与服务器的连接已断开"
+# A printer's trouble, after its role word: 「厨房」「打印机离线，请检查」.
+zh printer_offline "打印机离线，请检查"
+zh paper_out "打印机缺纸"
+zh role_kitchen "厨房"
+zh role_bar "吧台"
+zh role_counter "前台"
 i=0
 for d in 零 一 二 三 四 五 六 七 八 九; do zh "digit_$i" "$d"; i=$((i + 1)); done
 zh ten "十"

@@ -239,6 +239,20 @@ impl AlertPolicy {
         self.withdraw(NoteKind::ConnectionLost).into_iter().collect()
     }
 
+    /// A printer of this device went off line or out of paper: shown, and said once (the
+    /// banner stays until it is back).
+    pub fn printer_problem(&mut self, note: Note, plan: VoicePlan, now: i64) -> Vec<Effect> {
+        let mut effects = vec![self.show(note)];
+        effects.extend(self.say(plan, now));
+        effects
+    }
+
+    /// The printer took its jobs again: its warning goes.
+    pub fn printer_back(&mut self, printer_id: i64) -> Vec<Effect> {
+        self.queue.retain(|plan| plan.cue != Cue::Printer { printer_id });
+        self.withdraw(NoteKind::Printer { printer_id }).into_iter().collect()
+    }
+
     /// Down for longer than [`LOST_AFTER_MS`]: the window shows the banner.
     pub fn is_lost(&self, now: i64) -> bool {
         self.offline_since.is_some_and(|since| now - since >= LOST_AFTER_MS)

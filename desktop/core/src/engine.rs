@@ -140,6 +140,12 @@ impl Engine {
         self.caught_up(now)
     }
 
+    /// Event `id` is part of the past a freshly paired device replays to learn which 催单 were
+    /// answered: history, not news (nothing is printed for it).
+    pub fn replays_history(&self, id: u64) -> bool {
+        self.catch_up.as_ref().is_some_and(|c| c.fresh && id <= c.until)
+    }
+
     /// A durable event from the stream. Returns `None` for one already handled.
     pub fn event(&mut self, id: u64, event: &Event, now: i64) -> Option<Vec<Effect>> {
         if self.heard.last_event_id.is_some_and(|last| id <= last) {

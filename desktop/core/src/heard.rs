@@ -96,7 +96,10 @@ impl WhoHeard {
         let alert = match kind {
             NoteKind::NewOrder { order_id } => Some(AlertRef::order(order_id)),
             NoteKind::Hurry { order_id } => self.reminder(order_id),
-            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } | NoteKind::RefundFailed { .. } => None,
+            NoteKind::ConnectionLost
+            | NoteKind::PaymentAnomaly { .. }
+            | NoteKind::RefundFailed { .. }
+            | NoteKind::Printer { .. } => None,
         };
         if let Some(alert) = alert {
             self.outbox.push((alert, ReceiptState::Shown));
@@ -108,7 +111,7 @@ impl WhoHeard {
         let alert = match cue {
             Cue::NewOrder { order_id } => Some(AlertRef::order(order_id)),
             Cue::Hurry { order_id } => self.reminder(order_id),
-            Cue::Ticket { .. } | Cue::ConnectionLost | Cue::Test => None,
+            Cue::Ticket { .. } | Cue::ConnectionLost | Cue::Printer { .. } | Cue::Test => None,
         };
         if let Some(alert) = alert {
             self.sounded_here.insert(alert);

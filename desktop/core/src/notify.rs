@@ -19,6 +19,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
+use crate::print::runner::PrinterStatus;
 use crate::voice::Arrival;
 
 /// A notification to show.
@@ -47,6 +48,10 @@ pub enum NoteKind {
     RefundFailed {
         refund_id: i64,
     },
+    /// A printer of this device is off line or out of paper.
+    Printer {
+        printer_id: i64,
+    },
 }
 
 impl NoteKind {
@@ -55,7 +60,7 @@ impl NoteKind {
             NoteKind::NewOrder { order_id } | NoteKind::Hurry { order_id } | NoteKind::PaymentAnomaly { order_id } => {
                 Some(order_id)
             }
-            NoteKind::ConnectionLost | NoteKind::RefundFailed { .. } => None,
+            NoteKind::ConnectionLost | NoteKind::RefundFailed { .. } | NoteKind::Printer { .. } => None,
         }
     }
 }
@@ -103,6 +108,22 @@ impl Note {
             kind: NoteKind::ConnectionLost,
             summary: "与服务器的连接已断开".into(),
             body: "正在自动重连；恢复后，断线期间的订单会补报。".into(),
+        }
+    }
+
+    /// 「厨房打印机离线」: what failed, and that nothing is lost meanwhile.
+    pub fn printer(status: &PrinterStatus) -> Note {
+        let trouble = if status.paper_out { "缺纸" } else { "离线" };
+        let why = status.error.as_deref().unwrap_or(trouble);
+        Note {
+            kind: NoteKind::Printer {
+                printer_id: status.printer_id,
+            },
+            summary: format!("{}打印机{trouble}", status.role.label()),
+            body: format!(
+                "{}：{why}\n请检查打印机；待打印的单据已保留，恢复后自动补打。",
+                status.name
+            ),
         }
     }
 
@@ -186,7 +207,10 @@ impl Notifier {
             NoteKind::NewOrder { .. } | NoteKind::Hurry { .. } => {
                 notification.urgency(Urgency::Critical).timeout(Timeout::Never);
             }
-            NoteKind::ConnectionLost | NoteKind::PaymentAnomaly { .. } | NoteKind::RefundFailed { .. } => {
+            NoteKind::ConnectionLost
+            | NoteKind::PaymentAnomaly { .. }
+            | NoteKind::RefundFailed { .. }
+            | NoteKind::Printer { .. } => {
                 notification.urgency(Urgency::Normal);
             }
         }

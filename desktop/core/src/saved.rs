@@ -177,7 +177,7 @@ impl Saved {
         self.write("heard.json", heard)
     }
 
-    fn read<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+    pub(crate) fn read<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
         let path = self.dir.join(name);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -190,7 +190,7 @@ impl Saved {
     }
 
     /// Write to a temporary file, then rename: a power cut leaves the old file or the new one.
-    fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+    pub(crate) fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(Error::file(&self.dir))?;
         let path = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.tmp"));

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::board::BoardOrder;
 use crate::pairing::Role;
+use crate::print::runner::PrinterStatus;
 use crate::saved::Settings;
 
 #[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
@@ -37,6 +38,9 @@ pub struct DeskView {
     /// The store's refunds not done yet, newest first (the merchant's; none in the kitchen):
     /// kept current by the stream, for the 退款 view and its count.
     pub refunds: Vec<RefundDTO>,
+    /// This device's printers: the banner shows those off line or out of paper, and how many
+    /// jobs wait for each.
+    pub printers: Vec<PrinterStatus>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -157,6 +157,8 @@ pub fn run() -> ExitCode {
             printers::add_printer,
             printers::change_printer,
             printers::remove_printer,
+            printers::test_print,
+            printers::reprint,
         ])
         .run(tauri::generate_context!());
     match app {

@@ -1,10 +1,11 @@
-//! The window's commands for the store's printers (设置 → 打印机): each forwards to the core's
-//! [`Setup`](orderbell_desktop_core::setup::Setup), failures as `{code, message}`.
+//! The window's commands for the store's printers (设置 → 打印机) and printing: each forwards to
+//! the core ([`Setup`](orderbell_desktop_core::setup::Setup), the desk), failures as `{code, message}`.
 
 use orderbell_desktop_core::ActionError;
 use orderbell_shared::printing::{PrinterChange, PrinterDTO};
 use tauri::State;
 
+use crate::commands::not_paired;
 use crate::desk::Shell;
 use crate::setup::setup;
 
@@ -30,4 +31,16 @@ pub async fn change_printer(
 #[tauri::command]
 pub async fn remove_printer(shell: State<'_, Shell>, printer_id: i64) -> Result<(), ActionError> {
     Ok(setup(&shell)?.remove_printer(printer_id).await?)
+}
+
+/// 测试打印: a test page on one of this device's printers.
+#[tauri::command]
+pub async fn test_print(shell: State<'_, Shell>, printer_id: i64) -> Result<(), ActionError> {
+    shell.desk().ok_or_else(not_paired)?.print_test(printer_id).await
+}
+
+/// 重打 of an open order: how many tickets were queued.
+#[tauri::command]
+pub async fn reprint(shell: State<'_, Shell>, order_id: i64) -> Result<usize, ActionError> {
+    shell.desk().ok_or_else(not_paired)?.reprint(order_id).await
 }

@@ -10,8 +10,9 @@ mod runner;
 
 use orderbell_shared::heard::AlertSettings;
 use orderbell_shared::order::StoreSnapshot;
+use orderbell_shared::printing::PrinterDTO;
 use orderbell_shared::refunds::RefundDTO;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::alerts::Effect;
 use crate::api::{Action, ActionError, Api};
@@ -24,6 +25,8 @@ use crate::floor::Floor;
 use crate::notify::NoteKind;
 use crate::owner::StoreReport;
 use crate::pairing::{Pairing, Role};
+use crate::print::rules::Menu;
+use crate::print::runner::{PrintOptions, PrintQueue};
 use crate::receipts::{Device, Receipts};
 use crate::refunds::Refunds;
 use crate::saved::{Saved, Settings};
@@ -44,6 +47,7 @@ pub struct DeskOptions {
     pub idle_timeout: Duration,
     /// How often the desk looks at the clock for repeats and the lost-connection alarm.
     pub tick_every: Duration,
+    pub printing: PrintOptions,
 }
 
 impl Default for DeskOptions {
@@ -52,6 +56,7 @@ impl Default for DeskOptions {
             backoff: BackoffPolicy::default(),
             idle_timeout: Duration::from_secs(65),
             tick_every: Duration::from_secs(1),
+            printing: PrintOptions::default(),
         }
     }
 }
@@ -66,6 +71,12 @@ pub(crate) enum Command {
     TestSound,
     /// The snapshot, and the refunds not done yet read after it (none for the kitchen).
     Snapshot(StoreSnapshot, Vec<RefundDTO>),
+    /// The store's printers and menu (sent before the snapshot, so events are read with them).
+    Printers(Vec<PrinterDTO>, Menu),
+    /// 重打 of an open order: how many tickets were queued.
+    Reprint(i64, oneshot::Sender<Result<usize, ActionError>>),
+    /// 测试打印 on one of this device's printers.
+    PrintTest(i64, oneshot::Sender<Result<(), ActionError>>),
     SnapshotFailed {
         error: String,
         attempt: u32,
@@ -132,6 +143,13 @@ impl Desk {
         // an outage, not a wrong address.
         let reached = heard.last_event_id.is_some();
         let handle = (pairing.role, pairing.device_id(), clock.clone());
+        let (print, print_status, print_warning) = PrintQueue::start(
+            saved.clone(),
+            pairing.device_id(),
+            clock.clone(),
+            options.printing.clone(),
+        );
+        warning = print_warning.or(warning);
         let engine = Engine::new(pairing.role, heard, settings);
         let now = clock.now_ms();
         let connection = ConnectionView {
@@ -161,6 +179,9 @@ impl Desk {
             loading: true,
             reached,
             floor_changes: 0,
+            print,
+            print_status,
+            printers: Default::default(),
         };
         let (view_tx, view) = watch::channel(runner.view());
         tokio::spawn(async move { runner.run(commands_rx, view_tx).await });
@@ -224,6 +245,27 @@ impl Desk {
     /// Refunds: the list (also those done), 重试 and 已线下退款.
     pub fn refunds(&self) -> Refunds {
         Refunds::new(self.api.clone())
+    }
+
+    /// 重打: the order's kitchen tickets again, marked 重打, on this device's printers that have
+    /// dishes of it. How many tickets were queued.
+    pub async fn reprint(&self, order_id: i64) -> Result<usize, ActionError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::Reprint(order_id, tx));
+        rx.await.map_err(|_| ActionError {
+            code: "stopped".into(),
+            message: "应用正在退出，请重新打开后再试".into(),
+        })?
+    }
+
+    /// 测试打印: a test page queued on one of this device's printers.
+    pub async fn print_test(&self, printer_id: i64) -> Result<(), ActionError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::PrintTest(printer_id, tx));
+        rx.await.map_err(|_| ActionError {
+            code: "stopped".into(),
+            message: "应用正在退出，请重新打开后再试".into(),
+        })?
     }
 
     /// Stop listening; the effects channel closes after the last effect.

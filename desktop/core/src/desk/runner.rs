@@ -1,27 +1,34 @@
 //! The desk's task: one loop over commands, the stream and the clock, owning the engine. It
 //! persists what was heard after every change and republishes the view.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use orderbell_shared::Event;
 use orderbell_shared::order::{REPLY_PRESETS, StoreSnapshot};
+use orderbell_shared::printing::PrinterDTO;
 use orderbell_shared::refunds::RefundDTO;
 use tokio::sync::{mpsc, watch};
 
 use super::{Command, DeskOptions, MAX_REPLY_CHARS};
 use crate::alerts::Effect;
-use crate::api::Api;
+use crate::api::{ActionError, Api};
 use crate::backoff::Backoff;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::floor::changes_floor;
+use crate::notify::Note;
 use crate::pairing::{Pairing, Role};
+use crate::print::rules::Menu;
+use crate::print::runner::{PrintQueue, PrinterStatus, load_printers};
 use crate::receipts::Receipts;
 use crate::refunds;
 use crate::saved::Saved;
 use crate::stream::{DEVICE_REVOKED, StoreStream, StreamItem};
 use crate::view::{ConnectionState, ConnectionView, DeskView, Health};
+use crate::voice::VoicePlan;
 
 pub(super) struct Runner {
     pub(super) pairing: Pairing,
@@ -44,6 +51,10 @@ pub(super) struct Runner {
     pub(super) reached: bool,
     /// Store events that changed the table map, counted (see [`DeskView::floor_changes`]).
     pub(super) floor_changes: u64,
+    pub(super) print: PrintQueue,
+    pub(super) print_status: mpsc::UnboundedReceiver<PrinterStatus>,
+    /// This device's printers as the banner shows them.
+    pub(super) printers: BTreeMap<i64, PrinterStatus>,
 }
 
 impl Runner {
@@ -58,6 +69,7 @@ impl Runner {
                     Some(command) => self.command(command),
                 },
                 item = self.stream.next(), if !self.loading => self.item(item),
+                Some(status) = self.print_status.recv() => self.printer(status),
                 _ = ticks.tick() => self.command(Command::Tick),
             }
             let next = self.view();
@@ -117,6 +129,30 @@ impl Runner {
                 Vec::new()
             }
             Command::Refused { error, revoked } => self.refused(error, revoked, now),
+            Command::Printers(printers, menu) => self.set_printers(printers, menu),
+            Command::Reprint(order_id, reply) => {
+                let result = match self.engine.board.get(order_id) {
+                    Some(order) => self.print.reprint(order).map_err(ActionError::from),
+                    None => Err(ActionError {
+                        code: "order_not_open".into(),
+                        message: "这个订单已不在看板上，无法重打".into(),
+                    }),
+                };
+                let _ = reply.send(result);
+                Vec::new()
+            }
+            Command::PrintTest(printer_id, reply) => {
+                let result = match self.print.print_test(printer_id) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(ActionError {
+                        code: "not_this_devices_printer".into(),
+                        message: "这台打印机由别的设备打印，或已停用：请在那台设备上测试，或把它交给本机".into(),
+                    }),
+                    Err(e) => Err(ActionError::from(e)),
+                };
+                let _ = reply.send(result);
+                Vec::new()
+            }
             Command::Health { audio, notifications } => {
                 self.audio = audio.unwrap_or_else(|| self.audio.clone());
                 self.notifications = notifications.unwrap_or_else(|| self.notifications.clone());
@@ -161,7 +197,18 @@ impl Runner {
                 };
             }
             StreamItem::Event { id, event } => {
+                let history = self.engine.replays_history(id);
                 if let Some(effects) = self.engine.event(id, &event, now) {
+                    // Jobs are saved before the stream position: a crash in between replays the
+                    // event, and the job keys make that replay print nothing new.
+                    if !history {
+                        let board = &self.engine.board;
+                        let planned = self.print.event(id, &event, |order_id| board.get(order_id));
+                        self.keep(planned);
+                    }
+                    if matches!(*event, Event::PrintersChanged(_)) {
+                        self.reload_printers();
+                    }
                     if changes_floor(&event) {
                         self.floor_changes += 1;
                     }
@@ -240,6 +287,64 @@ impl Runner {
         };
     }
 
+    /// The store's printers changed: read them (and the menu) again, in the background.
+    fn reload_printers(&self) {
+        let (api, commands) = (self.api.clone(), self.commands.clone());
+        tokio::spawn(async move {
+            match load_printers(&api).await {
+                Ok((printers, menu)) => {
+                    if let Some(commands) = commands.upgrade() {
+                        let _ = commands.send(Command::Printers(printers, menu));
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not read the printers again"),
+            }
+        });
+    }
+
+    fn set_printers(&mut self, printers: Vec<PrinterDTO>, menu: Menu) -> Vec<Effect> {
+        let saved = self.print.set_printers(printers, menu);
+        self.keep(saved);
+        let fresh: BTreeMap<i64, PrinterStatus> =
+            self.print.statuses().into_iter().map(|s| (s.printer_id, s)).collect();
+        let mut effects = Vec::new();
+        let gone: Vec<i64> = self
+            .printers
+            .keys()
+            .filter(|id| !fresh.contains_key(id))
+            .copied()
+            .collect();
+        for printer_id in gone {
+            self.printers.remove(&printer_id);
+            effects.extend(self.engine.policy.printer_back(printer_id));
+        }
+        for (printer_id, status) in fresh {
+            self.printers.entry(printer_id).or_insert(status);
+        }
+        effects
+    }
+
+    /// A sending loop's news: the banner follows it; a printer that just failed is said once,
+    /// and its warning goes when it prints again.
+    fn printer(&mut self, status: PrinterStatus) {
+        // A report from a loop stopped meanwhile (the printer was removed) changes nothing.
+        let Some(before) = self.printers.get(&status.printer_id) else {
+            return;
+        };
+        let effects = match (before.has_problem(), status.has_problem()) {
+            (false, true) => {
+                let volume = self.engine.policy.settings().volume;
+                let plan = VoicePlan::printer(status.printer_id, status.role, status.paper_out, volume);
+                let note = Note::printer(&status);
+                self.engine.policy.printer_problem(note, plan, self.clock.now_ms())
+            }
+            (true, false) => self.engine.policy.printer_back(status.printer_id),
+            _ => Vec::new(),
+        };
+        self.printers.insert(status.printer_id, status);
+        self.emit(effects);
+    }
+
     /// Load the snapshot in a task of its own, retrying with backoff until it comes.
     fn fetch_snapshot(&self) {
         let (api, commands, policy) = (self.api.clone(), self.commands.clone(), self.options.backoff);
@@ -247,10 +352,15 @@ impl Runner {
         tokio::spawn(async move {
             let mut backoff = Backoff::new(policy);
             loop {
-                let result = snapshot_and_refunds(&api, role).await;
+                let result = async {
+                    let snapshot = snapshot_and_refunds(&api, role).await?;
+                    Ok((snapshot, load_printers(&api).await?))
+                };
+                let result = result.await;
                 let Some(commands) = commands.upgrade() else { return };
                 let delay = match result {
-                    Ok((snapshot, refunds)) => {
+                    Ok(((snapshot, refunds), (printers, menu))) => {
+                        let _ = commands.send(Command::Printers(printers, menu));
                         let _ = commands.send(Command::Snapshot(snapshot, refunds));
                         return;
                     }
@@ -313,6 +423,7 @@ impl Runner {
             warning: self.warning.clone(),
             floor_changes: self.floor_changes,
             refunds: self.engine.refunds.list(),
+            printers: self.printers.values().cloned().collect(),
         }
     }
 }

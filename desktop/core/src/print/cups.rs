@@ -15,20 +15,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
-/// Why a printer did not take a job. Defined here as in the printing contract until the print
-/// queue's `print::transport` (which owns it) is merged; then only one of the two stays.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PrintFailure {
-    /// Off, unplugged, wrong address.
-    #[error("连不上打印机：{0}")]
-    Unreachable(String),
-    #[error("打印机缺纸")]
-    PaperOut,
-    #[error("打印机盖未合上")]
-    CoverOpen,
-    #[error("打印失败：{0}")]
-    Failed(String),
-}
+use super::transport::PrintFailure;
 
 /// A scheduler that does not answer within this is treated as not running.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);

@@ -7,6 +7,7 @@
 pub mod clips;
 pub mod player;
 
+use orderbell_shared::printing::PrinterRole;
 use orderbell_shared::{OrderDTO, OrderStatus};
 use serde::Serialize;
 
@@ -23,6 +24,12 @@ pub enum Clip {
     /// 「加菜」: a further round of the same bill.
     AddDishes,
     Lost,
+    /// 「打印机离线，请检查」, after the printer's role word.
+    PrinterOffline,
+    /// 「打印机缺纸」, after the role word.
+    PaperOut,
+    /// 「厨房」「吧台」「前台」
+    Role(PrinterRole),
     Digit(u8),
     Ten,
     Hundred,
@@ -41,6 +48,11 @@ impl Clip {
             Clip::Ordered => "ordered".into(),
             Clip::AddDishes => "add_dishes".into(),
             Clip::Lost => "lost".into(),
+            Clip::PrinterOffline => "printer_offline".into(),
+            Clip::PaperOut => "paper_out".into(),
+            Clip::Role(PrinterRole::Kitchen) => "role_kitchen".into(),
+            Clip::Role(PrinterRole::Bar) => "role_bar".into(),
+            Clip::Role(PrinterRole::Counter) => "role_counter".into(),
             Clip::Digit(d) => format!("digit_{d}"),
             Clip::Ten => "ten".into(),
             Clip::Hundred => "hundred".into(),
@@ -63,6 +75,10 @@ pub enum Cue {
         order_id: i64,
     },
     ConnectionLost,
+    /// A printer of this device is off line or out of paper.
+    Printer {
+        printer_id: i64,
+    },
     Test,
 }
 
@@ -70,7 +86,7 @@ impl Cue {
     pub fn order_id(self) -> Option<i64> {
         match self {
             Cue::NewOrder { order_id } | Cue::Hurry { order_id } | Cue::Ticket { order_id } => Some(order_id),
-            Cue::ConnectionLost | Cue::Test => None,
+            Cue::ConnectionLost | Cue::Printer { .. } | Cue::Test => None,
         }
     }
 }
@@ -173,6 +189,22 @@ impl VoicePlan {
             cue: Cue::ConnectionLost,
             clips: vec![Clip::Alarm, Clip::Lost],
             text: "与服务器的连接已断开".into(),
+            volume,
+        }
+    }
+
+    /// 「厨房打印机离线，请检查」 or 「厨房打印机缺纸」, after the alarm tone: the jobs wait until
+    /// someone sees to it.
+    pub fn printer(printer_id: i64, role: PrinterRole, paper_out: bool, volume: f32) -> VoicePlan {
+        let (clip, words) = if paper_out {
+            (Clip::PaperOut, "打印机缺纸")
+        } else {
+            (Clip::PrinterOffline, "打印机离线，请检查")
+        };
+        VoicePlan {
+            cue: Cue::Printer { printer_id },
+            clips: vec![Clip::Alarm, Clip::Role(role), clip],
+            text: format!("{}{words}", role.label()),
             volume,
         }
     }

@@ -11,6 +11,7 @@ mod floor;
 mod heard;
 mod menu;
 mod owner;
+mod print;
 mod printers;
 mod refunds;
 mod restart;
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 use orderbell_desktop_core::backoff::BackoffPolicy;
 use orderbell_desktop_core::notify::Note;
+use orderbell_desktop_core::print::runner::PrintOptions;
 use orderbell_desktop_core::view::ConnectionState;
 use orderbell_desktop_core::voice::{Cue, VoicePlan};
 use orderbell_desktop_core::{Desk, DeskOptions, DeskView, Effect, Effects, ManualClock, Pairing, Saved};
@@ -47,6 +49,9 @@ fn options() -> DeskOptions {
         // The test server beats every second.
         idle_timeout: Duration::from_secs(5),
         tick_every: Duration::from_secs(3600),
+        printing: PrintOptions {
+            retry: vec![Duration::from_millis(100), Duration::from_millis(300)],
+        },
     }
 }
 

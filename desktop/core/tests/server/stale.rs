@@ -33,7 +33,7 @@ async fn answer(server: &TestServer, id: i64) {
 
 impl App {
     /// Effects until `last` comes, the speech "played" as it comes; everything seen.
-    async fn effects_until(&mut self, last: impl Fn(&Effect) -> bool) -> Vec<Effect> {
+    pub(crate) async fn effects_until(&mut self, last: impl Fn(&Effect) -> bool) -> Vec<Effect> {
         let mut seen = Vec::new();
         loop {
             let effect = self.next().await;
