@@ -11,18 +11,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use orderbell_shared::bills::BillStatus;
+use orderbell_shared::StoreTablesDTO;
+use orderbell_shared::bills::{BillStatus, bill_no};
 use orderbell_shared::printing::{PrintRules, PrinterDTO};
 use orderbell_shared::{Event, MenuDTO, OrderDTO, OrderStatus};
 
 use super::layout::{KitchenTicket, Receipt, ReceiptLine, TicketKind, TicketLine};
 
 /// The menu as routing needs it: which category each dish is in, and the store's name for the
-/// ticket's head.
+/// ticket's head; and each table's link, for the receipt's QR code (known to the owner's device
+/// only: others print receipts without it).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Menu {
     pub store_name: String,
     category_of: BTreeMap<i64, i64>,
+    links: BTreeMap<i64, String>,
 }
 
 impl Menu {
@@ -35,7 +38,19 @@ impl Menu {
         Menu {
             store_name: menu.store_name.clone(),
             category_of,
+            links: BTreeMap::new(),
         }
+    }
+
+    /// With the store's tables' links: a receipt's QR code takes the customer back to the table.
+    pub fn with_links(mut self, tables: &StoreTablesDTO) -> Menu {
+        self.links = tables
+            .areas
+            .iter()
+            .flat_map(|a| &a.tables)
+            .map(|t| (t.table_id, t.link.clone()))
+            .collect();
+        self
     }
 
     /// `None` for a dish the menu no longer (or not yet) has: it goes to the printers that take
@@ -164,13 +179,13 @@ impl Routing<'_> {
                 let receipt = Receipt {
                     store_name: self.menu.store_name.clone(),
                     table_number: bill.table_number.clone(),
-                    number: format!("BL{}", bill.bill_id),
+                    number: bill_no(bill.bill_id),
                     lines,
                     total: bill.total,
                     paid_by: settlement.method.label().to_owned(),
                     at_ms: settlement.at,
                     utc_offset_minutes: self.utc_offset_minutes,
-                    qr_link: None,
+                    qr_link: self.menu.links.get(&bill.table_id).cloned(),
                 };
                 self.mine()
                     .filter(|p| p.rules.on_settle)
@@ -356,6 +371,7 @@ mod tests {
         let menu = Menu {
             store_name: "铃声小馆".into(),
             category_of: [(1001, 1), (1011, 5), (1006, 7), (1002, 1)].into(),
+            links: BTreeMap::new(),
         };
         let mut kitchen = printer(1, "me", PrinterRole::Kitchen, vec![]);
         kitchen.copies = 2;

@@ -334,13 +334,20 @@ pub async fn load_printers(api: &Api) -> Result<(Vec<PrinterDTO>, Menu)> {
         }
         Err(e) => return Err(e),
     };
-    let menu = match Setup::new(api.clone()).menu().await {
+    let setup = Setup::new(api.clone());
+    let menu = match setup.menu().await {
         Ok(menu) => Menu::new(&menu),
         // Without the menu every dish goes to the printers that take the unclaimed rest.
         Err(Error::Refused { status, code, .. }) if status < 500 => {
             tracing::warn!(status, %code, "the server refused the menu: no routing by category");
             Menu::default()
         }
+        Err(e) => return Err(e),
+    };
+    // The owner's device reads the tables' links for the receipts' QR codes; others may not.
+    let menu = match setup.tables().await {
+        Ok(tables) => menu.with_links(&tables),
+        Err(Error::Refused { status, .. }) if status < 500 => menu,
         Err(e) => return Err(e),
     };
     Ok((printers, menu))

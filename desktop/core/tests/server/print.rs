@@ -329,3 +329,53 @@ async fn a_test_page_prints_on_this_devices_printer_and_only_there() {
         "a printer this device does not print to"
     );
 }
+
+#[tokio::test]
+async fn settling_a_bill_prints_the_customers_receipt_with_the_tables_code_on_the_counters_printer() {
+    let server = TestServer::start().await;
+    server.pay_later().await;
+    let fake = FakePrinter::start().await;
+    let data = tempfile::tempdir().expect("data dir");
+    let app = App::merchant(&server, data.path()).await;
+    let body = json!({
+        "name": "前台打印机",
+        "role": "counter",
+        "connection": {"kind": "network", "host": "127.0.0.1", "port": fake.addr().port()},
+        "paper": "mm58",
+    });
+    assert_eq!(
+        server
+            .post("/api/stores/1/printers", &server.merchant, body)
+            .await
+            .status(),
+        201
+    );
+    with_printers(&app, 1).await;
+
+    let diner = server.join(3, None).await;
+    let round = crate::floor::round(&server, &diner, &[(1001, 2)], "receipt-1").await;
+    let bill_id = round.order.bill_id.expect("a round of the table's bill");
+    let owed = round.order.total_amount;
+    let settle = json!({"method": "cash", "expectedOwed": owed, "received": owed});
+    let response = server
+        .post(&format!("/api/bills/{bill_id}/settle"), &server.merchant, settle)
+        .await;
+    assert_eq!(response.status(), 200, "the counter settles in cash");
+
+    let printed = fake.wait_printed(1).await;
+    assert_eq!(
+        printed.len(),
+        1,
+        "one receipt, no kitchen ticket on a counter printer: {printed:?}"
+    );
+    let text = lines(&printed[0]).join("\n");
+    assert!(text.contains("铃声小馆") && text.contains("A03"), "{text}");
+    assert!(text.contains("宫保鸡丁") && text.contains(&owed.to_string()), "{text}");
+    assert!(text.contains("现金"), "the payment method: {text}");
+    let a03 = server.links.iter().find(|l| l.table_id == 3).expect("A03's link");
+    assert_eq!(
+        printed[0].qr_codes,
+        std::slice::from_ref(&a03.url),
+        "the receipt's code is the table's own link"
+    );
+}
