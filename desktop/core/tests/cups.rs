@@ -6,8 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+use orderbell_desktop_core::print::PrintFailure;
 use orderbell_desktop_core::print::cups;
-use orderbell_desktop_core::print::transport::PrintFailure;
 use tokio::process::Command;
 
 struct CupsEnv {

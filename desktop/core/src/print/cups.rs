@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
-use super::transport::PrintFailure;
+use super::PrintFailure;
 
 /// A scheduler that does not answer within this is treated as not running.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);

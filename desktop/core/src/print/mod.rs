@@ -11,6 +11,7 @@
 pub mod columns;
 pub mod cups;
 pub mod escpos;
+mod failure;
 pub mod jobs;
 pub mod layout;
 #[cfg(test)]
@@ -18,3 +19,5 @@ mod printed;
 pub mod rules;
 pub mod runner;
 pub mod transport;
+
+pub use failure::PrintFailure;

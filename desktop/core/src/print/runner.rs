@@ -15,10 +15,11 @@ use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
+use super::PrintFailure;
 use super::jobs::{Job, JobKey, Jobs, Origin};
 use super::layout;
 use super::rules::{Document, Menu, Planned, Routing};
-use super::transport::{self, PrintFailure};
+use super::transport;
 use crate::api::Api;
 use crate::clock::Clock;
 use crate::error::{Error, Result};

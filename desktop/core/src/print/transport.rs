@@ -9,6 +9,7 @@ use orderbell_shared::printing::PrinterConnection;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
+use super::PrintFailure;
 use super::escpos::{STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -16,20 +17,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
 /// A slow printer takes a ticket in well under this.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Why a printer did not take a job. The text is for the banner.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PrintFailure {
-    /// Off, unplugged, wrong address.
-    #[error("连不上打印机：{0}")]
-    Unreachable(String),
-    #[error("打印机缺纸")]
-    PaperOut,
-    #[error("打印机盖未合上")]
-    CoverOpen,
-    #[error("打印失败：{0}")]
-    Failed(String),
-}
 
 /// What the printer said about itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
