@@ -72,7 +72,8 @@ pub(crate) enum Command {
     /// The snapshot, and the refunds not done yet read after it (none for the kitchen).
     Snapshot(StoreSnapshot, Vec<RefundDTO>),
     /// The store's printers and menu (sent before the snapshot, so events are read with them).
-    Printers(Vec<PrinterDTO>, Menu),
+    /// A read of the printers (and the menu), numbered in the order it was asked for.
+    Printers(u64, Vec<PrinterDTO>, Menu),
     /// 重打 of an open order: how many tickets were queued.
     Reprint(i64, oneshot::Sender<Result<usize, ActionError>>),
     /// 测试打印 on one of this device's printers.
@@ -182,6 +183,7 @@ impl Desk {
             print,
             print_status,
             printers: Default::default(),
+            printer_reads: Default::default(),
         };
         let (view_tx, view) = watch::channel(runner.view());
         tokio::spawn(async move { runner.run(commands_rx, view_tx).await });

@@ -55,6 +55,32 @@ pub(super) struct Runner {
     pub(super) print_status: mpsc::UnboundedReceiver<PrinterStatus>,
     /// This device's printers as the banner shows them.
     pub(super) printers: BTreeMap<i64, PrinterStatus>,
+    pub(super) printer_reads: PrinterReads,
+}
+
+/// Reads of the printers list run in tasks of their own and may finish out of order (two
+/// `printers_changed` in a row): only a read asked for after the one applied is applied, so an
+/// older list never replaces a newer one.
+#[derive(Debug, Default)]
+pub(super) struct PrinterReads {
+    asked: u64,
+    applied: u64,
+}
+
+impl PrinterReads {
+    fn ask(&mut self) -> u64 {
+        self.asked += 1;
+        self.asked
+    }
+
+    /// Whether read `number` is newer than what is applied (and now is).
+    fn apply(&mut self, number: u64) -> bool {
+        let newer = number > self.applied;
+        if newer {
+            self.applied = number;
+        }
+        newer
+    }
 }
 
 impl Runner {
@@ -129,7 +155,13 @@ impl Runner {
                 Vec::new()
             }
             Command::Refused { error, revoked } => self.refused(error, revoked, now),
-            Command::Printers(printers, menu) => self.set_printers(printers, menu),
+            Command::Printers(number, printers, menu) => {
+                if self.printer_reads.apply(number) {
+                    self.set_printers(printers, menu)
+                } else {
+                    Vec::new()
+                }
+            }
             Command::Reprint(order_id, reply) => {
                 let result = match self.engine.board.get(order_id) {
                     Some(order) => self.print.reprint(order).map_err(ActionError::from),
@@ -288,13 +320,14 @@ impl Runner {
     }
 
     /// The store's printers changed: read them (and the menu) again, in the background.
-    fn reload_printers(&self) {
+    fn reload_printers(&mut self) {
         let (api, commands) = (self.api.clone(), self.commands.clone());
+        let number = self.printer_reads.ask();
         tokio::spawn(async move {
             match load_printers(&api).await {
                 Ok((printers, menu)) => {
                     if let Some(commands) = commands.upgrade() {
-                        let _ = commands.send(Command::Printers(printers, menu));
+                        let _ = commands.send(Command::Printers(number, printers, menu));
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "could not read the printers again"),
@@ -346,8 +379,9 @@ impl Runner {
     }
 
     /// Load the snapshot in a task of its own, retrying with backoff until it comes.
-    fn fetch_snapshot(&self) {
+    fn fetch_snapshot(&mut self) {
         let (api, commands, policy) = (self.api.clone(), self.commands.clone(), self.options.backoff);
+        let number = self.printer_reads.ask();
         let role = self.pairing.role;
         tokio::spawn(async move {
             let mut backoff = Backoff::new(policy);
@@ -360,7 +394,7 @@ impl Runner {
                 let Some(commands) = commands.upgrade() else { return };
                 let delay = match result {
                     Ok(((snapshot, refunds), (printers, menu))) => {
-                        let _ = commands.send(Command::Printers(printers, menu));
+                        let _ = commands.send(Command::Printers(number, printers, menu));
                         let _ = commands.send(Command::Snapshot(snapshot, refunds));
                         return;
                     }
@@ -443,5 +477,20 @@ async fn snapshot_and_refunds(api: &Api, role: Role) -> Result<(StoreSnapshot, V
             Ok((snapshot, Vec::new()))
         }
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PrinterReads;
+
+    #[test]
+    fn an_older_read_of_the_printers_never_replaces_a_newer_one() {
+        let mut reads = PrinterReads::default();
+        let (first, second) = (reads.ask(), reads.ask());
+        assert!(reads.apply(second), "the newer read lands first and is applied");
+        assert!(!reads.apply(first), "the older one, landing after, is not");
+        let third = reads.ask();
+        assert!(reads.apply(third));
     }
 }
