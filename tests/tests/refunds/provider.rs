@@ -60,17 +60,9 @@ async fn a_refund_the_provider_is_processing_is_queried_until_it_is_done() {
     let requested = refund_when(&server, &order, |r| r.status == RefundStatus::Requested).await;
     let id = requested.refund_id;
     // The provider has it: the merchant neither asks again nor hands it back meanwhile.
-    let offline = server
-        .post(
-            &format!("/api/refunds/{id}/offline"),
-            &server.merchant,
-            json!({"note": "已现金退还"}),
-        )
-        .await;
+    let offline = offline(&server, id, "已现金退还").await;
     refused(offline, 409, "refund_in_progress").await;
-    let retry = server
-        .post_empty(&format!("/api/refunds/{id}/retry"), &server.merchant)
-        .await;
+    let retry = retry(&server, id).await;
     refused(retry, 409, "refund_in_progress").await;
 
     server.clock.advance_secs(5);
@@ -106,9 +98,7 @@ async fn a_refused_refund_fails_until_the_merchant_retries_it() {
     let why = failed.last_error.clone().expect("why it failed");
     assert!(why.contains("基本账户余额不足"), "in the provider's words: {why}");
 
-    let retried = server
-        .post_empty(&format!("/api/refunds/{}/retry", failed.refund_id), &server.merchant)
-        .await;
+    let retried = retry(&server, failed.refund_id).await;
     assert_eq!(retried.status(), 200, "the merchant has it asked for again");
     let retried: orderbell_shared::refunds::RefundDTO = retried.json().await.expect("the refund");
     assert_eq!(retried.status, RefundStatus::Due);
@@ -118,9 +108,7 @@ async fn a_refused_refund_fails_until_the_merchant_retries_it() {
     assert_eq!(asked.len(), 2, "refused once, asked once more: {asked:?}");
     all_for(&asked, &done, &order);
     assert_eq!(gateway.successes(), 1);
-    let again = server
-        .post_empty(&format!("/api/refunds/{}/retry", done.refund_id), &server.merchant)
-        .await;
+    let again = retry(&server, done.refund_id).await;
     refused(again, 409, "refund_done").await;
 }
 
@@ -157,21 +145,9 @@ async fn a_refund_with_no_provider_to_ask_waits_for_the_merchant_to_hand_it_back
         .await
         .expect("list");
     assert_eq!(open.iter().map(|r| r.refund_id).collect::<Vec<_>>(), [id]);
-    let blank = server
-        .post(
-            &format!("/api/refunds/{id}/offline"),
-            &server.merchant,
-            json!({"note": "  "}),
-        )
-        .await;
+    let blank = offline(&server, id, "  ").await;
     refused(blank, 422, "note_required").await;
-    let marked = server
-        .post(
-            &format!("/api/refunds/{id}/offline"),
-            &server.merchant,
-            json!({"note": "已现金退还"}),
-        )
-        .await;
+    let marked = offline(&server, id, "已现金退还").await;
     assert_eq!(marked.status(), 200);
     let marked: RefundDTO = marked.json().await.expect("the refund");
     assert_eq!(marked.status, RefundStatus::Offline);
@@ -197,12 +173,21 @@ async fn a_refund_with_no_provider_to_ask_waits_for_the_merchant_to_hand_it_back
         .await
         .expect("list");
     assert_eq!(all, [marked]);
-    let again = server
-        .post(
-            &format!("/api/refunds/{id}/offline"),
-            &server.merchant,
-            json!({"note": "再退一次"}),
-        )
-        .await;
+    let again = offline(&server, id, "再退一次").await;
     refused(again, 409, "refund_done").await;
+}
+
+/// The merchant marks refund `id` handed back offline, with `note`.
+async fn offline(server: &TestServer, id: i64, note: &str) -> reqwest::Response {
+    let body = json!({ "note": note });
+    server
+        .post(&format!("/api/refunds/{id}/offline"), &server.merchant, body)
+        .await
+}
+
+/// The merchant asks for refund `id` again.
+async fn retry(server: &TestServer, id: i64) -> reqwest::Response {
+    server
+        .post_empty(&format!("/api/refunds/{id}/retry"), &server.merchant)
+        .await
 }

@@ -72,6 +72,18 @@ fn dish_line<'a>(ticket: &'a [String], name: &str) -> Option<&'a str> {
     ticket.iter().map(String::as_str).find(|l| l.starts_with(name))
 }
 
+/// The effects up to the voice's warning about printer `printer_id`, and what it said.
+async fn trouble_said(app: &mut App, printer_id: i64) -> (Vec<Effect>, String) {
+    let effects = app
+        .effects_until(|e| matches!(e, Effect::Speak(plan) if plan.cue == Cue::Printer { printer_id }))
+        .await;
+    let Some(Effect::Speak(plan)) = effects.last() else {
+        unreachable!("effects_until ends on the speech")
+    };
+    let said = plan.text.clone();
+    (effects, said)
+}
+
 async fn with_printers(app: &App, n: usize) -> DeskView {
     app.until(|v| v.connection.state == ConnectionState::Live && v.printers.len() == n)
         .await
@@ -178,9 +190,7 @@ async fn a_printer_that_is_off_is_announced_keeps_its_job_and_prints_it_once_whe
     fake.set_online(false);
     paid_with(&server, 5, &[(1002, 1, "")]).await;
     let id = printer.printer_id;
-    let effects = app
-        .effects_until(|e| matches!(e, Effect::Speak(plan) if plan.cue == Cue::Printer { printer_id: id }))
-        .await;
+    let (effects, said) = trouble_said(&mut app, id).await;
     let note = effects
         .iter()
         .find_map(|e| match e {
@@ -189,10 +199,7 @@ async fn a_printer_that_is_off_is_announced_keeps_its_job_and_prints_it_once_whe
         })
         .expect("the printer's trouble is notified");
     assert_eq!(note.summary, "厨房打印机离线");
-    let Some(Effect::Speak(plan)) = effects.last() else {
-        unreachable!("effects_until ends on the speech")
-    };
-    assert_eq!(plan.text, "厨房打印机离线，请检查");
+    assert_eq!(said, "厨房打印机离线，请检查");
     let view = app
         .until(|v| v.printers.iter().any(|p| !p.online && p.queued == 1))
         .await;
@@ -287,13 +294,8 @@ async fn a_printer_out_of_paper_says_so_and_prints_once_paper_is_in() {
     fake.set_paper_out(true);
     paid_with(&server, 11, &[(1008, 1, "")]).await;
     let id = printer.printer_id;
-    let effects = app
-        .effects_until(|e| matches!(e, Effect::Speak(plan) if plan.cue == Cue::Printer { printer_id: id }))
-        .await;
-    let Some(Effect::Speak(plan)) = effects.last() else {
-        unreachable!("effects_until ends on the speech")
-    };
-    assert_eq!(plan.text, "厨房打印机缺纸");
+    let (_, said) = trouble_said(&mut app, id).await;
+    assert_eq!(said, "厨房打印机缺纸");
     app.until(|v| v.printers.iter().any(|p| p.paper_out && p.queued == 1))
         .await;
     assert!(fake.printed().is_empty(), "nothing was sent to a printer without paper");
