@@ -1,0 +1,207 @@
+//! The coordinator's side of the worker processes: start them with their share of the
+//! subscribers, wait until every connection is up, receive the events they parse, end them.
+
+use std::net::Ipv4Addr;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+
+use crate::worker::Spec;
+
+/// At most this many connections per worker process (the open-file limit is 20,000).
+pub const PER_WORKER: u64 = 15_000;
+
+pub enum Report {
+    Ready { ok: u64, failed: u64, first: u64, last: u64 },
+    Event { key: u64, at: u64 },
+    Done { duplicates: u64, dropped: u64 },
+}
+
+pub struct Fleet {
+    workers: Vec<(Child, Option<ChildStdin>)>,
+    pub events: mpsc::UnboundedReceiver<Report>,
+}
+
+/// Connections up (or failed) across the workers; `first`..`last` spans from the first attempt to
+/// the last connection ready.
+#[derive(Default, Clone, Copy)]
+pub struct Ready {
+    pub ok: u64,
+    pub failed: u64,
+    pub first: u64,
+    pub last: u64,
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct Ended {
+    pub duplicates: u64,
+    pub dropped: u64,
+}
+
+/// Splits `groups` over `workers` processes of nearly equal size, splitting a group when needed.
+fn split(groups: &[(String, u32)], workers: usize) -> Vec<Vec<(String, u32)>> {
+    let total: u64 = groups.iter().map(|g| u64::from(g.1)).sum();
+    let quota = total.div_ceil(workers as u64).max(1);
+    let mut shares = vec![Vec::new()];
+    let mut filled = 0u64;
+    for (path, count) in groups {
+        let mut left = u64::from(*count);
+        while left > 0 {
+            if filled == quota {
+                shares.push(Vec::new());
+                filled = 0;
+            }
+            let take = left.min(quota - filled);
+            if let Some(share) = shares.last_mut() {
+                share.push((path.clone(), take as u32));
+            }
+            filled += take;
+            left -= take;
+        }
+    }
+    shares
+}
+
+impl Fleet {
+    /// Starts enough workers for `spec.groups` (at least `min_workers`), each with its share.
+    pub async fn start(spec: &Spec, min_workers: usize) -> std::io::Result<Fleet> {
+        let total: u64 = spec.groups.iter().map(|g| u64::from(g.1)).sum();
+        let count = (total.div_ceil(PER_WORKER) as usize).max(min_workers);
+        let exe = std::env::current_exe()?;
+        let (tx, events) = mpsc::unbounded_channel();
+        let mut workers = Vec::new();
+        for (i, groups) in split(&spec.groups, count).into_iter().enumerate() {
+            // Each worker its own source addresses, so that ports never run short.
+            let sources = (0..4).map(|k| Ipv4Addr::new(127, 0, 0, 2 + (i * 4 + k) as u8 % 250)).collect();
+            let share = Spec {
+                groups,
+                sources,
+                ..spec.clone()
+            };
+            let mut child = Command::new(&exe)
+                .arg("worker")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .kill_on_drop(true)
+                .spawn()?;
+            let mut stdin = child.stdin.take();
+            if let Some(stdin) = &mut stdin {
+                let line = serde_json::to_string(&share).map_err(std::io::Error::other)? + "\n";
+                stdin.write_all(line.as_bytes()).await?;
+            }
+            if let Some(stdout) = child.stdout.take() {
+                tokio::spawn(forward(BufReader::new(stdout), tx.clone()));
+            }
+            workers.push((child, stdin));
+        }
+        Ok(Fleet { workers, events })
+    }
+
+    pub fn pids(&self) -> Vec<u32> {
+        self.workers.iter().filter_map(|(c, _)| c.id()).collect()
+    }
+
+    /// Waits until every worker has every connection up or failed (events before are dropped:
+    /// they are the snapshots a new subscriber receives).
+    pub async fn ready(&mut self, limit: Duration) -> Ready {
+        let mut ready = Ready {
+            first: u64::MAX,
+            ..Ready::default()
+        };
+        let mut reported = 0;
+        let deadline = tokio::time::Instant::now() + limit;
+        while reported < self.workers.len() {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(Report::Ready { ok, failed, first, last })) => {
+                    reported += 1;
+                    ready.ok += ok;
+                    ready.failed += failed;
+                    ready.first = ready.first.min(first);
+                    ready.last = ready.last.max(last);
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        ready
+    }
+
+    /// Closes every worker's connections and collects their last counts; events still in flight
+    /// go to `late`.
+    pub async fn end(mut self, late: &mut Vec<(u64, u64)>) -> Ended {
+        let mut ended = Ended::default();
+        for (_, stdin) in &mut self.workers {
+            stdin.take();
+        }
+        let mut done = 0;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while done < self.workers.len() {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(Report::Done { duplicates, dropped })) => {
+                    done += 1;
+                    ended.duplicates += duplicates;
+                    ended.dropped += dropped;
+                }
+                Ok(Some(Report::Event { key, at })) => late.push((key, at)),
+                Ok(Some(Report::Ready { .. })) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        for (child, _) in &mut self.workers {
+            if tokio::time::timeout(Duration::from_secs(5), child.wait()).await.is_err() {
+                let _ = child.kill().await;
+            }
+        }
+        ended
+    }
+}
+
+async fn forward(mut lines: BufReader<tokio::process::ChildStdout>, tx: mpsc::UnboundedSender<Report>) {
+    let mut line = String::new();
+    while lines.read_line(&mut line).await.is_ok_and(|n| n > 0) {
+        let mut fields = line.split_whitespace();
+        let kind = fields.next();
+        let mut number = || fields.next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let report = match kind {
+            Some("E") => Report::Event {
+                key: number(),
+                at: number(),
+            },
+            Some("R") => Report::Ready {
+                ok: number(),
+                failed: number(),
+                first: number(),
+                last: number(),
+            },
+            Some("D") => Report::Done {
+                duplicates: number(),
+                dropped: number(),
+            },
+            _ => {
+                line.clear();
+                continue;
+            }
+        };
+        line.clear();
+        if tx.send(report).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn shares_are_even_and_keep_every_subscriber() {
+        let groups = vec![("/a".to_owned(), 10_000), ("/b".to_owned(), 3)];
+        let shares = split(&groups, 2);
+        assert_eq!(shares.len(), 2);
+        let counts: Vec<u32> = shares.iter().map(|s| s.iter().map(|g| g.1).sum()).collect();
+        assert_eq!(counts, vec![5_002, 5_001]);
+    }
+}

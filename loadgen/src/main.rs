@@ -1,0 +1,227 @@
+//! `orderbell-loadgen`: drives Orderbell and nginx + nchan through the same scenarios over
+//! loopback and reports them side by side (docs/bench/). `scripts/bench` is the documented way
+//! to run it; `orderbell-loadgen worker` is its own subscriber process, started by itself.
+
+mod clock;
+mod figures;
+mod fleet;
+mod http;
+mod plot;
+mod procfs;
+mod report;
+mod scenarios;
+mod targets;
+mod worker;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use figures::Row;
+use scenarios::Run;
+use targets::{Nchan, Orderbell, Target};
+
+#[derive(Parser)]
+#[command(about = "The push path's load generator: Orderbell and nginx+nchan side by side")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    options: Options,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// A subscriber process (started by the run itself).
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(clap::Args)]
+struct Options {
+    /// How big: full (the report's figures, ~10 min), quick (a minute), smoke (seconds).
+    #[arg(long, value_enum, default_value = "full")]
+    size: Size,
+    /// Which servers, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "orderbell,nchan")]
+    targets: Vec<TargetName>,
+    /// Which scenarios, comma-separated (default: all for the size).
+    #[arg(long, value_delimiter = ',')]
+    scenarios: Vec<Scenario>,
+    /// Where results.json, results.md and the plots go (nothing written without it).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long, default_value = "target/release/orderbell")]
+    orderbell_bin: PathBuf,
+    #[arg(long, default_value = "/usr/sbin/nginx")]
+    nginx: PathBuf,
+    #[arg(long, default_value = "/usr/lib/nginx/modules/ngx_nchan_module.so")]
+    nchan_module: PathBuf,
+    /// Fail (exit 1) when a row misses a delivery, has a duplicate or a failed connection.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Size {
+    Full,
+    Quick,
+    Smoke,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum TargetName {
+    Orderbell,
+    Nchan,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Scenario {
+    Idle,
+    Fanout,
+    Store,
+    Open,
+}
+
+/// The figures of a size.
+struct Plan {
+    tables: usize,
+    phones: u32,
+    idle: u32,
+    fanout: Vec<(u32, u64)>,
+    store: (u32, u64),
+    open_sse: Vec<(u64, u64)>,
+    open_ws: Vec<(u64, u64)>,
+    scenarios: Vec<Scenario>,
+}
+
+fn plan(size: Size) -> Plan {
+    let all = vec![Scenario::Idle, Scenario::Fanout, Scenario::Store, Scenario::Open];
+    match size {
+        Size::Full => Plan {
+            tables: 2_500,
+            phones: 4,
+            idle: 19_000,
+            fanout: vec![(100, 98), (1_000, 98), (5_000, 50), (10_000, 50)],
+            store: (1_000, 50),
+            open_sse: vec![(1_000, 5), (2_000, 3), (3_000, 3), (4_000, 3), (5_000, 3), (6_000, 3)],
+            open_ws: vec![(1_000, 5)],
+            scenarios: all,
+        },
+        Size::Quick => Plan {
+            tables: 250,
+            phones: 4,
+            idle: 2_000,
+            fanout: vec![(100, 20), (1_000, 20)],
+            store: (100, 10),
+            open_sse: vec![(500, 2), (1_000, 2)],
+            open_ws: vec![(500, 2)],
+            scenarios: all,
+        },
+        Size::Smoke => Plan {
+            tables: 8,
+            phones: 2,
+            idle: 20,
+            fanout: vec![(20, 10)],
+            store: (20, 5),
+            open_sse: vec![(20, 1)],
+            open_ws: vec![(20, 1)],
+            scenarios: vec![Scenario::Fanout, Scenario::Store],
+        },
+    }
+}
+
+async fn start(name: TargetName, options: &Options, plan: &Plan) -> std::io::Result<Target> {
+    Ok(match name {
+        TargetName::Orderbell => Target::Orderbell(Box::new(Orderbell::start(&options.orderbell_bin, plan.tables + 16).await?)),
+        TargetName::Nchan => Target::Nchan(Nchan::start(&options.nginx, &options.nchan_module).await?),
+    })
+}
+
+async fn scenarios(run: &mut Run, plan: &Plan, rows: &mut Vec<Row>) -> std::io::Result<()> {
+    for scenario in &plan.scenarios {
+        for websocket in [false, true] {
+            let started = rows.len();
+            match scenario {
+                Scenario::Idle => rows.push(scenarios::idle(run, plan.tables, plan.idle, websocket).await?),
+                Scenario::Fanout => {
+                    for &(subscribers, changes) in &plan.fanout {
+                        rows.push(scenarios::fanout(run, false, subscribers, changes, websocket).await?);
+                    }
+                }
+                Scenario::Store => {
+                    let (subscribers, payments) = plan.store;
+                    rows.push(scenarios::fanout(run, true, subscribers, payments, websocket).await?);
+                }
+                Scenario::Open => {
+                    let steps = if websocket { &plan.open_ws } else { &plan.open_sse };
+                    rows.extend(scenarios::open_loop(run, plan.tables, plan.phones, steps, websocket).await?);
+                }
+            }
+            report::print(&rows[started..]);
+        }
+    }
+    Ok(())
+}
+
+async fn run(options: Options) -> std::io::Result<bool> {
+    let mut plan = plan(options.size);
+    if !options.scenarios.is_empty() {
+        plan.scenarios.retain(|s| options.scenarios.contains(s));
+        for s in &options.scenarios {
+            if !plan.scenarios.contains(s) {
+                plan.scenarios.push(*s);
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let mut rows = Vec::new();
+    for name in &options.targets {
+        let setup = std::time::Instant::now();
+        let target = start(*name, &options, &plan).await?;
+        eprintln!("{} up and set up in {:.1} s", target.name(), setup.elapsed().as_secs_f64());
+        let mut run = Run {
+            target,
+            seq: 1,
+            used_tables: 0,
+        };
+        let outcome = scenarios(&mut run, &plan, &mut rows).await;
+        run.target.stop();
+        outcome?;
+    }
+    println!("\nall scenarios, {:.0} s:", started.elapsed().as_secs_f64());
+    report::print(&rows);
+    if let Some(out) = &options.out {
+        let command: Vec<String> = std::env::args().skip(1).collect();
+        report::write(out, &rows, &format!("orderbell-loadgen {}", command.join(" ")))?;
+    }
+    let whole = rows.iter().all(Row::whole);
+    if !whole {
+        eprintln!("some deliveries are missing or doubled, or connections failed (see received/expected and dup)");
+    }
+    Ok(whole || !options.check)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("no runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = match cli.command {
+        Some(Command::Worker) => runtime.block_on(worker::run()).map(|()| true),
+        None => runtime.block_on(run(cli.options)),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("orderbell-loadgen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

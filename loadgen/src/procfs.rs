@@ -1,0 +1,68 @@
+//! CPU time and resident memory of a process, read from /proc: the servers' and our own.
+
+use std::fs;
+
+/// User plus system CPU time of `pid` (all its threads), in clock ticks.
+pub fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return 0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
+}
+
+pub fn ticks_per_sec() -> f64 {
+    rustix::param::clock_ticks_per_second() as f64
+}
+
+/// Resident set size of `pid` in KiB (0 once it is gone).
+pub fn rss_kib(pid: u32) -> u64 {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The direct children of `pid` (nginx's workers under its master).
+pub fn children(pid: u32) -> Vec<u32> {
+    fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .map(|s| s.split_whitespace().filter_map(|p| p.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// CPU ticks of a set of processes between two readings, as a percentage of one core.
+pub struct CpuMeter {
+    pids: Vec<u32>,
+    start_ticks: u64,
+    start_ns: u64,
+}
+
+impl CpuMeter {
+    pub fn start(pids: Vec<u32>) -> Self {
+        let start_ticks = pids.iter().map(|p| cpu_ticks(*p)).sum();
+        CpuMeter {
+            pids,
+            start_ticks,
+            start_ns: crate::clock::now_ns(),
+        }
+    }
+
+    pub fn percent(&self) -> f64 {
+        let ticks: u64 = self.pids.iter().map(|p| cpu_ticks(*p)).sum();
+        let secs = (crate::clock::now_ns() - self.start_ns) as f64 / 1e9;
+        if secs <= 0.0 {
+            return 0.0;
+        }
+        ticks.saturating_sub(self.start_ticks) as f64 / ticks_per_sec() / secs * 100.0
+    }
+}

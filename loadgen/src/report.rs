@@ -1,0 +1,146 @@
+//! The run's outputs: a table on stdout, `results.json` (every row) and `results.md` (the
+//! figures side by side, with the ratio Orderbell ÷ nchan per line).
+
+use std::fmt::Write;
+use std::io;
+use std::path::Path;
+
+use crate::figures::Row;
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or("–".into(), |v| format!("{v:.digits$}"))
+}
+
+/// One line per row, for the terminal.
+pub fn print(rows: &[Row]) {
+    println!(
+        "{:<20} {:<9} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>6} {:>6}",
+        "scenario", "target", "tr", "conns", "recv/expect", "dup", "p50ms", "p99ms", "p999ms", "maxms",
+        "compl50", "rate", "lagms", "acc/s", "srvCPU", "lgCPU"
+    );
+    for r in rows {
+        let lat = r.latency_ms;
+        println!(
+            "{:<20} {:<9} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>5.0}% {:>5.0}%{}",
+            r.scenario,
+            r.target,
+            r.transport,
+            format!("{}/{}", r.connections_ok, r.connections_ok + r.connections_failed),
+            format!("{}/{}", r.received, r.expected),
+            r.duplicates,
+            opt(lat.map(|l| l.p50), 2),
+            opt(lat.map(|l| l.p99), 2),
+            opt(lat.map(|l| l.p999), 2),
+            opt(lat.map(|l| l.max), 1),
+            opt(r.completion_ms.map(|c| c.p50), 2),
+            opt(r.rate_achieved, 0),
+            opt(r.lag_ms, 1),
+            opt(r.accepted_per_sec, 0),
+            r.server_cpu_pct,
+            r.loadgen_cpu_pct,
+            match (r.rss_per_connection_kib, r.rss_after_close_mib) {
+                (Some(per), Some(after)) => format!(
+                    "  rss/conn {per:.1} KiB, baseline {:.0} MiB, after close {after:.0} MiB",
+                    r.rss_baseline_mib.unwrap_or(0.0)
+                ),
+                _ => format!("  rss {:.0} MiB", r.server_rss_mib),
+            }
+        );
+    }
+}
+
+type Metric = (&'static str, fn(&Row) -> Option<f64>);
+
+/// What is compared for each kind of scenario.
+fn metrics(kind: &str) -> Vec<Metric> {
+    let delivered: Metric = ("received / expected (dups)", |_| None);
+    match kind {
+        "fanout" | "store" => vec![
+            delivered,
+            ("delivery p50 ms", |r| r.latency_ms.map(|l| l.p50)),
+            ("delivery p99 ms", |r| r.latency_ms.map(|l| l.p99)),
+            ("delivery max ms", |r| r.latency_ms.map(|l| l.max)),
+            ("completion p50 ms", |r| r.completion_ms.map(|l| l.p50)),
+            ("completion p99 ms", |r| r.completion_ms.map(|l| l.p99)),
+            ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
+            ("loadgen CPU %", |r| Some(r.loadgen_cpu_pct)),
+        ],
+        "open" => vec![
+            delivered,
+            ("rate achieved /s", |r| r.rate_achieved),
+            ("lag behind schedule ms", |r| r.lag_ms),
+            ("delivery p50 ms", |r| r.latency_ms.map(|l| l.p50)),
+            ("delivery p99 ms", |r| r.latency_ms.map(|l| l.p99)),
+            ("delivery p99.9 ms", |r| r.latency_ms.map(|l| l.p999)),
+            ("delivery max ms", |r| r.latency_ms.map(|l| l.max)),
+            ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
+            ("loadgen CPU %", |r| Some(r.loadgen_cpu_pct)),
+        ],
+        _ => vec![
+            ("connections made / failed", |_| None),
+            ("accepted per second", |r| r.accepted_per_sec),
+            ("server RSS per connection KiB", |r| r.rss_per_connection_kib),
+            ("server RSS baseline MiB", |r| r.rss_baseline_mib),
+            ("server RSS 2 s after close MiB", |r| r.rss_after_close_mib),
+            ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
+        ],
+    }
+}
+
+fn cell(row: Option<&Row>, index: usize, metric: &Metric) -> String {
+    let Some(r) = row else { return "–".into() };
+    match (index, r.kind.as_str()) {
+        (0, "idle") => format!("{} / {}", r.connections_ok, r.connections_failed),
+        (0, _) => format!("{} / {} ({})", r.received, r.expected, r.duplicates),
+        _ => opt((metric.1)(r), 2),
+    }
+}
+
+pub fn markdown(rows: &[Row], command: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
+    let _ = writeln!(md, "Made by `{command}` (loadgen/). Ratio: Orderbell ÷ nchan (below 1 is Orderbell lower).\n");
+    let _ = writeln!(md, "| scenario | transport | figure | nchan | Orderbell | ratio |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    let mut seen = Vec::new();
+    for r in rows {
+        let key = (r.scenario.clone(), r.transport.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let find = |target: &str| {
+            rows.iter()
+                .find(|x| x.scenario == r.scenario && x.transport == r.transport && x.target == target)
+        };
+        let (nchan, ours) = (find("nchan"), find("orderbell"));
+        for (i, metric) in metrics(&r.kind).iter().enumerate() {
+            let ratio = match (ours.and_then(metric.1), nchan.and_then(metric.1)) {
+                (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+                _ => "".into(),
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {ratio} |",
+                r.scenario,
+                r.transport,
+                metric.0,
+                cell(nchan, i, metric),
+                cell(ours, i, metric)
+            );
+        }
+    }
+    md
+}
+
+pub fn write(dir: &Path, rows: &[Row], command: &str) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let json = serde_json::to_string_pretty(rows).map_err(io::Error::other)?;
+    std::fs::write(dir.join("results.json"), json + "\n")?;
+    std::fs::write(dir.join("results.md"), markdown(rows, command))?;
+    let plots = crate::plot::plots(rows);
+    for (name, svg) in plots {
+        std::fs::write(dir.join(name), svg)?;
+    }
+    Ok(())
+}

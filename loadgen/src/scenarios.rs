@@ -1,0 +1,328 @@
+//! The scenarios, each run against one target and one transport: fan-out (closed loop, one
+//! trigger at a time, each awaited until every subscriber has it), the store stream (the same,
+//! with payments), the open loop (fixed rates over many tables) and idle connections.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::clock::now_ns;
+use crate::figures::{Ledger, Row};
+use crate::fleet::{Ended, Fleet, Ready, Report};
+use crate::http::{Conn, Request};
+use crate::procfs::{CpuMeter, rss_kib};
+use crate::targets::{Channel, Target};
+use crate::worker::Spec;
+
+/// The state of one target's run: its next sequence number and the tables fan-out has used.
+pub struct Run {
+    pub target: Target,
+    pub seq: u64,
+    pub used_tables: usize,
+}
+
+fn transport(websocket: bool) -> &'static str {
+    if websocket { "ws" } else { "sse" }
+}
+
+/// Server and load generator CPU over a measured stretch.
+struct Meters {
+    server: CpuMeter,
+    loadgen: CpuMeter,
+    started: u64,
+}
+
+impl Meters {
+    fn start(server: u32, workers: Vec<u32>) -> Meters {
+        let mut ours = workers;
+        ours.push(std::process::id());
+        Meters {
+            server: CpuMeter::start(vec![server]),
+            loadgen: CpuMeter::start(ours),
+            started: now_ns(),
+        }
+    }
+
+    fn fill(&self, row: &mut Row, server: u32) {
+        row.server_cpu_pct = self.server.percent();
+        row.loadgen_cpu_pct = self.loadgen.percent();
+        row.server_rss_mib = rss_kib(server) as f64 / 1024.0;
+        row.secs = (now_ns() - self.started) as f64 / 1e9;
+    }
+}
+
+async fn subscribe(run: &Run, groups: Vec<(String, u32)>, channel: &Channel, websocket: bool) -> io::Result<(Fleet, Ready)> {
+    let total: u32 = groups.iter().map(|g| g.1).sum();
+    let spec = Spec {
+        server: run.target.addr(),
+        websocket,
+        groups,
+        filter: run.target.filter(channel, websocket),
+        sources: Vec::new(),
+        parallel: 256,
+        max_secs: 900,
+    };
+    let mut fleet = Fleet::start(&spec, if total >= 2_000 { 2 } else { 1 }).await?;
+    let ready = fleet.ready(Duration::from_secs(120)).await;
+    // Give the last subscriptions a moment to be registered behind their response heads.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok((fleet, ready))
+}
+
+fn base_row(kind: &str, scenario: String, run: &Run, websocket: bool, ready: &Ready, ended: &Ended) -> Row {
+    Row {
+        kind: kind.into(),
+        scenario,
+        target: run.target.name().into(),
+        transport: transport(websocket).into(),
+        connections_ok: ready.ok,
+        connections_failed: ready.failed,
+        duplicates: ended.duplicates,
+        dropped: ended.dropped,
+        ..Row::default()
+    }
+}
+
+/// Receives events into the ledger until `done` holds or `limit` passes.
+async fn pump(fleet: &mut Fleet, ledger: &mut Ledger, seq: u64, limit: Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !ledger.complete(seq) {
+        match tokio::time::timeout_at(deadline, fleet.events.recv()).await {
+            Ok(Some(Report::Event { key, at })) => ledger.delivered(key, at),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => return,
+        }
+    }
+}
+
+async fn send_all(conn: &mut Conn, requests: &[Request]) -> Option<u64> {
+    let (last, before) = requests.split_last()?;
+    for request in before {
+        conn.send(request).await.ok().filter(|r| r.status < 300)?;
+    }
+    let response = conn.send(last).await.ok()?;
+    (response.status < 300).then_some(response.sent_ns)
+}
+
+/// Closed loop: `subscribers` on one channel, `triggers` one at a time, each awaited until
+/// every subscriber has it (or 10 s). `store`: the store stream with payments.
+pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64, websocket: bool) -> io::Result<Row> {
+    let channel = if store {
+        run.target.store()
+    } else {
+        run.target.fresh_table(&mut run.used_tables)
+    };
+    let first = run.seq;
+    run.seq += triggers;
+    run.target.prepare(&channel, first..first + triggers).await?;
+    let path = run.target.sub_path(&channel, websocket);
+    let (mut fleet, ready) = subscribe(run, vec![(path, subscribers)], &channel, websocket).await?;
+    let meters = Meters::start(run.target.pid(), fleet.pids());
+    let mut conn = Conn::connect(run.target.addr()).await?;
+    let mut ledger = Ledger::new(first, triggers as usize);
+    let mut failed = 0;
+    for seq in first..first + triggers {
+        let requests = run.target.trigger(&channel, seq);
+        let Some(sent) = send_all(&mut conn, &requests).await else {
+            failed += 1;
+            conn = Conn::connect(run.target.addr()).await?;
+            continue;
+        };
+        ledger.sent(seq, sent, ready.ok);
+        pump(&mut fleet, &mut ledger, seq, Duration::from_secs(10)).await;
+    }
+    let mut row = Row::default();
+    meters.fill(&mut row, run.target.pid());
+    let mut late = Vec::new();
+    let ended = fleet.end(&mut late).await;
+    for (key, at) in late {
+        ledger.delivered(key, at);
+    }
+    let (kind, what) = if store { ("store", "store stream") } else { ("fanout", "fan-out") };
+    Ok(Row {
+        subscribers: u64::from(subscribers),
+        triggers,
+        triggers_failed: failed,
+        expected: ledger.expected(),
+        received: ledger.received(),
+        latency_ms: ledger.latency(),
+        completion_ms: ledger.completion(),
+        ..base_row(kind, format!("{what} {subscribers}"), run, websocket, &ready, &ended)
+    }
+    .with_meters(row))
+}
+
+impl Row {
+    fn with_meters(mut self, measured: Row) -> Row {
+        self.server_cpu_pct = measured.server_cpu_pct;
+        self.loadgen_cpu_pct = measured.loadgen_cpu_pct;
+        self.server_rss_mib = measured.server_rss_mib;
+        self.secs = measured.secs;
+        self
+    }
+}
+
+/// Events gathered off the fleet by a task while the main loop keeps the schedule.
+fn gather(mut events: mpsc::UnboundedReceiver<Report>, counted: Arc<Mutex<u64>>) -> (oneshot::Sender<()>, tokio::task::JoinHandle<(mpsc::UnboundedReceiver<Report>, Vec<(u64, u64)>)>) {
+    let (stop, mut stopped) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        let mut got = Vec::new();
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                report = events.recv() => match report {
+                    Some(Report::Event { key, at }) => {
+                        got.push((key, at));
+                        if let Ok(mut n) = counted.lock() { *n += 1; }
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        }
+        (events, got)
+    });
+    (stop, task)
+}
+
+/// Open loop: `phones` subscribers on each of `tables` tables, and changes at fixed rates, one
+/// step after another, each over `secs`; stops after the first step not held (achieved < 97 % of
+/// the rate, or p99 ≥ 50 ms).
+pub async fn open_loop(run: &mut Run, tables: usize, phones: u32, steps: &[(u64, u64)], websocket: bool) -> io::Result<Vec<Row>> {
+    let channels = run.target.tables(tables);
+    let groups = channels.iter().map(|c| (run.target.sub_path(c, websocket), phones)).collect();
+    let (mut fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
+    let (idle_tx, mut idle) = mpsc::unbounded_channel();
+    for _ in 0..64 {
+        let _ = idle_tx.send(Conn::connect(run.target.addr()).await?);
+    }
+    let per_trigger = ready.ok / channels.len().max(1) as u64;
+    let mut rows = Vec::new();
+    for &(rate, secs) in steps {
+        let count = rate * secs;
+        let first = run.seq;
+        run.seq += count;
+        let jobs: Vec<Vec<Request>> = (first..first + count)
+            .map(|seq| run.target.trigger(&channels[(seq % channels.len() as u64) as usize], seq))
+            .collect();
+        let counted = Arc::new(Mutex::new(0u64));
+        let (stop, gatherer) = gather(std::mem::replace(&mut fleet.events, mpsc::unbounded_channel().1), counted.clone());
+        let sent = Arc::new(Mutex::new(Vec::with_capacity(count as usize)));
+        let meters = Meters::start(run.target.pid(), fleet.pids());
+        let start = now_ns() + 10_000_000;
+        let mut lag = 0u64;
+        let mut last_send = start;
+        let mut tasks = Vec::with_capacity(count as usize);
+        for (i, requests) in jobs.into_iter().enumerate() {
+            let seq = first + i as u64;
+            let scheduled = start + i as u64 * 1_000_000_000 / rate;
+            let now = now_ns();
+            if scheduled > now {
+                tokio::time::sleep(Duration::from_nanos(scheduled - now)).await;
+            }
+            let Some(mut conn) = idle.recv().await else { break };
+            last_send = now_ns();
+            lag = lag.max(last_send.saturating_sub(scheduled));
+            let (idle_tx, sent, addr) = (idle_tx.clone(), sent.clone(), run.target.addr());
+            tasks.push(tokio::spawn(async move {
+                let outcome = send_all(&mut conn, &requests).await;
+                if outcome.is_none() {
+                    match Conn::connect(addr).await {
+                        Ok(fresh) => conn = fresh,
+                        Err(_) => return,
+                    }
+                }
+                if let Ok(mut sent) = sent.lock() {
+                    sent.push((seq, outcome));
+                }
+                let _ = idle_tx.send(conn);
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        let expected = count * per_trigger;
+        let deadline = now_ns() + 3_000_000_000;
+        while counted.lock().map(|n| *n).unwrap_or(0) < expected && now_ns() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = stop.send(());
+        let (events, got) = gatherer.await.map_err(io::Error::other)?;
+        fleet.events = events;
+        let mut ledger = Ledger::new(first, count as usize);
+        let mut failed = 0;
+        for (seq, outcome) in sent.lock().map(|s| s.clone()).unwrap_or_default() {
+            match outcome {
+                Some(at) => ledger.sent(seq, at, per_trigger),
+                None => failed += 1,
+            }
+        }
+        for (key, at) in got {
+            ledger.delivered(key, at);
+        }
+        let mut measured = Row::default();
+        meters.fill(&mut measured, run.target.pid());
+        let achieved = count as f64 / ((last_send - start) as f64 / 1e9).max(secs as f64);
+        let row = Row {
+            subscribers: ready.ok,
+            triggers: count,
+            triggers_failed: failed,
+            expected: ledger.expected(),
+            received: ledger.received(),
+            latency_ms: ledger.latency(),
+            rate_target: Some(rate as f64),
+            rate_achieved: Some(achieved),
+            lag_ms: Some(lag as f64 / 1e6),
+            ..base_row("open", format!("open loop {rate}/s"), run, websocket, &ready, &Ended::default())
+        }
+        .with_meters(measured);
+        let held = achieved >= 0.97 * rate as f64 && row.latency_ms.is_some_and(|l| l.p99 < 50.0);
+        rows.push(row);
+        if !held {
+            break;
+        }
+    }
+    let ended = fleet.end(&mut Vec::new()).await;
+    // Duplicates and drops are counted per connection over all the steps: they go on the first.
+    if let Some(first) = rows.first_mut() {
+        first.duplicates = ended.duplicates;
+        first.dropped = ended.dropped;
+    }
+    Ok(rows)
+}
+
+/// Idle: `count` subscribers opened as fast as they are accepted over the tables, held, then
+/// closed: accept rate, server RSS per connection, RSS 2 s after they close.
+pub async fn idle(run: &mut Run, tables: usize, count: u32, websocket: bool) -> io::Result<Row> {
+    let channels = run.target.tables(tables);
+    let each = count / channels.len() as u32;
+    let extra = count as usize % channels.len();
+    let groups = channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (run.target.sub_path(c, websocket), each + u32::from(i < extra)))
+        .collect();
+    let pid = run.target.pid();
+    let baseline = rss_kib(pid);
+    let meters = Meters::start(pid, Vec::new());
+    let (fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let held = rss_kib(pid);
+    let mut measured = Row::default();
+    meters.fill(&mut measured, pid);
+    let ended = fleet.end(&mut Vec::new()).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(pid);
+    let secs = (ready.last.saturating_sub(ready.first)) as f64 / 1e9;
+    Ok(Row {
+        subscribers: u64::from(count),
+        accepted_per_sec: (secs > 0.0).then(|| ready.ok as f64 / secs),
+        rss_per_connection_kib: (ready.ok > 0).then(|| held.saturating_sub(baseline) as f64 / ready.ok as f64),
+        rss_baseline_mib: Some(baseline as f64 / 1024.0),
+        rss_after_close_mib: Some(after as f64 / 1024.0),
+        ..base_row("idle", format!("idle {count}"), run, websocket, &ready, &ended)
+    }
+    .with_meters(measured))
+}
