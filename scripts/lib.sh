@@ -32,6 +32,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# The push path's benchmark (scripts/bench) and its smoke test run nginx with nchan beside Orderbell.
+BENCH_PACKAGES=(nginx libnginx-mod-nchan)
+
 # Node.js for the browser tests (Playwright drives Chromium from it).
 need_node() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm

@@ -62,7 +62,9 @@ impl Ledger {
     }
 
     fn index(&self, seq: u64) -> Option<usize> {
-        seq.checked_sub(self.first).map(|i| i as usize).filter(|i| *i < self.sent.len())
+        seq.checked_sub(self.first)
+            .map(|i| i as usize)
+            .filter(|i| *i < self.sent.len())
     }
 
     /// An event parsed at `at`; older sequence numbers (a new subscriber's snapshot) are not ours.

@@ -15,9 +15,20 @@ use crate::worker::Spec;
 pub const PER_WORKER: u64 = 15_000;
 
 pub enum Report {
-    Ready { ok: u64, failed: u64, first: u64, last: u64 },
-    Event { key: u64, at: u64 },
-    Done { duplicates: u64, dropped: u64 },
+    Ready {
+        ok: u64,
+        failed: u64,
+        first: u64,
+        last: u64,
+    },
+    Event {
+        key: u64,
+        at: u64,
+    },
+    Done {
+        duplicates: u64,
+        dropped: u64,
+    },
 }
 
 pub struct Fleet {
@@ -75,7 +86,9 @@ impl Fleet {
         let mut workers = Vec::new();
         for (i, groups) in split(&spec.groups, count).into_iter().enumerate() {
             // Each worker its own source addresses, so that ports never run short.
-            let sources = (0..4).map(|k| Ipv4Addr::new(127, 0, 0, 2 + (i * 4 + k) as u8 % 250)).collect();
+            let sources = (0..4)
+                .map(|k| Ipv4Addr::new(127, 0, 0, 2 + (i * 4 + k) as u8 % 250))
+                .collect();
             let share = Spec {
                 groups,
                 sources,
@@ -115,7 +128,12 @@ impl Fleet {
         let deadline = tokio::time::Instant::now() + limit;
         while reported < self.workers.len() {
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Some(Report::Ready { ok, failed, first, last })) => {
+                Ok(Some(Report::Ready {
+                    ok,
+                    failed,
+                    first,
+                    last,
+                })) => {
                     reported += 1;
                     ready.ok += ok;
                     ready.failed += failed;
@@ -151,7 +169,10 @@ impl Fleet {
             }
         }
         for (child, _) in &mut self.workers {
-            if tokio::time::timeout(Duration::from_secs(5), child.wait()).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), child.wait())
+                .await
+                .is_err()
+            {
                 let _ = child.kill().await;
             }
         }

@@ -115,7 +115,10 @@ pub struct Head {
 async fn read_more<S: AsyncReadExt + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> io::Result<()> {
     buf.reserve(4096);
     if stream.read_buf(buf).await? == 0 {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server closed the connection"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the server closed the connection",
+        ));
     }
     Ok(())
 }

@@ -134,7 +134,9 @@ fn plan(size: Size) -> Plan {
 
 async fn start(name: TargetName, options: &Options, plan: &Plan) -> std::io::Result<Target> {
     Ok(match name {
-        TargetName::Orderbell => Target::Orderbell(Box::new(Orderbell::start(&options.orderbell_bin, plan.tables + 16).await?)),
+        TargetName::Orderbell => Target::Orderbell(Box::new(
+            Orderbell::start(&options.orderbell_bin, plan.tables + 16).await?,
+        )),
         TargetName::Nchan => Target::Nchan(Nchan::start(&options.nginx, &options.nchan_module).await?),
     })
 }
@@ -180,7 +182,11 @@ async fn run(options: Options) -> std::io::Result<bool> {
     for name in &options.targets {
         let setup = std::time::Instant::now();
         let target = start(*name, &options, &plan).await?;
-        eprintln!("{} up and set up in {:.1} s", target.name(), setup.elapsed().as_secs_f64());
+        eprintln!(
+            "{} up and set up in {:.1} s",
+            target.name(),
+            setup.elapsed().as_secs_f64()
+        );
         let mut run = Run {
             target,
             seq: 1,

@@ -106,7 +106,11 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
         );
     }
     for (i, s) in all.iter().enumerate() {
-        let path: Vec<String> = s.points.iter().map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y))).collect();
+        let path: Vec<String> = s
+            .points
+            .iter()
+            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
+            .collect();
         let dash = if s.dashed { r#" stroke-dasharray="6 4""# } else { "" };
         let _ = writeln!(
             svg,
@@ -115,7 +119,13 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
             s.color
         );
         for (x, y) in &s.points {
-            let _ = writeln!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#, px(*x), py(*y), s.color);
+            let _ = writeln!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
+                px(*x),
+                py(*y),
+                s.color
+            );
         }
         let ly = TOP + 10.0 + i as f64 * 22.0;
         let lx = W - RIGHT + 20.0;

@@ -57,6 +57,11 @@ impl CpuMeter {
         }
     }
 
+    /// Processes born during the stretch (their whole CPU time counts).
+    pub fn include(&mut self, pids: Vec<u32>) {
+        self.pids.extend(pids);
+    }
+
     pub fn percent(&self) -> f64 {
         let ticks: u64 = self.pids.iter().map(|p| cpu_ticks(*p)).sum();
         let secs = (crate::clock::now_ns() - self.start_ns) as f64 / 1e9;

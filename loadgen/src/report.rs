@@ -15,8 +15,22 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 pub fn print(rows: &[Row]) {
     println!(
         "{:<20} {:<9} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>6} {:>6}",
-        "scenario", "target", "tr", "conns", "recv/expect", "dup", "p50ms", "p99ms", "p999ms", "maxms",
-        "compl50", "rate", "lagms", "acc/s", "srvCPU", "lgCPU"
+        "scenario",
+        "target",
+        "tr",
+        "conns",
+        "recv/expect",
+        "dup",
+        "p50ms",
+        "p99ms",
+        "p999ms",
+        "maxms",
+        "compl50",
+        "rate",
+        "lagms",
+        "acc/s",
+        "srvCPU",
+        "lgCPU"
     );
     for r in rows {
         let lat = r.latency_ms;
@@ -99,7 +113,10 @@ fn cell(row: Option<&Row>, index: usize, metric: &Metric) -> String {
 pub fn markdown(rows: &[Row], command: &str) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
-    let _ = writeln!(md, "Made by `{command}` (loadgen/). Ratio: Orderbell ÷ nchan (below 1 is Orderbell lower).\n");
+    let _ = writeln!(
+        md,
+        "Made by `{command}` (loadgen/). Ratio: Orderbell ÷ nchan (below 1 is Orderbell lower).\n"
+    );
     let _ = writeln!(md, "| scenario | transport | figure | nchan | Orderbell | ratio |");
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     let mut seen = Vec::new();

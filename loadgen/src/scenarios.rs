@@ -53,7 +53,12 @@ impl Meters {
     }
 }
 
-async fn subscribe(run: &Run, groups: Vec<(String, u32)>, channel: &Channel, websocket: bool) -> io::Result<(Fleet, Ready)> {
+async fn subscribe(
+    run: &Run,
+    groups: Vec<(String, u32)>,
+    channel: &Channel,
+    websocket: bool,
+) -> io::Result<(Fleet, Ready)> {
     let total: u32 = groups.iter().map(|g| g.1).sum();
     let spec = Spec {
         server: run.target.addr(),
@@ -140,7 +145,11 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
     for (key, at) in late {
         ledger.delivered(key, at);
     }
-    let (kind, what) = if store { ("store", "store stream") } else { ("fanout", "fan-out") };
+    let (kind, what) = if store {
+        ("store", "store stream")
+    } else {
+        ("fanout", "fan-out")
+    };
     Ok(Row {
         subscribers: u64::from(subscribers),
         triggers,
@@ -164,8 +173,11 @@ impl Row {
     }
 }
 
+/// The gathering task gives the fleet's receiver back with the events it took.
+type Gathered = tokio::task::JoinHandle<(mpsc::UnboundedReceiver<Report>, Vec<(u64, u64)>)>;
+
 /// Events gathered off the fleet by a task while the main loop keeps the schedule.
-fn gather(mut events: mpsc::UnboundedReceiver<Report>, counted: Arc<Mutex<u64>>) -> (oneshot::Sender<()>, tokio::task::JoinHandle<(mpsc::UnboundedReceiver<Report>, Vec<(u64, u64)>)>) {
+fn gather(mut events: mpsc::UnboundedReceiver<Report>, counted: Arc<Mutex<u64>>) -> (oneshot::Sender<()>, Gathered) {
     let (stop, mut stopped) = oneshot::channel();
     let task = tokio::spawn(async move {
         let mut got = Vec::new();
@@ -190,9 +202,18 @@ fn gather(mut events: mpsc::UnboundedReceiver<Report>, counted: Arc<Mutex<u64>>)
 /// Open loop: `phones` subscribers on each of `tables` tables, and changes at fixed rates, one
 /// step after another, each over `secs`; stops after the first step not held (achieved < 97 % of
 /// the rate, or p99 ≥ 50 ms).
-pub async fn open_loop(run: &mut Run, tables: usize, phones: u32, steps: &[(u64, u64)], websocket: bool) -> io::Result<Vec<Row>> {
+pub async fn open_loop(
+    run: &mut Run,
+    tables: usize,
+    phones: u32,
+    steps: &[(u64, u64)],
+    websocket: bool,
+) -> io::Result<Vec<Row>> {
     let channels = run.target.tables(tables);
-    let groups = channels.iter().map(|c| (run.target.sub_path(c, websocket), phones)).collect();
+    let groups = channels
+        .iter()
+        .map(|c| (run.target.sub_path(c, websocket), phones))
+        .collect();
     let (mut fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
     let (idle_tx, mut idle) = mpsc::unbounded_channel();
     for _ in 0..64 {
@@ -205,10 +226,16 @@ pub async fn open_loop(run: &mut Run, tables: usize, phones: u32, steps: &[(u64,
         let first = run.seq;
         run.seq += count;
         let jobs: Vec<Vec<Request>> = (first..first + count)
-            .map(|seq| run.target.trigger(&channels[(seq % channels.len() as u64) as usize], seq))
+            .map(|seq| {
+                run.target
+                    .trigger(&channels[(seq % channels.len() as u64) as usize], seq)
+            })
             .collect();
         let counted = Arc::new(Mutex::new(0u64));
-        let (stop, gatherer) = gather(std::mem::replace(&mut fleet.events, mpsc::unbounded_channel().1), counted.clone());
+        let (stop, gatherer) = gather(
+            std::mem::replace(&mut fleet.events, mpsc::unbounded_channel().1),
+            counted.clone(),
+        );
         let sent = Arc::new(Mutex::new(Vec::with_capacity(count as usize)));
         let meters = Meters::start(run.target.pid(), fleet.pids());
         let start = now_ns() + 10_000_000;
@@ -275,7 +302,14 @@ pub async fn open_loop(run: &mut Run, tables: usize, phones: u32, steps: &[(u64,
             rate_target: Some(rate as f64),
             rate_achieved: Some(achieved),
             lag_ms: Some(lag as f64 / 1e6),
-            ..base_row("open", format!("open loop {rate}/s"), run, websocket, &ready, &Ended::default())
+            ..base_row(
+                "open",
+                format!("open loop {rate}/s"),
+                run,
+                websocket,
+                &ready,
+                &Ended::default(),
+            )
         }
         .with_meters(measured);
         let held = achieved >= 0.97 * rate as f64 && row.latency_ms.is_some_and(|l| l.p99 < 50.0);
@@ -306,8 +340,9 @@ pub async fn idle(run: &mut Run, tables: usize, count: u32, websocket: bool) -> 
         .collect();
     let pid = run.target.pid();
     let baseline = rss_kib(pid);
-    let meters = Meters::start(pid, Vec::new());
+    let mut meters = Meters::start(pid, Vec::new());
     let (fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
+    meters.loadgen.include(fleet.pids());
     tokio::time::sleep(Duration::from_secs(2)).await;
     let held = rss_kib(pid);
     let mut measured = Row::default();

@@ -57,9 +57,20 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 enum Out {
-    Ready { ok: u64, failed: u64, first: u64, last: u64 },
-    Event { key: u64, at: u64 },
-    Done { duplicates: u64, dropped: u64 },
+    Ready {
+        ok: u64,
+        failed: u64,
+        first: u64,
+        last: u64,
+    },
+    Event {
+        key: u64,
+        at: u64,
+    },
+    Done {
+        duplicates: u64,
+        dropped: u64,
+    },
 }
 
 #[derive(Default)]
@@ -103,7 +114,12 @@ pub async fn run() -> std::io::Result<()> {
             for message in batch.drain(..) {
                 use std::fmt::Write;
                 let _ = match message {
-                    Out::Ready { ok, failed, first, last } => writeln!(text, "R {ok} {failed} {first} {last}"),
+                    Out::Ready {
+                        ok,
+                        failed,
+                        first,
+                        last,
+                    } => writeln!(text, "R {ok} {failed} {first} {last}"),
                     Out::Event { key, at } => writeln!(text, "E {key} {at}"),
                     Out::Done { duplicates, dropped } => {
                         done = true;
@@ -139,7 +155,9 @@ pub async fn run() -> std::io::Result<()> {
                 };
                 counters.last_ready.fetch_max(now_ns(), Ordering::Relaxed);
                 let _ = outcomes.send(true);
-                stream.follow(spec.filter.as_deref().map(str::as_bytes), &out, &counters).await;
+                stream
+                    .follow(spec.filter.as_deref().map(str::as_bytes), &out, &counters)
+                    .await;
                 counters.dropped.fetch_add(1, Ordering::Relaxed);
             });
         }
@@ -153,7 +171,12 @@ pub async fn run() -> std::io::Result<()> {
         }
     }
     let last = counters.last_ready.load(Ordering::Relaxed);
-    let _ = out.send(Out::Ready { ok, failed, first, last });
+    let _ = out.send(Out::Ready {
+        ok,
+        failed,
+        first,
+        last,
+    });
     // Hold the connections until the coordinator closes stdin (or the time bound passes).
     let mut rest = String::new();
     let _ = tokio::time::timeout(Duration::from_secs(spec.max_secs), async {
@@ -172,7 +195,11 @@ pub async fn run() -> std::io::Result<()> {
 }
 
 enum Subscription {
-    Sse { stream: TcpStream, raw: Vec<u8>, chunked: Option<Chunked> },
+    Sse {
+        stream: TcpStream,
+        raw: Vec<u8>,
+        chunked: Option<Chunked>,
+    },
     Ws(Box<tokio_tungstenite::WebSocketStream<TcpStream>>),
 }
 

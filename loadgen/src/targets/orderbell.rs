@@ -42,7 +42,11 @@ fn text(value: &Value, key: &str) -> Option<String> {
     match value {
         Value::Object(map) => map
             .get(key)
-            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .or_else(|| map.values().find_map(|v| text(v, key))),
         _ => None,
     }
@@ -56,7 +60,10 @@ async fn expect(conn: &mut Conn, request: &Request) -> io::Result<Value> {
     let response = conn.send(request).await?;
     if !(200..300).contains(&response.status) {
         let body = String::from_utf8_lossy(&response.body);
-        return Err(io::Error::other(format!("{} {}: {} {body}", request.method, request.path, response.status)));
+        return Err(io::Error::other(format!(
+            "{} {}: {} {body}",
+            request.method, request.path, response.status
+        )));
     }
     Ok(response.json())
 }
@@ -115,7 +122,14 @@ impl Orderbell {
                     let body = json!({"phone": format!("139{i:08}")});
                     let path = format!("/api/tables/{id}/diners");
                     let diner = expect(&mut conn, &Request::post_json(path, Some(&watch), &body)).await?;
-                    made.push((i, Table { id, watch, diner: field(&diner, "token")? }));
+                    made.push((
+                        i,
+                        Table {
+                            id,
+                            watch,
+                            diner: field(&diner, "token")?,
+                        },
+                    ));
                 }
                 io::Result::Ok(made)
             }));
@@ -188,7 +202,11 @@ impl Orderbell {
         }
         let table = &self.tables[index];
         let body = json!({"tableId": table.id, "idempotencyKey": format!("loadgen-{seq}")});
-        let order = expect(&mut self.setup, &Request::post_json("/api/orders".into(), Some(&table.diner), &body)).await?;
+        let order = expect(
+            &mut self.setup,
+            &Request::post_json("/api/orders".into(), Some(&table.diner), &body),
+        )
+        .await?;
         // Submitting empties the cart.
         self.adds.insert(table.id, 0);
         let id: i64 = field(&order, "orderId")?.parse().map_err(io::Error::other)?;
