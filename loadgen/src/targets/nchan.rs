@@ -31,9 +31,10 @@ worker_rlimit_nofile 20000;
 daemon off;
 pid {d}/nginx.pid;
 error_log {d}/error.log warn;
-events {{ worker_connections 19990; multi_accept on; }}
+events {{ worker_connections 30000; multi_accept on; }}
 http {{
     access_log off;
+    keepalive_requests 10000000;
     client_body_temp_path {d}/client_body;
     proxy_temp_path {d}/proxy;
     fastcgi_temp_path {d}/fastcgi;
