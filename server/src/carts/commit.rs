@@ -71,7 +71,8 @@ async fn write(db: Arc<dyn Database>, carts: Arc<Feed<i64>>, mut waiting: mpsc::
             // The transaction failed as a whole (a database error, not a rule): nothing of it
             // was written. Each change is tried again alone, so one that cannot be written
             // fails by itself and the others still land.
-            Err(_) if changes.len() > 1 => {
+            Err(e) if changes.len() > 1 => {
+                tracing::warn!(error = %e, changes = changes.len(), "a batch of cart changes failed; trying each alone");
                 let mut alone = Vec::with_capacity(changes.len());
                 for change in &changes {
                     alone.push(match commit(db.as_ref(), std::slice::from_ref(change)).await {
