@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::Keys;
 use crate::bills::BillFeed;
+use crate::carts::CartWriter;
 use crate::clock::Clock;
 use crate::db::Database;
 use crate::devices::{Credentials, Presence};
@@ -23,6 +24,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Live carts, one topic per table.
     pub carts: Arc<Feed<i64>>,
+    /// The group commit of cart changes (`carts::commit`).
+    pub cart_writer: Arc<CartWriter>,
     /// Live menu changes (`menu_update`), one topic per store.
     pub menus: Arc<Feed<i64>>,
     /// The photos the server keeps (dish photos).

@@ -1,6 +1,7 @@
 //! The shared cart of a table: changed over HTTP or WebSocket by any phone at the table, and
 //! pushed to every phone watching it over SSE or WebSocket.
 
+mod commit;
 mod http;
 pub mod rules;
 mod sse;
@@ -12,9 +13,9 @@ use orderbell_shared::CartDTO;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::db::CartSnapshot;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
+pub use commit::CartWriter;
 use rules::CartChange;
 pub use view::cart_dto;
 pub use watch::cart_event;
@@ -31,26 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ws::upgrade))
 }
 
-/// Apply a change in one transaction that also raises the cart's version, then tell every
-/// subscriber of the table. Raising the version first serialises concurrent changes to a table,
-/// so none is lost; a change that breaks a rule writes nothing. Publishing happens only after the
-/// change has committed, so nobody is shown a cart that could still roll back.
+/// Apply a change and tell every subscriber of the table. The change joins the next group
+/// commit ([`commit`]): it is on disk before it is answered or published, so nobody is shown a
+/// cart that could still be lost; raising the version in the same write serialises changes to a
+/// table, so none is lost; a change that breaks a rule writes nothing.
 pub async fn apply_change(state: &AppState, table_id: i64, change: CartChange) -> Result<CartDTO> {
-    let mut tx = state.db.begin_relaxed().await?;
-    let (table, version) = tx.bump_cart(table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    })?;
-    let (dish, current) = match change.dish_id() {
-        Some(dish_id) => (tx.dish(dish_id).await?, tx.cart_line(table_id, dish_id).await?),
-        None => (None, None),
-    };
-    let write = rules::plan(&change, &table, dish.as_ref(), current.as_ref())?;
-    tx.write_line(table_id, version, write).await?;
-    let lines = tx.cart_lines(table_id).await?;
-    tx.commit().await?;
-    let cart = cart_dto(&CartSnapshot { table, version, lines });
-    state.carts.publish(table_id, cart_event(&cart));
-    Ok(cart)
+    state.cart_writer.apply(&state.db, &state.carts, table_id, change).await
 }

@@ -88,6 +88,13 @@ pub struct CartSnapshot {
     pub lines: Vec<CartLine>,
 }
 
+/// A table and what a change to one line of its cart starts from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartHead {
+    pub table: TableRow,
+    pub line: Option<LineState>,
+}
+
 /// An order about to be written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewOrder {
@@ -130,6 +137,11 @@ pub struct PaymentRow {
 #[async_trait]
 pub trait Tx: BillTx + RefundTx + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
+
+    /// The table and the cart's line of `dish_id` (if it is there), read
+    /// without writing, so that a change can be checked before it writes anything; `None` if no
+    /// table.
+    async fn cart_head(&mut self, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>>;
 
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
     async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>>;
@@ -197,8 +209,9 @@ pub trait Database:
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
 
-    /// A transaction whose commit may be lost (never half-applied) in a power cut: cart edits,
-    /// which the whole table sees and redoes. Saves an fsync on the busiest write.
+    /// A transaction whose commit may be lost (never half-applied) in a power cut. Nothing the
+    /// server answers or pushes uses it (cart edits are group-committed at `FULL`, see
+    /// `carts::commit`); tests that write many events do, to save an fsync each.
     async fn begin_relaxed(&self) -> Result<Box<dyn Tx>>;
 
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>>;

@@ -9,7 +9,7 @@ use orderbell_shared::{OrderDTO, OrderStatus};
 use sqlx::{Sqlite, Transaction};
 
 use super::sqlite_rows::{self, lines};
-use super::{CartLine, DishRow, LineState, NewOrder, Paid, PaymentRow, TableRow, Tx, sqlite_heard};
+use super::{CartHead, CartLine, DishRow, LineState, NewOrder, Paid, PaymentRow, TableRow, Tx, sqlite_heard};
 use crate::carts::rules::LineWrite;
 use crate::error::Result;
 use crate::journal::{Entry, Stream};
@@ -25,6 +25,31 @@ impl Tx for SqliteTx {
     async fn commit(self: Box<Self>) -> Result<()> {
         self.0.commit().await?;
         Ok(())
+    }
+
+    async fn cart_head(&mut self, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>> {
+        // One read for both: the line joins the table, absent when the cart has no such dish.
+        let head: Option<(i64, String, Option<u32>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT t.store_id, t.number, c.quantity, c.remark, c.diner_id
+             FROM tables t LEFT JOIN cart_items c ON c.table_id = t.id AND c.dish_id = ?
+             WHERE t.id = ? AND t.removed_at IS NULL",
+        )
+        .bind(dish_id)
+        .bind(table_id)
+        .fetch_optional(&mut *self.0)
+        .await?;
+        Ok(head.map(|(store_id, number, quantity, remark, diner_id)| CartHead {
+            table: TableRow {
+                id: table_id,
+                store_id,
+                number,
+            },
+            line: quantity.map(|quantity| LineState {
+                quantity,
+                remark,
+                diner_id,
+            }),
+        }))
     }
 
     async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>> {

@@ -3,6 +3,7 @@
 mod access;
 mod bad_input;
 mod concurrency;
+mod group_commit;
 mod live;
 mod menu;
 mod restart;
