@@ -32,11 +32,17 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 /// A WebSocket handshake; a plain HTTP request to a socket's address gets a JSON error.
 pub struct Upgrade(pub WebSocketUpgrade);
 
+/// What a socket reads into at a time. tungstenite's default (128 KiB) is zero-filled on the
+/// first read and kept for the socket's life: ~120 KiB of memory per idle socket, for client
+/// messages of a few hundred bytes (a larger one is read in several steps).
+const READ_BUFFER: usize = 4 * 1024;
+
 impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
-        Ok(Upgrade(WebSocketUpgrade::from_request_parts(parts, state).await?))
+        let upgrade = WebSocketUpgrade::from_request_parts(parts, state).await?;
+        Ok(Upgrade(upgrade.read_buffer_size(READ_BUFFER)))
     }
 }
 

@@ -9,6 +9,11 @@ use orderbell_server::{App, Result, TableLink};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc, whose background threads give freed memory back to the system: glibc's allocator
+/// kept the buffers of 19,000 closed connections (~340 MiB) for good.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
