@@ -93,8 +93,7 @@ impl Ledger {
     }
 
     pub fn complete(&self, seq: u64) -> bool {
-        self.index(seq)
-            .is_none_or(|i| self.progress[i] >= self.expected[i])
+        self.index(seq).is_none_or(|i| self.progress[i] >= self.expected[i])
     }
 
     pub fn expected(&self) -> u64 {

@@ -11,6 +11,8 @@ const LEFT: f64 = 70.0;
 const RIGHT: f64 = 190.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 60.0;
+/// Of each axis's span, left empty at both its ends.
+const MARGIN: f64 = 0.06;
 
 struct Series {
     name: String,
@@ -57,6 +59,9 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
     }
     let (y0, y1) = (y0.floor(), y1.ceil().max(y0.floor() + 1.0));
     let (x0, x1) = if x1 > x0 { (x0, x1) } else { (x0 - 1.0, x1 + 1.0) };
+    // A margin on both axes, so that no point sits on an axis or the plot's edge.
+    let (dx, dy) = ((x1 - x0) * MARGIN, (y1 - y0) * MARGIN);
+    let (x0, x1, y0, y1) = (x0 - dx, x1 + dx, y0 - dy, y1 + dy);
     let px = |x: f64| LEFT + (fx(x) - x0) / (x1 - x0) * (W - LEFT - RIGHT);
     let py = |y: f64| H - BOTTOM - (y.log10() - y0) / (y1 - y0) * (H - TOP - BOTTOM);
     let mut svg = String::new();
@@ -78,7 +83,7 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
         r = W - RIGHT,
     );
     // Latency gridlines at each power of ten.
-    let mut decade = y0;
+    let mut decade = y0.ceil();
     while decade <= y1 {
         let v = 10f64.powf(decade);
         let y = py(v);

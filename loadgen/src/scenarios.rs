@@ -17,7 +17,8 @@ use crate::procfs::{CpuMeter, rss_kib};
 use crate::targets::{Channel, Target};
 use crate::worker::Spec;
 
-/// The state of one target's run: its next sequence number and the tables fan-out has used.
+/// One scenario's server (started for it alone), the next sequence number (unique over the
+/// whole run) and the tables fan-out has used.
 pub struct Run {
     pub target: Target,
     pub seq: u64,
@@ -264,7 +265,13 @@ pub async fn open_loop(
         }
         // Progress lines wait in the fleet's channel while the schedule runs; then the records.
         let expected = count * per_trigger;
-        pump(&mut fleet, &mut ledger, |l| l.progressed() >= expected, Duration::from_secs(3)).await;
+        pump(
+            &mut fleet,
+            &mut ledger,
+            |l| l.progressed() >= expected,
+            Duration::from_secs(3),
+        )
+        .await;
         let collected = fleet.collect().await;
         ledger.record(&collected);
         let mut measured = Row::default();
@@ -286,10 +293,7 @@ pub async fn open_loop(
                 run,
                 websocket,
                 &ready,
-                &Ended {
-                    collected,
-                    dropped: 0,
-                },
+                &Ended { collected, dropped: 0 },
             )
         }
         .with_meters(measured);

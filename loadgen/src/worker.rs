@@ -20,6 +20,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::clock::now_ns;
 use crate::http::{BodyLength, Chunked, read_head};
@@ -208,7 +209,9 @@ pub async fn run() -> std::io::Result<()> {
                 };
                 recorder.shared.last_ready.fetch_max(now_ns(), Ordering::Relaxed);
                 let _ = outcomes.send(true);
-                stream.follow(spec.filter.as_deref().map(str::as_bytes), &recorder).await;
+                stream
+                    .follow(spec.filter.as_deref().map(str::as_bytes), &recorder)
+                    .await;
                 recorder.shared.dropped.fetch_add(1, Ordering::Relaxed);
             });
         }
@@ -257,7 +260,10 @@ async fn open(spec: &Spec, path: &str, source: Ipv4Addr) -> std::io::Result<Subs
     stream.set_nodelay(true)?;
     if spec.websocket {
         let url = format!("ws://{}{}", spec.server, path);
-        let (ws, _) = tokio_tungstenite::client_async(url, stream)
+        // tungstenite zeroes its whole read buffer (128 KiB by default) before every read: an
+        // event is a few hundred bytes.
+        let config = WebSocketConfig::default().read_buffer_size(4096);
+        let (ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config))
             .await
             .map_err(std::io::Error::other)?;
         return Ok(Subscription::Ws(Box::new(ws)));
