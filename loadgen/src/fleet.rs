@@ -127,8 +127,7 @@ impl Fleet {
         self.workers.iter().filter_map(|(c, _)| c.id()).collect()
     }
 
-    /// Waits until every worker has every connection up or failed (events before are dropped:
-    /// they are the snapshots a new subscriber receives).
+    /// Waits until every worker has every connection up or failed.
     pub async fn ready(&mut self, limit: Duration) -> Ready {
         let mut ready = Ready {
             first: u64::MAX,

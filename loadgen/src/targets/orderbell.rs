@@ -68,6 +68,26 @@ async fn expect(conn: &mut Conn, request: &Request) -> io::Result<Value> {
     Ok(response.json())
 }
 
+/// The owner's credential, from the binary's own CLI on the server's data dir. The CLI opens the
+/// database too: while the server is still migrating it fails ("table … already exists"), so it
+/// is asked again (at most 50 times, 100 ms apart).
+async fn owner_credential(binary: &Path, data_dir: &Path) -> io::Result<String> {
+    let mut last = String::new();
+    for _ in 0..50 {
+        let output = Command::new(binary)
+            .args(["credential", "--role", "owner", "--data-dir"])
+            .arg(data_dir)
+            .output()?;
+        let credential = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if output.status.success() && !credential.is_empty() {
+            return Ok(credential);
+        }
+        last = String::from_utf8_lossy(&output.stderr).into_owned();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(io::Error::other(format!("no owner credential: {last}")))
+}
+
 impl Orderbell {
     pub async fn start(binary: &Path, tables: usize) -> io::Result<Orderbell> {
         let dir = tempfile::tempdir()?;
@@ -90,11 +110,7 @@ impl Orderbell {
             setup: wait_listening(addr).await?,
             _dir: dir,
         };
-        let owner = Command::new(binary)
-            .args(["credential", "--role", "owner", "--data-dir"])
-            .arg(server._dir.path())
-            .output()?;
-        server.owner = String::from_utf8_lossy(&owner.stdout).trim().to_owned();
+        server.owner = owner_credential(binary, server._dir.path()).await?;
         server.add_tables(tables).await?;
         Ok(server)
     }
