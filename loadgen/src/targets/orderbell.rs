@@ -68,24 +68,26 @@ async fn expect(conn: &mut Conn, request: &Request) -> io::Result<Value> {
     Ok(response.json())
 }
 
-/// The owner's credential, from the binary's own CLI on the server's data dir. The CLI opens the
-/// database too: while the server is still migrating it fails ("table … already exists"), so it
-/// is asked again (at most 50 times, 100 ms apart).
-async fn owner_credential(binary: &Path, data_dir: &Path) -> io::Result<String> {
-    let mut last = String::new();
-    for _ in 0..50 {
-        let output = Command::new(binary)
-            .args(["credential", "--role", "owner", "--data-dir"])
-            .arg(data_dir)
-            .output()?;
-        let credential = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        if output.status.success() && !credential.is_empty() {
-            return Ok(credential);
+/// The owner's credential, from the lines the server prints once its database is open (it
+/// listens before that, and its CLI must not open the database while it migrates). The rest of
+/// its output is read and dropped, so that it never blocks on a full pipe.
+async fn owner_credential(child: &mut Child) -> io::Result<String> {
+    let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout"))?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            if let Some(owner) = line.strip_prefix("owner\t")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(owner.trim().to_owned());
+            }
         }
-        last = String::from_utf8_lossy(&output.stderr).into_owned();
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    });
+    match tokio::time::timeout(std::time::Duration::from_secs(60), rx).await {
+        Ok(Ok(owner)) => Ok(owner),
+        _ => Err(io::Error::other("the server printed no owner credential")),
     }
-    Err(io::Error::other(format!("no owner credential: {last}")))
 }
 
 impl Orderbell {
@@ -97,7 +99,7 @@ impl Orderbell {
             .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
             .arg(dir.path())
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()?;
         let mut server = Orderbell {
@@ -110,7 +112,7 @@ impl Orderbell {
             setup: wait_listening(addr).await?,
             _dir: dir,
         };
-        server.owner = owner_credential(binary, server._dir.path()).await?;
+        server.owner = owner_credential(&mut server.child).await?;
         server.add_tables(tables).await?;
         Ok(server)
     }
