@@ -174,7 +174,7 @@ impl Fleet {
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
                 Ok(Some(Report::Arrivals { arrivals, duplicates })) => {
                     answered += 1;
-                    collected.add(arrivals, duplicates);
+                    collected.add(Collected { arrivals, duplicates });
                 }
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => break,
@@ -197,7 +197,9 @@ impl Fleet {
                     done += 1;
                     ended.dropped += dropped;
                 }
-                Ok(Some(Report::Arrivals { arrivals, duplicates })) => ended.collected.add(arrivals, duplicates),
+                Ok(Some(Report::Arrivals { arrivals, duplicates })) => {
+                    ended.collected.add(Collected { arrivals, duplicates })
+                }
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => break,
             }
@@ -215,9 +217,9 @@ impl Fleet {
 }
 
 impl Collected {
-    fn add(&mut self, mut arrivals: Vec<(u64, u64)>, duplicates: u64) {
-        self.arrivals.append(&mut arrivals);
-        self.duplicates += duplicates;
+    pub fn add(&mut self, mut more: Collected) {
+        self.arrivals.append(&mut more.arrivals);
+        self.duplicates += more.duplicates;
     }
 }
 

@@ -155,9 +155,12 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
         ledger.sent(seq, sent, ready.ok);
         pump(&mut fleet, &mut ledger, |l| l.complete(seq), Duration::from_secs(10)).await;
     }
+    // The records come inside the measured stretch: shipping them is the load generator's work.
+    let collected = fleet.collect().await;
     let mut row = Row::default();
     meters.fill(&mut row, run.target.pid());
-    let ended = fleet.end().await;
+    let mut ended = fleet.end().await;
+    ended.collected.add(collected);
     ledger.record(&ended.collected);
     let (kind, what) = if store {
         ("store", "store stream")
