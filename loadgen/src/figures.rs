@@ -32,11 +32,13 @@ impl Percentiles {
 }
 
 /// Every trigger of a scenario (by sequence number from `first`): when it was sent, how many
-/// deliveries it should make, how many arrived and when the last did.
+/// deliveries it should make, how many the workers' progress says arrived (what a closed loop
+/// waits on), how many their records hold and when the last did.
 pub struct Ledger {
     first: u64,
     sent: Vec<u64>,
     expected: Vec<u64>,
+    progress: Vec<u64>,
     got: Vec<u64>,
     last: Vec<u64>,
     latencies: Vec<u64>,
@@ -48,6 +50,7 @@ impl Ledger {
             first,
             sent: vec![0; count],
             expected: vec![0; count],
+            progress: vec![0; count],
             got: vec![0; count],
             last: vec![0; count],
             latencies: Vec::new(),
@@ -67,7 +70,19 @@ impl Ledger {
             .filter(|i| *i < self.sent.len())
     }
 
-    /// An event parsed at `at`; older sequence numbers (a new subscriber's snapshot) are not ours.
+    /// `count` more arrivals of `seq` reported by a worker's progress line.
+    pub fn progress(&mut self, seq: u64, count: u64) {
+        if let Some(i) = self.index(seq) {
+            self.progress[i] += count;
+        }
+    }
+
+    /// Progress on every trigger together.
+    pub fn progressed(&self) -> u64 {
+        self.progress.iter().sum()
+    }
+
+    /// A first arrival of `seq` at `at`, from a worker's record.
     pub fn delivered(&mut self, seq: u64, at: u64) {
         let Some(i) = self.index(seq) else { return };
         self.got[i] += 1;
@@ -78,7 +93,7 @@ impl Ledger {
     }
 
     pub fn complete(&self, seq: u64) -> bool {
-        self.index(seq).is_none_or(|i| self.got[i] >= self.expected[i])
+        self.index(seq).is_none_or(|i| self.progress[i] >= self.expected[i])
     }
 
     pub fn expected(&self) -> u64 {

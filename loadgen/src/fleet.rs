@@ -1,11 +1,12 @@
 //! The coordinator's side of the worker processes: start them with their share of the
-//! subscribers, wait until every connection is up, receive the events they parse, end them.
+//! subscribers, wait until every connection is up, follow their progress, collect the arrivals
+//! they recorded, end them.
 
 use std::net::Ipv4Addr;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
@@ -21,12 +22,14 @@ pub enum Report {
         first: u64,
         last: u64,
     },
-    Event {
-        key: u64,
-        at: u64,
+    /// Arrivals (sequence number, count) since a worker's last progress line.
+    Progress(Vec<(u64, u64)>),
+    /// A worker's first arrivals (sequence number, ns) and duplicates since its last `Arrivals`.
+    Arrivals {
+        arrivals: Vec<(u64, u64)>,
+        duplicates: u64,
     },
     Done {
-        duplicates: u64,
         dropped: u64,
     },
 }
@@ -46,9 +49,16 @@ pub struct Ready {
     pub last: u64,
 }
 
-#[derive(Default, Clone, Copy)]
-pub struct Ended {
+/// What the workers recorded: every first arrival, and the copies that came again.
+#[derive(Default)]
+pub struct Collected {
+    pub arrivals: Vec<(u64, u64)>,
     pub duplicates: u64,
+}
+
+#[derive(Default)]
+pub struct Ended {
+    pub collected: Collected,
     pub dropped: u64,
 }
 
@@ -117,8 +127,7 @@ impl Fleet {
         self.workers.iter().filter_map(|(c, _)| c.id()).collect()
     }
 
-    /// Waits until every worker has every connection up or failed (events before are dropped:
-    /// they are the snapshots a new subscriber receives).
+    /// Waits until every worker has every connection up or failed.
     pub async fn ready(&mut self, limit: Duration) -> Ready {
         let mut ready = Ready {
             first: u64::MAX,
@@ -147,9 +156,35 @@ impl Fleet {
         ready
     }
 
-    /// Closes every worker's connections and collects their last counts; events still in flight
-    /// go to `late`.
-    pub async fn end(mut self, late: &mut Vec<(u64, u64)>) -> Ended {
+    /// The arrivals every worker recorded since the last time (progress lines meanwhile are
+    /// dropped: the caller has what it needed from them).
+    pub async fn collect(&mut self) -> Collected {
+        let mut asked = 0;
+        for (_, stdin) in &mut self.workers {
+            if let Some(stdin) = stdin
+                && stdin.write_all(b"A\n").await.is_ok()
+            {
+                asked += 1;
+            }
+        }
+        let mut collected = Collected::default();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let mut answered = 0;
+        while answered < asked {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(Report::Arrivals { arrivals, duplicates })) => {
+                    answered += 1;
+                    collected.add(Collected { arrivals, duplicates });
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        collected
+    }
+
+    /// Closes every worker's connections and collects what they recorded since the last time.
+    pub async fn end(mut self) -> Ended {
         let mut ended = Ended::default();
         for (_, stdin) in &mut self.workers {
             stdin.take();
@@ -158,13 +193,14 @@ impl Fleet {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while done < self.workers.len() {
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Some(Report::Done { duplicates, dropped })) => {
+                Ok(Some(Report::Done { dropped })) => {
                     done += 1;
-                    ended.duplicates += duplicates;
                     ended.dropped += dropped;
                 }
-                Ok(Some(Report::Event { key, at })) => late.push((key, at)),
-                Ok(Some(Report::Ready { .. })) => {}
+                Ok(Some(Report::Arrivals { arrivals, duplicates })) => {
+                    ended.collected.add(Collected { arrivals, duplicates })
+                }
+                Ok(Some(_)) => {}
                 Ok(None) | Err(_) => break,
             }
         }
@@ -180,27 +216,49 @@ impl Fleet {
     }
 }
 
-async fn forward(mut lines: BufReader<tokio::process::ChildStdout>, tx: mpsc::UnboundedSender<Report>) {
+impl Collected {
+    pub fn add(&mut self, mut more: Collected) {
+        self.arrivals.append(&mut more.arrivals);
+        self.duplicates += more.duplicates;
+    }
+}
+
+async fn forward(mut from: BufReader<tokio::process::ChildStdout>, tx: mpsc::UnboundedSender<Report>) {
     let mut line = String::new();
-    while lines.read_line(&mut line).await.is_ok_and(|n| n > 0) {
+    while from.read_line(&mut line).await.is_ok_and(|n| n > 0) {
         let mut fields = line.split_whitespace();
         let kind = fields.next();
-        let mut number = || fields.next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let mut numbers = fields.map(|v| v.parse::<u64>().unwrap_or(0));
+        let mut number = || numbers.next().unwrap_or(0);
         let report = match kind {
-            Some("E") => Report::Event {
-                key: number(),
-                at: number(),
-            },
+            Some("P") => {
+                let mut pairs = Vec::new();
+                loop {
+                    let (key, count) = (number(), number());
+                    if count == 0 {
+                        break;
+                    }
+                    pairs.push((key, count));
+                }
+                Report::Progress(pairs)
+            }
+            Some("A") => {
+                let (count, duplicates) = (number(), number());
+                let mut bytes = vec![0; count as usize * 16];
+                if from.read_exact(&mut bytes).await.is_err() {
+                    return;
+                }
+                let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+                let arrivals = bytes.chunks_exact(16).map(|p| (word(&p[..8]), word(&p[8..]))).collect();
+                Report::Arrivals { arrivals, duplicates }
+            }
             Some("R") => Report::Ready {
                 ok: number(),
                 failed: number(),
                 first: number(),
                 last: number(),
             },
-            Some("D") => Report::Done {
-                duplicates: number(),
-                dropped: number(),
-            },
+            Some("D") => Report::Done { dropped: number() },
             _ => {
                 line.clear();
                 continue;

@@ -11,6 +11,8 @@ const LEFT: f64 = 70.0;
 const RIGHT: f64 = 190.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 60.0;
+/// Of each axis's span, left empty at both its ends.
+const MARGIN: f64 = 0.06;
 
 struct Series {
     name: String,
@@ -57,6 +59,9 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
     }
     let (y0, y1) = (y0.floor(), y1.ceil().max(y0.floor() + 1.0));
     let (x0, x1) = if x1 > x0 { (x0, x1) } else { (x0 - 1.0, x1 + 1.0) };
+    // A margin on both axes, so that no point sits on an axis or the plot's edge.
+    let (dx, dy) = ((x1 - x0) * MARGIN, (y1 - y0) * MARGIN);
+    let (x0, x1, y0, y1) = (x0 - dx, x1 + dx, y0 - dy, y1 + dy);
     let px = |x: f64| LEFT + (fx(x) - x0) / (x1 - x0) * (W - LEFT - RIGHT);
     let py = |y: f64| H - BOTTOM - (y.log10() - y0) / (y1 - y0) * (H - TOP - BOTTOM);
     let mut svg = String::new();
@@ -78,7 +83,7 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
         r = W - RIGHT,
     );
     // Latency gridlines at each power of ten.
-    let mut decade = y0;
+    let mut decade = y0.ceil();
     while decade <= y1 {
         let v = 10f64.powf(decade);
         let y = py(v);
@@ -119,21 +124,16 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
             s.color
         );
         for (x, y) in &s.points {
-            let _ = writeln!(
-                svg,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
-                px(*x),
-                py(*y),
-                s.color
-            );
+            svg.push_str(&marker(s, px(*x), py(*y)));
         }
         let ly = TOP + 10.0 + i as f64 * 22.0;
         let lx = W - RIGHT + 20.0;
         let _ = writeln!(
             svg,
-            r#"<line x1="{lx}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"{dash}/><text x="{}" y="{}">{}</text>"#,
+            r#"<line x1="{lx}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"{dash}/>{}<text x="{}" y="{}">{}</text>"#,
             lx + 30.0,
             s.color,
+            marker(s, lx + 15.0, ly),
             lx + 36.0,
             ly + 4.0,
             s.name
@@ -141,6 +141,21 @@ fn plot(title: &str, x_label: &str, log_x: bool, all: &[Series]) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// A point: a filled circle for SSE, a hollow square for WebSocket (told apart where a series
+/// is a single point, without a line).
+fn marker(s: &Series, x: f64, y: f64) -> String {
+    if s.dashed {
+        format!(
+            r#"<rect x="{:.1}" y="{:.1}" width="8" height="8" fill="white" stroke="{}" stroke-width="2"/>"#,
+            x - 4.0,
+            y - 4.0,
+            s.color
+        )
+    } else {
+        format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{}"/>"#, s.color)
+    }
 }
 
 /// The files: `p99-vs-subscribers.svg` and `p99-vs-rate.svg`.
@@ -159,7 +174,7 @@ pub fn plots(rows: &[Row]) -> Vec<(&'static str, String)> {
             "p99-vs-rate.svg",
             plot(
                 "Open loop, 4 phones per table: delivery p99 against rate",
-                "cart changes per second offered",
+                "offered rate (cart changes per second)",
                 false,
                 &series(rows, "open", |r| r.rate_target),
             ),

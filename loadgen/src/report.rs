@@ -110,6 +110,26 @@ fn cell(row: Option<&Row>, index: usize, metric: &Metric) -> String {
     }
 }
 
+/// What each scenario starts from, for the reader of results.md.
+const STARTS_FROM: &str = "Each scenario, on each transport, runs on a server started for it alone (a fresh \
+Orderbell process on an empty data directory, set up with the tables the scenario uses and one \
+diner per table; a fresh nginx), so no figure inherits memory, connections or carts another \
+scenario left:
+
+- **idle**: a fresh server with the run's tables (2,500 at full size), subscribers spread over \
+them; its RSS before any subscriber is the baseline, RSS per connection is (RSS with every connection held − baseline) ÷ connections, and \
+\"after close\" is its RSS 2 s after the last one closed.
+- **fan-out**: a fresh server; each subscriber count on a table no trigger has changed yet (nchan: \
+a fresh channel), one after another on that server.
+- **store stream**: a fresh server with 16 tables; each payment's order is made before the \
+subscribers connect, so only the payments are timed.
+- **open loop**: a fresh server with the run's tables (2,500 at full size), 4 subscribers \
+each; the rates are steps one after another on the same connections, up to the first not held.
+
+Subscribers are the load generator's worker processes (15,000 connections at most each); their \
+CPU (\"loadgen CPU\") is reported beside the server's.
+";
+
 pub fn markdown(rows: &[Row], command: &str) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
@@ -117,6 +137,7 @@ pub fn markdown(rows: &[Row], command: &str) -> String {
         md,
         "Made by `{command}` (loadgen/). Ratio: Orderbell ÷ nchan (below 1 is Orderbell lower).\n"
     );
+    let _ = writeln!(md, "{STARTS_FROM}");
     let _ = writeln!(md, "| scenario | transport | figure | nchan | Orderbell | ratio |");
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     let mut seen = Vec::new();

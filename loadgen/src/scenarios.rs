@@ -3,20 +3,22 @@
 //! with payments), the open loop (fixed rates over many tables) and idle connections.
 
 use std::io;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use crate::clock::now_ns;
 use crate::figures::{Ledger, Row};
-use crate::fleet::{Ended, Fleet, Ready, Report};
+use crate::fleet::{Collected, Ended, Fleet, Ready, Report};
 use crate::http::{Conn, Request};
 use crate::procfs::{CpuMeter, rss_kib};
 use crate::targets::{Channel, Target};
 use crate::worker::Spec;
 
-/// The state of one target's run: its next sequence number and the tables fan-out has used.
+/// One scenario's server (started for it alone), the next sequence number (unique over the
+/// whole run) and the tables fan-out has used.
 pub struct Run {
     pub target: Target,
     pub seq: u64,
@@ -58,6 +60,7 @@ async fn subscribe(
     groups: Vec<(String, u32)>,
     channel: &Channel,
     websocket: bool,
+    keys: Range<u64>,
 ) -> io::Result<(Fleet, Ready)> {
     let total: u32 = groups.iter().map(|g| g.1).sum();
     let spec = Spec {
@@ -65,6 +68,7 @@ async fn subscribe(
         websocket,
         groups,
         filter: run.target.filter(channel, websocket),
+        keys,
         sources: Vec::new(),
         parallel: 256,
         max_secs: 900,
@@ -84,20 +88,32 @@ fn base_row(kind: &str, scenario: String, run: &Run, websocket: bool, ready: &Re
         transport: transport(websocket).into(),
         connections_ok: ready.ok,
         connections_failed: ready.failed,
-        duplicates: ended.duplicates,
+        duplicates: ended.collected.duplicates,
         dropped: ended.dropped,
         ..Row::default()
     }
 }
 
-/// Receives events into the ledger until `done` holds or `limit` passes.
-async fn pump(fleet: &mut Fleet, ledger: &mut Ledger, seq: u64, limit: Duration) {
+/// Takes the workers' progress into the ledger until `done` holds or `limit` passes.
+async fn pump(fleet: &mut Fleet, ledger: &mut Ledger, done: impl Fn(&Ledger) -> bool, limit: Duration) {
     let deadline = tokio::time::Instant::now() + limit;
-    while !ledger.complete(seq) {
+    while !done(ledger) {
         match tokio::time::timeout_at(deadline, fleet.events.recv()).await {
-            Ok(Some(Report::Event { key, at })) => ledger.delivered(key, at),
+            Ok(Some(Report::Progress(pairs))) => {
+                for (key, count) in pairs {
+                    ledger.progress(key, count);
+                }
+            }
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => return,
+        }
+    }
+}
+
+impl Ledger {
+    fn record(&mut self, collected: &Collected) {
+        for &(key, at) in &collected.arrivals {
+            self.delivered(key, at);
         }
     }
 }
@@ -123,7 +139,8 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
     run.seq += triggers;
     run.target.prepare(&channel, first..first + triggers).await?;
     let path = run.target.sub_path(&channel, websocket);
-    let (mut fleet, ready) = subscribe(run, vec![(path, subscribers)], &channel, websocket).await?;
+    let keys = first..first + triggers;
+    let (mut fleet, ready) = subscribe(run, vec![(path, subscribers)], &channel, websocket, keys).await?;
     let meters = Meters::start(run.target.pid(), fleet.pids());
     let mut conn = Conn::connect(run.target.addr()).await?;
     let mut ledger = Ledger::new(first, triggers as usize);
@@ -136,15 +153,15 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
             continue;
         };
         ledger.sent(seq, sent, ready.ok);
-        pump(&mut fleet, &mut ledger, seq, Duration::from_secs(10)).await;
+        pump(&mut fleet, &mut ledger, |l| l.complete(seq), Duration::from_secs(10)).await;
     }
+    // The records come inside the measured stretch: shipping them is the load generator's work.
+    let collected = fleet.collect().await;
     let mut row = Row::default();
     meters.fill(&mut row, run.target.pid());
-    let mut late = Vec::new();
-    let ended = fleet.end(&mut late).await;
-    for (key, at) in late {
-        ledger.delivered(key, at);
-    }
+    let mut ended = fleet.end().await;
+    ended.collected.add(collected);
+    ledger.record(&ended.collected);
     let (kind, what) = if store {
         ("store", "store stream")
     } else {
@@ -173,32 +190,6 @@ impl Row {
     }
 }
 
-/// The gathering task gives the fleet's receiver back with the events it took.
-type Gathered = tokio::task::JoinHandle<(mpsc::UnboundedReceiver<Report>, Vec<(u64, u64)>)>;
-
-/// Events gathered off the fleet by a task while the main loop keeps the schedule.
-fn gather(mut events: mpsc::UnboundedReceiver<Report>, counted: Arc<Mutex<u64>>) -> (oneshot::Sender<()>, Gathered) {
-    let (stop, mut stopped) = oneshot::channel();
-    let task = tokio::spawn(async move {
-        let mut got = Vec::new();
-        loop {
-            tokio::select! {
-                _ = &mut stopped => break,
-                report = events.recv() => match report {
-                    Some(Report::Event { key, at }) => {
-                        got.push((key, at));
-                        if let Ok(mut n) = counted.lock() { *n += 1; }
-                    }
-                    Some(_) => {}
-                    None => break,
-                }
-            }
-        }
-        (events, got)
-    });
-    (stop, task)
-}
-
 /// Open loop: `phones` subscribers on each of `tables` tables, and changes at fixed rates, one
 /// step after another, each over `secs`; stops after the first step not held (achieved < 97 % of
 /// the rate, or p99 ≥ 50 ms).
@@ -214,7 +205,9 @@ pub async fn open_loop(
         .iter()
         .map(|c| (run.target.sub_path(c, websocket), phones))
         .collect();
-    let (mut fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
+    let all: u64 = steps.iter().map(|(rate, secs)| rate * secs).sum();
+    let keys = run.seq..run.seq + all;
+    let (mut fleet, ready) = subscribe(run, groups, &channels[0], websocket, keys).await?;
     let (idle_tx, mut idle) = mpsc::unbounded_channel();
     for _ in 0..64 {
         let _ = idle_tx.send(Conn::connect(run.target.addr()).await?);
@@ -231,11 +224,6 @@ pub async fn open_loop(
                     .trigger(&channels[(seq % channels.len() as u64) as usize], seq)
             })
             .collect();
-        let counted = Arc::new(Mutex::new(0u64));
-        let (stop, gatherer) = gather(
-            std::mem::replace(&mut fleet.events, mpsc::unbounded_channel().1),
-            counted.clone(),
-        );
         let sent = Arc::new(Mutex::new(Vec::with_capacity(count as usize)));
         let meters = Meters::start(run.target.pid(), fleet.pids());
         let start = now_ns() + 10_000_000;
@@ -270,14 +258,6 @@ pub async fn open_loop(
         for task in tasks {
             let _ = task.await;
         }
-        let expected = count * per_trigger;
-        let deadline = now_ns() + 3_000_000_000;
-        while counted.lock().map(|n| *n).unwrap_or(0) < expected && now_ns() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let _ = stop.send(());
-        let (events, got) = gatherer.await.map_err(io::Error::other)?;
-        fleet.events = events;
         let mut ledger = Ledger::new(first, count as usize);
         let mut failed = 0;
         for (seq, outcome) in sent.lock().map(|s| s.clone()).unwrap_or_default() {
@@ -286,9 +266,17 @@ pub async fn open_loop(
                 None => failed += 1,
             }
         }
-        for (key, at) in got {
-            ledger.delivered(key, at);
-        }
+        // Progress lines wait in the fleet's channel while the schedule runs; then the records.
+        let expected = count * per_trigger;
+        pump(
+            &mut fleet,
+            &mut ledger,
+            |l| l.progressed() >= expected,
+            Duration::from_secs(3),
+        )
+        .await;
+        let collected = fleet.collect().await;
+        ledger.record(&collected);
         let mut measured = Row::default();
         meters.fill(&mut measured, run.target.pid());
         let achieved = count as f64 / ((last_send - start) as f64 / 1e9).max(secs as f64);
@@ -308,7 +296,7 @@ pub async fn open_loop(
                 run,
                 websocket,
                 &ready,
-                &Ended::default(),
+                &Ended { collected, dropped: 0 },
             )
         }
         .with_meters(measured);
@@ -318,11 +306,14 @@ pub async fn open_loop(
             break;
         }
     }
-    let ended = fleet.end(&mut Vec::new()).await;
-    // Duplicates and drops are counted per connection over all the steps: they go on the first.
+    let ended = fleet.end().await;
+    // Drops are counted per connection over all the steps: they go on the first; what arrived
+    // after the last step's records were taken is late for it.
     if let Some(first) = rows.first_mut() {
-        first.duplicates = ended.duplicates;
         first.dropped = ended.dropped;
+    }
+    if let Some(last) = rows.last_mut() {
+        last.duplicates += ended.collected.duplicates;
     }
     Ok(rows)
 }
@@ -341,13 +332,13 @@ pub async fn idle(run: &mut Run, tables: usize, count: u32, websocket: bool) -> 
     let pid = run.target.pid();
     let baseline = rss_kib(pid);
     let mut meters = Meters::start(pid, Vec::new());
-    let (fleet, ready) = subscribe(run, groups, &channels[0], websocket).await?;
+    let (fleet, ready) = subscribe(run, groups, &channels[0], websocket, 0..0).await?;
     meters.loadgen.include(fleet.pids());
     tokio::time::sleep(Duration::from_secs(2)).await;
     let held = rss_kib(pid);
     let mut measured = Row::default();
     meters.fill(&mut measured, pid);
-    let ended = fleet.end(&mut Vec::new()).await;
+    let ended = fleet.end().await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(pid);
     let secs = (ready.last.saturating_sub(ready.first)) as f64 / 1e9;

@@ -1,20 +1,26 @@
 //! A worker process (`orderbell-loadgen worker`): holds its share of the subscribers, SSE or
-//! WebSocket, and reports each event it parses with its arrival time. The coordinator starts one
-//! per 15,000 connections or fewer (the per-process open-file limit), sends the spec as one JSON
-//! line on stdin, and closes stdin to end it. Lines out: `R ok failed first_ns last_ready_ns` once
-//! every connection is up or failed, `E key arrival_ns` per event, `D duplicates dropped` at the end.
+//! WebSocket, and records each event it parses with its arrival time, per connection, in memory.
+//! The coordinator starts one per 15,000 connections or fewer (the per-process open-file limit),
+//! sends the spec as one JSON line on stdin, and closes stdin to end it. Out: `R ok failed
+//! first_ns last_ready_ns` once every connection is up or failed; `P key count …` (arrivals since
+//! the last such line, at most one a millisecond: what a closed loop paces on); for each line
+//! read on stdin and once at the end, `A count duplicates` and the arrivals since the last `A` as
+//! binary pairs; `D dropped` last. Nothing is written per event: the coordinator's own parsing
+//! would otherwise cost more than the server's work.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::clock::now_ns;
 use crate::http::{BodyLength, Chunked, read_head};
@@ -27,6 +33,8 @@ pub struct Spec {
     pub groups: Vec<(String, u32)>,
     /// A frame counts only when it holds this text (the event's name or type).
     pub filter: Option<String>,
+    /// The scenario's sequence numbers: any other (a new subscriber's first cart) is not counted.
+    pub keys: Range<u64>,
     /// Source addresses, used in turn (each gives ~28,000 ephemeral ports).
     pub sources: Vec<Ipv4Addr>,
     /// Connections being opened at once.
@@ -56,47 +64,115 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     find(haystack, needle).is_some()
 }
 
-enum Out {
-    Ready {
-        ok: u64,
-        failed: u64,
-        first: u64,
-        last: u64,
-    },
-    Event {
-        key: u64,
-        at: u64,
-    },
-    Done {
-        duplicates: u64,
-        dropped: u64,
-    },
+/// One connection's record: every sequence number it has had (sorted, to count a second copy
+/// exactly whenever it comes) and the first arrivals not yet sent to the coordinator.
+#[derive(Default)]
+struct Inbox {
+    keys: Vec<u64>,
+    fresh: Vec<(u64, u64)>,
+    duplicates: u64,
 }
 
+impl Inbox {
+    fn arrived(&mut self, key: u64, at: u64) {
+        // Events come in order: the common case is a push; a late one is placed by search.
+        if self.keys.last().is_none_or(|last| key > *last) {
+            self.keys.push(key);
+        } else {
+            match self.keys.binary_search(&key) {
+                Ok(_) => {
+                    self.duplicates += 1;
+                    return;
+                }
+                Err(at) => self.keys.insert(at, key),
+            }
+        }
+        self.fresh.push((key, at));
+    }
+}
+
+/// What the connections share: the keys that arrived since the last progress line (the
+/// coordinator paces its closed loops on them) and the signal that there are some.
 #[derive(Default)]
-struct Counters {
-    duplicates: AtomicU64,
+struct Shared {
+    pending: Mutex<Vec<u64>>,
+    wake: Notify,
     dropped: AtomicU64,
     last_ready: AtomicU64,
 }
 
-/// What one subscriber does with each frame: report it once, count it again as a duplicate.
-struct Seen {
-    recent: [u64; 8],
-    next: usize,
+/// What one subscriber does with each frame: records it in its inbox and notes it for progress.
+struct Recorder {
+    inbox: Arc<Mutex<Inbox>>,
+    shared: Arc<Shared>,
+    keys: Range<u64>,
 }
 
-impl Seen {
-    fn frame(&mut self, frame: &[u8], filter: Option<&[u8]>, out: &mpsc::UnboundedSender<Out>, counters: &Counters) {
-        let Some(key) = key_of(frame, filter) else { return };
-        if self.recent.contains(&key) {
-            counters.duplicates.fetch_add(1, Ordering::Relaxed);
+impl Recorder {
+    fn frame(&self, frame: &[u8], filter: Option<&[u8]>) {
+        let Some(key) = key_of(frame, filter).filter(|k| self.keys.contains(k)) else {
             return;
+        };
+        let at = now_ns();
+        if let Ok(mut inbox) = self.inbox.lock() {
+            inbox.arrived(key, at);
         }
-        self.recent[self.next % self.recent.len()] = key;
-        self.next += 1;
-        let _ = out.send(Out::Event { key, at: now_ns() });
+        if let Ok(mut pending) = self.shared.pending.lock() {
+            pending.push(key);
+        }
+        self.shared.wake.notify_one();
     }
+}
+
+type Stdout = Arc<tokio::sync::Mutex<tokio::io::Stdout>>;
+
+async fn emit(stdout: &Stdout, bytes: &[u8]) {
+    let mut stdout = stdout.lock().await;
+    let _ = stdout.write_all(bytes).await;
+    let _ = stdout.flush().await;
+}
+
+/// Progress lines, at most one a millisecond: `P key count key count …`.
+async fn progress(shared: Arc<Shared>, stdout: Stdout) {
+    let mut keys = Vec::new();
+    loop {
+        shared.wake.notified().await;
+        // Let the burst of one trigger arrive: one line covers it.
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        if let Ok(mut pending) = shared.pending.lock() {
+            std::mem::swap(&mut *pending, &mut keys);
+        }
+        if keys.is_empty() {
+            continue;
+        }
+        keys.sort_unstable();
+        let mut line = String::from("P");
+        for run in keys.chunk_by(|a, b| a == b) {
+            use std::fmt::Write;
+            let _ = write!(line, " {} {}", run[0], run.len());
+        }
+        line.push('\n');
+        keys.clear();
+        emit(&stdout, line.as_bytes()).await;
+    }
+}
+
+/// Every inbox's fresh arrivals and duplicates since the last time: `A count duplicates`, then
+/// the arrivals as little-endian (key, ns) pairs.
+async fn send_arrivals(inboxes: &[Arc<Mutex<Inbox>>], stdout: &Stdout) {
+    let (mut count, mut duplicates, mut bytes) = (0u64, 0u64, Vec::new());
+    for inbox in inboxes {
+        let Ok(mut inbox) = inbox.lock() else { continue };
+        count += inbox.fresh.len() as u64;
+        duplicates += std::mem::take(&mut inbox.duplicates);
+        for (key, at) in inbox.fresh.drain(..) {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.extend_from_slice(&at.to_le_bytes());
+        }
+    }
+    let mut message = format!("A {count} {duplicates}\n").into_bytes();
+    message.append(&mut bytes);
+    emit(stdout, &message).await;
 }
 
 pub async fn run() -> std::io::Result<()> {
@@ -104,47 +180,25 @@ pub async fn run() -> std::io::Result<()> {
     let mut line = String::new();
     stdin.read_line(&mut line).await?;
     let spec: Arc<Spec> = Arc::new(serde_json::from_str(&line).map_err(std::io::Error::other)?);
-    let (out, mut outgoing) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(async move {
-        let mut stdout = tokio::io::stdout();
-        let mut batch = Vec::with_capacity(1024);
-        let mut text = String::new();
-        while outgoing.recv_many(&mut batch, 1024).await > 0 {
-            let mut done = false;
-            for message in batch.drain(..) {
-                use std::fmt::Write;
-                let _ = match message {
-                    Out::Ready {
-                        ok,
-                        failed,
-                        first,
-                        last,
-                    } => writeln!(text, "R {ok} {failed} {first} {last}"),
-                    Out::Event { key, at } => writeln!(text, "E {key} {at}"),
-                    Out::Done { duplicates, dropped } => {
-                        done = true;
-                        writeln!(text, "D {duplicates} {dropped}")
-                    }
-                };
-            }
-            if stdout.write_all(text.as_bytes()).await.is_err() || stdout.flush().await.is_err() || done {
-                break;
-            }
-            text.clear();
-        }
-    });
+    let stdout: Stdout = Arc::new(tokio::sync::Mutex::new(tokio::io::stdout()));
+    let shared = Arc::new(Shared::default());
+    tokio::spawn(progress(shared.clone(), stdout.clone()));
 
-    let counters = Arc::new(Counters::default());
     let permits = Arc::new(Semaphore::new(spec.parallel.max(1)));
     let (outcomes, mut outcome) = mpsc::unbounded_channel::<bool>();
     let first = now_ns();
-    let mut total = 0u64;
+    let mut inboxes = Vec::new();
     for (path, count) in &spec.groups {
         for _ in 0..*count {
-            let source = spec.sources[total as usize % spec.sources.len()];
-            total += 1;
-            let (spec, path, counters, permits) = (spec.clone(), path.clone(), counters.clone(), permits.clone());
-            let (out, outcomes) = (out.clone(), outcomes.clone());
+            let source = spec.sources[inboxes.len() % spec.sources.len()];
+            let inbox = Arc::new(Mutex::new(Inbox::default()));
+            inboxes.push(inbox.clone());
+            let recorder = Recorder {
+                inbox,
+                shared: shared.clone(),
+                keys: spec.keys.clone(),
+            };
+            let (spec, path, permits, outcomes) = (spec.clone(), path.clone(), permits.clone(), outcomes.clone());
             tokio::spawn(async move {
                 let permit = permits.acquire_owned().await;
                 let opened = tokio::time::timeout(Duration::from_secs(30), open(&spec, &path, source)).await;
@@ -153,16 +207,17 @@ pub async fn run() -> std::io::Result<()> {
                     let _ = outcomes.send(false);
                     return;
                 };
-                counters.last_ready.fetch_max(now_ns(), Ordering::Relaxed);
+                recorder.shared.last_ready.fetch_max(now_ns(), Ordering::Relaxed);
                 let _ = outcomes.send(true);
                 stream
-                    .follow(spec.filter.as_deref().map(str::as_bytes), &out, &counters)
+                    .follow(spec.filter.as_deref().map(str::as_bytes), &recorder)
                     .await;
-                counters.dropped.fetch_add(1, Ordering::Relaxed);
+                recorder.shared.dropped.fetch_add(1, Ordering::Relaxed);
             });
         }
     }
-    let (mut ok, mut failed) = (0, 0);
+    let total = inboxes.len() as u64;
+    let (mut ok, mut failed) = (0u64, 0u64);
     while ok + failed < total {
         match outcome.recv().await {
             Some(true) => ok += 1,
@@ -170,26 +225,21 @@ pub async fn run() -> std::io::Result<()> {
             None => break,
         }
     }
-    let last = counters.last_ready.load(Ordering::Relaxed);
-    let _ = out.send(Out::Ready {
-        ok,
-        failed,
-        first,
-        last,
-    });
-    // Hold the connections until the coordinator closes stdin (or the time bound passes).
-    let mut rest = String::new();
+    let last = shared.last_ready.load(Ordering::Relaxed);
+    emit(&stdout, format!("R {ok} {failed} {first} {last}\n").as_bytes()).await;
+    // Hold the connections until the coordinator closes stdin (or the time bound passes); each
+    // line it sends asks for the arrivals so far.
+    let mut command = String::new();
     let _ = tokio::time::timeout(Duration::from_secs(spec.max_secs), async {
-        while stdin.read_line(&mut rest).await.is_ok_and(|n| n > 0) {
-            rest.clear();
+        while stdin.read_line(&mut command).await.is_ok_and(|n| n > 0) {
+            command.clear();
+            send_arrivals(&inboxes, &stdout).await;
         }
     })
     .await;
-    let _ = out.send(Out::Done {
-        duplicates: counters.duplicates.load(Ordering::Relaxed),
-        dropped: counters.dropped.load(Ordering::Relaxed),
-    });
-    let _ = writer.await;
+    send_arrivals(&inboxes, &stdout).await;
+    let dropped = shared.dropped.load(Ordering::Relaxed);
+    emit(&stdout, format!("D {dropped}\n").as_bytes()).await;
     // The connections' tasks are still running: leave without waiting for them.
     std::process::exit(0)
 }
@@ -210,7 +260,10 @@ async fn open(spec: &Spec, path: &str, source: Ipv4Addr) -> std::io::Result<Subs
     stream.set_nodelay(true)?;
     if spec.websocket {
         let url = format!("ws://{}{}", spec.server, path);
-        let (ws, _) = tokio_tungstenite::client_async(url, stream)
+        // tungstenite zeroes its whole read buffer (128 KiB by default) before every read: an
+        // event is a few hundred bytes.
+        let config = WebSocketConfig::default().read_buffer_size(4096);
+        let (ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config))
             .await
             .map_err(std::io::Error::other)?;
         return Ok(Subscription::Ws(Box::new(ws)));
@@ -228,11 +281,7 @@ async fn open(spec: &Spec, path: &str, source: Ipv4Addr) -> std::io::Result<Subs
 
 impl Subscription {
     /// Reads frames until the connection ends.
-    async fn follow(self, filter: Option<&[u8]>, out: &mpsc::UnboundedSender<Out>, counters: &Counters) {
-        let mut seen = Seen {
-            recent: [u64::MAX; 8],
-            next: 0,
-        };
+    async fn follow(self, filter: Option<&[u8]>, recorder: &Recorder) {
         match self {
             Subscription::Sse {
                 mut stream,
@@ -246,7 +295,7 @@ impl Subscription {
                         None => body.append(&mut raw),
                     }
                     while let Some(end) = find(&body, b"\n\n") {
-                        seen.frame(&body[..end], filter, out, counters);
+                        recorder.frame(&body[..end], filter);
                         body.drain(..end + 2);
                     }
                     raw.reserve(2048);
@@ -258,7 +307,7 @@ impl Subscription {
             Subscription::Ws(mut ws) => {
                 while let Some(Ok(message)) = ws.next().await {
                     if let Message::Text(text) = message {
-                        seen.frame(text.as_bytes(), filter, out, counters);
+                        recorder.frame(text.as_bytes(), filter);
                     }
                 }
             }

@@ -68,6 +68,28 @@ async fn expect(conn: &mut Conn, request: &Request) -> io::Result<Value> {
     Ok(response.json())
 }
 
+/// The owner's credential, from the lines the server prints once its database is open (it
+/// listens before that, and its CLI must not open the database while it migrates). The rest of
+/// its output is read and dropped, so that it never blocks on a full pipe.
+async fn owner_credential(child: &mut Child) -> io::Result<String> {
+    let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout"))?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            if let Some(owner) = line.strip_prefix("owner\t")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(owner.trim().to_owned());
+            }
+        }
+    });
+    match tokio::time::timeout(std::time::Duration::from_secs(60), rx).await {
+        Ok(Ok(owner)) => Ok(owner),
+        _ => Err(io::Error::other("the server printed no owner credential")),
+    }
+}
+
 impl Orderbell {
     pub async fn start(binary: &Path, tables: usize) -> io::Result<Orderbell> {
         let dir = tempfile::tempdir()?;
@@ -77,7 +99,7 @@ impl Orderbell {
             .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
             .arg(dir.path())
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()?;
         let mut server = Orderbell {
@@ -90,11 +112,7 @@ impl Orderbell {
             setup: wait_listening(addr).await?,
             _dir: dir,
         };
-        let owner = Command::new(binary)
-            .args(["credential", "--role", "owner", "--data-dir"])
-            .arg(server._dir.path())
-            .output()?;
-        server.owner = String::from_utf8_lossy(&owner.stdout).trim().to_owned();
+        server.owner = owner_credential(&mut server.child).await?;
         server.add_tables(tables).await?;
         Ok(server)
     }
