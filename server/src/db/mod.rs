@@ -209,11 +209,6 @@ pub trait Database:
     /// 催单 are acknowledged to someone (a provider, a customer) who will not send them again.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
 
-    /// A transaction whose commit may be lost (never half-applied) in a power cut. Nothing the
-    /// server answers or pushes uses it (cart edits are group-committed at `FULL`, see
-    /// `carts::commit`); tests that write many events do, to save an fsync each.
-    async fn begin_relaxed(&self) -> Result<Box<dyn Tx>>;
-
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>>;
 
     /// The store's paid, unfinished orders, oldest first.
