@@ -219,22 +219,20 @@ impl Tx for SqliteTx {
     }
 
     async fn append(&mut self, stream: Stream, kind: &str, data: &str, at: i64) -> Result<Entry> {
-        let name = stream.name();
+        // Both statements in one query: one hand-off to SQLite's thread instead of two, on the
+        // path every payment's order_paid takes.
         let (last,): (i64,) = sqlx::query_as(
-            "INSERT INTO streams (name, last_seq) VALUES (?, 1)
-             ON CONFLICT (name) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+            "INSERT INTO streams (name, last_seq) VALUES (?1, 1)
+                 ON CONFLICT (name) DO UPDATE SET last_seq = last_seq + 1;
+             INSERT INTO events (stream, seq, kind, data, at)
+                 SELECT ?1, last_seq, ?2, ?3, ?4 FROM streams WHERE name = ?1 RETURNING seq",
         )
-        .bind(&name)
+        .bind(stream.name())
+        .bind(kind)
+        .bind(data)
+        .bind(at)
         .fetch_one(&mut *self.0)
         .await?;
-        sqlx::query("INSERT INTO events (stream, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&name)
-            .bind(last)
-            .bind(kind)
-            .bind(data)
-            .bind(at)
-            .execute(&mut *self.0)
-            .await?;
         Ok(Entry {
             stream,
             seq: seq(last),
