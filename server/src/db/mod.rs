@@ -92,6 +92,10 @@ pub struct CartSnapshot {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CartHead {
     pub table: TableRow,
+    /// The cart's version now (a change makes it one higher).
+    pub version: u64,
+    /// The changed dish, if the change names one that exists.
+    pub dish: Option<DishRow>,
     pub line: Option<LineState>,
 }
 
@@ -138,15 +142,13 @@ pub struct PaymentRow {
 pub trait Tx: BillTx + RefundTx + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
 
-    /// The table and the cart's line of `dish_id` (if it is there), read
-    /// without writing, so that a change can be checked before it writes anything; `None` if no
-    /// table.
+    /// The table, its cart's version, the dish `dish_id` and its line in the cart (each if it is
+    /// there), in one read without writing, so that a change can be checked before it writes
+    /// anything; `None` if no table.
     async fn cart_head(&mut self, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>>;
 
     /// Raise the table's cart version (serialising changes to that table); `None` if no table.
     async fn bump_cart(&mut self, table_id: i64) -> Result<Option<(TableRow, u64)>>;
-
-    async fn dish(&mut self, dish_id: i64) -> Result<Option<DishRow>>;
 
     /// The line of `dish_id` in the table's cart, if it is there.
     async fn cart_line(&mut self, table_id: i64, dish_id: i64) -> Result<Option<LineState>>;
@@ -155,6 +157,11 @@ pub trait Tx: BillTx + RefundTx + Send {
     async fn write_line(&mut self, table_id: i64, version: u64, write: LineWrite) -> Result<()>;
 
     async fn cart_lines(&mut self, table_id: i64) -> Result<Vec<CartLine>>;
+
+    /// A checked change to a table read with [`Tx::cart_head`] in this transaction: the cart's
+    /// version becomes `version`, `write` applies, and the cart's lines come back, in one
+    /// hand-off to the database instead of three.
+    async fn write_cart(&mut self, table_id: i64, version: u64, write: LineWrite) -> Result<Vec<CartLine>>;
 
     async fn clear_cart(&mut self, table_id: i64) -> Result<()>;
 

@@ -1,9 +1,10 @@
 //! SQLite rows and the reads and writes that both the pool and transactions use.
 
 use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, FromRow, Row, SqliteConnection};
 
-use super::{CartLine, DishRow, LineState, TableRow};
+use super::{CartHead, CartLine, DishRow, LineState, TableRow};
 use crate::carts::rules::LineWrite;
 use crate::error::{Error, Result};
 use orderbell_shared::order::order_no;
@@ -74,10 +75,46 @@ pub const DISH_COLUMNS: &str = "d.id, d.store_id, d.category_id, d.position, d.n
      d.price_cents, d.sold_out, EXISTS (SELECT 1 FROM set_items s JOIN dishes p ON p.id = s.dish_id \
      WHERE s.set_id = d.id AND p.sold_out) AS part_sold_out";
 
-pub async fn dish(conn: &mut SqliteConnection, dish_id: i64) -> Result<Option<DishRow>> {
-    let sql = format!("SELECT {DISH_COLUMNS} FROM dishes d WHERE d.id = ?");
-    let record: Option<DishRecord> = sqlx::query_as(&sql).bind(dish_id).fetch_optional(conn).await?;
-    record.map(DishRecord::into_row).transpose()
+pub async fn cart_head(conn: &mut SqliteConnection, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>> {
+    // One read for all: the dish and its line join the table, each absent when not there. The
+    // table's columns are renamed: the dish's have the same names.
+    let sql = format!(
+        "SELECT t.store_id AS table_store_id, t.number AS table_number, t.cart_version,
+             c.quantity, c.remark, c.diner_id, {DISH_COLUMNS}
+         FROM tables t LEFT JOIN cart_items c ON c.table_id = t.id AND c.dish_id = ?1
+             LEFT JOIN dishes d ON d.id = ?1
+         WHERE t.id = ?2 AND t.removed_at IS NULL"
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(dish_id)
+        .bind(table_id)
+        .fetch_optional(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let dish = match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => Some(DishRecord::from_row(&row)?.into_row()?),
+        None => None,
+    };
+    let quantity: Option<u32> = row.try_get("quantity")?;
+    Ok(Some(CartHead {
+        table: TableRow {
+            id: table_id,
+            store_id: row.try_get("table_store_id")?,
+            number: row.try_get("table_number")?,
+        },
+        version: u64::try_from(row.try_get::<i64, _>("cart_version")?).unwrap_or(0),
+        dish,
+        line: match quantity {
+            Some(quantity) => Some(LineState {
+                quantity,
+                remark: row.try_get("remark")?,
+                diner_id: row.try_get("diner_id")?,
+            }),
+            None => None,
+        },
+    }))
 }
 
 pub async fn line(conn: &mut SqliteConnection, table_id: i64, dish_id: i64) -> Result<Option<LineState>> {
@@ -94,13 +131,16 @@ pub async fn line(conn: &mut SqliteConnection, table_id: i64, dish_id: i64) -> R
     }))
 }
 
-pub async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
-    let sql = format!(
+/// A cart's lines in the order they were added; `table` is the table's parameter.
+fn lines_query(table: &str) -> String {
+    format!(
         "SELECT {DISH_COLUMNS}, c.quantity, c.remark, c.diner_id, n.phone AS diner_phone
          FROM cart_items c JOIN dishes d ON d.id = c.dish_id LEFT JOIN diners n ON n.id = c.diner_id
-         WHERE c.table_id = ? ORDER BY c.added_version, c.dish_id"
-    );
-    let records: Vec<LineRecord> = sqlx::query_as(&sql).bind(table_id).fetch_all(conn).await?;
+         WHERE c.table_id = {table} ORDER BY c.added_version, c.dish_id"
+    )
+}
+
+fn cart_lines(records: Vec<LineRecord>) -> Result<Vec<CartLine>> {
     records
         .into_iter()
         .map(|r| {
@@ -117,39 +157,67 @@ pub async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<Car
         .collect()
 }
 
+pub async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
+    let records: Vec<LineRecord> = sqlx::query_as(&lines_query("?")).bind(table_id).fetch_all(conn).await?;
+    cart_lines(records)
+}
+
+/// The statement writing `write` to a cart, and its arguments: ?1 the cart's new version (a line
+/// keeps the version that added it), ?2 the table, then the dish and the line.
+fn line_write(table_id: i64, version: u64, write: LineWrite) -> Result<(&'static str, SqliteArguments<'static>)> {
+    let (sql, dish_id, line) = match write {
+        LineWrite::Upsert { dish_id, line } => (
+            "INSERT INTO cart_items (table_id, dish_id, quantity, remark, diner_id, added_version)
+             VALUES (?2, ?3, ?4, ?5, ?6, ?1)
+             ON CONFLICT (table_id, dish_id) DO UPDATE
+             SET quantity = excluded.quantity, remark = excluded.remark, diner_id = excluded.diner_id",
+            Some(dish_id),
+            Some(line),
+        ),
+        LineWrite::Delete { dish_id } => (
+            "DELETE FROM cart_items WHERE table_id = ?2 AND dish_id = ?3",
+            Some(dish_id),
+            None,
+        ),
+        LineWrite::DeleteAll => ("DELETE FROM cart_items WHERE table_id = ?2", None, None),
+    };
+    let (quantity, remark, diner_id) = match line {
+        Some(line) => (Some(line.quantity), line.remark, line.diner_id),
+        None => (None, None, None),
+    };
+    let mut args = SqliteArguments::default();
+    let encoded = args
+        .add(i64::try_from(version).unwrap_or(i64::MAX))
+        .and_then(|()| args.add(table_id))
+        .and_then(|()| args.add(dish_id))
+        .and_then(|()| args.add(quantity))
+        .and_then(|()| args.add(remark))
+        .and_then(|()| args.add(diner_id));
+    encoded.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
+    Ok((sql, args))
+}
+
 pub async fn write_line(conn: &mut SqliteConnection, table_id: i64, version: u64, write: LineWrite) -> Result<()> {
-    match write {
-        LineWrite::Upsert { dish_id, line } => {
-            sqlx::query(
-                "INSERT INTO cart_items (table_id, dish_id, quantity, remark, diner_id, added_version)
-                 VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (table_id, dish_id) DO UPDATE
-                 SET quantity = excluded.quantity, remark = excluded.remark, diner_id = excluded.diner_id",
-            )
-            .bind(table_id)
-            .bind(dish_id)
-            .bind(line.quantity)
-            .bind(line.remark)
-            .bind(line.diner_id)
-            .bind(i64::try_from(version).unwrap_or(i64::MAX))
-            .execute(conn)
-            .await?;
-        }
-        LineWrite::Delete { dish_id } => {
-            sqlx::query("DELETE FROM cart_items WHERE table_id = ? AND dish_id = ?")
-                .bind(table_id)
-                .bind(dish_id)
-                .execute(conn)
-                .await?;
-        }
-        LineWrite::DeleteAll => {
-            sqlx::query("DELETE FROM cart_items WHERE table_id = ?")
-                .bind(table_id)
-                .execute(conn)
-                .await?;
-        }
-    }
+    let (sql, args) = line_write(table_id, version, write)?;
+    sqlx::query_with(sql, args).execute(conn).await?;
     Ok(())
+}
+
+/// The cart's version becomes `version`, `write` applies and the lines are read back, as one
+/// query of three statements: SQLite runs them in one hand-off from the async side.
+pub async fn write_cart(
+    conn: &mut SqliteConnection,
+    table_id: i64,
+    version: u64,
+    write: LineWrite,
+) -> Result<Vec<CartLine>> {
+    let (statement, args) = line_write(table_id, version, write)?;
+    let sql = format!(
+        "UPDATE tables SET cart_version = ?1 WHERE id = ?2; {statement}; {}",
+        lines_query("?2")
+    );
+    let records: Vec<LineRecord> = sqlx::query_as_with(&sql, args).fetch_all(conn).await?;
+    cart_lines(records)
 }
 
 #[derive(FromRow)]
