@@ -8,17 +8,18 @@
 //! becomes a shared registry (issue #15).
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use crate::clock::Clock;
 use crate::db::{Database, DeviceRow};
 use crate::error::{DEVICE_REVOKED, Error, Result};
-use crate::push::{Encoded, Subscription};
+use crate::push::{Encoded, Subscription, wait_for_cancel};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -78,7 +79,8 @@ impl Presence {
 /// credential is revoked.
 pub struct Attended<S> {
     inner: S,
-    revoked: CancellationToken,
+    /// Made once per connection: every device of a credential shares its token.
+    revoked: Pin<Box<WaitForCancellationFutureOwned>>,
     /// Whether the device was told it is revoked: the next call ends the connection.
     told: bool,
     _attendance: Option<Attendance>,
@@ -104,7 +106,7 @@ impl<S> Attended<S> {
         alert_device: bool,
     ) -> Result<Self> {
         // Subscribe to the revocation before checking the row: one that lands in between is seen.
-        let revoked = state.credentials.revoked(credential_id);
+        let revoked = Box::pin(wait_for_cancel(&state.credentials.revoked(credential_id)));
         let credential = state.credentials.get(credential_id).ok_or(Error::Unauthorized)?;
         if credential.revoked_at.is_some() {
             return Err(Error::DeviceRevoked);
@@ -144,7 +146,7 @@ impl<S: Subscription> Subscription for Attended<S> {
         }
         tokio::select! {
             biased;
-            () = self.revoked.cancelled() => {
+            () = self.revoked.as_mut() => {
                 self.told = true;
                 Some(Arc::new(revoked_notice()))
             }

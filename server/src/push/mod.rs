@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 /// An event ready for the wire, in both encodings.
 pub struct Encoded {
@@ -52,4 +53,13 @@ pub trait Subscription: Send + 'static {
     /// The next event to send; `None` ends the connection (the client resumes from its last
     /// id). Must be cancel-safe: it sits in a `select!` beside heartbeats.
     fn next(&mut self) -> impl Future<Output = Option<Arc<Encoded>>> + Send;
+}
+
+/// A connection's wait for `token` (the server's shutdown, a credential's revocation), made once
+/// and polled beside every event. Thousands of connections share one token: a wait made afresh
+/// per event, or polled on the shared token, takes its one lock each time, from both cores at
+/// once. A child token has a lock of its own, so only its creation and its drop touch the shared
+/// one.
+pub fn wait_for_cancel(token: &CancellationToken) -> WaitForCancellationFutureOwned {
+    token.child_token().cancelled_owned()
 }

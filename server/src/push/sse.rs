@@ -52,9 +52,11 @@ pub fn live(
             yield frame;
         }
         let mut beat = interval_at(Instant::now() + heartbeat, heartbeat);
+        let shutdown = super::wait_for_cancel(&shutdown);
+        tokio::pin!(shutdown);
         loop {
             tokio::select! {
-                () = shutdown.cancelled() => break,
+                () = &mut shutdown => break,
                 _ = beat.tick() => yield frame(None, HEARTBEAT, HEARTBEAT_DATA),
                 event = subscription.next() => match event {
                     Some(event) => yield event.sse.clone(),

@@ -43,11 +43,13 @@ pub async fn run(
         }
     }
     let mut ping = interval_at(Instant::now() + heartbeat, heartbeat);
+    let shutdown = super::wait_for_cancel(&shutdown);
+    tokio::pin!(shutdown);
     loop {
         // Decide inside the select, act after it: the reply may take a database round trip, and
         // the subscription must not be borrowed meanwhile.
         let incoming = tokio::select! {
-            () = shutdown.cancelled() => None,
+            () = &mut shutdown => None,
             received = socket.recv() => match received {
                 Some(Ok(Message::Text(text))) => Some(text.to_string()),
                 Some(Ok(Message::Binary(bytes))) => Some(String::from_utf8(bytes.to_vec()).unwrap_or_default()),
