@@ -369,8 +369,8 @@ fn generation(part: Option<&str>) -> Option<u32> {
 /// A table or diner token holds only while its link is the table's current one: regenerating the
 /// link, or removing the table, ends it. A diner token also needs its sitting to be the table's
 /// current one (when `current_sitting`): the party left, its phones change nothing. The link alone
-/// is checked in memory ([`crate::tables::links::Links`]); the sitting, and a link the map does not know, take one read
-/// that answers both. Other credentials pass.
+/// is checked in memory ([`crate::tables::links::Links`]); the sitting, and a link the map does
+/// not know, take one read that answers both. Other credentials pass.
 async fn current_link(state: &AppState, grant: Grant, current_sitting: bool) -> Result<()> {
     let (table_id, link, sitting) = match grant {
         Grant::Table { table_id, link } => (table_id, link, None),

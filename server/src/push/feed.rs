@@ -177,7 +177,7 @@ mod tests {
         assert_eq!(
             seqs(&mut first),
             vec![1, 2, 3],
-            "remembering a read sends nothing and holds back no publication; the subscriber filters by its own position"
+            "remembering a read sends nothing and holds back no publication"
         );
         assert_eq!(
             seqs(&mut third),
