@@ -21,6 +21,9 @@ use super::Encoded;
 /// How many events a subscriber may fall behind before it is told it lagged.
 const QUEUE: usize = 64;
 
+/// A topic's newest event and what goes beside it.
+pub type Latest<M> = (Arc<Encoded>, M);
+
 pub struct Feed<K, M = ()> {
     topics: Mutex<HashMap<K, Topic<M>>>,
 }
@@ -49,7 +52,7 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     /// Subscribe, and take the topic's newest event with what goes beside it, if it has both.
     /// Both come under one lock: every event published before is no newer than the one taken,
     /// and every one published after reaches the receiver, so nothing falls between them.
-    pub fn subscribe_latest(&self, key: K) -> (broadcast::Receiver<Arc<Encoded>>, Option<(Arc<Encoded>, M)>) {
+    pub fn subscribe_latest(&self, key: K) -> (broadcast::Receiver<Arc<Encoded>>, Option<Latest<M>>) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         let topic = topics.entry(key).or_insert_with(Topic::new);
         let latest = topic.latest.clone().zip(topic.about.clone());
