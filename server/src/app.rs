@@ -63,6 +63,7 @@ impl App {
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
             carts: Arc::new(Feed::new()),
+            links: Arc::default(),
             cart_writer: Arc::default(),
             menus: Arc::new(Feed::new()),
             media: Arc::new(Media::new(&config.data_dir)),

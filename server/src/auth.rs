@@ -8,7 +8,7 @@
 //! A table's link can be regenerated (a leaked or photographed QR code): both tokens then carry
 //! the link's generation (`t.<tableId>.<generation>`, `d.<tableId>.<dinerId>.<generation>`;
 //! none for generation 0, the links printed before), and hold only while it is the table's
-//! current one, which each request checks against the database.
+//! current one, which each request checks (in memory: [`crate::tables::links::Links`]).
 //!
 //! A diner token also names the table's *sitting* it joined (`d.<tableId>.<dinerId>.<link>.<sitting>`,
 //! none for sitting 0): each party that leaves the table (its bill settled, closed, merged or
@@ -39,6 +39,7 @@ use sha2::Sha256;
 use crate::db::Holder;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::tables::links::Verdict;
 
 pub use orderbell_shared::access::Role;
 
@@ -367,8 +368,9 @@ fn generation(part: Option<&str>) -> Option<u32> {
 
 /// A table or diner token holds only while its link is the table's current one: regenerating the
 /// link, or removing the table, ends it. A diner token also needs its sitting to be the table's
-/// current one (when `current_sitting`): the party left, its phones change nothing. One read
-/// answers both. Other credentials pass.
+/// current one (when `current_sitting`): the party left, its phones change nothing. The link alone
+/// is checked in memory ([`crate::tables::links::Links`]); the sitting, and a link the map does
+/// not know, take one read that answers both. Other credentials pass.
 async fn current_link(state: &AppState, grant: Grant, current_sitting: bool) -> Result<()> {
     let (table_id, link, sitting) = match grant {
         Grant::Table { table_id, link } => (table_id, link, None),
@@ -380,11 +382,37 @@ async fn current_link(state: &AppState, grant: Grant, current_sitting: bool) -> 
         } => (table_id, link, current_sitting.then_some(sitting)),
         _ => return Ok(()),
     };
-    match state.db.table_generations(table_id).await? {
-        Some((current, _)) if current != link => Err(link_revoked()),
-        Some((_, now)) if sitting.is_some_and(|s| s != now) => Err(bill_closed()),
-        Some(_) => Ok(()),
-        None => Err(link_revoked()),
+    if sitting.is_none() {
+        match state.links.verdict(table_id, link) {
+            Verdict::Current => return Ok(()),
+            Verdict::Revoked => return Err(link_revoked()),
+            Verdict::Unknown => {}
+        }
+    }
+    let Some((current, now)) = state.db.table_generations(table_id).await? else {
+        return Err(link_revoked());
+    };
+    state.links.learn(table_id, current);
+    if current != link {
+        Err(link_revoked())
+    } else if sitting.is_some_and(|s| s != now) {
+        Err(bill_closed())
+    } else {
+        Ok(())
+    }
+}
+
+/// The link checked again once a stream has subscribed, in memory: a link regenerated between
+/// the request's check and the subscription is in the map before the table's streams are closed,
+/// so a stream is either closed with the others or refused here.
+pub fn link_still_current(state: &AppState, grant: Grant) -> Result<()> {
+    let (table_id, link) = match grant {
+        Grant::Table { table_id, link } | Grant::Diner { table_id, link, .. } => (table_id, link),
+        _ => return Ok(()),
+    };
+    match state.links.verdict(table_id, link) {
+        Verdict::Revoked => Err(link_revoked()),
+        Verdict::Current | Verdict::Unknown => Ok(()),
     }
 }
 

@@ -16,14 +16,17 @@ use crate::journal::Stream;
 use crate::media::Media;
 use crate::payments::Payments;
 use crate::push::feed::Feed;
+use crate::tables::links::Links;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Arc<dyn Database>,
     pub keys: Arc<Keys>,
+    /// Each table's current link generation, so that a table link is checked without a read.
+    pub links: Arc<Links>,
     pub clock: Arc<dyn Clock>,
-    /// Live carts, one topic per table.
-    pub carts: Arc<Feed<i64>>,
+    /// Live carts, one topic per table, each keeping its newest cart and the table's store.
+    pub carts: Arc<Feed<i64, i64>>,
     /// The group commit of cart changes (`carts::commit`).
     pub cart_writer: Arc<CartWriter>,
     /// Live menu changes (`menu_update`), one topic per store.

@@ -36,7 +36,7 @@ impl CartWriter {
     pub async fn apply(
         &self,
         db: &Arc<dyn Database>,
-        carts: &Arc<Feed<i64>>,
+        carts: &Arc<Feed<i64, i64>>,
         table_id: i64,
         change: CartChange,
     ) -> Result<CartDTO> {
@@ -62,7 +62,7 @@ fn writer_gone() -> Error {
 }
 
 /// The writer: batch after batch until every sender is gone.
-async fn write(db: Arc<dyn Database>, carts: Arc<Feed<i64>>, mut waiting: mpsc::UnboundedReceiver<Pending>) {
+async fn write(db: Arc<dyn Database>, carts: Arc<Feed<i64, i64>>, mut waiting: mpsc::UnboundedReceiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let changes: Vec<(i64, &CartChange)> = batch.iter().map(|p| (p.table_id, &p.change)).collect();

@@ -7,7 +7,7 @@ use axum::response::Response;
 use orderbell_shared::sse::{CONNECTED, CONNECTED_DATA};
 
 use super::watch::CartWatch;
-use crate::auth::Credential;
+use crate::auth::{Credential, link_still_current};
 use crate::error::Result;
 use crate::extract::Path;
 use crate::push::sse::{frame, last_event_id, live};
@@ -27,6 +27,7 @@ pub async fn stream(
 ) -> Result<Response> {
     grant.for_table(table_id)?;
     let watch = CartWatch::start(&state, table_id, last_event_id(&headers, uri.query())?).await?;
+    link_still_current(&state, grant)?;
     let greeting = vec![frame(None, CONNECTED, CONNECTED_DATA)];
     Ok(live(greeting, watch, state.heartbeat, state.shutdown.clone()))
 }

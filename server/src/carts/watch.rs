@@ -33,27 +33,37 @@ pub struct CartWatch {
 }
 
 impl CartWatch {
-    /// Subscribe to the table, then read its cart: subscribing first means no change can slip
-    /// between the read and the first live event. The current cart comes first unless
-    /// `last_seen` is its version already.
+    /// Subscribe to the table, then take its cart: subscribing first means no change can slip
+    /// between the cart taken and the first live event. A table someone already watches gives
+    /// its newest published cart without a database read; otherwise the cart is read, and kept
+    /// for the next subscriber. The current cart comes first unless `last_seen` is its version
+    /// already.
     pub async fn start(state: &AppState, table_id: i64, last_seen: Option<u64>) -> Result<Self> {
-        let rx = state.carts.subscribe(table_id);
+        let (rx, latest) = state.carts.subscribe_latest(table_id);
         let bill = state.bills.feed.subscribe(table_id);
-        let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
-            code: "table_not_found",
-            what: "桌台",
-            id: table_id,
-        })?;
+        let (cart, store_id) = match latest {
+            Some(latest) => latest,
+            None => {
+                let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
+                    code: "table_not_found",
+                    what: "桌台",
+                    id: table_id,
+                })?;
+                let cart = Arc::new(cart_event(&cart_dto(&snapshot)));
+                state.carts.remember(&table_id, cart.clone(), snapshot.table.store_id);
+                (cart, snapshot.table.store_id)
+            }
+        };
         // A menu change between the client's menu read and this subscription is not replayed:
         // the client reads the menu once its stream is open (and again on every reconnect).
-        let menu = state.menus.subscribe(snapshot.table.store_id);
-        let first = (last_seen != Some(snapshot.version)).then(|| Arc::new(cart_event(&cart_dto(&snapshot))));
+        let menu = state.menus.subscribe(store_id);
+        let seen = cart.seq;
         Ok(CartWatch {
             rx,
             menu,
             bill,
-            seen: snapshot.version,
-            first,
+            seen,
+            first: (last_seen != Some(seen)).then_some(cart),
         })
     }
 }

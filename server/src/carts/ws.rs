@@ -11,7 +11,7 @@ use orderbell_shared::{MessageType, ServerMessage};
 use super::apply_change;
 use super::rules::CartChange;
 use super::watch::CartWatch;
-use crate::auth::{Credential, still_seated};
+use crate::auth::{Credential, link_still_current, still_seated};
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::{Path, Upgrade};
@@ -33,6 +33,7 @@ pub async fn upgrade(
     let sitting = grant.diner_at(table_id).map(|(_, sitting)| sitting);
     // Subscribe before upgrading so that an unknown table is a plain 404, not a dead socket.
     let watch = CartWatch::start(&state, table_id, None).await?;
+    link_still_current(&state, grant)?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
     let talk = CartTalk {
         state,

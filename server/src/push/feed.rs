@@ -5,6 +5,10 @@
 //! only events newer than the last one it sent: cart subscribers never step back to an older cart
 //! (each cart contains every change before it), and durable-stream subscribers notice the jump
 //! and fetch what they skipped from the journal.
+//!
+//! A topic also keeps its newest event and what its subscribers need beside it (`M`: a cart
+//! topic's is the table's store), so that one who joins a live topic starts from that event
+//! instead of reading storage: connecting is then a few lock operations, not a database trip.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -17,16 +21,23 @@ use super::Encoded;
 /// How many events a subscriber may fall behind before it is told it lagged.
 const QUEUE: usize = 64;
 
-pub struct Feed<K> {
-    topics: Mutex<HashMap<K, Topic>>,
+/// A topic's newest event and what goes beside it.
+pub type Latest<M> = (Arc<Encoded>, M);
+
+pub struct Feed<K, M = ()> {
+    topics: Mutex<HashMap<K, Topic<M>>>,
 }
 
-struct Topic {
+struct Topic<M> {
     sender: broadcast::Sender<Arc<Encoded>>,
     last_seq: u64,
+    /// The newest event known to be committed, published or read by a subscriber. It only rises.
+    latest: Option<Arc<Encoded>>,
+    /// What a subscriber read beside it; set by the first subscriber that read storage.
+    about: Option<M>,
 }
 
-impl<K: Eq + Hash> Feed<K> {
+impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     pub fn new() -> Self {
         Feed {
             topics: Mutex::new(HashMap::new()),
@@ -36,6 +47,28 @@ impl<K: Eq + Hash> Feed<K> {
     pub fn subscribe(&self, key: K) -> broadcast::Receiver<Arc<Encoded>> {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         topics.entry(key).or_insert_with(Topic::new).sender.subscribe()
+    }
+
+    /// Subscribe, and take the topic's newest event with what goes beside it, if it has both.
+    /// Both come under one lock: every event published before is no newer than the one taken,
+    /// and every one published after reaches the receiver, so nothing falls between them.
+    pub fn subscribe_latest(&self, key: K) -> (broadcast::Receiver<Arc<Encoded>>, Option<Latest<M>>) {
+        let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        let topic = topics.entry(key).or_insert_with(Topic::new);
+        let latest = topic.latest.clone().zip(topic.about.clone());
+        (topic.sender.subscribe(), latest)
+    }
+
+    /// Keep `event`, read from storage by a subscriber after it subscribed, as the topic's newest
+    /// unless a newer one is there. It is not sent: the publication of the change it shows is on
+    /// its way to every subscriber (or already came), and `last_seq` stays where sending left it
+    /// so that publication still goes out.
+    pub fn remember(&self, key: &K, event: Arc<Encoded>, about: M) {
+        let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        // No topic: its listeners left, or it was closed; nothing to keep.
+        let Some(topic) = topics.get_mut(key) else { return };
+        topic.about = Some(about);
+        topic.keep(event);
     }
 
     /// Send `event` to the key's subscribers unless a newer one already went out. A key nobody
@@ -53,8 +86,10 @@ impl<K: Eq + Hash> Feed<K> {
             return;
         }
         topic.last_seq = event.seq;
+        let event = Arc::new(event);
+        topic.keep(event.clone());
         // An error only means the last listener left just now.
-        let _ = topic.sender.send(Arc::new(event));
+        let _ = topic.sender.send(event);
     }
 
     /// Whether anyone listens to `key` now: lets a publisher skip building an event nobody would
@@ -86,17 +121,25 @@ impl<K: Eq + Hash> Feed<K> {
     }
 }
 
-impl<K: Eq + Hash> Default for Feed<K> {
+impl<K: Eq + Hash, M: Clone> Default for Feed<K, M> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Topic {
+impl<M> Topic<M> {
     fn new() -> Self {
         Topic {
             sender: broadcast::channel(QUEUE).0,
             last_seq: 0,
+            latest: None,
+            about: None,
+        }
+    }
+
+    fn keep(&mut self, event: Arc<Encoded>) {
+        if self.latest.as_ref().is_none_or(|latest| latest.seq < event.seq) {
+            self.latest = Some(event);
         }
     }
 }
@@ -105,13 +148,69 @@ impl Topic {
 mod tests {
     use super::*;
 
+    fn seqs(rx: &mut broadcast::Receiver<Arc<Encoded>>) -> Vec<u64> {
+        std::iter::from_fn(|| rx.try_recv().ok().map(|e| e.seq)).collect()
+    }
+
+    #[test]
+    fn a_late_subscriber_starts_from_the_newest_event_and_misses_nothing_after_it() {
+        let feed: Feed<i64, i64> = Feed::new();
+        let (mut first, none) = feed.subscribe_latest(1);
+        assert!(
+            none.is_none(),
+            "a new topic knows nothing: its first subscriber reads storage"
+        );
+        // The first subscriber read version 2 while the publication of 2 was still on its way.
+        feed.remember(&1, Arc::new(event(2)), 10);
+        let (_second, latest) = feed.subscribe_latest(1);
+        let (event2, store) = latest.expect("the topic keeps what its first subscriber read");
+        assert_eq!((event2.seq, store), (2, 10));
+        // A reader that read an older version (1) later must not move the topic back.
+        feed.remember(&1, Arc::new(event(1)), 10);
+        // The publications arrive late and out of order: 1 then 2, then 3.
+        feed.publish(1, event(1));
+        feed.publish(1, event(2));
+        let (mut third, latest) = feed.subscribe_latest(1);
+        assert_eq!(
+            latest.map(|(e, _)| e.seq),
+            Some(2),
+            "never older than what a reader stored"
+        );
+        feed.publish(1, event(3));
+        assert_eq!(
+            seqs(&mut first),
+            vec![1, 2, 3],
+            "remembering a read sends nothing and holds back no publication"
+        );
+        assert_eq!(
+            seqs(&mut third),
+            vec![3],
+            "what was published after taking the newest arrives"
+        );
+        let (_, latest) = feed.subscribe_latest(1);
+        assert_eq!(latest.map(|(e, _)| e.seq), Some(3));
+    }
+
+    #[test]
+    fn a_closed_topic_forgets_its_newest_event() {
+        let feed: Feed<i64, i64> = Feed::new();
+        let (_rx, _) = feed.subscribe_latest(1);
+        feed.remember(&1, Arc::new(event(4)), 10);
+        feed.close(&1);
+        feed.remember(&1, Arc::new(event(4)), 10);
+        assert!(
+            feed.subscribe_latest(1).1.is_none(),
+            "after closing, the next subscriber reads storage"
+        );
+    }
+
     fn event(seq: u64) -> Encoded {
         Encoded::new(seq, "test", "{}", String::new())
     }
 
     #[test]
     fn older_events_are_not_passed_on() {
-        let feed = Feed::new();
+        let feed: Feed<i64> = Feed::new();
         let mut rx = feed.subscribe(1);
         feed.publish(1, event(2));
         feed.publish(1, event(1));
@@ -127,7 +226,7 @@ mod tests {
 
     #[test]
     fn topics_live_only_as_long_as_their_listeners() {
-        let feed = Feed::new();
+        let feed: Feed<i64> = Feed::new();
         feed.publish(7, event(1));
         assert_eq!(feed.topics(), 0, "publishing to nobody makes no topic");
         assert!(!feed.listened(&7));
@@ -146,7 +245,7 @@ mod tests {
 
     #[test]
     fn closing_a_topic_ends_its_subscriptions_only() {
-        let feed = Feed::new();
+        let feed: Feed<i64> = Feed::new();
         let (mut closed, mut other) = (feed.subscribe(1), feed.subscribe(2));
         feed.close(&1);
         assert!(matches!(closed.try_recv(), Err(broadcast::error::TryRecvError::Closed)));
@@ -156,7 +255,7 @@ mod tests {
 
     #[test]
     fn topics_are_separate() {
-        let feed = Feed::new();
+        let feed: Feed<i64> = Feed::new();
         let mut other = feed.subscribe(2);
         feed.publish(1, event(1));
         assert!(other.try_recv().is_err());

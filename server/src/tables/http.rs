@@ -131,6 +131,8 @@ async fn remove(
         .remove_table(table_id, now_ms())
         .await?
         .map_err(|refusal| refused(refusal, &table.number))?;
+    // The map first, then the streams: one that subscribes after the close finds the link revoked.
+    state.links.removed(table_id);
     state.carts.close(&table_id);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -150,11 +152,14 @@ async fn regenerate(
 ) -> Result<Json<TableDTO>> {
     grant.may(store_id, Duty::ManageStore)?;
     let table = owned_table(&state, store_id, table_id).await?;
-    state
+    let generation = state
         .db
         .regenerate_link(table_id)
         .await?
         .map_err(|refusal| refused(refusal, &table.number))?;
+    // The old link is refused from now on, before the streams are closed: one that subscribes
+    // after the close finds it revoked.
+    state.links.learn(table_id, generation);
     // Whoever watches the table's cart now came in with the old link: end their streams, so they
     // must come back with the new one.
     state.carts.close(&table_id);

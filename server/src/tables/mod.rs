@@ -1,9 +1,10 @@
 //! A store's tables: the signed link on each table's QR code and the diners who join with it
 //! (`diners`), the owner's tables grouped in areas (`http`), and each table's QR code as an image
-//! (`qr`) and on a printable A4 sheet (`sheet`).
+//! (`qr`) and on a printable A4 sheet (`sheet`); each table's current link in memory (`links`).
 
 mod diners;
 mod http;
+pub mod links;
 mod qr;
 pub mod rules;
 mod sheet;

@@ -155,3 +155,51 @@ async fn the_stream_has_the_headers_proxies_need() {
     assert_eq!(header("cache-control").as_deref(), Some("no-cache"));
     assert_eq!(header("x-accel-buffering").as_deref(), Some("no"));
 }
+
+/// A phone that opens a table someone already watches is given the table's newest cart from
+/// memory: it must be exactly the cart the last change produced, and a phone resuming at that
+/// version is not sent it again.
+#[tokio::test]
+async fn a_phone_joining_a_watched_table_starts_from_its_newest_cart() {
+    let server = TestServer::start().await;
+    let alice = server.join(1, None).await;
+    let sse_url = server.url("/api/store/order/sse/1");
+    let mut watching = Sse::connect(&sse_url, server.table_token(1), None);
+    assert!(watching.cart_at(0).await.items.is_empty());
+    let mut answered = None;
+    for remark in ["少辣", "不要葱"] {
+        let change = json!({"tableId": 1, "cuisineId": 1001, "quantity": 1, "remark": remark});
+        let response = server.add(&alice.token, change).await;
+        assert_eq!(response.status(), 200);
+        answered = Some(response.json::<orderbell_shared::CartDTO>().await.expect("the cart"));
+    }
+    let answered = answered.expect("two changes");
+    assert_eq!(watching.cart_at(2).await, answered);
+
+    let mut late = Sse::connect(&sse_url, server.table_token(1), None);
+    assert_eq!(
+        late.next_cart().await,
+        (2, answered.clone()),
+        "the first cart a late phone sees is the newest"
+    );
+    let ws_url = server.ws_url(&format!("/ws/cart/1?token={}", server.table_token(1)));
+    let mut socket = Ws::connect(&ws_url).await.expect("ws");
+    let first = loop {
+        let message = socket.next().await;
+        if message.kind == MessageType::CartUpdate {
+            break message.data.expect("cart_update carries the cart");
+        }
+    };
+    assert_eq!(first, answered, "and so over WebSocket");
+
+    let mut resumed = Sse::connect(&sse_url, server.table_token(1), Some(2)).connected().await;
+    let response = server
+        .add(&alice.token, json!({"tableId": 1, "cuisineId": 1006, "quantity": 1}))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        resumed.next_cart().await.0,
+        3,
+        "a phone that has version 2 gets only what came after"
+    );
+}

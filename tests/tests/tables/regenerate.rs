@@ -204,3 +204,45 @@ async fn the_old_links_open_streams_end_and_cannot_come_back() {
     });
     still.await.expect("the table next door keeps its stream");
 }
+
+/// The table link itself (no diner) is checked in memory: its streams end on regeneration like
+/// a diner's, and the old link is refused on the very next connect, SSE and WebSocket.
+#[tokio::test]
+async fn the_old_table_links_streams_end_and_its_next_connect_is_refused() {
+    let server = TestServer::start().await;
+    let old = server.table_token(1).to_owned();
+    let open = |token: String| {
+        let request = server
+            .http
+            .get(server.url(&format!("/api/store/order/sse/1?token={token}")));
+        async move { request.send().await.expect("stream request") }
+    };
+    // Two streams: the second joins a watched table and takes its cart from the first's topic.
+    let mut streams = vec![open(old.clone()).await, open(old.clone()).await];
+    for sse in &mut streams {
+        assert_eq!(sse.status(), 200);
+        let mut seen = String::new();
+        while !seen.contains("event: cart_update") {
+            let chunk = sse.chunk().await.expect("stream").expect("the current cart");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    let fresh = regenerate(&server, 1).await;
+
+    for mut sse in streams {
+        let ended = tokio::time::timeout(PATIENCE, async {
+            while sse.chunk().await.expect("stream reads").is_some() {}
+        });
+        ended.await.expect("the old link's cart stream ends");
+    }
+    assert_eq!(refusal(open(old.clone()).await).await.1, "link_revoked");
+    let url = server.ws_url(&format!("/ws/cart/1?token={old}"));
+    let refused = tokio_tungstenite::connect_async(url).await;
+    assert!(
+        matches!(&refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 401),
+        "the old link opens no socket: {refused:?}"
+    );
+    let new = open(token_of(&fresh.link).to_owned()).await;
+    assert_eq!(new.status(), 200, "the new link streams");
+}
