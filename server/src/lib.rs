@@ -22,7 +22,7 @@ mod journal;
 mod maintenance;
 mod media;
 mod menu;
-mod net;
+pub mod net;
 mod openapi;
 mod orders;
 pub mod payments;

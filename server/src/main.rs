@@ -6,7 +6,6 @@ use clap::Parser;
 use orderbell_server::auth::Role;
 use orderbell_server::config::{Cli, Command, StoreCommand};
 use orderbell_server::{App, Result, TableLink};
-use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 /// jemalloc, whose background threads give freed memory back to the system: glibc's allocator
@@ -67,7 +66,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Owner's desktop app pairing link: {}", created.owner.pairing_link);
         }
         Command::Serve => {
-            let listener = TcpListener::bind(config.listen).await?;
+            let listener = orderbell_server::net::bind(config.listen)?;
             // With `--listen …:0` the links must name the port actually bound.
             config.listen = listener.local_addr()?;
             let app = App::open(&config).await?;

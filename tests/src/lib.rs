@@ -182,7 +182,7 @@ impl std::ops::Deref for TestServer {
 async fn bind(addr: SocketAddr) -> TcpListener {
     let mut last = None;
     for _ in 0..50 {
-        match TcpListener::bind(addr).await {
+        match orderbell_server::net::bind(addr) {
             Ok(listener) => return listener,
             Err(e) => last = Some(e),
         }
