@@ -97,6 +97,14 @@ impl Error {
         }
     }
 
+    pub fn table_not_found(table_id: i64) -> Self {
+        Error::NotFound {
+            code: "table_not_found",
+            what: "桌台",
+            id: table_id,
+        }
+    }
+
     pub fn order_not_found(order_id: i64) -> Self {
         Error::NotFound {
             code: "order_not_found",

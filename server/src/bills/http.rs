@@ -22,11 +22,11 @@ pub async fn table_bill(
     Credential(grant): Credential,
     Path(table_id): Path<i64>,
 ) -> Result<Json<BillDTO>> {
-    let table = state.db.table(table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    })?;
+    let table = state
+        .db
+        .table(table_id)
+        .await?
+        .ok_or(Error::table_not_found(table_id))?;
     if grant.diner_at(table_id).is_none() {
         grant.for_store(table.store_id)?;
     }

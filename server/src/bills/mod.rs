@@ -130,11 +130,7 @@ pub async fn leave(tx: &mut dyn Tx, outbox: &mut Outbox, table_id: i64) -> Resul
 pub async fn seat(state: &AppState, table_id: i64, phone: Option<&str>) -> Result<(i64, u32)> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let missing = || Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    };
+    let missing = || Error::table_not_found(table_id);
     let mut bill = tx.open_bill(table_id, now).await?.ok_or_else(missing)?;
     let mut outbox = Outbox::default();
     // Cheap first: only a bill open for hours may have been left behind.

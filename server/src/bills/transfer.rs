@@ -148,11 +148,7 @@ async fn target_table(tx: &mut dyn Tx, bill: &BillDTO, table_id: i64) -> Result<
     }
     match tx.bump_cart(table_id).await? {
         Some((table, version)) if table.store_id == bill.store_id => Ok((table, version)),
-        _ => Err(Error::NotFound {
-            code: "table_not_found",
-            what: "桌台",
-            id: table_id,
-        }),
+        _ => Err(Error::table_not_found(table_id)),
     }
 }
 

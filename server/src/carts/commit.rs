@@ -111,11 +111,7 @@ async fn commit(db: &dyn Database, changes: &[(i64, &CartChange)]) -> Result<Vec
 /// transaction); the inner one is the change's own refusal, which writes nothing.
 async fn apply(tx: &mut dyn Tx, table_id: i64, change: &CartChange) -> Result<Result<CartDTO>> {
     let Some(head) = tx.cart_head(table_id, change.dish_id()).await? else {
-        return Ok(Err(Error::NotFound {
-            code: "table_not_found",
-            what: "桌台",
-            id: table_id,
-        }));
+        return Ok(Err(Error::table_not_found(table_id)));
     };
     let write = match rules::plan(change, &head.table, head.dish.as_ref(), head.line.as_ref()) {
         Ok(write) => write,

@@ -21,11 +21,7 @@ pub async fn get_cart(
     Path(table_id): Path<i64>,
 ) -> Result<Json<CartDTO>> {
     grant.for_table(table_id)?;
-    let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    })?;
+    let snapshot = state.db.cart(table_id).await?.ok_or(Error::table_not_found(table_id))?;
     Ok(Json(cart_dto(&snapshot)))
 }
 

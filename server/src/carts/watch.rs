@@ -44,11 +44,7 @@ impl CartWatch {
         let (cart, store_id) = match latest {
             Some(latest) => latest,
             None => {
-                let snapshot = state.db.cart(table_id).await?.ok_or(Error::NotFound {
-                    code: "table_not_found",
-                    what: "桌台",
-                    id: table_id,
-                })?;
+                let snapshot = state.db.cart(table_id).await?.ok_or(Error::table_not_found(table_id))?;
                 let cart = Arc::new(cart_event(&cart_dto(&snapshot)));
                 state.carts.remember(&table_id, cart.clone(), snapshot.table.store_id);
                 (cart, snapshot.table.store_id)

@@ -187,11 +187,11 @@ pub async fn table_presence(
     Path(table_id): Path<i64>,
 ) -> Result<Json<PresenceDTO>> {
     grant.for_table(table_id)?;
-    let table = state.db.table(table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    })?;
+    let table = state
+        .db
+        .table(table_id)
+        .await?
+        .ok_or(Error::table_not_found(table_id))?;
     let merchant_online = !state.presence.online(table.store_id).is_empty();
     let last_seen_at = state.db.devices(table.store_id).await?.first().map(|d| d.last_seen_at);
     Ok(Json(PresenceDTO {

@@ -41,11 +41,10 @@ pub async fn submit(
     let refusal = stores::order_refusal(&state, req.table_id).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let (table, version) = tx.bump_cart(req.table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: req.table_id,
-    })?;
+    let (table, version) = tx
+        .bump_cart(req.table_id)
+        .await?
+        .ok_or(Error::table_not_found(req.table_id))?;
     if let Some(order_id) = tx.order_id_by_key(req.table_id, key).await? {
         // A double tap or a retry: the first request's order, and nothing changes.
         let order = tx
@@ -98,11 +97,10 @@ pub async fn submit(
             returned_quantity: 0,
         })
         .collect();
-    let bill = tx.open_bill(table.id, now).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table.id,
-    })?;
+    let bill = tx
+        .open_bill(table.id, now)
+        .await?
+        .ok_or(Error::table_not_found(table.id))?;
     let status = match bill.mode {
         OrderingMode::PayFirst => OrderStatus::PendingPayment,
         OrderingMode::PayLater => OrderStatus::Submitted,

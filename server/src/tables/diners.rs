@@ -148,11 +148,7 @@ fn current_link(grant: Grant, table_id: i64) -> Result<u32> {
 }
 
 async fn table(state: &AppState, table_id: i64) -> Result<TableRow> {
-    state.db.table(table_id).await?.ok_or(Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
-    })
+    state.db.table(table_id).await?.ok_or(Error::table_not_found(table_id))
 }
 
 /// A diner's session, valid while `link` is the table's current link and `sitting` its current

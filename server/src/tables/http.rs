@@ -300,15 +300,7 @@ fn store_not_found(store_id: i64) -> Error {
 async fn owned_table(state: &AppState, store_id: i64, table_id: i64) -> Result<PlacedTable> {
     match state.db.placed_table(table_id).await? {
         Some(table) if table.store_id == store_id => Ok(table),
-        _ => Err(not_found(table_id)),
-    }
-}
-
-fn not_found(table_id: i64) -> Error {
-    Error::NotFound {
-        code: "table_not_found",
-        what: "桌台",
-        id: table_id,
+        _ => Err(Error::table_not_found(table_id)),
     }
 }
 
