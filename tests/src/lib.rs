@@ -11,6 +11,7 @@ pub mod money;
 mod process;
 pub mod providers;
 pub mod qr;
+pub mod services;
 
 use std::net::SocketAddr;
 use std::path::Path;
