@@ -1,0 +1,3 @@
+//! PostgreSQL's implementation of [`super::Tx`].
+
+pub(super) struct PgTx(pub(super) sqlx::Transaction<'static, sqlx::Postgres>);
