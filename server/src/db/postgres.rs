@@ -30,7 +30,7 @@ impl Postgres {
 
     /// A writing transaction. PostgreSQL's commit returns once the WAL is flushed
     /// (synchronous_commit is on unless the server is told otherwise), as `Database::begin` asks.
-    pub(super) async fn begin_tx(&self) -> Result<PgTx> {
+    pub(super) async fn begin_durable(&self) -> Result<PgTx> {
         Ok(PgTx(self.pool.begin().await?))
     }
 }
@@ -165,7 +165,7 @@ impl Database for Postgres {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(self.begin_tx().await?))
+        Ok(Box::new(self.begin_durable().await?))
     }
 
     async fn order(&self, order_id: i64) -> Result<Option<OrderDTO>> {
