@@ -174,6 +174,23 @@ impl TestServer {
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// The configuration of a command run beside this server on the same data (`orderbell store
+    /// create`): its data dir, and its database on PostgreSQL.
+    pub fn command_config(&self) -> Config {
+        let mut config = Config::new(self.data_dir());
+        config.database_url.clone_from(&self.config.database_url);
+        config
+    }
+
+    /// The same as flags of the `orderbell` binary.
+    pub fn data_flags(&self) -> Vec<String> {
+        let mut flags = vec!["--data-dir".to_owned(), self.data_dir().display().to_string()];
+        if let Some(url) = &self.config.database_url {
+            flags.extend(["--database-url".to_owned(), url.clone()]);
+        }
+        flags
+    }
 }
 
 impl std::ops::Deref for TestServer {
