@@ -2,6 +2,8 @@
 //! READ COMMITTED, so a read that a write depends on locks its row (`FOR UPDATE`, or an `UPDATE …
 //! RETURNING` that takes the lock and the new value at once); see `postgres_tx`.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use orderbell_shared::OrderDTO;
 use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
@@ -23,7 +25,13 @@ impl Postgres {
     /// Connect to `url` and bring its schema up to date. Migrations take PostgreSQL's advisory
     /// lock, so instances starting together apply each migration once.
     pub async fn open(url: &str) -> Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            // While PostgreSQL is away a request fails with a 5xx after this long, instead of
+            // the default 30 s: a provider's callback must be answered before it gives up on it.
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Postgres { pool })
     }

@@ -122,7 +122,7 @@ impl Tx for PgTx {
     }
 
     async fn order(&mut self, order_id: i64) -> Result<Option<OrderDTO>> {
-        postgres_rows::order(&mut self.0, order_id).await
+        postgres_rows::order_for_update(&mut self.0, order_id).await
     }
 
     async fn update_order(&mut self, order: &OrderDTO, expected: OrderStatus) -> Result<bool> {

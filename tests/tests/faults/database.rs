@@ -49,7 +49,8 @@ async fn retried_callback_pays_once(server: &ServerProcess, provider: &FakeWebho
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_database_refuses_the_callback_and_the_retry_pays_once() {
-    if orderbell_tests::skip_on_postgres("the lock is SQLite's file lock (faults/postgres.rs stops PostgreSQL instead)") {
+    if orderbell_tests::skip_on_postgres("the lock is SQLite's file lock (faults/postgres.rs stops PostgreSQL instead)")
+    {
         return;
     }
     let (provider, flags) = provider();
