@@ -7,87 +7,16 @@
 
 use async_trait::async_trait;
 use orderbell_shared::Money;
-use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, RoundReply, Settlement};
-use sqlx::{FromRow, PgConnection};
+use orderbell_shared::bills::{RoundReply, Settlement};
+use sqlx::PgConnection;
 
 use super::TableRow;
 use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing};
 use super::postgres::Postgres;
 use super::postgres_rows;
 use super::postgres_tx::PgTx;
-use super::sqlite_bills::{BILL_COLUMNS, UNFINISHED, status_str};
-use crate::error::{Error, Result};
-
-#[derive(FromRow)]
-struct BillRecord {
-    id: i64,
-    store_id: i64,
-    table_id: i64,
-    number: String,
-    sitting: i64,
-    mode: String,
-    status: String,
-    rounds: i64,
-    opened_at: i64,
-    closed_at: Option<i64>,
-    close_reason: Option<String>,
-    merged_into: Option<i64>,
-    next_table: Option<String>,
-}
-
-fn corrupt(what: String) -> Error {
-    Error::Database(sqlx::Error::Decode(what.into()))
-}
-
-fn count(value: i64) -> u32 {
-    u32::try_from(value).unwrap_or(0)
-}
-
-impl BillRecord {
-    fn into_row(self) -> Result<BillRow> {
-        let mode = match self.mode.as_str() {
-            "pay_first" => OrderingMode::PayFirst,
-            "pay_later" => OrderingMode::PayLater,
-            other => return Err(corrupt(format!("bill mode {other:?}"))),
-        };
-        let status = [
-            BillStatus::Open,
-            BillStatus::Settled,
-            BillStatus::Closed,
-            BillStatus::Merged,
-        ]
-        .into_iter()
-        .find(|s| status_str(*s) == self.status)
-        .ok_or_else(|| corrupt(format!("bill status {:?}", self.status)))?;
-        Ok(BillRow {
-            id: self.id,
-            store_id: self.store_id,
-            table_id: self.table_id,
-            table_number: self.number,
-            sitting: count(self.sitting),
-            mode,
-            status,
-            rounds: count(self.rounds),
-            opened_at: self.opened_at,
-            closed_at: self.closed_at,
-            close_reason: self.close_reason,
-            merged_into: self.merged_into,
-            next_table: self.next_table,
-        })
-    }
-}
-
-type SettlementRecord = (
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-);
+use super::sqlite_bills::{BILL_COLUMNS, BillRecord, SettlementRecord, UNFINISHED, count, settled, status_str};
+use crate::error::Result;
 
 /// The bills matching `where_` (one parameter, `$1`) with everything on them; `lock` ends the
 /// bills' select (`FOR UPDATE OF b` inside a writing transaction, nothing for a read).
@@ -119,20 +48,7 @@ async fn snapshot(conn: &mut PgConnection, where_: &str, key: i64, lock: &str) -
         .bind(bill.id)
         .fetch_optional(&mut *conn)
         .await?;
-        let settlement = match settlement {
-            Some((method, amount, received, change, provider, transaction_id, reason, by, at)) => Some(Settlement {
-                method: PayMethod::parse(&method).ok_or_else(|| corrupt(format!("pay method {method:?}")))?,
-                amount: Money::from_cents(amount),
-                received: received.map(Money::from_cents),
-                change: change.map(Money::from_cents),
-                provider,
-                transaction_id,
-                reason,
-                by,
-                at,
-            }),
-            None => None,
-        };
+        let settlement = settlement.map(settled).transpose()?;
         let replies = round_replies(conn, bill.id).await?;
         let unheard: Vec<(i64,)> = sqlx::query_as(
             "SELECT DISTINCT e.order_id FROM escalations e JOIN orders o ON o.id = e.order_id

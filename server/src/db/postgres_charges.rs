@@ -1,16 +1,13 @@
 //! PostgreSQL's charges.
 
 use async_trait::async_trait;
-use orderbell_shared::Money;
-use orderbell_shared::charges::{ChargeStatus, PayChannel};
-use sqlx::Row;
-use sqlx::postgres::PgRow;
+use orderbell_shared::charges::ChargeStatus;
 
 use super::Paid;
 use super::charges::{ChargeRow, ChargeStore};
 use super::postgres::Postgres;
-use super::sqlite_charges::{COLUMNS, status_name};
-use crate::error::{Error, Result};
+use super::sqlite_charges::{COLUMNS, charge, status_name};
+use crate::error::Result;
 
 #[async_trait]
 impl ChargeStore for Postgres {
@@ -84,33 +81,4 @@ impl ChargeStore for Postgres {
             .await?;
         Ok(())
     }
-}
-
-fn charge(row: &PgRow) -> Result<ChargeRow> {
-    let corrupt = |what: &str| Error::Database(sqlx::Error::Decode(format!("charges: unreadable {what}").into()));
-    let paid = match (row.try_get("order_id")?, row.try_get("bill_id")?) {
-        (Some(order_id), _) => Paid::Order(order_id),
-        (None, Some(bill_id)) => Paid::Bill(bill_id),
-        (None, None) => return Err(corrupt("charge of neither an order nor a bill")),
-    };
-    let channel: String = row.try_get("channel")?;
-    let status: String = row.try_get("status")?;
-    Ok(ChargeRow {
-        store_id: row.try_get("store_id")?,
-        paid,
-        trade_no: row.try_get("trade_no")?,
-        provider: row.try_get("provider")?,
-        channel: PayChannel::parse(&channel).ok_or_else(|| corrupt("channel"))?,
-        amount: Money::from_cents(row.try_get("amount_cents")?),
-        status: match status.as_str() {
-            "open" => ChargeStatus::Open,
-            "paid" => ChargeStatus::Paid,
-            "closed" => ChargeStatus::Closed,
-            _ => return Err(corrupt("status")),
-        },
-        start_json: row.try_get("start_json")?,
-        created_at: row.try_get("created_at")?,
-        queries: u32::try_from(row.try_get::<i64, _>("queries")?).unwrap_or(0),
-        next_query_at: row.try_get("next_query_at")?,
-    })
 }

@@ -297,18 +297,7 @@ pub async fn with_items(conn: &mut PgConnection, r: OrderRecord) -> Result<Order
 }
 
 pub async fn order(conn: &mut PgConnection, order_id: i64) -> Result<Option<OrderDTO>> {
-    read_order(conn, order_id, "").await
-}
-
-/// The order, its row locked until the transaction ends: what a transaction reads an order for
-/// is to change it, and a second change must start from the first one's result (SQLite's single
-/// writer gives that for free).
-pub async fn order_for_update(conn: &mut PgConnection, order_id: i64) -> Result<Option<OrderDTO>> {
-    read_order(conn, order_id, " FOR UPDATE").await
-}
-
-async fn read_order(conn: &mut PgConnection, order_id: i64, lock: &str) -> Result<Option<OrderDTO>> {
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{lock}");
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
     let record: Option<OrderRecord> = sqlx::query_as(&sql).bind(order_id).fetch_optional(&mut *conn).await?;
     match record {
         Some(r) => Ok(Some(with_items(conn, r).await?)),

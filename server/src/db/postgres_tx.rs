@@ -122,7 +122,17 @@ impl Tx for PgTx {
     }
 
     async fn order(&mut self, order_id: i64) -> Result<Option<OrderDTO>> {
-        postgres_rows::order_for_update(&mut self.0, order_id).await
+        // What a writer reads of an order holds until it commits, as under SQLite's one writer:
+        // two 退菜 of the last portion, or a callback and a cancel, decide one after the other.
+        // The order's table is locked first, the order every writer at a table takes (cart
+        // changes, rounds and bills: see `postgres_bills`), so that none of them deadlock.
+        for lock in [
+            "SELECT 1 FROM tables WHERE id = (SELECT table_id FROM orders WHERE id = $1) FOR UPDATE",
+            "SELECT 1 FROM orders WHERE id = $1 FOR UPDATE",
+        ] {
+            sqlx::query(lock).bind(order_id).execute(&mut *self.0).await?;
+        }
+        postgres_rows::order(&mut self.0, order_id).await
     }
 
     async fn update_order(&mut self, order: &OrderDTO, expected: OrderStatus) -> Result<bool> {

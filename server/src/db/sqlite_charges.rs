@@ -3,8 +3,7 @@
 use async_trait::async_trait;
 use orderbell_shared::Money;
 use orderbell_shared::charges::{ChargeStatus, PayChannel};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use super::Paid;
 use super::charges::{ChargeRow, ChargeStore};
@@ -98,7 +97,13 @@ pub(super) fn status_name(status: ChargeStatus) -> &'static str {
     }
 }
 
-fn charge(row: &SqliteRow) -> Result<ChargeRow> {
+/// A charge from its row, of either engine.
+pub(super) fn charge<'r, R: Row>(row: &'r R) -> Result<ChargeRow>
+where
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
     let corrupt = |what: &str| Error::Database(sqlx::Error::Decode(format!("charges: unreadable {what}").into()));
     let paid = match (row.try_get("order_id")?, row.try_get("bill_id")?) {
         (Some(order_id), _) => Paid::Order(order_id),
@@ -122,7 +127,7 @@ fn charge(row: &SqliteRow) -> Result<ChargeRow> {
         },
         start_json: row.try_get("start_json")?,
         created_at: row.try_get("created_at")?,
-        queries: row.try_get("queries")?,
+        queries: u32::try_from(row.try_get::<i64, _>("queries")?).unwrap_or(0),
         next_query_at: row.try_get("next_query_at")?,
     })
 }
