@@ -27,9 +27,9 @@ impl Postgres {
     pub async fn open(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            // With PostgreSQL away, a request waits this long for a connection (sqlx retries a
-            // refused one until then), then is answered 503 and a provider retries its callback;
-            // the 30 s default would hold requests past any client's patience.
+            // While PostgreSQL is away a request waits this long for a connection (sqlx retries a
+            // refused one until then), then is answered 503: within the 5 s WeChat Pay gives a
+            // callback, so that the provider retries it; the 30 s default outlasts every client.
             .acquire_timeout(Duration::from_secs(3))
             .connect(url)
             .await?;

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use orderbell_shared::access::Role;
 use sqlx::PgPool;
 
-use super::access::{AccessStore, CredentialRow, Holder, Issued};
 use super::StoreRow;
+use super::access::{AccessStore, CredentialRow, Holder, Issued};
 use super::postgres::Postgres;
 use crate::error::Result;
 

@@ -71,14 +71,19 @@ pub const DISH_COLUMNS: &str = "d.id, d.store_id, d.category_id, d.position, d.n
 /// The table (locked until the transaction ends: READ COMMITTED would otherwise let two changes
 /// start from the same version), its cart's version, the dish and its line.
 pub async fn cart_head(conn: &mut PgConnection, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>> {
+    // Locked first, read after in a statement of its own, whose snapshot then holds what the
+    // change before this one wrote (a locking read joined to cart_items would see the old line).
+    sqlx::query("SELECT 1 FROM tables WHERE id = $1 FOR UPDATE")
+        .bind(table_id)
+        .execute(&mut *conn)
+        .await?;
     // The table's columns are renamed: the dish's have the same names.
     let sql = format!(
         "SELECT t.store_id AS table_store_id, t.number AS table_number, t.cart_version,
              c.quantity, c.remark, c.diner_id, {DISH_COLUMNS}
          FROM tables t LEFT JOIN cart_items c ON c.table_id = t.id AND c.dish_id = $1
              LEFT JOIN dishes d ON d.id = $1
-         WHERE t.id = $2 AND t.removed_at IS NULL
-         FOR UPDATE OF t"
+         WHERE t.id = $2 AND t.removed_at IS NULL"
     );
     let Some(row) = sqlx::query(&sql)
         .bind(dish_id)

@@ -25,7 +25,7 @@ type SettingsRecord = (
 #[async_trait]
 impl StoreSettingsStore for Postgres {
     async fn store_settings(&self, store_id: i64) -> Result<Option<StoreSettingsRow>> {
-        read(&mut *self.pool.acquire().await?, store_id, "").await
+        read(&mut *self.pool.acquire().await?, store_id).await
     }
 
     async fn update_store_settings(
@@ -34,9 +34,15 @@ impl StoreSettingsStore for Postgres {
         change: SettingsChange<'_>,
     ) -> Result<Option<StoreSettingsRow>> {
         let mut tx = self.pool.begin().await?;
-        // The store's row stays locked from this read to the commit: a change made meanwhile by
-        // another request (or instance) waits instead of being overwritten.
-        let Some(current) = read(&mut tx, store_id, " FOR UPDATE OF s").await? else {
+        // The store's row stays locked from here to the commit: a change made meanwhile by another
+        // request (or instance) waits instead of being overwritten. Locked first and read after,
+        // in a statement of its own: its snapshot then holds what the change before wrote (a
+        // locking read joined to store_settings would see the old settings row).
+        sqlx::query("SELECT 1 FROM stores WHERE id = $1 FOR UPDATE")
+            .bind(store_id)
+            .execute(&mut *tx)
+            .await?;
+        let Some(current) = read(&mut tx, store_id).await? else {
             return Ok(None);
         };
         let next = change(&current)?;
@@ -46,12 +52,12 @@ impl StoreSettingsStore for Postgres {
     }
 }
 
-async fn read(conn: &mut PgConnection, store_id: i64, lock: &str) -> Result<Option<StoreSettingsRow>> {
-    let record: Option<SettingsRecord> = sqlx::query_as(&format!(
+async fn read(conn: &mut PgConnection, store_id: i64) -> Result<Option<StoreSettingsRow>> {
+    let record: Option<SettingsRecord> = sqlx::query_as(
         "SELECT s.name, ss.logo, ss.announcement, ss.hours, ss.utc_offset_minutes, ss.paused,
                 ss.manual_open, ss.manual_until, ss.ordering_mode
-         FROM stores s LEFT JOIN store_settings ss ON ss.store_id = s.id WHERE s.id = $1{lock}"
-    ))
+         FROM stores s LEFT JOIN store_settings ss ON ss.store_id = s.id WHERE s.id = $1",
+    )
     .bind(store_id)
     .fetch_optional(&mut *conn)
     .await?;

@@ -39,7 +39,15 @@ impl PostgresServer {
             .arg(bin.join("initdb"))
             .arg("-D")
             .arg(dir.path().join("data"))
-            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ])
             .stdout(Stdio::null())
             .output()
             .expect("initdb runs");
@@ -163,4 +171,34 @@ fn bin_dir() -> PathBuf {
 fn free_port() -> u16 {
     let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     socket.local_addr().expect("its address").port()
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection as _;
+
+    use super::PostgresServer;
+
+    /// What the outage tests rely on: stopped, the cluster refuses connections; restarted, it
+    /// answers on the same URL with what was committed before.
+    #[tokio::test]
+    async fn a_stopped_cluster_refuses_and_comes_back_with_its_data() {
+        let mut postgres = PostgresServer::start().await;
+        let mut conn = sqlx::PgConnection::connect(&postgres.url()).await.expect("connects");
+        for statement in ["CREATE TABLE kept (n BIGINT)", "INSERT INTO kept VALUES (7)"] {
+            sqlx::query(statement).execute(&mut conn).await.expect("written");
+        }
+        drop(conn);
+        postgres.stop().await;
+        assert!(sqlx::PgConnection::connect(&postgres.url()).await.is_err(), "stopped");
+        postgres.restart().await;
+        let mut conn = sqlx::PgConnection::connect(&postgres.url())
+            .await
+            .expect("answers again");
+        let (n,): (i64,) = sqlx::query_as("SELECT n FROM kept")
+            .fetch_one(&mut conn)
+            .await
+            .expect("read");
+        assert_eq!(n, 7);
+    }
 }
