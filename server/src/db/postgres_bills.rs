@@ -174,14 +174,22 @@ impl BillTx for PgTx {
 
     async fn bill(&mut self, bill_id: i64) -> Result<Option<BillSnapshot>> {
         // The bill's table first, then the bill: the order every writer of a table's bill takes.
-        let table: Option<(i64,)> = sqlx::query_as("SELECT table_id FROM bills WHERE id = $1")
-            .bind(bill_id)
-            .fetch_optional(&mut *self.0)
-            .await?;
-        let Some((table_id,)) = table else {
-            return Ok(None);
-        };
-        lock_table(&mut self.0, table_id).await?;
+        // Read again once locked: a party that moved meanwhile (换桌) is at another table.
+        let mut held = None;
+        loop {
+            let table: Option<(i64,)> = sqlx::query_as("SELECT table_id FROM bills WHERE id = $1")
+                .bind(bill_id)
+                .fetch_optional(&mut *self.0)
+                .await?;
+            let Some((table_id,)) = table else {
+                return Ok(None);
+            };
+            if held == Some(table_id) {
+                break;
+            }
+            lock_table(&mut self.0, table_id).await?;
+            held = Some(table_id);
+        }
         Ok(snapshot(&mut self.0, "b.id = $1", bill_id, "FOR UPDATE OF b")
             .await?
             .pop())

@@ -24,13 +24,26 @@ async fn one(conn: &mut PgConnection, printer_id: i64) -> Result<Option<PrinterD
     Ok(select(conn, "p.id = $1", printer_id).await?.pop())
 }
 
+/// Printer changes of one store run one after the other, as under SQLite's one writer: each
+/// locks its store's row before it reads (`store`, one parameter), so that an address found free
+/// stays free until the printer is written. NO KEY: what points at the store (orders) goes on.
+async fn lock_store(conn: &mut PgConnection, store: &str, value: i64) -> Result<()> {
+    sqlx::query(&format!("SELECT 1 FROM stores WHERE id = {store} FOR NO KEY UPDATE"))
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl PrinterTx for PgTx {
     async fn printer(&mut self, printer_id: i64) -> Result<Option<PrinterDTO>> {
+        lock_store(&mut self.0, "(SELECT store_id FROM printers WHERE id = $1)", printer_id).await?;
         one(&mut self.0, printer_id).await
     }
 
     async fn printer_at(&mut self, store_id: i64, connection: &PrinterConnection) -> Result<Option<PrinterDTO>> {
+        lock_store(&mut self.0, "$1", store_id).await?;
         let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM printers WHERE store_id = $1 AND address = $2")
             .bind(store_id)
             .bind(connection.address())

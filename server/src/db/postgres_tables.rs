@@ -10,10 +10,21 @@ use super::sqlite_tables::{COLUMNS, TableRecord, number_taken};
 use super::tables::{PlacedTable, Refusable, TableEdit, TableRefusal, TableStore};
 use crate::error::Result;
 
-async fn placed(conn: &mut PgConnection, table_id: i64, lock: &str) -> Result<Option<PlacedTable>> {
-    let sql = format!("SELECT {COLUMNS} FROM tables t WHERE t.id = $1 AND t.removed_at IS NULL {lock}");
+async fn placed(conn: &mut PgConnection, table_id: i64) -> Result<Option<PlacedTable>> {
+    let sql = format!("SELECT {COLUMNS} FROM tables t WHERE t.id = $1 AND t.removed_at IS NULL");
     let record: Option<TableRecord> = sqlx::query_as(&sql).bind(table_id).fetch_optional(conn).await?;
     Ok(record.map(PlacedTable::from))
+}
+
+/// The table, locked until the transaction ends. Locked by a statement of its own and read by
+/// the next: a locking read that waited would re-check the table's row but not its cart's and
+/// orders', and could call an occupied table free.
+async fn locked(conn: &mut PgConnection, table_id: i64) -> Result<Option<PlacedTable>> {
+    sqlx::query("SELECT 1 FROM tables WHERE id = $1 FOR UPDATE")
+        .bind(table_id)
+        .execute(&mut *conn)
+        .await?;
+    placed(conn, table_id).await
 }
 
 #[async_trait]
@@ -42,7 +53,7 @@ impl TableStore for Postgres {
     }
 
     async fn placed_table(&self, table_id: i64) -> Result<Option<PlacedTable>> {
-        placed(&mut *self.pool.acquire().await?, table_id, "").await
+        placed(&mut *self.pool.acquire().await?, table_id).await
     }
 
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>> {
@@ -60,7 +71,7 @@ impl TableStore for Postgres {
 
     async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<()>> {
         let mut tx = self.pool.begin().await?;
-        let Some(table) = placed(&mut tx, table_id, "FOR UPDATE OF t").await? else {
+        let Some(table) = locked(&mut tx, table_id).await? else {
             return Ok(Err(TableRefusal::Missing));
         };
         let renumbered = edit.number.is_some_and(|n| n != table.number);
@@ -83,7 +94,7 @@ impl TableStore for Postgres {
 
     async fn remove_table(&self, table_id: i64, at: i64) -> Result<Refusable<()>> {
         let mut tx = self.pool.begin().await?;
-        let Some(table) = placed(&mut tx, table_id, "FOR UPDATE OF t").await? else {
+        let Some(table) = locked(&mut tx, table_id).await? else {
             return Ok(Err(TableRefusal::Missing));
         };
         if table.occupied {
