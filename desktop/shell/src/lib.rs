@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use orderbell_desktop_core::Saved;
-use tauri::{Manager, WindowEvent};
+use tauri::{Manager, RunEvent, WindowEvent};
 
 /// The command line: where to keep data, and an optional pairing to start with.
 #[derive(Debug, Default)]
@@ -73,7 +73,9 @@ pub fn run() -> ExitCode {
             let saved = Saved::new(dir);
             app.manage(desk::Shell::new(saved.clone()));
             tray::create(app.handle())?;
-            lean_webview(app.handle());
+            if let Some(window) = app.get_webview_window(tray::WINDOW) {
+                lean_webview(&window);
+            }
             // Nothing about the pairing may stop the app: at worst the window asks for it again,
             // as on first run, with the reason on the form.
             if let Some(link) = &args.pair {
@@ -93,13 +95,12 @@ pub fn run() -> ExitCode {
             tracing::info!(data = %saved.dir().display(), "orderbell-desktop started");
             Ok(())
         })
-        .on_window_event(|window, event| {
-            // Closing hides to the tray: alerts must go on. Quit from the tray menu.
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                api.prevent_close();
-                if let Err(e) = window.hide() {
-                    tracing::warn!(error = %e, "cannot hide the window");
-                }
+        .on_window_event(|_, event| {
+            // Closing goes to the tray: the window and its web view are dropped (its web process,
+            // about 100 MB, exits), and the core goes on alerting. The tray or a second launch
+            // builds the window again; quit from the tray menu.
+            if let WindowEvent::Destroyed = event {
+                tracing::info!("window closed to the tray: its web view is released, alerts go on");
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -160,9 +161,18 @@ pub fn run() -> ExitCode {
             printers::test_print,
             printers::reprint,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!());
     match app {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(app) => {
+            app.run(|_, event| {
+                // The last window closing is not quitting: only the tray's 退出 (an exit with a
+                // code) ends the app.
+                if let RunEvent::ExitRequested { code: None, api, .. } = event {
+                    api.prevent_exit();
+                }
+            });
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             tracing::error!(error = %e, "orderbell-desktop stopped");
             ExitCode::FAILURE
@@ -172,9 +182,9 @@ pub fn run() -> ExitCode {
 
 /// The board is text and a few colours: WebKit's GPU compositing (here software GL) costs the
 /// window's web process about half its memory for nothing it draws.
-fn lean_webview(app: &tauri::AppHandle) {
+pub(crate) fn lean_webview(window: &tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]
-    if let Some(window) = app.get_webview_window("main") {
+    {
         let lean = window.with_webview(|webview| {
             use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
             if let Some(settings) = webview.inner().settings() {

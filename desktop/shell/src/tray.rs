@@ -1,17 +1,19 @@
 //! The tray icon: the count of orders nobody has handled (drawn on the icon, see [`badge`]), a
-//! way back to the window, and the only way to quit (closing the window only hides it, so
-//! alerts go on).
+//! way back to the window, and the only way to quit (closing the window drops it and its web
+//! view, but alerts go on).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::badge;
 
 const TRAY: &str = "main";
+/// The label of the window (`tauri.conf.json`).
+pub const WINDOW: &str = "main";
 
 /// The count the icon shows now: redrawing writes a file for the panel, so only on a change.
 static SHOWN: AtomicU32 = AtomicU32::new(0);
@@ -71,15 +73,29 @@ pub fn show_count(app: &AppHandle, unhandled: u32) {
     }
 }
 
-/// Bring the main window back (tray click, second launch).
+/// Bring the main window back (tray click, second launch), building it again if it was closed
+/// to the tray.
 pub fn show_window(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
-        let shown = window
-            .unminimize()
-            .and_then(|()| window.show())
-            .and_then(|()| window.set_focus());
-        if let Err(e) = shown {
-            tracing::warn!(error = %e, "cannot show the window");
-        }
+    let window = match app.get_webview_window(WINDOW) {
+        Some(window) => Ok(window),
+        None => build_window(app),
+    };
+    let shown = window.and_then(|window| {
+        window.unminimize()?;
+        window.show()?;
+        window.set_focus()
+    });
+    if let Err(e) = shown {
+        tracing::warn!(error = %e, "cannot show the window");
     }
+}
+
+/// The window as `tauri.conf.json` describes it; it reads the desk's view when its page loads.
+fn build_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+    let config = app.config().app.windows.iter().find(|w| w.label == WINDOW);
+    let config = config.ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let window = WebviewWindowBuilder::from_config(app, config)?.build()?;
+    crate::lean_webview(&window);
+    tracing::info!("window opened again from the tray");
+    Ok(window)
 }

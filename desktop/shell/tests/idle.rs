@@ -9,6 +9,7 @@
 //! ```
 //!
 //! `ORDERBELL_BENCH_CARDS` (default 30) orders, `ORDERBELL_BENCH_SECS` (default 20) seconds;
+//! `ORDERBELL_BENCH_CLOSED=1` closes the window to the tray first (the app alerting from the tray);
 //! other variables (e.g. `WEBKIT_DISABLE_COMPOSITING_MODE=1`) reach the app unchanged.
 
 use std::io::{BufRead as _, BufReader};
@@ -16,35 +17,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use orderbell_tests::TestServer;
+use support::{close_window, name, stat, tree, web_processes};
+
+mod support;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// `(parent pid, user + system ticks)` of a process, from `/proc/<pid>/stat`.
-fn stat(pid: u32) -> Option<(u32, u64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some((fields.get(1)?.parse().ok()?, ticks))
-}
-
-/// `root` and every process below it.
-fn tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse().ok())
-        .filter_map(|pid| Some((pid, stat(pid)?.0)))
-        .collect();
-    let parent_of = |pid: u32| parents.iter().find(|(p, _)| *p == pid).map(|(_, parent)| *parent);
-    let in_tree = |pid: u32| std::iter::successors(Some(pid), |p| parent_of(*p).filter(|p| *p > 1)).any(|p| p == root);
-    parents
-        .iter()
-        .map(|(pid, _)| *pid)
-        .filter(|pid| in_tree(*pid))
-        .collect()
 }
 
 /// `Pss:` and `Rss:` of `pid`, in MB.
@@ -58,11 +36,6 @@ fn memory_mb(pid: u32) -> (f64, f64) {
             / 1024.0
     };
     (field("Pss:"), field("Rss:"))
-}
-
-fn name(pid: u32) -> String {
-    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-    comm.trim().to_owned()
 }
 
 /// `cards` orders, paid and then accepted (every third also ready), so none is announced again
@@ -124,6 +97,15 @@ async fn the_app_idles_with_a_full_board() {
         // Keep reading, or the app blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         std::thread::sleep(Duration::from_secs(5)); // the first paint and the voice settle
+        let closed = setting("ORDERBELL_BENCH_CLOSED", 0) == 1;
+        if closed {
+            close_window(child.id());
+            let start = Instant::now();
+            while web_processes(child.id()) > 0 && start.elapsed() < Duration::from_secs(30) {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            std::thread::sleep(Duration::from_secs(5));
+        }
         let pids = tree(child.id());
         let ticks = |pid: u32| stat(pid).map_or(0, |(_, t)| t);
         let before: Vec<u64> = pids.iter().map(|p| ticks(*p)).collect();
@@ -146,8 +128,9 @@ async fn the_app_idles_with_a_full_board() {
             .map(|(n, cpu, pss, _)| format!("{n} {cpu:.2} % {pss:.0} MB"))
             .collect();
         println!(
-            "the app idle with {cards} orders for {secs} s: CPU {:.2} % of a core, PSS {:.0} MB, \
+            "the app idle with {cards} orders for {secs} s{}: CPU {:.2} % of a core, PSS {:.0} MB, \
              RSS {:.0} MB ({})",
+            if closed { ", window closed to the tray" } else { "" },
             total(|e| e.1),
             total(|e| e.2),
             total(|e| e.3),

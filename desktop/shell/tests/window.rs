@@ -11,7 +11,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use orderbell_tests::TestServer;
+use support::{close_window, web_processes};
 use tempfile::TempDir;
+
+mod support;
 
 /// A cold WebKit start under Xvfb on two busy cores takes a while.
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -220,4 +223,39 @@ async fn a_second_launch_hands_its_link_to_the_running_app_which_asks_before_swi
         matches!(app.child.try_wait(), Ok(None)),
         "and keeps running, still paired"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_releases_its_web_view_and_the_alerts_go_on() {
+    let _one = ONE_APP.lock().await;
+    let server = TestServer::start().await;
+    let mut app = App::start(&server, &[]);
+    tokio::task::block_in_place(|| app.logs(&["window shows the board", "orders=0"]));
+    let pid = app.child.id();
+    eventually("the window has its web process", || web_processes(pid) > 0);
+
+    close_window(pid);
+    tokio::task::block_in_place(|| app.logs(&["window closed to the tray"]));
+    eventually("the web process exits with the window", || web_processes(pid) == 0);
+    assert!(matches!(app.child.try_wait(), Ok(None)), "the app goes on in the tray");
+
+    // An order paid now is announced from the tray, as with the window open.
+    live_order(&server).await;
+    tokio::task::block_in_place(|| {
+        app.logs(&["notification shown", "新订单 A03号桌"]);
+        app.logs(&["voice played", "您有新的订单，A03号桌"]);
+    });
+
+    // A second launch (as the tray's 显示窗口 does) builds the window again, with the order.
+    let link = format!("{}?token={}", server.url("/"), server.merchant);
+    let mut second = App::launch(&link, &[]);
+    eventually(
+        "the second launch hands over and exits",
+        || matches!(second.child.try_wait(), Ok(Some(status)) if status.success()),
+    );
+    tokio::task::block_in_place(|| {
+        app.logs(&["window opened again"]);
+        app.logs(&["window shows the board", "orders=1"]);
+    });
+    eventually("the new window has its web process", || web_processes(pid) > 0);
 }
