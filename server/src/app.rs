@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::{Keys, Role};
+use crate::bills::BillFeed;
 use crate::carts;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -26,7 +27,6 @@ use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::media::{self, Media};
 use crate::payments::{self, Gateway};
-use crate::bills::BillFeed;
 use crate::push::bus::{self, Bus, Topic};
 use crate::push::feed::Feed;
 use crate::state::AppState;
@@ -145,6 +145,12 @@ impl App {
             .ok_or_else(|| Error::Config("a gateway is replaced before the server serves".into()))?;
         payments.gateways.replace(gateway);
         Ok(self)
+    }
+
+    /// The bus to the other instances: whether it is connected, and its counters (for
+    /// `/readyz` and `/metrics`, and for tests of an outage).
+    pub fn bus(&self) -> Arc<Bus> {
+        self.state.bus.clone()
     }
 
     /// The state the handlers share, for tests of the parts below the router.

@@ -51,7 +51,9 @@ async fn catch_up(state: &AppState, depth: Depth) -> Result<()> {
     }
     if depth == Depth::Full {
         for table_id in state.bills.feed.watched() {
-            let Some(bill_id) = state.db.open_bill_id(table_id).await? else { continue };
+            let Some(bill_id) = state.db.open_bill_id(table_id).await? else {
+                continue;
+            };
             if let Some(bill) = state.db.bill_snapshot(bill_id).await? {
                 state.bills.show(table_id, &bill_dto(bill));
             }

@@ -49,7 +49,10 @@ pub enum Topic {
 pub enum Note {
     Event(Topic, Encoded),
     /// A table's link was regenerated: older links are refused and the table's streams end.
-    Link { table_id: i64, generation: u32 },
+    Link {
+        table_id: i64,
+        generation: u32,
+    },
     /// A table was removed: none of its links holds.
     TableRemoved(i64),
     /// A credential was issued or revoked: read the credentials again (a revoked one ends its
@@ -57,7 +60,10 @@ pub enum Note {
     Credential(i64),
     /// The alert devices of a store connected to the sender now (sent on every change and
     /// again every few seconds: an instance that dies stops saying so, and its devices go).
-    Presence { store_id: i64, devices: Vec<String> },
+    Presence {
+        store_id: i64,
+        devices: Vec<String>,
+    },
     /// The sender dropped notes (Redis was away): catch up from the database.
     CatchUp,
 }

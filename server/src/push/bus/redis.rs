@@ -32,11 +32,7 @@ const PRESENCE_ROUND: Duration = Duration::from_secs(5);
 /// Run the bus until the server shuts down (nothing to do on a single node).
 pub async fn run(state: AppState) {
     let Some(remote) = &state.bus.remote else { return };
-    let outgoing = remote
-        .outgoing
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
+    let outgoing = remote.outgoing.lock().unwrap_or_else(PoisonError::into_inner).take();
     let Some(outgoing) = outgoing else { return };
     tokio::join!(
         listen(&state, remote),
@@ -123,7 +119,8 @@ async fn publish(state: &AppState, remote: &Remote, mut outgoing: mpsc::Receiver
         };
         let mut pipe = ::redis::pipe();
         if lost {
-            pipe.publish(CHANNEL, wire::encode(remote.origin, &Note::CatchUp)).ignore();
+            pipe.publish(CHANNEL, wire::encode(remote.origin, &Note::CatchUp))
+                .ignore();
         }
         for note in &batch {
             pipe.publish(CHANNEL, wire::encode(remote.origin, note)).ignore();

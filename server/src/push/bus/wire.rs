@@ -103,7 +103,11 @@ pub fn decode(bytes: &[u8]) -> Option<(u64, Note)> {
             let devices = std::str::from_utf8(reader.0).ok()?;
             Note::Presence {
                 store_id,
-                devices: devices.split('\n').filter(|d| !d.is_empty()).map(str::to_owned).collect(),
+                devices: devices
+                    .split('\n')
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
             }
         }
         CATCH_UP => Note::CatchUp,
@@ -132,7 +136,12 @@ mod tests {
 
     #[test]
     fn an_event_arrives_byte_for_byte_as_it_was_encoded() {
-        let event = Encoded::new(42, "cart_update", r#"{"version":42,"备注":"不要辣"}"#, r#"{"type":"cart_update"}"#.into());
+        let event = Encoded::new(
+            42,
+            "cart_update",
+            r#"{"version":42,"备注":"不要辣"}"#,
+            r#"{"type":"cart_update"}"#.into(),
+        );
         let bytes = encode(7, &Note::Event(Topic::Journal(Stream::Order(-3)), event.clone()));
         let Some((7, Note::Event(Topic::Journal(Stream::Order(-3)), got))) = decode(&bytes) else {
             panic!("the note decodes as it was sent");
@@ -143,11 +152,20 @@ mod tests {
     #[test]
     fn every_other_note_round_trips() {
         let notes = [
-            Note::Link { table_id: 5, generation: 9 },
+            Note::Link {
+                table_id: 5,
+                generation: 9,
+            },
             Note::TableRemoved(6),
             Note::Credential(11),
-            Note::Presence { store_id: 2, devices: vec!["3".into(), "17".into()] },
-            Note::Presence { store_id: 2, devices: Vec::new() },
+            Note::Presence {
+                store_id: 2,
+                devices: vec!["3".into(), "17".into()],
+            },
+            Note::Presence {
+                store_id: 2,
+                devices: Vec::new(),
+            },
             Note::CatchUp,
         ];
         for note in notes {
@@ -159,7 +177,13 @@ mod tests {
 
     #[test]
     fn truncated_or_foreign_bytes_are_refused_not_misread() {
-        let bytes = encode(1, &Note::Link { table_id: 5, generation: 9 });
+        let bytes = encode(
+            1,
+            &Note::Link {
+                table_id: 5,
+                generation: 9,
+            },
+        );
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());
         assert!(decode(b"hello").is_none());
         let mut foreign = bytes.clone();
