@@ -3,7 +3,7 @@
 
 use orderbell_shared::ws::AddItem;
 use orderbell_shared::{CartCommand, CartDTO, MessageType};
-use orderbell_tests::{Sse, Ws};
+use orderbell_tests::{PATIENCE, Sse, Ws};
 use serde_json::json;
 
 use super::two;
@@ -76,20 +76,27 @@ async fn a_dish_sold_out_on_one_instance_is_greyed_at_the_tables_of_the_other() 
     assert_eq!(sold_out.status(), 200);
 
     // The phone on B hears the menu changed, and gets its cart again with the dish marked.
-    let mut menu_update = false;
-    let mut greyed = None;
-    while !(menu_update && greyed.is_some()) {
-        let event = phone.next_event().await;
-        match event.event_type.as_str() {
-            "menu_update" => menu_update = true,
-            "cart_update" => {
-                let cart: CartDTO = serde_json::from_str(&event.data).expect("cart");
-                assert!(cart.version > before.version, "only newer carts come");
-                greyed = Some(cart);
+    let heard = async {
+        let mut menu_update = false;
+        let mut greyed = None;
+        while !(menu_update && greyed.is_some()) {
+            let event = phone.next_event().await;
+            match event.event_type.as_str() {
+                "menu_update" => menu_update = true,
+                "cart_update" => {
+                    let cart: CartDTO = serde_json::from_str(&event.data).expect("cart");
+                    assert!(cart.version > before.version, "only newer carts come");
+                    greyed = Some(cart);
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
+        greyed
+    };
+    // Heartbeats keep coming meanwhile: the whole wait has a deadline.
+    let greyed = tokio::time::timeout(PATIENCE, heard)
+        .await
+        .expect("B's phone hears of the 估清 made on A");
     let cart = greyed.expect("the cart came again");
     assert!(
         cart.items.iter().all(|i| i.cuisine_id != 1003 || i.sold_out),
@@ -110,8 +117,14 @@ async fn a_bill_changed_on_one_instance_reaches_the_phones_on_the_other() {
 
     // A second phone sits down at the table through A (nobody watches the table on A).
     let second = a.join(6, Some("13900139000")).await;
-    let bill = phone.next_bill().await;
+    let bill = tokio::time::timeout(PATIENCE, phone.next_bill())
+        .await
+        .expect("B's phone hears of the bill changed on A");
     let diners: Vec<i64> = bill.diners.iter().map(|d| d.diner_id).collect();
-    assert_eq!(diners, [first.diner_id, second.diner_id], "B's phone sees who joined on A");
+    assert_eq!(
+        diners,
+        [first.diner_id, second.diner_id],
+        "B's phone sees who joined on A"
+    );
     cluster.stop().await;
 }

@@ -68,8 +68,11 @@ async fn a_merchant_resumes_on_the_other_instance_without_loss_or_duplicates() {
     drop(on_a);
     pay_orders(a, 4).await;
     let last = *seen.last().expect("events were read");
-    let mut on_b = Sse::connect(&b.url("/api/stores/1/events"), &b.merchant, Some(last));
-    pay_orders(b, 2).await;
+    let mut on_b = Sse::connect(&b.url("/api/stores/1/events"), &b.merchant, Some(last))
+        .connected()
+        .await;
+    // And go on after it resumed: those come live from A.
+    pay_orders(a, 2).await;
 
     // Every event from the full journal after `last`, once each and in order.
     let mut journal = Sse::connect(&b.url("/api/stores/1/events"), &b.merchant, Some(0));
