@@ -1,8 +1,12 @@
 //! What must not go stale in one instance's memory: a device revoked on A is cut off and refused
-//! on B, and a table link regenerated on A is refused by B.
+//! on B, a table link regenerated on A is refused by B, and a device connected to B is online
+//! on A.
+
+use std::time::Duration;
 
 use orderbell_shared::access::IssuedDevice;
-use orderbell_tests::{PATIENCE, Sse, refused};
+use orderbell_shared::heard::Presence;
+use orderbell_tests::{Api, PATIENCE, Sse, refused};
 use serde_json::json;
 
 use super::two;
@@ -77,5 +81,40 @@ async fn a_table_link_regenerated_on_one_instance_is_refused_by_the_other() {
     refused(cart, 401, "link_revoked").await;
     let rejoin = b.post("/api/tables/4/diners", &old, json!({})).await;
     refused(rejoin, 401, "link_revoked").await;
+    cluster.stop().await;
+}
+
+/// Whether the customer page served by `api` says someone at the restaurant will hear an order.
+async fn merchant_online(api: &Api) -> bool {
+    let answer = api.get("/api/tables/1/presence", api.table_token(1)).await;
+    assert_eq!(answer.status(), 200);
+    answer.json::<Presence>().await.expect("presence").merchant_online
+}
+
+/// Wait, bounded, until `api` says the merchant is `online`.
+async fn merchant_becomes(api: &Api, online: bool) {
+    let wait = async {
+        while merchant_online(api).await != online {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, wait)
+        .await
+        .unwrap_or_else(|_| panic!("the merchant never became online={online}"));
+}
+
+#[tokio::test]
+async fn a_device_connected_to_one_instance_is_online_on_the_other_until_it_leaves() {
+    let cluster = two().await;
+    let (a, b) = (&cluster.instances[0], &cluster.instances[1]);
+    assert!(!merchant_online(a).await, "no device yet");
+    // The counter's app connects to B: A counts it online, so A's alert round does not escalate
+    // an order paid through A as heard by nobody.
+    let app = Sse::connect(&b.url("/api/stores/1/events?device=counter"), &b.merchant, None)
+        .connected()
+        .await;
+    merchant_becomes(a, true).await;
+    drop(app);
+    merchant_becomes(a, false).await;
     cluster.stop().await;
 }
