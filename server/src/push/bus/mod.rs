@@ -175,12 +175,16 @@ struct Health {
     dropped: AtomicU64,
     /// A note was dropped for a full outbox: the publisher asks the others to catch up.
     overflowed: AtomicBool,
+    /// Whether it was ever subscribed (the first time is not a recovery).
+    ever: AtomicBool,
 }
 
 impl Health {
     /// Subscribed again. Logged once per outage, as is its start.
     fn up(&self) {
-        self.connected.store(true, Ordering::Relaxed);
+        if !self.connected.swap(true, Ordering::Relaxed) && !self.ever.swap(true, Ordering::Relaxed) {
+            tracing::info!("subscribed to Redis: fan-out between instances is on");
+        }
         let since = self.down_since.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(since) = since {
             let outage = since.elapsed();

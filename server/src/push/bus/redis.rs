@@ -22,7 +22,9 @@ const CHANNEL: &str = "orderbell:push";
 /// Between attempts to reach Redis, and between polls of the database while it is away.
 const RETRY: Duration = Duration::from_secs(1);
 /// A connection attempt or a command that takes longer counts as Redis being away.
-const TIMEOUT: Duration = Duration::from_secs(3);
+const TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a quiet subscription is checked with a PING.
+const CHECK: Duration = Duration::from_secs(5);
 /// Notes per pipelined publish.
 const BATCH: usize = 256;
 /// How often each instance says which devices are connected to it; what is not said again
@@ -54,11 +56,18 @@ async fn listen(state: &AppState, remote: &Remote) {
                 // Subscribed first, then read: a change committed before is in the database, one
                 // committed after comes on the channel (the feeds drop a copy of both).
                 catch_up::run(state, Depth::Full).await;
-                let mut messages = pubsub.into_on_message();
+                let (mut sink, mut messages) = pubsub.split();
+                let mut check = tokio::time::interval(CHECK);
+                check.reset();
                 loop {
                     let message = tokio::select! {
                         () = state.shutdown.cancelled() => return,
                         message = messages.next() => message,
+                        // A connection that hangs without closing (no reset) is found out here.
+                        _ = check.tick() => match tokio::time::timeout(TIMEOUT, sink.ping::<::redis::Value>()).await {
+                            Ok(Ok(_)) => continue,
+                            _ => break,
+                        },
                     };
                     let Some(message) = message else { break };
                     match wire::decode(message.get_payload_bytes()) {
