@@ -7,6 +7,7 @@
 
 mod api;
 mod clients;
+pub mod cluster;
 mod engine;
 pub mod money;
 mod process;
