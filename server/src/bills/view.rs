@@ -53,7 +53,6 @@ pub fn bill_dto(snapshot: BillSnapshot) -> BillDTO {
 /// The tables' `bill_update`s, one topic per table. Each update is stamped while its transaction
 /// still holds the database's write lock, so stamps follow the order changes commit in, and a
 /// phone never steps back to an older bill when two publications cross.
-#[derive(Default)]
 pub struct BillFeed {
     pub feed: Feed<i64>,
     stamp: AtomicU64,
@@ -66,6 +65,13 @@ pub struct Pending {
 }
 
 impl BillFeed {
+    pub fn new(feed: Feed<i64>) -> Self {
+        BillFeed {
+            feed,
+            stamp: AtomicU64::new(0),
+        }
+    }
+
     /// Stamp `bill` for its table (or, after 换桌 or 并台, for the table it left: `table_id`).
     pub fn stamp(&self, table_id: i64, bill: &BillDTO) -> Pending {
         let seq = self.stamp.fetch_add(1, Ordering::SeqCst) + 1;

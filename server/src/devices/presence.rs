@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
+use prometheus_client::metrics::counter::Counter;
 use serde_json::json;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
@@ -83,6 +84,8 @@ pub struct Attended<S> {
     revoked: Pin<Box<WaitForCancellationFutureOwned>>,
     /// Whether the device was told it is revoked: the next call ends the connection.
     told: bool,
+    /// Counts the connection when its revocation ends it.
+    cut_off: Counter,
     _attendance: Option<Attendance>,
 }
 
@@ -134,6 +137,7 @@ impl<S> Attended<S> {
             inner,
             revoked,
             told: false,
+            cut_off: state.metrics.cut_off.revoked.clone(),
             _attendance: attendance,
         })
     }
@@ -148,6 +152,7 @@ impl<S: Subscription> Subscription for Attended<S> {
             biased;
             () = self.revoked.as_mut() => {
                 self.told = true;
+                self.cut_off.inc();
                 Some(Arc::new(revoked_notice()))
             }
             event = self.inner.next() => event,

@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::broadcast;
 
 use super::Encoded;
@@ -26,6 +28,8 @@ pub type Latest<M> = (Arc<Encoded>, M);
 
 pub struct Feed<K, M = ()> {
     topics: Mutex<HashMap<K, Topic<M>>>,
+    /// Every event handed to [`Feed::publish`], listened to or not.
+    published: Counter,
 }
 
 struct Topic<M> {
@@ -39,8 +43,14 @@ struct Topic<M> {
 
 impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     pub fn new() -> Self {
+        Self::counted(Counter::default())
+    }
+
+    /// A feed that counts what it is given to publish in `published`.
+    pub fn counted(published: Counter) -> Self {
         Feed {
             topics: Mutex::new(HashMap::new()),
+            published,
         }
     }
 
@@ -75,7 +85,9 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     /// listens to has no topic, and publishing never makes one: topics live only as long as
     /// their listeners (every order has a stream; few are watched at any moment). The lock is
     /// held only for the non-blocking send, never across I/O.
-    pub fn publish(&self, key: K, event: Encoded) {
+    pub fn publish(&self, key: K, mut event: Encoded) {
+        self.published.inc();
+        event.published = Some(Instant::now());
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(topic) = topics.get_mut(&key) else { return };
         if topic.sender.receiver_count() == 0 {
