@@ -1,0 +1,86 @@
+//! `--log-format json`: the real binary writes one JSON object a line, and every line written
+//! while serving a request carries that request's id, the one its response names.
+
+use serde_json::Value;
+
+use orderbell_tests::ServerProcess;
+use orderbell_tests::providers::FakeWebhook;
+
+use crate::{notify_paid, provider};
+
+#[tokio::test]
+async fn json_log_lines_carry_the_request_id_of_the_response() {
+    let (provider, mut flags) = provider();
+    flags.extend(["--log-format".to_owned(), "json".to_owned()]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let dir = tempfile::tempdir().expect("dir");
+    let server = ServerProcess::start_logging(dir, &flags, "info,sqlx=warn").await;
+
+    // A proxy's id is kept: a forged callback, logged as refused under that id.
+    let order = server.order(1, &[(1001, 1)]).await;
+    let forger = FakeWebhook {
+        merchant_id: provider.merchant_id.clone(),
+        ..FakeWebhook::new()
+    };
+    let transaction = format!("tx-{}", order.order.order_no);
+    let signed = forger.notify(
+        &order.order.order_no,
+        &transaction,
+        order.order.total_amount,
+        crate::now_secs(),
+    );
+    let refused = server
+        .http
+        .post(server.url("/api/pay/notify/hmac"))
+        .headers(signed.header_map())
+        .header("x-request-id", "proxy-4f2a.7")
+        .body(signed.body.clone())
+        .send()
+        .await
+        .expect("notification");
+    assert_eq!(refused.status(), 401);
+    assert_eq!(request_id(&refused), "proxy-4f2a.7", "the proxy's id comes back");
+
+    // Without one, the server makes one: the genuine callback, logged as applied under it.
+    let applied = notify_paid(&server, &provider, &order).await;
+    assert_eq!(applied.status(), 204);
+    let made = request_id(&applied);
+    assert!(
+        made.len() == 32 && made.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a made id: {made}"
+    );
+
+    // An id that is not a plain token is replaced, never copied into the logs.
+    let odd = server
+        .http
+        .get(server.url("/healthz"))
+        .header("x-request-id", "a b\"c")
+        .send()
+        .await
+        .expect("healthz");
+    assert_ne!(request_id(&odd), "a b\"c");
+
+    let log = server.log();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
+        .collect();
+    assert!(!lines.is_empty(), "the server logged");
+    let line_of = |id: &str, message: &str| {
+        lines
+            .iter()
+            .find(|line| line["span"]["request_id"] == id && line["fields"]["message"] == message)
+            .unwrap_or_else(|| panic!("no line {message:?} with request id {id} in:\n{log}"))
+            .clone()
+    };
+    let refusal = line_of("proxy-4f2a.7", "payment notification refused");
+    assert_eq!(refusal["level"], "WARN");
+    assert_eq!(refusal["fields"]["code"], "bad_signature");
+    assert_eq!(refusal["span"]["route"], "/api/pay/notify/{provider}");
+    assert_eq!(refusal["span"]["method"], "POST");
+    line_of(&made, "payment notification");
+}
+
+fn request_id(response: &reqwest::Response) -> String {
+    response.headers()["x-request-id"].to_str().expect("ASCII").to_owned()
+}
