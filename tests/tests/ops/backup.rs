@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use orderbell_shared::{OrderStatus, SubmittedOrder};
+use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{PATIENCE, ServerProcess, binary};
 
 use crate::{notify_paid, provider};
@@ -16,24 +17,13 @@ async fn a_backup_taken_while_orders_are_paid_restores_to_a_working_server() {
     let (provider, flags) = provider();
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let server = ServerProcess::start(&flags).await;
-    let file = tempfile::tempdir().expect("dir");
-    let file = file.path().join("orderbell-backup.db");
+    let backups = tempfile::tempdir().expect("dir");
+    let file = backups.path().join("orderbell-backup.db");
 
     // Diners at three tables order and pay, one order after another, until told to stop.
     let paid: Mutex<Vec<SubmittedOrder>> = Mutex::default();
     let stop = AtomicBool::new(false);
-    let (server_ref, provider_ref, paid_ref, stop_ref) = (&server, &provider, &paid, &stop);
-    let flow = async {
-        futures_util::future::join_all((1..=3).map(|table| async move {
-            let (server, provider, paid, stop) = (server_ref, provider_ref, paid_ref, stop_ref);
-            while !stop.load(Ordering::SeqCst) {
-                let order = server.order(table, &[(1001, 1)]).await;
-                assert_eq!(notify_paid(&server, &provider, &order).await.status(), 204);
-                paid.lock().expect("lock").push(order);
-            }
-        }))
-        .await;
-    };
+    let flow = futures_util::future::join_all((1..=3).map(|table| pay_until(&server, &provider, table, &paid, &stop)));
     let paid_count = || paid.lock().expect("lock").len();
     let wait_for = |n: usize| async move {
         let reached = async {
@@ -66,7 +56,7 @@ async fn a_backup_taken_while_orders_are_paid_restores_to_a_working_server() {
         stop.store(true, Ordering::SeqCst);
         before
     };
-    let ((), before) = tokio::join!(flow, backup);
+    let (_, before) = tokio::join!(flow, backup);
     println!(
         "backup: {} orders paid before it began, {} in all",
         before.len(),
@@ -91,4 +81,19 @@ async fn a_backup_taken_while_orders_are_paid_restores_to_a_working_server() {
     let order = restored.order(4, &[(1001, 1)]).await;
     assert_eq!(notify_paid(&restored, &provider, &order).await.status(), 204);
     assert_eq!(restored.fetch_order(&order).await.status, OrderStatus::Paid);
+}
+
+/// A diner at `table` orders and pays, one order after another, until `stop`.
+async fn pay_until(
+    server: &ServerProcess,
+    provider: &FakeWebhook,
+    table: i64,
+    paid: &Mutex<Vec<SubmittedOrder>>,
+    stop: &AtomicBool,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        let order = server.order(table, &[(1001, 1)]).await;
+        assert_eq!(notify_paid(server, provider, &order).await.status(), 204);
+        paid.lock().expect("lock").push(order);
+    }
 }

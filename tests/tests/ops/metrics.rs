@@ -1,6 +1,7 @@
 //! `/metrics` after real traffic: a cart change seen over SSE, payment callbacks (one applied,
 //! one forged), a resume with `Last-Event-ID` and one from an id the store never had.
 
+use std::path::Path;
 use std::time::Duration;
 
 use orderbell_shared::events::kind;
@@ -101,6 +102,18 @@ async fn metrics_count_connections_events_lag_resumes_payments_and_requests() {
         !text.contains(&format!("/api/orders/{}\"", order.order.order_id)),
         "no series names a particular order"
     );
+
+    // The sample dashboard charts only series the server exposes.
+    let dashboard = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/grafana/orderbell.json");
+    let dashboard = std::fs::read_to_string(dashboard).expect("deploy/grafana/orderbell.json");
+    let charted: Vec<&str> = dashboard
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with("orderbell_"))
+        .collect();
+    assert!(charted.len() >= 9, "the dashboard charts the metrics");
+    for name in charted {
+        assert!(text.contains(&format!("\n{name}")), "{name} is charted but not exposed");
+    }
 
     // Connections that close are counted out.
     drop((phone, merchant, resumed, lost));
