@@ -63,3 +63,27 @@ fn check(result: &Result<(), String>) -> Value {
         Err(_) => json!({ "status": "unavailable" }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{App, Config};
+
+    #[tokio::test]
+    async fn a_database_that_does_not_answer_makes_the_server_unready_but_alive() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = App::open(&Config::new(dir.path())).await.expect("app");
+        let state = app.state().clone();
+        let (status, _) = readyz(State(state.clone())).await;
+        assert_eq!(status, StatusCode::OK);
+
+        state.db.close().await;
+        let (status, Json(body)) = readyz(State(state)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            body,
+            json!({"status": "unavailable", "checks": {"database": {"status": "unavailable"}}})
+        );
+        assert_eq!(healthz().await.0, json!({"status": "ok"}), "alive all the same");
+    }
+}
