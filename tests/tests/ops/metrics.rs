@@ -1,9 +1,11 @@
 //! `/metrics` after real traffic: a cart change seen over SSE, payment callbacks (one applied,
-//! one forged), a resume with `Last-Event-ID` and one from an id the store never had.
+//! one forged), a resume with `Last-Event-ID` and one from an id the store never had, a device
+//! revoked while its stream is open.
 
 use std::path::Path;
 use std::time::Duration;
 
+use orderbell_shared::access::{IssuedDevice, Role};
 use orderbell_shared::events::kind;
 use orderbell_tests::providers::FakeWebhook;
 use orderbell_tests::{Api, PATIENCE, Sse, TestServer};
@@ -131,6 +133,45 @@ async fn metrics_count_connections_events_lag_resumes_payments_and_requests() {
     tokio::time::timeout(PATIENCE, closed)
         .await
         .expect("closed connections are no longer counted open");
+
+    // A kitchen tablet's credential is revoked while its stream is open: the server ends it.
+    let tablet: IssuedDevice = server
+        .post(
+            "/api/stores/1/devices",
+            &server.merchant,
+            json!({"name": "厨房平板", "role": Role::Kitchen}),
+        )
+        .await
+        .json()
+        .await
+        .expect("the owner issues a device");
+    let stream = server
+        .http
+        .get(server.url("/api/stores/1/events"))
+        .bearer_auth(&tablet.credential)
+        .send()
+        .await
+        .expect("the tablet's stream");
+    assert_eq!(stream.status(), 200);
+    let revoked = server
+        .http
+        .delete(server.url(&format!("/api/stores/1/devices/{}", tablet.device_id)))
+        .bearer_auth(&server.merchant)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status(), 204);
+    let ended = tokio::time::timeout(PATIENCE, stream.text())
+        .await
+        .expect("the revoked stream ends")
+        .expect("its body");
+    assert!(ended.contains("device_revoked"), "{ended}");
+
+    let text = scrape(&server).await;
+    assert_eq!(
+        value(&text, r#"orderbell_clients_cut_off_total{reason="revoked"}"#),
+        1.0
+    );
 }
 
 /// `GET /metrics`, checked for the format Prometheus reads.
