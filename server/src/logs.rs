@@ -55,8 +55,9 @@ fn plain(id: &HeaderValue) -> bool {
     (1..=64).contains(&id.len()) && id.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
 }
 
-/// The span each request is served in (`TraceLayer`'s), named by its id: info level, so that it
-/// is there whenever its lines are.
+/// The span each request is served in (`TraceLayer`'s), named by its id. At error level: a span
+/// is filtered like an event, and one below the filter (`RUST_LOG=warn` and an info span) would
+/// take the id off the very lines that need it. Its level only decides whether it exists.
 pub fn span(request: &Request) -> Span {
     let id = request
         .headers()
@@ -67,5 +68,5 @@ pub fn span(request: &Request) -> Span {
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| request.uri().path(), |path| path.as_str());
-    tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route)
+    tracing::error_span!("request", request_id = %id, method = %request.method(), route = %route)
 }

@@ -22,8 +22,6 @@ pub struct ServerProcess {
     /// Holds `data/` (the database) and `server.log` (its stderr, across restarts).
     dir: TempDir,
     args: Vec<String>,
-    /// Its `RUST_LOG`.
-    log: String,
 }
 
 impl ServerProcess {
@@ -35,33 +33,15 @@ impl ServerProcess {
     /// As [`Self::start`], in `dir`, whose `data/` the test may have prepared (a small file
     /// system, say).
     pub async fn start_in(dir: TempDir, args: &[&str]) -> Self {
-        let log = std::env::var("ORDERBELL_TEST_LOG").unwrap_or_else(|_| "warn".into());
-        Self::start_logging(dir, args, &log).await
-    }
-
-    /// As [`Self::start_in`], logging what `filter` (`RUST_LOG`) chooses to `server.log`.
-    pub async fn start_logging(dir: TempDir, args: &[&str], filter: &str) -> Self {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let log = filter.to_owned();
-        let (child, api) = spawn(dir.path(), "127.0.0.1:0", &args, &log).await;
+        let (child, api) = spawn(dir.path(), "127.0.0.1:0", &args).await;
         eprintln!(
             "orderbell pid {} on {}, log {}",
             pid_of(&child),
             api.addr,
             log_path(dir.path()).display()
         );
-        ServerProcess {
-            api,
-            child,
-            dir,
-            args,
-            log,
-        }
-    }
-
-    /// What the server has written to its stderr (across restarts).
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(log_path(self.dir.path())).unwrap_or_default()
+        ServerProcess { api, child, dir, args }
     }
 
     pub fn pid(&self) -> u32 {
@@ -100,7 +80,7 @@ impl ServerProcess {
     /// Start the binary again on the same address and data, after [`Self::kill9`] or
     /// [`Self::sigterm`].
     pub async fn restart(&mut self) {
-        let (child, api) = spawn(self.dir.path(), &self.api.addr.to_string(), &self.args, &self.log).await;
+        let (child, api) = spawn(self.dir.path(), &self.api.addr.to_string(), &self.args).await;
         self.child = child;
         self.api = api;
     }
@@ -125,6 +105,11 @@ impl ServerProcess {
             fds,
             threads: field("Threads:"),
         }
+    }
+
+    /// What the server has written to its stderr (across restarts).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(log_path(self.dir.path())).unwrap_or_default()
     }
 }
 
@@ -160,10 +145,10 @@ fn log_path(dir: &Path) -> PathBuf {
 
 /// Run `orderbell serve` and read what it prints until its credentials: then it is listening.
 /// Retries briefly when the address is still held by the process just killed.
-async fn spawn(dir: &Path, listen: &str, args: &[String], log: &str) -> (Child, Api) {
+async fn spawn(dir: &Path, listen: &str, args: &[String]) -> (Child, Api) {
     let mut last = String::new();
     for _ in 0..20 {
-        match try_spawn(dir, listen, args, log).await {
+        match try_spawn(dir, listen, args).await {
             Ok(started) => return started,
             // A refused flag will not be accepted on a second try.
             Err(why) if why.starts_with("usage error") => break,
@@ -176,7 +161,7 @@ async fn spawn(dir: &Path, listen: &str, args: &[String], log: &str) -> (Child, 
     panic!("orderbell did not start on {listen}: {last}; its log ends: {tail:?}");
 }
 
-async fn try_spawn(dir: &Path, listen: &str, args: &[String], filter: &str) -> Result<(Child, Api), String> {
+async fn try_spawn(dir: &Path, listen: &str, args: &[String]) -> Result<(Child, Api), String> {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -196,7 +181,10 @@ async fn try_spawn(dir: &Path, listen: &str, args: &[String], filter: &str) -> R
         .arg(dir.join("data"))
         .args(args)
         .env_remove("ORDERBELL_SECRET")
-        .env("RUST_LOG", filter)
+        .env(
+            "RUST_LOG",
+            std::env::var("ORDERBELL_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(log)

@@ -6,15 +6,15 @@ use serde_json::Value;
 use orderbell_tests::ServerProcess;
 use orderbell_tests::providers::FakeWebhook;
 
-use crate::{notify_paid, provider};
+use crate::{notify_paid, now_secs, provider};
 
 #[tokio::test]
 async fn json_log_lines_carry_the_request_id_of_the_response() {
     let (provider, mut flags) = provider();
     flags.extend(["--log-format".to_owned(), "json".to_owned()]);
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let dir = tempfile::tempdir().expect("dir");
-    let server = ServerProcess::start_logging(dir, &flags, "info,sqlx=warn").await;
+    // At the tests' usual `RUST_LOG=warn`: the lines that matter most carry their id too.
+    let server = ServerProcess::start(&flags).await;
 
     // A proxy's id is kept: a forged callback, logged as refused under that id.
     let order = server.order(1, &[(1001, 1)]).await;
@@ -22,33 +22,39 @@ async fn json_log_lines_carry_the_request_id_of_the_response() {
         merchant_id: provider.merchant_id.clone(),
         ..FakeWebhook::new()
     };
-    let transaction = format!("tx-{}", order.order.order_no);
-    let signed = forger.notify(
-        &order.order.order_no,
-        &transaction,
-        order.order.total_amount,
-        crate::now_secs(),
-    );
-    let refused = server
-        .http
-        .post(server.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .header("x-request-id", "proxy-4f2a.7")
-        .body(signed.body.clone())
-        .send()
-        .await
-        .expect("notification");
+    let forged = |id: Option<&str>| {
+        let transaction = format!("tx-{}", order.order.order_no);
+        let signed = forger.notify(
+            &order.order.order_no,
+            &transaction,
+            order.order.total_amount,
+            now_secs(),
+        );
+        let mut request = server
+            .http
+            .post(server.url("/api/pay/notify/hmac"))
+            .headers(signed.header_map())
+            .body(signed.body);
+        if let Some(id) = id {
+            request = request.header("x-request-id", id);
+        }
+        async move { request.send().await.expect("notification") }
+    };
+    let refused = forged(Some("proxy-4f2a.7")).await;
     assert_eq!(refused.status(), 401);
     assert_eq!(request_id(&refused), "proxy-4f2a.7", "the proxy's id comes back");
 
-    // Without one, the server makes one: the genuine callback, logged as applied under it.
-    let applied = notify_paid(&server, &provider, &order).await;
-    assert_eq!(applied.status(), 204);
-    let made = request_id(&applied);
+    // Without one, the server makes one.
+    let refused_again = forged(None).await;
+    assert_eq!(refused_again.status(), 401);
+    let made = request_id(&refused_again);
     assert!(
         made.len() == 32 && made.bytes().all(|b| b.is_ascii_hexdigit()),
         "a made id: {made}"
     );
+    let applied = notify_paid(&server, &provider, &order).await;
+    assert_eq!(applied.status(), 204);
+    assert_ne!(request_id(&applied), made, "each request its own id");
 
     // An id that is not a plain token is replaced, never copied into the logs.
     let odd = server
@@ -73,12 +79,13 @@ async fn json_log_lines_carry_the_request_id_of_the_response() {
             .unwrap_or_else(|| panic!("no line {message:?} with request id {id} in:\n{log}"))
             .clone()
     };
-    let refusal = line_of("proxy-4f2a.7", "payment notification refused");
-    assert_eq!(refusal["level"], "WARN");
-    assert_eq!(refusal["fields"]["code"], "bad_signature");
-    assert_eq!(refusal["span"]["route"], "/api/pay/notify/{provider}");
-    assert_eq!(refusal["span"]["method"], "POST");
-    line_of(&made, "payment notification");
+    for id in ["proxy-4f2a.7", made.as_str()] {
+        let refusal = line_of(id, "payment notification refused");
+        assert_eq!(refusal["level"], "WARN");
+        assert_eq!(refusal["fields"]["code"], "bad_signature");
+        assert_eq!(refusal["span"]["route"], "/api/pay/notify/{provider}");
+        assert_eq!(refusal["span"]["method"], "POST");
+    }
 }
 
 fn request_id(response: &reqwest::Response) -> String {
