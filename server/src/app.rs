@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use orderbell_shared::access::CreatedStore;
@@ -26,14 +27,15 @@ use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::media::{self, Media};
+use crate::metrics::Metrics;
 use crate::payments::{self, Gateway};
 use crate::push::bus::{self, Bus, Topic};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
 use crate::{
-    alerts, bills, charges, devices, menu, net, openapi, orders, printers, refunds, reminders, reports, stores,
-    streams, web,
+    alerts, bills, charges, devices, health, logs, menu, metrics, net, openapi, orders, printers, refunds, reminders,
+    reports, stores, streams, web,
 };
 
 pub struct App {
@@ -67,17 +69,19 @@ impl App {
             Some(url) => Bus::connect(url)?,
             None => Bus::default(),
         });
+        let metrics = Metrics::new();
+        let published = &metrics.published;
         let state = AppState {
             db,
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
-            carts: Arc::new(Feed::relayed(&bus, |table_id| Topic::Cart(*table_id))),
+            carts: Arc::new(Feed::relayed(&bus, |table_id| Topic::Cart(*table_id), published.carts.clone())),
             links: Arc::default(),
             cart_writer: Arc::default(),
-            menus: Arc::new(Feed::relayed(&bus, |store_id| Topic::Menu(*store_id))),
+            menus: Arc::new(Feed::relayed(&bus, |store_id| Topic::Menu(*store_id), published.menus.clone())),
             media: Arc::new(Media::new(&config.data_dir)),
-            bills: Arc::new(BillFeed::relayed(&bus)),
-            journal: Arc::new(Feed::relayed(&bus, |stream| Topic::Journal(*stream))),
+            bills: Arc::new(BillFeed::relayed(&bus, published.bills.clone())),
+            journal: Arc::new(Feed::relayed(&bus, |stream| Topic::Journal(*stream), published.journal.clone())),
             payments: Arc::new(payments),
             presence: Arc::default(),
             credentials: Arc::new(credentials),
@@ -87,6 +91,7 @@ impl App {
             unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
             shutdown: CancellationToken::new(),
             public_url: config.public_url().into(),
+            metrics: Arc::new(metrics),
         };
         let schedule = Schedule {
             every: Duration::from_millis(config.maintenance_millis.max(10)),
@@ -118,6 +123,8 @@ impl App {
             .merge(alerts::router())
             .merge(printers::router())
             .merge(web::router())
+            .merge(metrics::router())
+            .merge(health::router())
             .split_for_parts();
         routes
             .merge(openapi::serve(doc, &self.state.public_url))
@@ -136,7 +143,10 @@ impl App {
                 }
             })
             .layer(DefaultBodyLimit::max(MAX_BODY))
-            .layer(TraceLayer::new_for_http())
+            .layer(middleware::from_fn_with_state(self.state.clone(), metrics::http::track))
+            .layer(TraceLayer::new_for_http().make_span_with(logs::span))
+            // Outermost: the id is there for the span, and on every response.
+            .layer(middleware::from_fn(logs::request_id))
             .with_state(self.state.clone())
     }
 
@@ -221,7 +231,8 @@ impl App {
         let fanout = tokio::spawn(bus::run(self.state.clone()));
         // The peer's address: a provider wants the payer's IP (`wechat_h5`).
         let router = router.into_make_service_with_connect_info::<net::Peer>();
-        let served = axum::serve(net::Listener::new(listener, self.write_timeout), router)
+        let stalled = self.state.metrics.cut_off.slow.clone();
+        let served = axum::serve(net::Listener::new(listener, self.write_timeout, stalled), router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 streams.cancel();

@@ -10,6 +10,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::auth::Role;
+use crate::logs::LogFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -61,6 +62,12 @@ pub enum Command {
     Store {
         #[command(subcommand)]
         command: StoreCommand,
+    },
+    /// Copy the embedded database to FILE, consistent and while the server serves. To restore,
+    /// stop the server and put the copy in the data folder as `orderbell.db` (docs/DEPLOY.md).
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        file: PathBuf,
     },
 }
 
@@ -133,6 +140,10 @@ pub struct Config {
     /// publishes reaches the clients of every other. Without it, fan-out stays in this process.
     #[arg(long, env = "ORDERBELL_REDIS_URL", hide_env_values = true, global = true)]
     pub redis_url: Option<String>,
+    /// How logs are written to stderr: text for people, or json (one object a line, with each
+    /// request's id) for a log collector.
+    #[arg(long, env = "ORDERBELL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub payments: PaymentConfig,
 }
@@ -214,6 +225,7 @@ impl Config {
             maintenance_millis: DEFAULT_MAINTENANCE_MILLIS,
             write_timeout_secs: DEFAULT_WRITE_TIMEOUT_SECS,
             redis_url: None,
+            log_format: LogFormat::Text,
             payments: PaymentConfig {
                 webhook_merchant_id: DEFAULT_WEBHOOK_MERCHANT.to_owned(),
                 wechat_api_base: DEFAULT_WECHAT_API_BASE.to_owned(),

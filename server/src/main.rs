@@ -1,12 +1,12 @@
-//! The `orderbell` command: `serve` (the default), `links`, `credential`, `store create` or `qr`.
+//! The `orderbell` command: `serve` (the default), `links`, `credential`, `store create`, `qr` or
+//! `backup`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use orderbell_server::auth::Role;
 use orderbell_server::config::{Cli, Command, StoreCommand};
-use orderbell_server::{App, Result, TableLink};
-use tracing_subscriber::EnvFilter;
+use orderbell_server::{App, Result, TableLink, logs};
 
 /// jemalloc, whose background threads give freed memory back to the system: glibc's allocator
 /// kept the buffers of 19,000 closed connections (~340 MiB) for good.
@@ -15,13 +15,9 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    // Logs go to stderr: stdout carries what the commands print (links, credentials) for scripts.
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    logs::init(cli.config.log_format);
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = ?e, "orderbell stopped");
@@ -64,6 +60,10 @@ async fn run(cli: Cli) -> Result<()> {
             println!("store\t{}\t{}", created.store_id, created.name);
             println!("owner\t{}", created.owner.credential);
             println!("Owner's desktop app pairing link: {}", created.owner.pairing_link);
+        }
+        Command::Backup { file } => {
+            orderbell_server::backup(&config, &file).await?;
+            println!("{}", file.display());
         }
         Command::Serve => {
             let listener = orderbell_server::net::bind(config.listen)?;

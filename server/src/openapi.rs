@@ -38,6 +38,7 @@ use crate::state::AppState;
         (name = "books", description = "账目：订单历史、日结与 CSV 导出"),
         (name = "printers", description = "打印机：每台由门店的一台设备负责打印"),
         (name = "pages", description = "服务器自带的网页（顾客点单页、后厨看板）"),
+        (name = "ops", description = "运维：Prometheus 指标、存活与就绪检查"),
     )
 )]
 pub struct ApiDoc;

@@ -14,6 +14,7 @@ use crate::db::Database;
 use crate::devices::{Credentials, Presence};
 use crate::journal::Stream;
 use crate::media::Media;
+use crate::metrics::Metrics;
 use crate::payments::Payments;
 use crate::push::bus::Bus;
 use crate::push::feed::Feed;
@@ -53,4 +54,6 @@ pub struct AppState {
     /// Cancelled at shutdown, so that endless streams end and the server can stop.
     pub shutdown: CancellationToken,
     pub public_url: Arc<str>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }

@@ -113,6 +113,11 @@ impl ServerProcess {
             threads: field("Threads:"),
         }
     }
+
+    /// What the server has written to its stderr (across restarts).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(log_path(self.dir.path())).unwrap_or_default()
+    }
 }
 
 impl std::ops::Deref for ServerProcess {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use orderbell_shared::bills::{BillDTO, BillDiner};
+use prometheus_client::metrics::counter::Counter;
 use orderbell_shared::{MessageType, ServerMessage, sse};
 
 use super::rules;
@@ -74,10 +75,10 @@ pub struct Pending {
 }
 
 impl BillFeed {
-    /// A feed whose updates also reach the other instances through `bus`.
-    pub fn relayed(bus: &Arc<Bus>) -> Self {
+    /// A feed whose updates, counted in `published`, also reach the other instances through `bus`.
+    pub fn relayed(bus: &Arc<Bus>, published: Counter) -> Self {
         BillFeed {
-            feed: Feed::relayed(bus, |table_id| Topic::Bill(*table_id)),
+            feed: Feed::relayed(bus, |table_id| Topic::Bill(*table_id), published),
             stamp: AtomicU64::new(0),
         }
     }

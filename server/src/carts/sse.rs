@@ -10,6 +10,7 @@ use super::watch::CartWatch;
 use crate::auth::{Credential, link_still_current};
 use crate::error::Result;
 use crate::extract::Path;
+use crate::metrics::{Kind, Transport};
 use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
@@ -29,5 +30,6 @@ pub async fn stream(
     let watch = CartWatch::start(&state, table_id, last_event_id(&headers, uri.query())?).await?;
     link_still_current(&state, grant)?;
     let greeting = vec![frame(None, CONNECTED, CONNECTED_DATA)];
-    Ok(live(greeting, watch, state.heartbeat, state.shutdown.clone()))
+    let watched = state.metrics.watch(Transport::Sse, Kind::Cart);
+    Ok(live(greeting, watch, state.heartbeat, state.shutdown.clone(), watched))
 }

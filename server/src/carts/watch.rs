@@ -10,6 +10,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use super::view::cart_dto;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
+use crate::metrics::Kind;
 use crate::push::{Encoded, Subscription};
 use crate::state::AppState;
 
@@ -39,6 +40,9 @@ impl CartWatch {
     /// for the next subscriber. The current cart comes first unless `last_seen` is its version
     /// already.
     pub async fn start(state: &AppState, table_id: i64, last_seen: Option<u64>) -> Result<Self> {
+        if last_seen.is_some() {
+            state.metrics.replayed(Kind::Cart);
+        }
         let (rx, latest) = state.carts.subscribe_latest(table_id);
         let bill = state.bills.feed.subscribe(table_id);
         let (cart, store_id) = match latest {

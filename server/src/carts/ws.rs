@@ -15,6 +15,7 @@ use crate::auth::{Credential, link_still_current, still_seated};
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::extract::{Path, Upgrade};
+use crate::metrics::{Kind, Transport};
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 use crate::state::AppState;
 
@@ -35,6 +36,7 @@ pub async fn upgrade(
     let watch = CartWatch::start(&state, table_id, None).await?;
     link_still_current(&state, grant)?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
+    let watched = state.metrics.watch(Transport::Ws, Kind::Cart);
     let talk = CartTalk {
         state,
         table_id,
@@ -44,7 +46,7 @@ pub async fn upgrade(
     let greeting = vec![text(&ServerMessage::new(MessageType::Connected, None, now_ms()))];
     Ok(ws
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run(socket, greeting, watch, talk, heartbeat, shutdown)))
+        .on_upgrade(move |socket| run(socket, greeting, watch, talk, heartbeat, shutdown, watched)))
 }
 
 /// The cart commands of one diner (or watcher) at one table.

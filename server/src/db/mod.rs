@@ -27,6 +27,7 @@ pub mod reports;
 pub mod returns;
 mod sqlite;
 mod sqlite_access;
+mod sqlite_backup;
 mod sqlite_bills;
 mod sqlite_charges;
 mod sqlite_heard;
@@ -282,6 +283,9 @@ pub trait Database:
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 
     async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Whether the database answers a trivial query (`/readyz`).
+    async fn ping(&self) -> Result<()>;
 
     /// Finish outstanding work and close connections.
     async fn close(&self);

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
+use prometheus_client::metrics::counter::Counter;
 use serde_json::json;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
@@ -147,6 +148,8 @@ pub struct Attended<S> {
     revoked: Pin<Box<WaitForCancellationFutureOwned>>,
     /// Whether the device was told it is revoked: the next call ends the connection.
     told: bool,
+    /// Counts the connection when its revocation ends it.
+    cut_off: Counter,
     _attendance: Option<Attendance>,
 }
 
@@ -201,6 +204,7 @@ impl<S> Attended<S> {
             inner,
             revoked,
             told: false,
+            cut_off: state.metrics.cut_off.revoked.clone(),
             _attendance: attendance,
         })
     }
@@ -215,6 +219,7 @@ impl<S: Subscription> Subscription for Attended<S> {
             biased;
             () = self.revoked.as_mut() => {
                 self.told = true;
+                self.cut_off.inc();
                 Some(Arc::new(revoked_notice()))
             }
             event = self.inner.next() => event,

@@ -13,6 +13,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 pub use stall::Deadlined;
@@ -37,15 +38,21 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(BACKLOG)
 }
 
-/// A TCP listener whose connections close when a write stalls for `write_timeout`.
+/// A TCP listener whose connections close when a write stalls for `write_timeout`, each such
+/// close counted in `stalled`.
 pub struct Listener {
     inner: TcpListener,
     write_timeout: Duration,
+    stalled: Counter,
 }
 
 impl Listener {
-    pub fn new(inner: TcpListener, write_timeout: Duration) -> Self {
-        Listener { inner, write_timeout }
+    pub fn new(inner: TcpListener, write_timeout: Duration, stalled: Counter) -> Self {
+        Listener {
+            inner,
+            write_timeout,
+            stalled,
+        }
     }
 }
 
@@ -63,7 +70,7 @@ impl axum::serve::Listener for Listener {
                     if let Err(e) = stream.set_nodelay(true) {
                         tracing::debug!(error = %e, "setting TCP_NODELAY failed");
                     }
-                    return (Deadlined::new(stream, self.write_timeout), addr);
+                    return (Deadlined::new(stream, self.write_timeout, self.stalled.clone()), addr);
                 }
                 // Out of file descriptors and the like: wait for connections to close rather
                 // than spin. A client's own failure (reset before accept) is no reason to stop.

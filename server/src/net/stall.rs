@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep, sleep};
 
@@ -15,15 +16,18 @@ pub struct Deadlined<S> {
     /// Armed while a write is waiting; made on the first stall only, most connections never stall.
     deadline: Option<Pin<Box<Sleep>>>,
     armed: bool,
+    /// Counts the connections that stalled.
+    stalled: Counter,
 }
 
 impl<S> Deadlined<S> {
-    pub fn new(inner: S, timeout: Duration) -> Self {
+    pub fn new(inner: S, timeout: Duration, stalled: Counter) -> Self {
         Deadlined {
             inner,
             timeout,
             deadline: None,
             armed: false,
+            stalled,
         }
     }
 
@@ -41,10 +45,13 @@ impl<S> Deadlined<S> {
             self.armed = true;
         }
         match deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "the client has not read for too long",
-            ))),
+            Poll::Ready(()) => {
+                self.stalled.inc();
+                Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client has not read for too long",
+                )))
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -99,18 +106,21 @@ mod tests {
     #[tokio::test]
     async fn a_write_the_peer_never_reads_fails_after_the_timeout() {
         let (near, _far) = duplex(64);
-        let mut stream = Deadlined::new(near, Duration::from_millis(200));
+        let stalled = Counter::default();
+        let mut stream = Deadlined::new(near, Duration::from_millis(200), stalled.clone());
         let started = Instant::now();
         let err = stream.write_all(&[0; 1024]).await.expect_err("the peer never reads");
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() >= Duration::from_millis(200));
+        assert_eq!(stalled.get(), 1, "the stall is counted");
     }
 
     #[tokio::test]
     async fn a_slow_reader_that_keeps_making_progress_is_kept() {
         let (near, mut far) = duplex(64);
         // Reads come far more often than the timeout, but the whole write takes longer than it.
-        let mut stream = Deadlined::new(near, Duration::from_secs(2));
+        let stalled = Counter::default();
+        let mut stream = Deadlined::new(near, Duration::from_secs(2), stalled.clone());
         let reader = tokio::spawn(async move {
             let mut buf = [0; 64];
             let mut total = 0;
@@ -125,5 +135,6 @@ mod tests {
             .await
             .expect("progress each time resets the deadline");
         assert_eq!(reader.await.expect("reader"), 64 * 200);
+        assert_eq!(stalled.get(), 0);
     }
 }

@@ -31,6 +31,18 @@ pub enum PaymentOutcome {
     Ignored,
 }
 
+impl PaymentOutcome {
+    /// Its name in the metrics (`outcome` of `orderbell_payment_notifications_total`).
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentOutcome::Applied => "applied",
+            PaymentOutcome::Duplicate => "duplicate",
+            PaymentOutcome::RefundDue(_) => "refund_due",
+            PaymentOutcome::Ignored => "ignored",
+        }
+    }
+}
+
 pub async fn apply_payment(state: &AppState, notice: &PaymentNotice) -> Result<PaymentOutcome> {
     if !notice.succeeded {
         return Ok(PaymentOutcome::Ignored);

@@ -38,13 +38,19 @@ pub async fn notify(
         return unknown.into_response();
     };
     let outcome = handle(&state, provider, &headers, &body).await;
-    if let Err(e) = &outcome {
-        tracing::warn!(provider = provider.as_str(), code = e.code(), error = %e, "payment notification refused");
-    }
+    let counted = match &outcome {
+        Ok(outcome) => *outcome,
+        Err(e) => {
+            tracing::warn!(provider = provider.as_str(), code = e.code(), error = %e, "payment notification refused");
+            e.code()
+        }
+    };
+    state.metrics.payment_notification(provider.as_str(), counted);
     answer(provider, outcome)
 }
 
-async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body: &[u8]) -> Result<()> {
+/// Apply a notification; the outcome names what it did, for the metrics.
+async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body: &[u8]) -> Result<&'static str> {
     let now_secs = state.clock.now_ms() / 1000;
     let not_configured = || Error::BadRequest {
         status: StatusCode::NOT_FOUND,
@@ -66,15 +72,18 @@ async fn handle(state: &AppState, provider: Provider, headers: &HeaderMap, body:
         Notice::Payment(payment) => {
             let outcome = charges::receive(state, &payment).await?;
             tracing::info!(provider = provider.as_str(), ?outcome, "payment notification");
+            Ok(outcome.label())
         }
-        Notice::Refund(refund) => refunds::confirm(state, &refund).await?,
+        Notice::Refund(refund) => {
+            refunds::confirm(state, &refund).await?;
+            Ok("refund")
+        }
     }
-    Ok(())
 }
 
 /// Success stops the provider's retries; failure asks for them (and for server faults, a retry
 /// is exactly right).
-fn answer(provider: Provider, outcome: Result<()>) -> Response {
+fn answer(provider: Provider, outcome: Result<&'static str>) -> Response {
     match (provider, outcome) {
         // Alipay wants exactly `success`; anything else means "send it again".
         (Provider::Alipay, Ok(_)) => ([(CONTENT_TYPE, "text/plain")], "success").into_response(),

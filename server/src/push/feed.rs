@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::broadcast;
 
 use super::Encoded;
@@ -30,6 +32,8 @@ pub struct Feed<K, M = ()> {
     /// Where each publication also goes, to the other instances (`--redis-url`); `None` on a
     /// single node, which then pays one branch per publication and nothing else.
     relay: Option<Relay<K>>,
+    /// Every event handed to [`Feed::publish`], listened to or not.
+    published: Counter,
 }
 
 struct Relay<K> {
@@ -51,18 +55,21 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
         Feed {
             topics: Mutex::new(HashMap::new()),
             relay: None,
+            published: Counter::default(),
         }
     }
 
-    /// A feed whose publications also go to the other instances through `bus` (when it reaches
-    /// any), as `topic` of their key.
-    pub fn relayed(bus: &Arc<Bus>, topic: fn(&K) -> Topic) -> Self {
+    /// A feed that counts what it is given to publish in `published`, and whose publications
+    /// also go to the other instances through `bus` (when it reaches any), as `topic` of their
+    /// key.
+    pub fn relayed(bus: &Arc<Bus>, topic: fn(&K) -> Topic, published: Counter) -> Self {
         Feed {
             topics: Mutex::new(HashMap::new()),
             relay: bus.remote().then(|| Relay {
                 bus: bus.clone(),
                 topic,
             }),
+            published,
         }
     }
 
@@ -98,6 +105,7 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     /// their listeners (every order has a stream; few are watched at any moment). The lock is
     /// held only for the non-blocking send, never across I/O. The other instances get it too.
     pub fn publish(&self, key: K, event: Encoded) {
+        self.published.inc();
         if let Some(relay) = &self.relay {
             relay.bus.send((relay.topic)(&key), &event);
         }
@@ -105,8 +113,9 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     }
 
     /// Send `event` to this instance's subscribers only: what another instance published, or
-    /// what catching up read from the database.
-    pub fn deliver(&self, key: K, event: Encoded) {
+    /// what catching up read from the database. Its delivery lag counts from here.
+    pub fn deliver(&self, key: K, mut event: Encoded) {
+        event.published = Some(Instant::now());
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(topic) = topics.get_mut(&key) else { return };
         if topic.sender.receiver_count() == 0 {

@@ -13,6 +13,7 @@ pub mod ws;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
@@ -27,6 +28,9 @@ pub struct Encoded {
     pub sse: Bytes,
     /// The WebSocket message text.
     pub ws: Utf8Bytes,
+    /// When a live feed sent it (`None`: read from storage, or made for one connection), for the
+    /// delivery lag metric.
+    pub published: Option<Instant>,
 }
 
 impl Encoded {
@@ -35,6 +39,7 @@ impl Encoded {
             seq,
             sse: sse::frame(Some(seq), event, data),
             ws: Utf8Bytes::from(ws),
+            published: None,
         }
     }
 
@@ -46,6 +51,7 @@ impl Encoded {
             seq,
             sse: sse::frame(None, event, data),
             ws: Utf8Bytes::from(ws),
+            published: None,
         }
     }
 }

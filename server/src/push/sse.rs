@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Subscription;
 use crate::error::{Error, Result};
+use crate::metrics::Watched;
 
 /// One SSE frame. Data with line breaks is split over several `data:` lines, as the format wants.
 pub fn frame(id: Option<u64>, event: &str, data: &str) -> Bytes {
@@ -39,12 +40,14 @@ pub fn frame(id: Option<u64>, event: &str, data: &str) -> Bytes {
 const RETRY: &[u8] = b"retry: 2000\n\n";
 
 /// A live stream: the `greeting` frames, then every event of `subscription` with a `heartbeat`
-/// between, until the subscription ends or the server shuts down.
+/// between, until the subscription ends or the server shuts down. `watched` counts it open
+/// meanwhile.
 pub fn live(
     greeting: Vec<Bytes>,
     mut subscription: impl Subscription,
     heartbeat: Duration,
     shutdown: CancellationToken,
+    watched: Watched,
 ) -> Response {
     response(async_stream::stream! {
         yield Bytes::from_static(RETRY);
@@ -59,7 +62,11 @@ pub fn live(
                 () = &mut shutdown => break,
                 _ = beat.tick() => yield frame(None, HEARTBEAT, HEARTBEAT_DATA),
                 event = subscription.next() => match event {
-                    Some(event) => yield event.sse.clone(),
+                    Some(event) => {
+                        yield event.sse.clone();
+                        // Polled again: the body took the frame for the socket.
+                        watched.sent(&event);
+                    }
                     None => break,
                 },
             }

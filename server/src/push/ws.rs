@@ -11,6 +11,7 @@ use tokio::time::{Instant, interval_at};
 use tokio_util::sync::CancellationToken;
 
 use super::Subscription;
+use crate::metrics::Watched;
 
 /// A client that does not take a message within this time is gone or stuck: drop it.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,7 +29,8 @@ pub trait Conversation: Send + 'static {
     fn heartbeat(&self) -> Message;
 }
 
-/// Run the socket until the client leaves, the subscription ends or the server shuts down.
+/// Run the socket until the client leaves, the subscription ends or the server shuts down;
+/// `watched` counts it open meanwhile.
 pub async fn run(
     mut socket: WebSocket,
     greeting: Vec<Message>,
@@ -36,6 +38,7 @@ pub async fn run(
     mut conversation: impl Conversation,
     heartbeat: Duration,
     shutdown: CancellationToken,
+    watched: Watched,
 ) {
     for message in greeting {
         if send(&mut socket, message).await.is_err() {
@@ -65,6 +68,7 @@ pub async fn run(
                     if send(&mut socket, Message::Text(event.ws.clone())).await.is_err() {
                         break;
                     }
+                    watched.sent(&event);
                     continue;
                 }
                 // Cut off: the client reconnects with its last id and resumes.

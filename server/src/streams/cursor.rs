@@ -20,6 +20,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::error::Result;
 use crate::journal::{Stream, encode};
+use crate::metrics::Kind;
 use crate::push::{Encoded, Subscription};
 use crate::state::AppState;
 
@@ -69,6 +70,12 @@ impl Cursor {
         // replay or on the feed (or both, and the seam drops the copy).
         let rx = state.journal.subscribe(stream);
         let (head, pruned) = state.db.stream_head(stream).await?;
+        if last_id.is_some() {
+            state.metrics.replayed(match stream {
+                Stream::Store(_) => Kind::Store,
+                Stream::Order(_) => Kind::Order,
+            });
+        }
         let last_id = last_id.or(match fresh {
             Fresh::Now => None,
             Fresh::Start => Some(0),
@@ -106,6 +113,7 @@ impl Cursor {
         let ws = serde_json::to_string(&message).unwrap_or_default();
         let notice = Encoded::notice(head, kind::RESYNC, &data.to_string(), ws);
         tracing::info!(stream = %self.stream.name(), from = self.sent, head, "events the client had not read were pruned; resync");
+        self.state.metrics.resyncs.inc();
         self.pending = VecDeque::from([Arc::new(notice)]);
         self.sent = head;
         self.target = head;
@@ -155,6 +163,7 @@ impl Subscription for Cursor {
                 Ok(event) => self.target = event.seq,
                 Err(RecvError::Lagged(_)) => {
                     tracing::info!(stream = %self.stream.name(), "a slow client fell behind; cutting it off");
+                    self.state.metrics.cut_off.lagged.inc();
                     return None;
                 }
                 Err(RecvError::Closed) => return None,

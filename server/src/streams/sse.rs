@@ -13,6 +13,7 @@ use crate::devices::{self, Attended};
 use crate::error::{Error, Result};
 use crate::extract::Path;
 use crate::journal::Stream;
+use crate::metrics::{Kind, Transport};
 use crate::push::sse::{frame, last_event_id, live};
 use crate::state::AppState;
 
@@ -42,7 +43,14 @@ pub async fn store_events(
         devices::announced(uri.query()),
     )
     .await?;
-    Ok(live(greeting, subscription, state.heartbeat, state.shutdown.clone()))
+    let watched = state.metrics.watch(Transport::Sse, Kind::Store);
+    Ok(live(
+        greeting,
+        subscription,
+        state.heartbeat,
+        state.shutdown.clone(),
+        watched,
+    ))
 }
 
 /// `GET /api/orders/{orderId}/events`, for the customer who placed the order.
@@ -67,7 +75,14 @@ pub async fn order_events(
     let last_id = last_event_id(&headers, uri.query())?;
     let opened = Cursor::open(&state, Stream::Order(order_id), last_id, Fresh::Start).await?;
     let greeting = greeting(&opened);
-    Ok(live(greeting, opened.cursor, state.heartbeat, state.shutdown.clone()))
+    let watched = state.metrics.watch(Transport::Sse, Kind::Order);
+    Ok(live(
+        greeting,
+        opened.cursor,
+        state.heartbeat,
+        state.shutdown.clone(),
+        watched,
+    ))
 }
 
 fn greeting(opened: &Opened) -> Vec<Bytes> {

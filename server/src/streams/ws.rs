@@ -18,6 +18,7 @@ use crate::devices::{self, Attended};
 use crate::error::Result;
 use crate::extract::{Path, Upgrade};
 use crate::journal::Stream;
+use crate::metrics::{Kind, Transport};
 use crate::push::sse::last_event_id;
 use crate::push::ws::{Conversation, MAX_MESSAGE, run};
 use crate::state::AppState;
@@ -49,9 +50,10 @@ pub async fn upgrade(
     )
     .await?;
     let (heartbeat, shutdown) = (state.heartbeat, state.shutdown.clone());
+    let watched = state.metrics.watch(Transport::Ws, Kind::Store);
     Ok(ws
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run(socket, greeting, subscription, Listener, heartbeat, shutdown)))
+        .on_upgrade(move |socket| run(socket, greeting, subscription, Listener, heartbeat, shutdown, watched)))
 }
 
 /// The store socket only listens; it answers heartbeats and explains anything else.

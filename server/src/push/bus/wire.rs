@@ -89,6 +89,7 @@ pub fn decode(bytes: &[u8]) -> Option<(u64, Note)> {
                     seq,
                     sse: Bytes::copy_from_slice(sse),
                     ws,
+                    published: None,
                 },
             )
         }
