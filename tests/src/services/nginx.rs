@@ -197,7 +197,7 @@ fn main_config(dir: &Path) -> String {
     format!(
         "worker_processes 1;
 pid {d}/nginx.pid;
-error_log {d}/error.log info;
+error_log {d}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log {d}/access.log;
