@@ -143,12 +143,7 @@ pub fn shipped_config() -> PathBuf {
 
 /// The shipped site with this test's address, upstream instances and (when given) stream read
 /// timeout in place of the shipped ones; every other line as shipped.
-pub fn render(
-    shipped: &str,
-    listen: SocketAddr,
-    upstreams: &[SocketAddr],
-    read_timeout: Option<Duration>,
-) -> String {
+pub fn render(shipped: &str, listen: SocketAddr, upstreams: &[SocketAddr], read_timeout: Option<Duration>) -> String {
     assert!(!upstreams.is_empty(), "nginx needs an instance behind it");
     for value in [LISTEN_V4, LISTEN_V6, STREAM_READ_TIMEOUT] {
         assert!(shipped.contains(value), "the shipped config no longer says `{value}`");
@@ -187,7 +182,10 @@ pub fn render(
         out.push_str(&replaced);
         out.push('\n');
     }
-    assert!(servers_written, "the shipped config has no `upstream orderbell` servers");
+    assert!(
+        servers_written,
+        "the shipped config has no `upstream orderbell` servers"
+    );
     out
 }
 

@@ -96,7 +96,12 @@ async fn photos_up_to_the_servers_limit_pass_and_larger_bodies_are_refused_in_js
     assert!(dish.cuisine_image.is_some());
 
     // Just over the server's 5 MB: the server's own refusal comes back.
-    refused(upload(&gateway, vec![0; 5 * 1024 * 1024 + 1]).await, 413, "photo_too_large").await;
+    refused(
+        upload(&gateway, vec![0; 5 * 1024 * 1024 + 1]).await,
+        413,
+        "photo_too_large",
+    )
+    .await;
     // Beyond what nginx takes at all: nginx refuses, in the same words.
     refused(upload(&gateway, vec![0; 7 * 1024 * 1024]).await, 413, "body_too_large").await;
 }
@@ -104,7 +109,16 @@ async fn photos_up_to_the_servers_limit_pass_and_larger_bodies_are_refused_in_js
 #[tokio::test]
 async fn with_no_instance_answering_nginx_says_so_in_json() {
     let gateway = Gateway::start().await;
-    let Gateway { server, nginx: _nginx, api } = gateway;
+    let Gateway {
+        server,
+        nginx: _nginx,
+        api,
+    } = gateway;
     let _dir = server.stop_gracefully().await;
-    refused(api.get("/api/stores/1/menu", &api.merchant).await, 503, "service_unavailable").await;
+    refused(
+        api.get("/api/stores/1/menu", &api.merchant).await,
+        503,
+        "service_unavailable",
+    )
+    .await;
 }

@@ -35,7 +35,9 @@ async fn an_sse_client_stays_connected_past_the_read_timeout_thanks_to_heartbeat
         );
     }
 
-    let response = gateway.add(&diner.token, json!({"tableId": 8, "cuisineId": 1001})).await;
+    let response = gateway
+        .add(&diner.token, json!({"tableId": 8, "cuisineId": 1001}))
+        .await;
     assert_eq!(response.status(), 200);
     let change = loop {
         let event = phone.next_event().await;
@@ -77,5 +79,9 @@ async fn a_websocket_stays_open_past_the_read_timeout_thanks_to_heartbeats() {
         }))
         .await;
     let ack = phone.reply().await;
-    assert_eq!(ack.kind, MessageType::AddItemSuccess, "the socket still carries changes");
+    assert_eq!(
+        ack.kind,
+        MessageType::AddItemSuccess,
+        "the socket still carries changes"
+    );
 }

@@ -16,7 +16,9 @@ async fn a_phone_follows_the_cart_through_nginx_and_resumes_with_last_event_id()
     let mut phone = Sse::connect(&url, &diner.token, None).connected().await;
     assert_eq!(phone.next_cart().await.0, 0, "the current cart first");
 
-    let response = gateway.add(&diner.token, json!({"tableId": 3, "cuisineId": 1001})).await;
+    let response = gateway
+        .add(&diner.token, json!({"tableId": 3, "cuisineId": 1001}))
+        .await;
     assert_eq!(response.status(), 200);
     let (seen, cart) = phone.next_cart().await;
     assert_eq!((seen, cart.items[0].cuisine_id), (1, 1001), "the change arrives live");
@@ -25,12 +27,18 @@ async fn a_phone_follows_the_cart_through_nginx_and_resumes_with_last_event_id()
     // While the phone is away the table changes twice; it comes back through nginx with the
     // last id it saw (nginx passes the header on).
     for dish in [1002, 1003] {
-        let response = gateway.add(&diner.token, json!({"tableId": 3, "cuisineId": dish})).await;
+        let response = gateway
+            .add(&diner.token, json!({"tableId": 3, "cuisineId": dish}))
+            .await;
         assert_eq!(response.status(), 200);
     }
     let mut phone = Sse::connect(&url, &diner.token, Some(seen)).connected().await;
     let event = phone.next_event().await;
-    assert_eq!(event.event_type, sse::CART_UPDATE, "the missed change before anything else");
+    assert_eq!(
+        event.event_type,
+        sse::CART_UPDATE,
+        "the missed change before anything else"
+    );
     assert_eq!(event.id.as_deref(), Some("3"));
     let cart: orderbell_shared::CartDTO = serde_json::from_str(&event.data).expect("a cart");
     assert_eq!(
@@ -63,7 +71,10 @@ async fn the_merchant_and_the_customer_hear_a_payment_through_nginx_and_resume_w
 
     // Accepted while the merchant's app was away: it resumes through nginx from `paid_id`.
     let accepted = gateway
-        .post_empty(&format!("/api/orders/{}/accept", order.order.order_id), &gateway.merchant)
+        .post_empty(
+            &format!("/api/orders/{}/accept", order.order.order_id),
+            &gateway.merchant,
+        )
         .await;
     assert_eq!(accepted.status(), 200);
     let mut merchant = gateway.store_stream(Some(paid_id)).await;
