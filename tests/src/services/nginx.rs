@@ -134,7 +134,7 @@ impl Drop for Nginx {
 }
 
 /// The shipped site file (`deploy/nginx/orderbell.conf` at the workspace's root).
-pub fn shipped_config() -> PathBuf {
+fn shipped_config() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the workspace")
@@ -143,13 +143,10 @@ pub fn shipped_config() -> PathBuf {
 
 /// The shipped site with this test's address, upstream instances and (when given) stream read
 /// timeout in place of the shipped ones; every other line as shipped.
-pub fn render(shipped: &str, listen: SocketAddr, upstreams: &[SocketAddr], read_timeout: Option<Duration>) -> String {
+fn render(shipped: &str, listen: SocketAddr, upstreams: &[SocketAddr], read_timeout: Option<Duration>) -> String {
     assert!(!upstreams.is_empty(), "nginx needs an instance behind it");
-    for value in [LISTEN_V4, LISTEN_V6, STREAM_READ_TIMEOUT] {
-        assert!(shipped.contains(value), "the shipped config no longer says `{value}`");
-    }
     let mut out = String::new();
-    let (mut in_upstream, mut servers_written) = (false, false);
+    let (mut in_upstream, mut servers_written, mut listens, mut timeouts) = (false, false, 0, 0);
     for line in shipped.lines() {
         let indent = &line[..line.len() - line.trim_start().len()];
         let code = line.trim();
@@ -169,13 +166,16 @@ pub fn render(shipped: &str, listen: SocketAddr, upstreams: &[SocketAddr], read_
                 .collect::<Vec<_>>()
                 .join("\n")
         } else if code == LISTEN_V4 {
+            listens += 1;
             format!("{indent}listen {listen};")
         } else if code == LISTEN_V6 {
             continue;
-        } else if code == STREAM_READ_TIMEOUT
-            && let Some(timeout) = read_timeout
-        {
-            format!("{indent}proxy_read_timeout {}s;", timeout.as_secs().max(1))
+        } else if code == STREAM_READ_TIMEOUT {
+            timeouts += 1;
+            match read_timeout {
+                Some(timeout) => format!("{indent}proxy_read_timeout {}s;", timeout.as_secs().max(1)),
+                None => line.to_owned(),
+            }
         } else {
             line.to_owned()
         };
@@ -185,6 +185,11 @@ pub fn render(shipped: &str, listen: SocketAddr, upstreams: &[SocketAddr], read_
     assert!(
         servers_written,
         "the shipped config has no `upstream orderbell` servers"
+    );
+    assert_eq!(listens, 1, "the shipped config listens with `{LISTEN_V4}`");
+    assert_eq!(
+        timeouts, 2,
+        "the shipped SSE and WebSocket locations each say `{STREAM_READ_TIMEOUT}`"
     );
     out
 }
