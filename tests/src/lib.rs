@@ -7,6 +7,7 @@
 
 mod api;
 mod clients;
+pub mod cluster;
 pub mod money;
 mod process;
 pub mod providers;
