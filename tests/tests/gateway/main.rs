@@ -2,6 +2,7 @@
 //! pass through unbuffered and stay open past nginx's read timeout, refusals stay the server's
 //! JSON, and two instances behind one address reach each other's phones.
 
+mod cluster;
 mod errors;
 mod heartbeats;
 mod streams;
