@@ -12,10 +12,10 @@ use super::sqlite_rows;
 use super::sqlite_tx::SqliteTx;
 use crate::error::{Error, Result};
 
-/// The rounds a table still serves: moved with the party on 换桌 and 并台.
-const UNFINISHED: &str = "('pending_payment', 'submitted', 'paid', 'accepted', 'ready')";
+/// The rounds a table still serves: moved with the party on 换桌 and 并台 (PostgreSQL's too).
+pub(super) const UNFINISHED: &str = "('pending_payment', 'submitted', 'paid', 'accepted', 'ready')";
 
-const BILL_COLUMNS: &str = "b.id, b.store_id, b.table_id, t.number, b.sitting, b.mode, b.status, b.rounds, \
+pub(super) const BILL_COLUMNS: &str = "b.id, b.store_id, b.table_id, t.number, b.sitting, b.mode, b.status, b.rounds, \
      b.opened_at, b.closed_at, b.close_reason, b.merged_into, b.next_table";
 
 #[derive(FromRow)]
@@ -39,7 +39,7 @@ fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
 }
 
-fn status_str(status: BillStatus) -> &'static str {
+pub(super) fn status_str(status: BillStatus) -> &'static str {
     match status {
         BillStatus::Open => "open",
         BillStatus::Settled => "settled",

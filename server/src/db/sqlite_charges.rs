@@ -11,7 +11,8 @@ use super::charges::{ChargeRow, ChargeStore};
 use super::sqlite::Sqlite;
 use crate::error::{Error, Result};
 
-const COLUMNS: &str = "store_id, order_id, bill_id, trade_no, provider, channel, amount_cents, status, start_json,
+pub(super) const COLUMNS: &str =
+    "store_id, order_id, bill_id, trade_no, provider, channel, amount_cents, status, start_json,
      created_at, queries, next_query_at";
 
 #[async_trait]
@@ -89,7 +90,7 @@ impl ChargeStore for Sqlite {
     }
 }
 
-fn status_name(status: ChargeStatus) -> &'static str {
+pub(super) fn status_name(status: ChargeStatus) -> &'static str {
     match status {
         ChargeStatus::Open => "open",
         ChargeStatus::Paid => "paid",
