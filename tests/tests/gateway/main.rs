@@ -4,6 +4,7 @@
 
 mod cluster;
 mod errors;
+mod headers;
 mod heartbeats;
 mod streams;
 
