@@ -132,3 +132,21 @@ impl BillFeed {
         self.feed.deliver(p.table_id, p.event);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_comes_after_every_stamp_made_here_or_heard_from_another_instance() {
+        let bills = BillFeed::default();
+        let first = bills.next_stamp();
+        assert!(bills.next_stamp() > first);
+        // Another instance's stamps ran ahead (its clock, or a burst of changes).
+        let ahead = first + 60_000_000;
+        bills.deliver(1, Encoded::notice(ahead, sse::BILL_UPDATE, "{}", String::new()));
+        let next = bills.next_stamp();
+        assert!(next > ahead, "{next} after {ahead}");
+        assert!(bills.next_stamp() > next);
+    }
+}

@@ -28,9 +28,12 @@ use crate::state::AppState;
 #[derive(Default)]
 pub struct Presence {
     stores: Mutex<HashMap<i64, HashMap<String, usize>>>,
-    /// What other instances said last, by (instance, store): the devices and when it was heard.
-    remote: Mutex<HashMap<(u64, i64), (Vec<String>, Instant)>>,
+    /// What other instances said last, by (instance, store).
+    remote: Mutex<HashMap<(u64, i64), Heard>>,
 }
+
+/// Devices another instance said are connected to it, and when it said so.
+type Heard = (Vec<String>, Instant);
 
 /// Who is connecting: the device its credential names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -279,5 +282,35 @@ mod tests {
         assert!(presence.leave(1, "front"));
         assert!(presence.online(1).is_empty());
         assert_eq!(presence.online(2), vec!["other".to_owned()]);
+    }
+
+    #[test]
+    fn a_device_connected_to_another_instance_counts_until_that_instance_falls_silent() {
+        let presence = Presence::default();
+        presence.arrive(1, "front");
+        presence.heard(7, 1, vec!["kitchen".into(), "front".into()]);
+        presence.heard(7, 2, vec!["other".into()]);
+        let mut online = presence.online(1);
+        online.sort();
+        assert_eq!(
+            online,
+            ["front", "kitchen"],
+            "each device once, wherever it is connected"
+        );
+        assert_eq!(
+            presence.local(),
+            vec![(1, vec!["front".to_owned()])],
+            "only this instance's own are told to the others"
+        );
+        presence.heard(7, 1, Vec::new());
+        assert_eq!(presence.online(1), ["front"], "the other instance said its device left");
+        presence.heard_again();
+        presence.forget_silent(Duration::from_secs(60));
+        assert_eq!(presence.online(2), ["other"], "heard recently: kept");
+        presence.forget_silent(Duration::ZERO);
+        assert!(
+            presence.online(2).is_empty(),
+            "an instance that stopped saying so is forgotten"
+        );
     }
 }

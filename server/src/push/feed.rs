@@ -124,8 +124,11 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     }
 
     /// Whether anyone listens to `key` now: lets a publisher skip building an event nobody would
-    /// receive.
+    /// receive. With other instances, someone may listen there: always.
     pub fn listened(&self, key: &K) -> bool {
+        if self.relay.is_some() {
+            return true;
+        }
         let topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         topics.get(key).is_some_and(|topic| topic.sender.receiver_count() > 0)
     }

@@ -97,3 +97,21 @@ async fn a_dish_sold_out_on_one_instance_is_greyed_at_the_tables_of_the_other() 
     );
     cluster.stop().await;
 }
+
+#[tokio::test]
+async fn a_bill_changed_on_one_instance_reaches_the_phones_on_the_other() {
+    let cluster = two().await;
+    let (a, b) = (&cluster.instances[0], &cluster.instances[1]);
+    let first = b.join(6, None).await;
+    let mut phone = Ws::connect(&b.ws_url(&format!("/ws/cart/6?token={}", first.token)))
+        .await
+        .expect("a WebSocket on B");
+    assert!(phone.cart_at(0).await.items.is_empty());
+
+    // A second phone sits down at the table through A (nobody watches the table on A).
+    let second = a.join(6, Some("13900139000")).await;
+    let bill = phone.next_bill().await;
+    let diners: Vec<i64> = bill.diners.iter().map(|d| d.diner_id).collect();
+    assert_eq!(diners, [first.diner_id, second.diner_id], "B's phone sees who joined on A");
+    cluster.stop().await;
+}
