@@ -8,6 +8,7 @@
 mod api;
 mod clients;
 pub mod cluster;
+mod engine;
 pub mod money;
 mod process;
 pub mod providers;
@@ -30,6 +31,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use api::{Api, refused};
 pub use clients::{Sse, Ws};
+pub use engine::{Engine, engine, fresh_database, skip_on_postgres};
 pub use process::{Resources, ServerProcess, binary};
 
 /// The second store every test server has beside the demo store.
@@ -76,6 +78,8 @@ impl TestServer {
     async fn start_fresh(configure: impl FnOnce(&mut Config), gateway: Option<Arc<dyn Gateway>>) -> Self {
         let dir = tempfile::tempdir().expect("temporary data dir");
         let mut config = Config::new(dir.path());
+        // Kept in the configuration, so restarts find the same database.
+        config.database_url = fresh_database().await;
         config.heartbeat_secs = 1;
         config.maintenance_millis = 100;
         configure(&mut config);

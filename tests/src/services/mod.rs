@@ -3,4 +3,5 @@
 //! (also when a test panics).
 
 pub mod nginx;
+pub mod postgres;
 pub mod redis;
