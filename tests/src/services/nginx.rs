@@ -17,8 +17,8 @@ const NGINX: &str = "/usr/sbin/nginx";
 
 /// The values the shipped file spells that a test replaces; rendering fails loudly when one is
 /// gone, so the file and its test cannot drift apart.
-const LISTEN_V4: &str = "listen 80;";
-const LISTEN_V6: &str = "listen [::]:80;";
+const LISTEN_V4: &str = "listen 80 default_server;";
+const LISTEN_V6: &str = "listen [::]:80 default_server;";
 const STREAM_READ_TIMEOUT: &str = "proxy_read_timeout 60s;";
 
 pub struct Nginx {
