@@ -150,9 +150,6 @@ stop_test_cupsd() {
   CUPS_TEST_DIR=""
 }
 
-# Scale-out (issue 15): PostgreSQL, Redis and nginx for the second e2e pass and the scale-out tests.
-SCALEOUT_TEST_PACKAGES=(postgresql redis-server nginx)
-
 # A private PostgreSQL cluster on loopback for the suite's PostgreSQL pass, started by
 # start_test_postgres and stopped by PID in stop_test_postgres. initdb refuses root, so the
 # cluster belongs to the user postgres; setpriv (not runuser, which stays as a parent that ignores

@@ -2,5 +2,6 @@
 //! nginx, each on loopback with a private port and folder, and stopped by PID when its guard drops
 //! (also when a test panics).
 
+pub mod nginx;
 pub mod postgres;
 pub mod redis;
