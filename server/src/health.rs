@@ -1,5 +1,6 @@
-//! `/healthz` (the process answers) and `/readyz` (it can serve: its database answers), for
-//! systemd watchdogs, load balancers and orchestrators. Both answer JSON, 200 or 503.
+//! `/healthz` (the process answers) and `/readyz` (it can serve: its database answers, and with
+//! `--redis-url` it is subscribed to Redis), for systemd watchdogs, load balancers and
+//! orchestrators. Both answer JSON, 200 or 503.
 
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ async fn healthz() -> Json<Value> {
 /// Ready: the database answers within [`PING_TIMEOUT`]. Why it does not goes to the log, not to
 /// the caller.
 #[utoipa::path(get, path = "/readyz", tag = "ops",
-    summary = "就绪检查：数据库可用时 200，否则 503，JSON 中逐项说明",
+    summary = "就绪检查：数据库可用（配置了 Redis 时还须已连上 Redis）时 200，否则 503，JSON 中逐项说明",
     responses((status = 200, description = "可以处理请求"), (status = 503, description = "有依赖不可用：见 checks")),
     security(())
 )]
@@ -43,7 +44,14 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err(format!("no answer within {PING_TIMEOUT:?}")),
     };
-    let ready = database.is_ok();
+    // Without Redis, writes still commit and clients are fed from the database, but changes
+    // reach other instances' clients late: not ready, so that an operator sees it.
+    let fanout = if state.bus.ready() {
+        Ok(())
+    } else {
+        Err("not subscribed to Redis".to_owned())
+    };
+    let ready = database.is_ok() && fanout.is_ok();
     if let Err(why) = &database {
         tracing::warn!(error = %why, "not ready: the database does not answer");
     }
@@ -52,7 +60,10 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let checks = json!({ "database": check(&database) });
+    let mut checks = json!({ "database": check(&database) });
+    if state.bus.status().configured {
+        checks["redis"] = check(&fanout);
+    }
     let body = json!({ "status": if ready { "ok" } else { "unavailable" }, "checks": checks });
     (status, Json(body))
 }

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use orderbell_shared::bills::{BillDTO, BillDiner};
-use prometheus_client::metrics::counter::Counter;
 use orderbell_shared::{MessageType, ServerMessage, sse};
+use prometheus_client::metrics::counter::Counter;
 
 use super::rules;
 use crate::db::bills::BillSnapshot;

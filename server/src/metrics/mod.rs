@@ -10,6 +10,8 @@ mod histogram;
 pub mod http;
 pub mod push;
 
+use std::sync::atomic::AtomicU64;
+
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
@@ -24,6 +26,7 @@ use utoipa_axum::routes;
 pub use histogram::Seconds;
 pub use push::{Kind, Transport, Watched};
 
+use crate::push::bus::BusStatus;
 use crate::state::AppState;
 
 /// Labels known when the server is built.
@@ -44,6 +47,15 @@ pub struct Metrics {
     pub resyncs: Counter,
     payments: Family<Static<2>, Counter>,
     pub(super) requests: Family<Request, Seconds>,
+    fanout: Fanout,
+}
+
+/// The Redis fan-out between instances, copied from [`Bus::status`] at each scrape.
+struct Fanout {
+    connected: Gauge,
+    reconnects: Counter,
+    outage: Counter<f64, AtomicU64>,
+    dropped: Counter,
 }
 
 /// One counter per live feed, given to the feed when it is made.
@@ -144,8 +156,35 @@ impl Metrics {
             "HTTP requests until their response's head (a stream's first byte), by route pattern, method and status class",
             requests.clone(),
         );
+        let fanout = Fanout {
+            connected: Gauge::default(),
+            reconnects: Counter::default(),
+            outage: Counter::default(),
+            dropped: Counter::default(),
+        };
+        registry.register(
+            "redis_connected",
+            "1 while subscribed to Redis (live copies from other instances arrive); 0 during an outage, or without --redis-url",
+            fanout.connected.clone(),
+        );
+        registry.register(
+            "redis_reconnects",
+            "Times the Redis subscription came back after being lost",
+            fanout.reconnects.clone(),
+        );
+        registry.register(
+            "redis_outage_seconds",
+            "Time spent without Redis: live delivery between instances was degraded (clients were fed from the database)",
+            fanout.outage.clone(),
+        );
+        registry.register(
+            "redis_dropped_notes",
+            "Publications that could not be sent to Redis (the other instances caught up from the database instead)",
+            fanout.dropped.clone(),
+        );
         Metrics {
             registry,
+            fanout,
             streams,
             lag,
             published,
@@ -171,6 +210,21 @@ impl Metrics {
         self.payments
             .get_or_create(&[("provider", provider), ("outcome", outcome)])
             .inc();
+    }
+
+    /// Bring the fan-out's figures up to `status`: its counters only rise.
+    fn observe(&self, status: &BusStatus) {
+        let fanout = &self.fanout;
+        fanout.connected.set(i64::from(status.connected));
+        fanout
+            .reconnects
+            .inc_by(status.reconnects.saturating_sub(fanout.reconnects.get()));
+        fanout
+            .outage
+            .inc_by((status.outage_seconds - fanout.outage.get()).max(0.0));
+        fanout
+            .dropped
+            .inc_by(status.dropped.saturating_sub(fanout.dropped.get()));
     }
 
     /// The exposition, in the OpenMetrics text format.
@@ -205,6 +259,9 @@ async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
             CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render(),
+        {
+            state.metrics.observe(&state.bus.status());
+            state.metrics.render()
+        },
     )
 }

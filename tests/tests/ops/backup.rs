@@ -15,8 +15,7 @@ use crate::{notify_paid, provider};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_orders_are_paid_restores_to_a_working_server() {
     // The embedded database's backup; PostgreSQL's is pg_dump (docs/DEPLOY.md).
-    if std::env::var_os("ORDERBELL_TEST_DATABASE_URL").is_some() {
-        println!("skipped: the servers run on PostgreSQL");
+    if orderbell_tests::skip_on_postgres("orderbell backup copies the embedded SQLite database") {
         return;
     }
     let (provider, flags) = provider();

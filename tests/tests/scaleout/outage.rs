@@ -24,6 +24,28 @@ async fn flow(api: &Api, n: usize) {
         .await;
 }
 
+/// Wait until `/readyz` of `api` says `ready` (200) or not (503, naming Redis).
+async fn eventually_ready(api: &Api, ready: bool) {
+    let wait = async {
+        loop {
+            let response = api.get("/readyz", "").await;
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            if ready && status == 200 {
+                return;
+            }
+            if !ready && status == 503 {
+                assert!(body.contains("\"redis\":{\"status\":\"unavailable\"}"), "{body}");
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(orderbell_tests::PATIENCE, wait)
+        .await
+        .unwrap_or_else(|_| panic!("/readyz never said ready={ready}"));
+}
+
 #[tokio::test]
 async fn redis_killed_and_restarted_mid_flow_loses_and_doubles_no_order_event() {
     let mut cluster = two().await;
@@ -50,6 +72,8 @@ async fn redis_killed_and_restarted_mid_flow_loses_and_doubles_no_order_event() 
             if outage == 0 && paid.len() >= ORDERS / 3 {
                 cluster.redis.kill().await;
                 outage = 1;
+                // A balancer or a person reading /readyz on the other instance sees it.
+                eventually_ready(&cluster.instances[1], false).await;
             } else if outage == 1 && paid.len() >= 2 * ORDERS / 3 {
                 cluster.redis.restart().await;
                 outage = 2;
@@ -80,6 +104,20 @@ async fn redis_killed_and_restarted_mid_flow_loses_and_doubles_no_order_event() 
         assert!(
             status.outage_seconds > 0.0,
             "the counters say delivery was degraded: {status:?}"
+        );
+        eventually_ready(instance, true).await;
+        let metrics = instance.get("/metrics", "").await.text().await.expect("metrics");
+        let value = |name: &str| {
+            metrics
+                .lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("{name} in /metrics:\n{metrics}"))
+        };
+        assert_eq!(value("orderbell_redis_connected"), 1.0, "subscribed again");
+        assert_eq!(value("orderbell_redis_reconnects_total"), 1.0, "one reconnect");
+        assert!(
+            value("orderbell_redis_outage_seconds_total") > 0.0,
+            "the outage is on record"
         );
     }
     cluster.stop().await;
