@@ -70,10 +70,10 @@ type Metric = (&'static str, fn(&Row) -> Option<f64>);
 const ENGINE_CPU: Metric = ("PostgreSQL + Redis CPU % of a core", |r| r.engine_cpu_pct);
 const ENGINE_PSS: Metric = ("PostgreSQL + Redis memory (PSS) MiB", |r| r.engine_pss_mib);
 
-/// What is compared for each kind of scenario.
-fn metrics(kind: &str) -> Vec<Metric> {
+/// What is compared for each kind of scenario; what the engines cost when a target has them.
+fn metrics(kind: &str, engines: bool) -> Vec<Metric> {
     let delivered: Metric = ("received / expected (dups)", |_| None);
-    match kind {
+    let mut metrics: Vec<Metric> = match kind {
         "fanout" | "store" => vec![
             delivered,
             ("delivery p50 ms", |r| r.latency_ms.map(|l| l.p50)),
@@ -82,8 +82,6 @@ fn metrics(kind: &str) -> Vec<Metric> {
             ("completion p50 ms", |r| r.completion_ms.map(|l| l.p50)),
             ("completion p99 ms", |r| r.completion_ms.map(|l| l.p99)),
             ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
-            ENGINE_CPU,
-            ENGINE_PSS,
             ("loadgen CPU %", |r| Some(r.loadgen_cpu_pct)),
         ],
         "open" => vec![
@@ -95,8 +93,6 @@ fn metrics(kind: &str) -> Vec<Metric> {
             ("delivery p99.9 ms", |r| r.latency_ms.map(|l| l.p999)),
             ("delivery max ms", |r| r.latency_ms.map(|l| l.max)),
             ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
-            ENGINE_CPU,
-            ENGINE_PSS,
             ("loadgen CPU %", |r| Some(r.loadgen_cpu_pct)),
         ],
         _ => vec![
@@ -106,10 +102,12 @@ fn metrics(kind: &str) -> Vec<Metric> {
             ("server RSS baseline MiB", |r| r.rss_baseline_mib),
             ("server RSS 2 s after close MiB", |r| r.rss_after_close_mib),
             ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
-            ENGINE_CPU,
-            ENGINE_PSS,
         ],
+    };
+    if engines {
+        metrics.extend([ENGINE_CPU, ENGINE_PSS]);
     }
+    metrics
 }
 
 fn cell(row: Option<&Row>, index: usize, metric: &Metric) -> String {
@@ -172,6 +170,7 @@ pub fn markdown(rows: &[Row], command: &str) -> String {
     let present = |target: &str| rows.iter().any(|r| r.target == target);
     let targets: Vec<_> = TARGETS.iter().filter(|(t, _)| present(t)).collect();
     let ratios: Vec<_> = RATIOS.iter().filter(|(a, b, _)| present(a) && present(b)).collect();
+    let engines = rows.iter().any(|r| r.engine_cpu_pct.is_some());
     let mut md = String::new();
     let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
     let _ = writeln!(
@@ -201,7 +200,7 @@ pub fn markdown(rows: &[Row], command: &str) -> String {
             rows.iter()
                 .find(|x| x.scenario == r.scenario && x.transport == r.transport && x.target == target)
         };
-        for (i, metric) in metrics(&r.kind).iter().enumerate() {
+        for (i, metric) in metrics(&r.kind, engines).iter().enumerate() {
             let mut line = format!("| {} | {} | {} |", r.scenario, r.transport, metric.0);
             for (target, _) in &targets {
                 let _ = write!(line, " {} |", cell(find(target), i, metric));

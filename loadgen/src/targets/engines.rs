@@ -158,12 +158,12 @@ impl Redis {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        let server = Process {
+        let mut server = Process {
             child,
             stop_signal: rustix::process::Signal::TERM,
         };
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        wait_listening(addr).await?;
+        wait_listening(addr, &mut server.child).await?;
         Ok(Redis {
             server,
             port,

@@ -21,7 +21,7 @@ pub struct Instance {
     pub addr: SocketAddr,
     /// The owner's credential it printed once its database was open.
     pub owner: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Instance {
@@ -49,13 +49,21 @@ impl Instance {
             child,
             addr,
             owner: String::new(),
-            _dir: dir,
+            dir,
         };
-        wait_listening(addr).await?;
-        instance.owner = owner_credential(&mut instance.child).await.map_err(|e| {
-            let log = std::fs::read_to_string(instance._dir.path().join("server.log")).unwrap_or_default();
-            io::Error::other(format!("{e}; its log:\n{log}"))
-        })?;
+        let ready = match wait_listening(addr, &mut instance.child).await {
+            Ok(()) => owner_credential(&mut instance.child).await,
+            Err(e) => Err(e),
+        };
+        match ready {
+            Ok(owner) => instance.owner = owner,
+            Err(e) => {
+                let log = std::fs::read_to_string(instance.dir.path().join("server.log")).unwrap_or_default();
+                return Err(io::Error::other(format!(
+                    "orderbell did not start: {e}; its log:\n{log}"
+                )));
+            }
+        }
         Ok(instance)
     }
 

@@ -182,11 +182,15 @@ fn free_port() -> io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Waits (at most 60 s) until `addr` accepts a connection, and returns it.
-async fn wait_listening(addr: SocketAddr) -> io::Result<Conn> {
+/// Waits (at most 60 s) until `addr`, served by `process`, accepts a connection; fails at once
+/// when the process has exited.
+async fn wait_listening(addr: SocketAddr, process: &mut std::process::Child) -> io::Result<()> {
     for _ in 0..600 {
-        if let Ok(conn) = Conn::connect(addr).await {
-            return Ok(conn);
+        if Conn::connect(addr).await.is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = process.try_wait()? {
+            return Err(io::Error::other(format!("the server for {addr} exited ({status})")));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
