@@ -58,15 +58,11 @@ impl Postgres {
         std::os::unix::fs::chown(&data, Some(uid), Some(gid))?;
         std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
         let initdb = Command::new(Path::new(PG_BIN).join("initdb"))
-            .args([
-                "-D",
-                &data.display().to_string(),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "--no-sync",
-            ])
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "trust", "-U", "postgres", "--no-sync"])
+            // Chinese text: UTF-8 whatever this machine's locale.
+            .args(["-E", "UTF8", "--locale=C.UTF-8"])
             .uid(uid)
             .gid(gid)
             .stdout(Stdio::null())
