@@ -206,7 +206,11 @@ async fn scenario(
         let mut rows = Vec::new();
         match scenario {
             Scenario::Idle => rows.push(scenarios::idle(&mut run, plan.tables, plan.idle, websocket).await?),
-            Scenario::IdleWide => rows.push(scenarios::idle(&mut run, plan.tables, plan.wide.0, websocket).await?),
+            Scenario::IdleWide => {
+                let mut row = scenarios::idle(&mut run, plan.tables, plan.wide.0, websocket).await?;
+                row.scenario = format!("{} over {} instances", row.scenario, row.instances);
+                rows.push(row);
+            }
             Scenario::Fanout => {
                 for &(subscribers, changes) in &plan.fanout {
                     rows.push(scenarios::fanout(&mut run, false, subscribers, changes, websocket).await?);
