@@ -80,7 +80,10 @@ async fn subscribe(
         max_secs: 900,
     };
     let mut fleet = Fleet::start(&spec, if total >= 2_000 { 2 } else { 1 }).await?;
-    let ready = fleet.ready(Duration::from_secs(120)).await;
+    // A busy cluster accepted ~1,200/s (idle 6,000 over 3 instances): 100,000 would pass a fixed
+    // 120 s. The wait grows with the count (250 s for 100,000).
+    let limit = Duration::from_secs(120.max(u64::from(total) / 400));
+    let ready = fleet.ready(limit).await;
     // Give the last subscriptions a moment to be registered behind their response heads.
     tokio::time::sleep(Duration::from_millis(300)).await;
     Ok((fleet, ready))
