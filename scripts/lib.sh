@@ -145,3 +145,57 @@ stop_test_cupsd() {
   [ -n "${CUPS_TEST_DIR:-}" ] && rm -rf "$CUPS_TEST_DIR"
   CUPS_TEST_DIR=""
 }
+
+# Scale-out (issue 15): PostgreSQL, Redis and nginx for the second e2e pass and the scale-out tests.
+SCALEOUT_TEST_PACKAGES=(postgresql redis-server nginx)
+
+# A private PostgreSQL cluster on loopback for the suite's PostgreSQL pass, started by
+# start_test_postgres and stopped by PID in stop_test_postgres. initdb refuses root, so the
+# cluster belongs to the user postgres; setpriv (not runuser, which stays as a parent that ignores
+# SIGINT) makes the server itself the process whose PID we keep. It exports POSTGRES_TEST_PID and
+# ORDERBELL_TEST_DATABASE_URL (the admin URL: each test server creates its own database with it).
+start_test_postgres() {
+  local bin dir port attempt
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/orderbell-pg.XXXXXX")
+  chown postgres "$dir"
+  runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 30000))
+    # Many test servers at once, each with its own pool: room for their connections.
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" -h 127.0.0.1 \
+      -c max_connections=500 -c fsync=off >"$dir/postgres.log" 2>&1 &
+    POSTGRES_TEST_PID=$!
+    for _ in $(seq 100); do
+      kill -0 "$POSTGRES_TEST_PID" 2>/dev/null || break
+      "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+      sleep 0.1
+    done
+    "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+    # The port was taken (or postgres failed): try another.
+    kill "$POSTGRES_TEST_PID" 2>/dev/null || true
+    wait "$POSTGRES_TEST_PID" 2>/dev/null || true
+    POSTGRES_TEST_PID=""
+  done
+  if [ -z "$POSTGRES_TEST_PID" ]; then
+    echo "postgres did not start:" >&2
+    cat "$dir/postgres.log" >&2
+    return 1
+  fi
+  POSTGRES_TEST_DIR=$dir
+  export POSTGRES_TEST_PID
+  export ORDERBELL_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_test_postgres() {
+  if [ -n "${POSTGRES_TEST_PID:-}" ]; then
+    # SIGINT: PostgreSQL's fast shutdown (disconnect clients, stop at once).
+    kill -INT "$POSTGRES_TEST_PID" 2>/dev/null || true
+    wait "$POSTGRES_TEST_PID" 2>/dev/null || true
+    POSTGRES_TEST_PID=""
+  fi
+  [ -n "${POSTGRES_TEST_DIR:-}" ] && rm -rf "$POSTGRES_TEST_DIR"
+  POSTGRES_TEST_DIR=""
+  unset ORDERBELL_TEST_DATABASE_URL
+}

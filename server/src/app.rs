@@ -19,7 +19,7 @@ use crate::auth::{Keys, Role};
 use crate::carts;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{AccessStore, Database, Holder, Sqlite};
+use crate::db::{Database, Holder, Postgres, Sqlite};
 use crate::demo::DEMO;
 use crate::devices::{Credentials, rules::default_name};
 use crate::error::{Error, MAX_BODY, Result};
@@ -48,7 +48,10 @@ impl App {
 
     /// As [`App::open`], with time from `clock` (tests move it by hand).
     pub async fn open_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<App> {
-        let db = Sqlite::open(&config.data_dir).await?;
+        let db: Arc<dyn Database> = match &config.database_url {
+            Some(url) => Arc::new(Postgres::open(url).await?),
+            None => Arc::new(Sqlite::open(&config.data_dir).await?),
+        };
         if !config.no_demo && db.seed_demo(&DEMO).await? {
             tracing::info!(store = DEMO.name, "created the demo store");
         }
@@ -56,10 +59,10 @@ impl App {
             Some(secret) => secret.0.clone(),
             None => db.setting_or_insert("link_secret", &random_secret).await?,
         };
-        let payments = payments::load(&config.payments, &db, &config.self_url(), &config.public_url()).await?;
+        let payments = payments::load(&config.payments, &*db, &config.self_url(), &config.public_url()).await?;
         let credentials = Credentials::new(db.credentials().await?);
         let state = AppState {
-            db: Arc::new(db),
+            db,
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
             carts: Arc::new(Feed::new()),

@@ -95,6 +95,10 @@ pub struct Config {
     /// Folder for the embedded database; created on first run.
     #[arg(long, env = "ORDERBELL_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of the embedded database (`postgres://user@host/db`): what several
+    /// instances share. Media files stay in `--data-dir`.
+    #[arg(long, env = "ORDERBELL_DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
     /// The address customers' phones reach this server at; table links are made from it.
     /// Defaults to `http://<listen>`.
     #[arg(long, env = "ORDERBELL_PUBLIC_URL", global = true)]
@@ -195,6 +199,7 @@ impl Config {
         Config {
             listen: DEFAULT_LISTEN.parse().expect("the default address parses"),
             data_dir: data_dir.into(),
+            database_url: None,
             public_url: None,
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
             secret: None,

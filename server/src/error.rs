@@ -137,6 +137,7 @@ impl Error {
             Error::Notification { .. } => StatusCode::BAD_REQUEST,
             Error::BadRequest { status, .. } => *status,
             Error::Gateway(_) => StatusCode::BAD_GATEWAY,
+            Error::Database(e) if unreachable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -160,12 +161,18 @@ impl Error {
             Error::Gateway(crate::payments::GatewayError::Unavailable(_)) => "provider_unavailable",
             Error::Gateway(crate::payments::GatewayError::Refused { .. }) => "provider_refused",
             Error::Gateway(crate::payments::GatewayError::Untrusted) => "provider_untrusted",
+            Error::Database(e) if unreachable(e) => "database_unavailable",
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => "internal",
         }
     }
 
     /// What a client may be told: for server faults, nothing of their cause.
     pub fn public_message(&self) -> String {
+        if let Error::Database(e) = self
+            && unreachable(e)
+        {
+            return "暂时连不上数据库，请稍等片刻再试".to_owned();
+        }
         // A provider's failure is said as it is: the customer can try again or pay another way.
         if self.status().is_server_error() && !matches!(self, Error::Gateway(_)) {
             "服务器内部错误，请稍后再试".to_owned()
@@ -194,6 +201,17 @@ impl Error {
                 _ => Vec::new(),
             },
         }
+    }
+}
+
+/// The database cannot be reached (PostgreSQL stopped or restarting, its network down): the
+/// same request will succeed once it is back, so the answer is 503, and a provider retries.
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        // PostgreSQL's connection exceptions (08…) and shutting down or starting up (57P…).
+        sqlx::Error::Database(e) => e.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
     }
 }
 

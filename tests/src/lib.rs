@@ -7,6 +7,7 @@
 
 mod api;
 mod clients;
+mod engine;
 pub mod money;
 mod process;
 pub mod providers;
@@ -29,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use api::{Api, refused};
 pub use clients::{Sse, Ws};
+pub use engine::{Engine, engine, fresh_database, skip_on_postgres};
 pub use process::{Resources, ServerProcess, binary};
 
 /// The second store every test server has beside the demo store.
@@ -75,6 +77,8 @@ impl TestServer {
     async fn start_fresh(configure: impl FnOnce(&mut Config), gateway: Option<Arc<dyn Gateway>>) -> Self {
         let dir = tempfile::tempdir().expect("temporary data dir");
         let mut config = Config::new(dir.path());
+        // Kept in the configuration, so restarts find the same database.
+        config.database_url = fresh_database().await;
         config.heartbeat_secs = 1;
         config.maintenance_millis = 100;
         configure(&mut config);
@@ -169,6 +173,23 @@ impl TestServer {
 
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The configuration of a command run beside this server on the same data (`orderbell store
+    /// create`): its data dir, and its database on PostgreSQL.
+    pub fn command_config(&self) -> Config {
+        let mut config = Config::new(self.data_dir());
+        config.database_url.clone_from(&self.config.database_url);
+        config
+    }
+
+    /// The same as flags of the `orderbell` binary.
+    pub fn data_flags(&self) -> Vec<String> {
+        let mut flags = vec!["--data-dir".to_owned(), self.data_dir().display().to_string()];
+        if let Some(url) = &self.config.database_url {
+            flags.extend(["--database-url".to_owned(), url.clone()]);
+        }
+        flags
     }
 }
 

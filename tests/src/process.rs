@@ -32,8 +32,12 @@ impl ServerProcess {
 
     /// As [`Self::start`], in `dir`, whose `data/` the test may have prepared (a small file
     /// system, say).
+    /// On PostgreSQL (see [`crate::engine`]) the database is a fresh one, kept across restarts.
     pub async fn start_in(dir: TempDir, args: &[&str]) -> Self {
-        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        if let Some(url) = crate::fresh_database().await {
+            args.extend(["--database-url".to_owned(), url]);
+        }
         let (child, api) = spawn(dir.path(), "127.0.0.1:0", &args).await;
         eprintln!(
             "orderbell pid {} on {}, log {}",
@@ -48,7 +52,7 @@ impl ServerProcess {
         pid_of(&self.child)
     }
 
-    /// The folder holding the database (`--data-dir`).
+    /// The folder holding the database on SQLite, and media files (`--data-dir`).
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }

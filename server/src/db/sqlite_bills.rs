@@ -12,22 +12,23 @@ use super::sqlite_rows;
 use super::sqlite_tx::SqliteTx;
 use crate::error::{Error, Result};
 
-/// The rounds a table still serves: moved with the party on 换桌 and 并台.
-const UNFINISHED: &str = "('pending_payment', 'submitted', 'paid', 'accepted', 'ready')";
+/// The rounds a table still serves: moved with the party on 换桌 and 并台 (PostgreSQL's too).
+pub(super) const UNFINISHED: &str = "('pending_payment', 'submitted', 'paid', 'accepted', 'ready')";
 
-const BILL_COLUMNS: &str = "b.id, b.store_id, b.table_id, t.number, b.sitting, b.mode, b.status, b.rounds, \
+pub(super) const BILL_COLUMNS: &str = "b.id, b.store_id, b.table_id, t.number, b.sitting, b.mode, b.status, b.rounds, \
      b.opened_at, b.closed_at, b.close_reason, b.merged_into, b.next_table";
 
+/// A bill row as both engines read it (whole numbers as i64: PostgreSQL has no u32).
 #[derive(FromRow)]
-struct BillRecord {
+pub(super) struct BillRecord {
     id: i64,
     store_id: i64,
     table_id: i64,
     number: String,
-    sitting: u32,
+    sitting: i64,
     mode: String,
     status: String,
-    rounds: u32,
+    rounds: i64,
     opened_at: i64,
     closed_at: Option<i64>,
     close_reason: Option<String>,
@@ -39,7 +40,11 @@ fn corrupt(what: String) -> Error {
     Error::Database(sqlx::Error::Decode(what.into()))
 }
 
-fn status_str(status: BillStatus) -> &'static str {
+pub(super) fn count(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+pub(super) fn status_str(status: BillStatus) -> &'static str {
     match status {
         BillStatus::Open => "open",
         BillStatus::Settled => "settled",
@@ -49,7 +54,7 @@ fn status_str(status: BillStatus) -> &'static str {
 }
 
 impl BillRecord {
-    fn into_row(self) -> Result<BillRow> {
+    pub(super) fn into_row(self) -> Result<BillRow> {
         let mode = match self.mode.as_str() {
             "pay_first" => OrderingMode::PayFirst,
             "pay_later" => OrderingMode::PayLater,
@@ -69,10 +74,10 @@ impl BillRecord {
             store_id: self.store_id,
             table_id: self.table_id,
             table_number: self.number,
-            sitting: self.sitting,
+            sitting: count(self.sitting),
             mode,
             status,
-            rounds: self.rounds,
+            rounds: count(self.rounds),
             opened_at: self.opened_at,
             closed_at: self.closed_at,
             close_reason: self.close_reason,
@@ -82,7 +87,7 @@ impl BillRecord {
     }
 }
 
-type SettlementRecord = (
+pub(super) type SettlementRecord = (
     String,
     i64,
     Option<i64>,
@@ -93,6 +98,22 @@ type SettlementRecord = (
     String,
     i64,
 );
+
+pub(super) fn settled(
+    (method, amount, received, change, provider, transaction_id, reason, by, at): SettlementRecord,
+) -> Result<Settlement> {
+    Ok(Settlement {
+        method: PayMethod::parse(&method).ok_or_else(|| corrupt(format!("pay method {method:?}")))?,
+        amount: Money::from_cents(amount),
+        received: received.map(Money::from_cents),
+        change: change.map(Money::from_cents),
+        provider,
+        transaction_id,
+        reason,
+        by,
+        at,
+    })
+}
 
 async fn snapshot(conn: &mut SqliteConnection, where_: &str, key: i64) -> Result<Vec<BillSnapshot>> {
     let sql =
@@ -121,20 +142,7 @@ async fn snapshot(conn: &mut SqliteConnection, where_: &str, key: i64) -> Result
         .bind(bill.id)
         .fetch_optional(&mut *conn)
         .await?;
-        let settlement = match settlement {
-            Some((method, amount, received, change, provider, transaction_id, reason, by, at)) => Some(Settlement {
-                method: PayMethod::parse(&method).ok_or_else(|| corrupt(format!("pay method {method:?}")))?,
-                amount: Money::from_cents(amount),
-                received: received.map(Money::from_cents),
-                change: change.map(Money::from_cents),
-                provider,
-                transaction_id,
-                reason,
-                by,
-                at,
-            }),
-            None => None,
-        };
+        let settlement = settlement.map(settled).transpose()?;
         let replies = round_replies(conn, bill.id).await?;
         let unheard: Vec<(i64,)> = sqlx::query_as(
             "SELECT DISTINCT e.order_id FROM escalations e JOIN orders o ON o.id = e.order_id

@@ -3,15 +3,15 @@
 use async_trait::async_trait;
 use orderbell_shared::Money;
 use orderbell_shared::charges::{ChargeStatus, PayChannel};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use super::Paid;
 use super::charges::{ChargeRow, ChargeStore};
 use super::sqlite::Sqlite;
 use crate::error::{Error, Result};
 
-const COLUMNS: &str = "store_id, order_id, bill_id, trade_no, provider, channel, amount_cents, status, start_json,
+pub(super) const COLUMNS: &str =
+    "store_id, order_id, bill_id, trade_no, provider, channel, amount_cents, status, start_json,
      created_at, queries, next_query_at";
 
 #[async_trait]
@@ -89,7 +89,7 @@ impl ChargeStore for Sqlite {
     }
 }
 
-fn status_name(status: ChargeStatus) -> &'static str {
+pub(super) fn status_name(status: ChargeStatus) -> &'static str {
     match status {
         ChargeStatus::Open => "open",
         ChargeStatus::Paid => "paid",
@@ -97,7 +97,13 @@ fn status_name(status: ChargeStatus) -> &'static str {
     }
 }
 
-fn charge(row: &SqliteRow) -> Result<ChargeRow> {
+/// A charge from its row, of either engine.
+pub(super) fn charge<'r, R: Row>(row: &'r R) -> Result<ChargeRow>
+where
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
     let corrupt = |what: &str| Error::Database(sqlx::Error::Decode(format!("charges: unreadable {what}").into()));
     let paid = match (row.try_get("order_id")?, row.try_get("bill_id")?) {
         (Some(order_id), _) => Paid::Order(order_id),
@@ -121,7 +127,7 @@ fn charge(row: &SqliteRow) -> Result<ChargeRow> {
         },
         start_json: row.try_get("start_json")?,
         created_at: row.try_get("created_at")?,
-        queries: row.try_get("queries")?,
+        queries: u32::try_from(row.try_get::<i64, _>("queries")?).unwrap_or(0),
         next_query_at: row.try_get("next_query_at")?,
     })
 }

@@ -12,11 +12,11 @@ use super::sqlite_heard::{name, parse};
 use super::sqlite_tx::SqliteTx;
 use crate::error::Result;
 
-const COLUMNS: &str = "p.id, p.store_id, p.name, p.role, p.connection, p.paper, p.copies, p.categories, \
+pub(super) const COLUMNS: &str = "p.id, p.store_id, p.name, p.role, p.connection, p.paper, p.copies, p.categories, \
      p.rules, p.device_id, c.name AS device_name, p.enabled";
 
 #[derive(FromRow)]
-struct PrinterRecord {
+pub(super) struct PrinterRecord {
     id: i64,
     store_id: i64,
     name: String,
@@ -32,7 +32,7 @@ struct PrinterRecord {
 }
 
 impl PrinterRecord {
-    fn into_dto(self) -> Result<PrinterDTO> {
+    pub(super) fn into_dto(self) -> Result<PrinterDTO> {
         Ok(PrinterDTO {
             printer_id: self.id,
             store_id: self.store_id,

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::refunds::rules::{NewRefund, Outcome, PaidWith};
 
 /// A refund with its order's number and its table's (the order's, or the bill's table now).
-const SELECT: &str =
+pub(super) const SELECT: &str =
     "SELECT r.id, r.store_id, r.order_id, r.bill_id, COALESCE(o.table_number, t.number) AS table_number,
         r.cause, r.amount_cents, r.status, r.provider, r.trade_no, r.transaction_id, r.paid_cents, r.attempts,
         r.next_attempt_at, r.last_error, r.reason, r.created_at, r.completed_at, r.handled_by
@@ -24,7 +24,7 @@ const SELECT: &str =
     LEFT JOIN tables t ON t.id = b.table_id";
 
 #[derive(FromRow)]
-struct Record {
+pub(super) struct Record {
     id: i64,
     store_id: i64,
     order_id: Option<i64>,
@@ -47,7 +47,7 @@ struct Record {
 }
 
 impl Record {
-    fn into_record(self) -> Result<RefundRecord> {
+    pub(super) fn into_record(self) -> Result<RefundRecord> {
         let corrupt = |text: &str| Error::Database(sqlx::Error::Decode(format!("unknown value {text:?}").into()));
         Ok(RefundRecord {
             refund: RefundDTO {
@@ -77,7 +77,7 @@ impl Record {
     }
 }
 
-fn records(rows: Vec<Record>) -> Result<Vec<RefundDTO>> {
+pub(super) fn records(rows: Vec<Record>) -> Result<Vec<RefundDTO>> {
     rows.into_iter().map(|r| Ok(r.into_record()?.refund)).collect()
 }
 
@@ -98,9 +98,9 @@ async fn written(conn: &mut SqliteConnection, refund_id: i64) -> Result<RefundDT
 }
 
 /// A payment as `(provider, transaction_id, amount_cents, the paid charge's trade number)`.
-type PaymentRecord = (String, String, i64, Option<String>);
+pub(super) type PaymentRecord = (String, String, i64, Option<String>);
 
-fn paid_with((provider, transaction_id, cents, charge): PaymentRecord, number: String) -> PaidWith {
+pub(super) fn paid_with((provider, transaction_id, cents, charge): PaymentRecord, number: String) -> PaidWith {
     PaidWith {
         provider,
         // The trade number the payment was created under; the number itself when no charge

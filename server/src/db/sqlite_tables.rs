@@ -9,13 +9,13 @@ use crate::error::Result;
 
 /// The columns of a [`PlacedTable`], from `tables t`. A table is occupied while its cart holds
 /// anything or one of its orders is not finished.
-const COLUMNS: &str = "t.id, t.store_id, t.number, t.area, t.link_generation,
+pub(super) const COLUMNS: &str = "t.id, t.store_id, t.number, t.area, t.link_generation,
     (EXISTS (SELECT 1 FROM cart_items c WHERE c.table_id = t.id)
      OR EXISTS (SELECT 1 FROM orders o WHERE o.table_id = t.id
                 AND o.status NOT IN ('completed', 'cancelled', 'rejected'))) AS occupied";
 
 #[derive(FromRow)]
-struct TableRecord {
+pub(super) struct TableRecord {
     id: i64,
     store_id: i64,
     number: String,
@@ -44,7 +44,7 @@ async fn placed(conn: &mut SqliteConnection, table_id: i64) -> Result<Option<Pla
 }
 
 /// A write that broke `UNIQUE (store_id, number)` is a refusal, not a failure.
-fn number_taken<T>(result: std::result::Result<T, sqlx::Error>) -> Result<Refusable<T>> {
+pub(super) fn number_taken<T>(result: std::result::Result<T, sqlx::Error>) -> Result<Refusable<T>> {
     match result {
         Ok(value) => Ok(Ok(value)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Err(TableRefusal::NumberTaken)),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::PaymentConfig;
-use crate::db::{Database, Sqlite};
+use crate::db::Database;
 use crate::error::{Error, Result};
 
 use super::signing::signing_key_from_pem;
@@ -13,7 +13,7 @@ use super::{Gateway, Gateways, Payments, Simulator, alipay, webhook, wechat};
 /// The payment providers as configured: a key that fails to load is a startup error that says
 /// which, and no key is ever logged.
 /// `public_url`: where the providers reach this server (their notify URLs are made from it).
-pub async fn load(config: &PaymentConfig, db: &Sqlite, self_url: &str, public_url: &str) -> Result<Payments> {
+pub async fn load(config: &PaymentConfig, db: &dyn Database, self_url: &str, public_url: &str) -> Result<Payments> {
     let read = |path: &std::path::Path| {
         std::fs::read_to_string(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
     };

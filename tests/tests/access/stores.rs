@@ -97,7 +97,7 @@ async fn only_the_operator_creates_stores_and_bad_names_change_nothing() {
 #[tokio::test]
 async fn a_credential_issued_beside_the_running_server_holds_at_once() {
     let server = TestServer::start().await;
-    let command = orderbell_server::App::open(&orderbell_server::Config::new(server.data_dir()))
+    let command = orderbell_server::App::open(&server.command_config())
         .await
         .expect("the command opens the same data");
     let created = command.create_store("夜宵铺").await.expect("store create");

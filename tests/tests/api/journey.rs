@@ -53,7 +53,7 @@ fn photo() -> Vec<u8> {
 async fn a_new_restaurant_sets_up_prints_its_codes_and_takes_an_order() {
     let server = TestServer::start().await;
     // `orderbell store create`, beside the running server.
-    let command = orderbell_server::App::open(&orderbell_server::Config::new(server.data_dir()))
+    let command = orderbell_server::App::open(&server.command_config())
         .await
         .expect("the command opens the same data");
     let created = command.create_store("小馆").await.expect("store create");

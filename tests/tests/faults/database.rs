@@ -2,6 +2,8 @@
 //! `sqlite3` shell holding `BEGIN EXCLUSIVE`), or on a full disk (a small tmpfs, filled). The
 //! provider is answered 5xx so that it retries, nothing is half-written, and once the lock is
 //! released or space freed the retried callback pays the order exactly once, with no restart.
+//! Both faults are the SQLite file's: on PostgreSQL they say so and pass (its outage is
+//! faults/postgres.rs's).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -47,6 +49,10 @@ async fn retried_callback_pays_once(server: &ServerProcess, provider: &FakeWebho
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_database_refuses_the_callback_and_the_retry_pays_once() {
+    if orderbell_tests::skip_on_postgres("the lock is SQLite's file lock (faults/postgres.rs stops PostgreSQL instead)")
+    {
+        return;
+    }
     let (provider, flags) = provider();
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let server = ServerProcess::start(&flags).await;
@@ -144,6 +150,9 @@ fn fill(dir: &Path) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_refuses_the_callback_and_the_retry_pays_once() {
+    if orderbell_tests::skip_on_postgres("the filled disk holds the SQLite file; PostgreSQL's is elsewhere") {
+        return;
+    }
     let (provider, flags) = provider();
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let dir = tempfile::tempdir().expect("temporary dir");

@@ -12,8 +12,7 @@ use orderbell_tests::qr::{pdf_pages, png_codes, svg_codes};
 /// that cannot be released.
 async fn orderbell(server: &TestServer, args: &[&str]) -> String {
     let output = tokio::process::Command::new(binary())
-        .arg("--data-dir")
-        .arg(server.data_dir())
+        .args(server.data_flags())
         .args(["--public-url", &server.url("")])
         .args(args)
         .output()
