@@ -32,10 +32,13 @@ impl ServerProcess {
 
     /// As [`Self::start`], in `dir`, whose `data/` the test may have prepared (a small file
     /// system, say).
-    /// On PostgreSQL (see [`crate::engine`]) the database is a fresh one, kept across restarts.
+    /// On PostgreSQL (see [`crate::engine`]) the database is a fresh one, kept across restarts,
+    /// unless `args` name one.
     pub async fn start_in(dir: TempDir, args: &[&str]) -> Self {
         let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        if let Some(url) = crate::fresh_database().await {
+        // A test that brings its own database (to stop it, say) keeps it.
+        let own_database = args.iter().any(|a| a == "--database-url");
+        if !own_database && let Some(url) = crate::fresh_database().await {
             args.extend(["--database-url".to_owned(), url]);
         }
         let (child, api) = spawn(dir.path(), "127.0.0.1:0", &args).await;

@@ -27,9 +27,10 @@ impl Postgres {
     pub async fn open(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            // While PostgreSQL is away a request fails with a 5xx after this long, instead of
-            // the default 30 s: a provider's callback must be answered before it gives up on it.
-            .acquire_timeout(Duration::from_secs(10))
+            // While PostgreSQL is away a request waits this long for a connection (sqlx retries a
+            // refused one until then), then is answered 503: within the 5 s WeChat Pay gives a
+            // callback, so that the provider retries it; the 30 s default outlasts every client.
+            .acquire_timeout(Duration::from_secs(3))
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;

@@ -7,35 +7,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
 
 use orderbell_shared::{OrderStatus, SubmittedOrder};
+use orderbell_tests::ServerProcess;
 use orderbell_tests::providers::FakeWebhook;
-use orderbell_tests::{Api, ServerProcess};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 
-use crate::{deliver, head, now_secs, paid_counts, provider, replay_store};
-
-/// One delivery attempt, as a provider makes it: the status, or `None` when nothing answered.
-async fn deliver_once(api: &Api, provider: &FakeWebhook, order: &SubmittedOrder) -> Option<u16> {
-    let transaction = format!("tx-{}", order.order.order_no);
-    let signed = provider.notify(
-        &order.order.order_no,
-        &transaction,
-        order.order.total_amount,
-        now_secs(),
-    );
-    let sent = api
-        .http
-        .post(api.url("/api/pay/notify/hmac"))
-        .headers(signed.header_map())
-        .header("content-type", "application/json")
-        .body(signed.body)
-        .timeout(Duration::from_secs(60))
-        .send()
-        .await;
-    sent.ok().map(|answer| answer.status().as_u16())
-}
+use crate::{deliver, deliver_once, head, paid_counts, provider, replay_store};
 
 /// After the fault is gone: the retried callback pays `order` once, and the store stream holds
 /// exactly one `order_paid` for it, on the same server process.

@@ -11,6 +11,7 @@ mod follow;
 mod kill9;
 mod malformed;
 mod malformed_ws;
+mod postgres;
 mod sigterm;
 mod slow_clients;
 mod soak;
@@ -119,6 +120,27 @@ pub async fn deliver(api_url: &str, http: &reqwest::Client, provider: &FakeWebho
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// One delivery attempt, as a provider makes it: the status, or `None` when nothing answered.
+pub async fn deliver_once(api: &Api, provider: &FakeWebhook, order: &SubmittedOrder) -> Option<u16> {
+    let transaction = format!("tx-{}", order.order.order_no);
+    let signed = provider.notify(
+        &order.order.order_no,
+        &transaction,
+        order.order.total_amount,
+        now_secs(),
+    );
+    let sent = api
+        .http
+        .post(api.url("/api/pay/notify/hmac"))
+        .headers(signed.header_map())
+        .header("content-type", "application/json")
+        .body(signed.body)
+        .timeout(Duration::from_secs(60))
+        .send()
+        .await;
+    sent.ok().map(|answer| answer.status().as_u16())
 }
 
 /// An order at `table`, paid through the provider and accepted: ready for [`flip`].
