@@ -35,6 +35,10 @@ apt_install() {
 # The push path's benchmark (scripts/bench) and its smoke test run nginx with nchan beside Orderbell.
 BENCH_PACKAGES=(nginx libnginx-mod-nchan)
 
+# Scale-out tests (issue 15): PostgreSQL, Redis and nginx beside the server, each on loopback with a
+# private port and folder (tests/src/services/).
+SCALEOUT_TEST_PACKAGES=(postgresql redis-server nginx)
+
 # Node.js for the browser tests (Playwright drives Chromium from it).
 need_node() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm

@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::{Keys, Role};
+use crate::bills::BillFeed;
 use crate::carts;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -26,6 +27,7 @@ use crate::error::{Error, MAX_BODY, Result};
 use crate::maintenance::{self, Schedule};
 use crate::media::{self, Media};
 use crate::payments::{self, Gateway};
+use crate::push::bus::{self, Bus, Topic};
 use crate::push::feed::Feed;
 use crate::state::AppState;
 use crate::tables::{self, QrFile, TableLink};
@@ -61,20 +63,25 @@ impl App {
         };
         let payments = payments::load(&config.payments, &*db, &config.self_url(), &config.public_url()).await?;
         let credentials = Credentials::new(db.credentials().await?);
+        let bus = Arc::new(match &config.redis_url {
+            Some(url) => Bus::connect(url)?,
+            None => Bus::default(),
+        });
         let state = AppState {
             db,
             keys: Arc::new(Keys::new(secret.as_bytes())),
             clock,
-            carts: Arc::new(Feed::new()),
+            carts: Arc::new(Feed::relayed(&bus, |table_id| Topic::Cart(*table_id))),
             links: Arc::default(),
             cart_writer: Arc::default(),
-            menus: Arc::new(Feed::new()),
+            menus: Arc::new(Feed::relayed(&bus, |store_id| Topic::Menu(*store_id))),
             media: Arc::new(Media::new(&config.data_dir)),
-            bills: Arc::default(),
-            journal: Arc::new(Feed::new()),
+            bills: Arc::new(BillFeed::relayed(&bus)),
+            journal: Arc::new(Feed::relayed(&bus, |stream| Topic::Journal(*stream))),
             payments: Arc::new(payments),
             presence: Arc::default(),
             credentials: Arc::new(credentials),
+            bus,
             heartbeat: config.heartbeat(),
             reminder_interval: Duration::from_secs(config.reminder_interval_secs),
             unpaid_timeout: Duration::from_secs(config.unpaid_timeout_secs),
@@ -143,6 +150,12 @@ impl App {
         Ok(self)
     }
 
+    /// The bus to the other instances: whether it is connected, and its counters (for
+    /// `/readyz` and `/metrics`, and for tests of an outage).
+    pub fn bus(&self) -> Arc<Bus> {
+        self.state.bus.clone()
+    }
+
     /// The state the handlers share, for tests of the parts below the router.
     #[cfg(test)]
     pub(crate) fn state(&self) -> &AppState {
@@ -205,6 +218,7 @@ impl App {
         let streams = self.state.shutdown.clone();
         let router = self.router();
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
+        let fanout = tokio::spawn(bus::run(self.state.clone()));
         // The peer's address: a provider wants the payer's IP (`wechat_h5`).
         let router = router.into_make_service_with_connect_info::<net::Peer>();
         let served = axum::serve(net::Listener::new(listener, self.write_timeout), router)
@@ -216,6 +230,7 @@ impl App {
         // Also when serving failed: stop the housekeeping before the database closes under it.
         self.state.shutdown.cancel();
         let _ = housekeeping.await;
+        let _ = fanout.await;
         self.state.db.close().await;
         served.map_err(Error::from)
     }

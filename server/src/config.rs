@@ -129,6 +129,10 @@ pub struct Config {
     /// stopped reading) before it is closed; its client resumes from its last event id.
     #[arg(long, env = "ORDERBELL_WRITE_TIMEOUT_SECS", default_value_t = DEFAULT_WRITE_TIMEOUT_SECS, global = true)]
     pub write_timeout_secs: u64,
+    /// Redis for fan-out between several instances (`redis://host:6379`): what one instance
+    /// publishes reaches the clients of every other. Without it, fan-out stays in this process.
+    #[arg(long, env = "ORDERBELL_REDIS_URL", hide_env_values = true, global = true)]
+    pub redis_url: Option<String>,
     #[command(flatten)]
     pub payments: PaymentConfig,
 }
@@ -209,6 +213,7 @@ impl Config {
             event_retention: DEFAULT_EVENT_RETENTION,
             maintenance_millis: DEFAULT_MAINTENANCE_MILLIS,
             write_timeout_secs: DEFAULT_WRITE_TIMEOUT_SECS,
+            redis_url: None,
             payments: PaymentConfig {
                 webhook_merchant_id: DEFAULT_WEBHOOK_MERCHANT.to_owned(),
                 wechat_api_base: DEFAULT_WECHAT_API_BASE.to_owned(),

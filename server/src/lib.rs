@@ -40,6 +40,7 @@ mod web;
 pub use app::App;
 pub use config::Config;
 pub use error::{Error, Result};
+pub use push::bus::{Bus, BusStatus};
 pub use tables::{QrFile, TableLink};
 
 /// How the cart WebSocket reads a client message, and what it reads it into: public for the fuzz

@@ -15,6 +15,7 @@ use crate::devices::{Credentials, Presence};
 use crate::journal::Stream;
 use crate::media::Media;
 use crate::payments::Payments;
+use crate::push::bus::Bus;
 use crate::push::feed::Feed;
 use crate::tables::links::Links;
 
@@ -42,6 +43,9 @@ pub struct AppState {
     pub presence: Arc<Presence>,
     /// Every device credential and whether it is revoked, checked on each request.
     pub credentials: Arc<Credentials>,
+    /// The other instances (`--redis-url`): the feeds relay their publications through it, and
+    /// what must not go stale in memory (links, credentials, presence) is told through it.
+    pub bus: Arc<Bus>,
     pub heartbeat: Duration,
     pub reminder_interval: Duration,
     /// How long an order may wait for its payment before it is cancelled.

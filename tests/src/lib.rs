@@ -8,6 +8,7 @@
 mod api;
 mod clients;
 mod engine;
+pub mod cluster;
 pub mod money;
 mod process;
 pub mod providers;

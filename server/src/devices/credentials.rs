@@ -2,9 +2,9 @@
 //! start and updated as credentials are issued and revoked. Each live credential has a token that
 //! revoking it cancels, which ends the streams its device holds open.
 //!
-//! One instance knows only what it issued and revoked itself; with several instances behind a
-//! balancer, revocations must reach every instance (a shared registry or a notification, as for
-//! presence, issue #15).
+//! With several instances (`--redis-url`), a revocation is told on the bus and every instance
+//! reads the credentials again (`push::bus`), which ends the device's streams there too; one issued
+//! elsewhere is read from the database on first use (`devices::credential`).
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};

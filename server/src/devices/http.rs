@@ -12,6 +12,7 @@ use crate::auth::{Credential, Duty, Grant};
 use crate::db::{CredentialRow, Holder, Issued};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::push::bus::Note;
 use crate::state::AppState;
 
 /// Issue a credential for `holder` named `name`, or give back the live one of that holder and
@@ -152,6 +153,8 @@ pub async fn revoke(
             id: device_id,
         })?;
     state.credentials.put(row);
+    // Its streams on the other instances end too, and they refuse it from now on.
+    state.bus.note(Note::Credential(device_id));
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,12 +4,14 @@
 //! its credential: revoking the credential ends its connections, with a last `error` event
 //! saying why.
 //!
-//! One instance sees only its own connections; with several instances behind a balancer this
-//! becomes a shared registry (issue #15).
+//! With several instances (`--redis-url`) each says on the bus which devices are connected to it,
+//! on every change and again every few seconds, and counts what the others say: a device
+//! connected to any instance is online on all of them.
 
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use orderbell_shared::events::StreamMessage;
 use orderbell_shared::heard::DeviceKind;
@@ -19,13 +21,19 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 use crate::clock::Clock;
 use crate::db::{Database, DeviceRow};
 use crate::error::{DEVICE_REVOKED, Error, Result};
+use crate::push::bus::{Bus, Note};
 use crate::push::{Encoded, Subscription, wait_for_cancel};
 use crate::state::AppState;
 
 #[derive(Default)]
 pub struct Presence {
     stores: Mutex<HashMap<i64, HashMap<String, usize>>>,
+    /// What other instances said last, by (instance, store).
+    remote: Mutex<HashMap<(u64, i64), Heard>>,
 }
+
+/// Devices another instance said are connected to it, and when it said so.
+type Heard = (Vec<String>, Instant);
 
 /// Who is connecting: the device its credential names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,11 +46,67 @@ pub struct DeviceId {
 impl Presence {
     /// The devices of `store_id` connected now.
     pub fn online(&self, store_id: i64) -> Vec<String> {
+        let mut online = self.local_of(store_id);
+        let remote = self.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        let elsewhere = remote.iter().filter(|((_, store), _)| *store == store_id);
+        for device in elsewhere.flat_map(|(_, (devices, _))| devices) {
+            if !online.contains(device) {
+                online.push(device.clone());
+            }
+        }
+        online
+    }
+
+    /// The devices of `store_id` connected to this instance.
+    fn local_of(&self, store_id: i64) -> Vec<String> {
         let stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
         stores
             .get(&store_id)
             .map(|devices| devices.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// Every store with devices connected to this instance, and those devices.
+    pub fn local(&self) -> Vec<(i64, Vec<String>)> {
+        let stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
+        stores
+            .iter()
+            .map(|(store_id, devices)| (*store_id, devices.keys().cloned().collect()))
+            .collect()
+    }
+
+    /// Instance `origin` says these devices of `store_id` are connected to it.
+    pub fn heard(&self, origin: u64, store_id: i64, devices: Vec<String>) {
+        let mut remote = self.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        if devices.is_empty() {
+            remote.remove(&(origin, store_id));
+        } else {
+            remote.insert((origin, store_id), (devices, Instant::now()));
+        }
+    }
+
+    /// Forget what an instance has not said again for `silence`: it stopped (or lost Redis).
+    pub fn forget_silent(&self, silence: Duration) {
+        let mut remote = self.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        remote.retain(|_, (_, heard)| heard.elapsed() < silence);
+    }
+
+    /// Count what was heard before an outage of the bus as heard now: the other instances say
+    /// it again within a round, and nothing goes offline in between.
+    pub fn heard_again(&self) {
+        let mut remote = self.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        for (_, heard) in remote.values_mut() {
+            *heard = now;
+        }
+    }
+
+    /// Tell the other instances which devices of `store_id` are connected here now.
+    fn announce(&self, bus: &Bus, store_id: i64) {
+        if bus.remote() {
+            let devices = self.local_of(store_id);
+            bus.note(Note::Presence { store_id, devices });
+        }
     }
 
     fn arrive(&self, store_id: i64, device_id: &str) {
@@ -88,6 +152,7 @@ pub struct Attended<S> {
 
 struct Attendance {
     presence: Arc<Presence>,
+    bus: Arc<Bus>,
     db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
     store_id: i64,
@@ -122,8 +187,10 @@ impl<S> Attended<S> {
         let attendance = alert_device.then(|| {
             remember_seen(state.db.clone(), row(store_id, &device, state.clock.now_ms()));
             state.presence.arrive(store_id, &device.id);
+            state.presence.announce(&state.bus, store_id);
             Attendance {
                 presence: state.presence.clone(),
+                bus: state.bus.clone(),
                 db: state.db.clone(),
                 clock: state.clock.clone(),
                 store_id,
@@ -173,6 +240,7 @@ fn revoked_notice() -> Encoded {
 impl Drop for Attendance {
     fn drop(&mut self) {
         if self.presence.leave(self.store_id, &self.device.id) {
+            self.presence.announce(&self.bus, self.store_id);
             remember_seen(self.db.clone(), row(self.store_id, &self.device, self.clock.now_ms()));
         }
     }
@@ -214,5 +282,35 @@ mod tests {
         assert!(presence.leave(1, "front"));
         assert!(presence.online(1).is_empty());
         assert_eq!(presence.online(2), vec!["other".to_owned()]);
+    }
+
+    #[test]
+    fn a_device_connected_to_another_instance_counts_until_that_instance_falls_silent() {
+        let presence = Presence::default();
+        presence.arrive(1, "front");
+        presence.heard(7, 1, vec!["kitchen".into(), "front".into()]);
+        presence.heard(7, 2, vec!["other".into()]);
+        let mut online = presence.online(1);
+        online.sort();
+        assert_eq!(
+            online,
+            ["front", "kitchen"],
+            "each device once, wherever it is connected"
+        );
+        assert_eq!(
+            presence.local(),
+            vec![(1, vec!["front".to_owned()])],
+            "only this instance's own are told to the others"
+        );
+        presence.heard(7, 1, Vec::new());
+        assert_eq!(presence.online(1), ["front"], "the other instance said its device left");
+        presence.heard_again();
+        presence.forget_silent(Duration::from_secs(60));
+        assert_eq!(presence.online(2), ["other"], "heard recently: kept");
+        presence.forget_silent(Duration::ZERO);
+        assert!(
+            presence.online(2).is_empty(),
+            "an instance that stopped saying so is forgotten"
+        );
     }
 }

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 
 use super::Encoded;
+use super::bus::{Bus, Topic};
 
 /// How many events a subscriber may fall behind before it is told it lagged.
 const QUEUE: usize = 64;
@@ -25,10 +26,18 @@ const QUEUE: usize = 64;
 pub type Latest<M> = (Arc<Encoded>, M);
 
 pub struct Feed<K, M = ()> {
-    topics: Mutex<HashMap<K, Topic<M>>>,
+    topics: Mutex<HashMap<K, Channel<M>>>,
+    /// Where each publication also goes, to the other instances (`--redis-url`); `None` on a
+    /// single node, which then pays one branch per publication and nothing else.
+    relay: Option<Relay<K>>,
 }
 
-struct Topic<M> {
+struct Relay<K> {
+    bus: Arc<Bus>,
+    topic: fn(&K) -> Topic,
+}
+
+struct Channel<M> {
     sender: broadcast::Sender<Arc<Encoded>>,
     last_seq: u64,
     /// The newest event known to be committed, published or read by a subscriber. It only rises.
@@ -41,12 +50,25 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     pub fn new() -> Self {
         Feed {
             topics: Mutex::new(HashMap::new()),
+            relay: None,
+        }
+    }
+
+    /// A feed whose publications also go to the other instances through `bus` (when it reaches
+    /// any), as `topic` of their key.
+    pub fn relayed(bus: &Arc<Bus>, topic: fn(&K) -> Topic) -> Self {
+        Feed {
+            topics: Mutex::new(HashMap::new()),
+            relay: bus.remote().then(|| Relay {
+                bus: bus.clone(),
+                topic,
+            }),
         }
     }
 
     pub fn subscribe(&self, key: K) -> broadcast::Receiver<Arc<Encoded>> {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
-        topics.entry(key).or_insert_with(Topic::new).sender.subscribe()
+        topics.entry(key).or_insert_with(Channel::new).sender.subscribe()
     }
 
     /// Subscribe, and take the topic's newest event with what goes beside it, if it has both.
@@ -54,7 +76,7 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     /// and every one published after reaches the receiver, so nothing falls between them.
     pub fn subscribe_latest(&self, key: K) -> (broadcast::Receiver<Arc<Encoded>>, Option<Latest<M>>) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
-        let topic = topics.entry(key).or_insert_with(Topic::new);
+        let topic = topics.entry(key).or_insert_with(Channel::new);
         let latest = topic.latest.clone().zip(topic.about.clone());
         (topic.sender.subscribe(), latest)
     }
@@ -74,8 +96,17 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     /// Send `event` to the key's subscribers unless a newer one already went out. A key nobody
     /// listens to has no topic, and publishing never makes one: topics live only as long as
     /// their listeners (every order has a stream; few are watched at any moment). The lock is
-    /// held only for the non-blocking send, never across I/O.
+    /// held only for the non-blocking send, never across I/O. The other instances get it too.
     pub fn publish(&self, key: K, event: Encoded) {
+        if let Some(relay) = &self.relay {
+            relay.bus.send((relay.topic)(&key), &event);
+        }
+        self.deliver(key, event);
+    }
+
+    /// Send `event` to this instance's subscribers only: what another instance published, or
+    /// what catching up read from the database.
+    pub fn deliver(&self, key: K, event: Encoded) {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(topic) = topics.get_mut(&key) else { return };
         if topic.sender.receiver_count() == 0 {
@@ -93,8 +124,11 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
     }
 
     /// Whether anyone listens to `key` now: lets a publisher skip building an event nobody would
-    /// receive.
+    /// receive. With other instances, someone may listen there: always.
     pub fn listened(&self, key: &K) -> bool {
+        if self.relay.is_some() {
+            return true;
+        }
         let topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         topics.get(key).is_some_and(|topic| topic.sender.receiver_count() > 0)
     }
@@ -105,6 +139,19 @@ impl<K: Eq + Hash, M: Clone> Feed<K, M> {
         let mut topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
         // Dropping the sender closes each receiver once it has read what was sent before.
         topics.remove(key);
+    }
+
+    /// The keys someone listens to now: what catching up must read again.
+    pub fn watched(&self) -> Vec<K>
+    where
+        K: Clone,
+    {
+        let topics = self.topics.lock().unwrap_or_else(PoisonError::into_inner);
+        topics
+            .iter()
+            .filter(|(_, topic)| topic.sender.receiver_count() > 0)
+            .map(|(key, _)| key.clone())
+            .collect()
     }
 
     /// Drop the topics whose listeners have all gone. Subscribers filter by their own position,
@@ -127,9 +174,9 @@ impl<K: Eq + Hash, M: Clone> Default for Feed<K, M> {
     }
 }
 
-impl<M> Topic<M> {
+impl<M> Channel<M> {
     fn new() -> Self {
-        Topic {
+        Channel {
             sender: broadcast::channel(QUEUE).0,
             last_seq: 0,
             latest: None,

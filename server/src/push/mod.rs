@@ -6,6 +6,7 @@
 //! One SSE loop and one WebSocket loop serve every stream: what differs between streams is only
 //! their [`Subscription`].
 
+pub mod bus;
 pub mod feed;
 pub mod sse;
 pub mod ws;
@@ -17,7 +18,8 @@ use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
-/// An event ready for the wire, in both encodings.
+/// An event ready for the wire, in both encodings. Cloning copies two pointers.
+#[derive(Clone, Debug)]
 pub struct Encoded {
     /// Its number in its stream (a cart version, a journal sequence): orders and deduplicates.
     pub seq: u64,

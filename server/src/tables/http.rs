@@ -16,6 +16,7 @@ use crate::clock::now_ms;
 use crate::db::{PlacedTable, TableEdit, TableRefusal};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
+use crate::push::bus::Note;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -134,6 +135,7 @@ async fn remove(
     // The map first, then the streams: one that subscribes after the close finds the link revoked.
     state.links.removed(table_id);
     state.carts.close(&table_id);
+    state.bus.note(Note::TableRemoved(table_id));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -161,8 +163,9 @@ async fn regenerate(
     // after the close finds it revoked.
     state.links.learn(table_id, generation);
     // Whoever watches the table's cart now came in with the old link: end their streams, so they
-    // must come back with the new one.
+    // must come back with the new one. On every instance.
     state.carts.close(&table_id);
+    state.bus.note(Note::Link { table_id, generation });
     let table = owned_table(&state, store_id, table_id).await?;
     Ok(Json(dto(&state, &table)))
 }

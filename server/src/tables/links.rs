@@ -6,6 +6,10 @@
 //! regeneration cannot undo it. Regenerating or removing a table tells this map after its commit
 //! and before the table's streams are closed; a link newer than the map knows is checked against
 //! the database.
+//!
+//! With several instances (`--redis-url`) the instance that regenerates or removes a table tells
+//! the others on the bus, and they do the same; after an outage of the bus each checks the tables
+//! its phones watch against the database (`push::bus`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

@@ -2,3 +2,4 @@
 //! nginx, each on loopback with a private port and folder, and stopped by PID when its guard drops
 //! (also when a test panics).
 pub mod postgres;
+pub mod redis;
