@@ -7,8 +7,8 @@
 
 mod api;
 mod clients;
-mod engine;
 pub mod cluster;
+mod engine;
 pub mod money;
 mod process;
 pub mod providers;
