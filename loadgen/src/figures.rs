@@ -124,6 +124,8 @@ pub struct Row {
     pub kind: String,
     pub scenario: String,
     pub target: String,
+    /// Server processes sharing the load (a cluster's instances).
+    pub instances: u64,
     pub transport: String,
     pub subscribers: u64,
     pub triggers: u64,
@@ -146,6 +148,10 @@ pub struct Row {
     pub server_cpu_pct: f64,
     pub server_rss_mib: f64,
     pub loadgen_cpu_pct: f64,
+    /// PostgreSQL and Redis behind the servers, when there are: CPU (% of one core) and memory
+    /// (PSS, MiB) at the end of the measured stretch.
+    pub engine_cpu_pct: Option<f64>,
+    pub engine_pss_mib: Option<f64>,
     pub secs: f64,
 }
 

@@ -10,7 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
-use crate::worker::Spec;
+use crate::worker::{Group, Spec};
 
 /// At most this many connections per worker process (the open-file limit is 20,000).
 pub const PER_WORKER: u64 = 15_000;
@@ -63,13 +63,13 @@ pub struct Ended {
 }
 
 /// Splits `groups` over `workers` processes of nearly equal size, splitting a group when needed.
-fn split(groups: &[(String, u32)], workers: usize) -> Vec<Vec<(String, u32)>> {
-    let total: u64 = groups.iter().map(|g| u64::from(g.1)).sum();
+fn split(groups: &[Group], workers: usize) -> Vec<Vec<Group>> {
+    let total: u64 = groups.iter().map(|g| u64::from(g.count)).sum();
     let quota = total.div_ceil(workers as u64).max(1);
     let mut shares = vec![Vec::new()];
     let mut filled = 0u64;
-    for (path, count) in groups {
-        let mut left = u64::from(*count);
+    for group in groups {
+        let mut left = u64::from(group.count);
         while left > 0 {
             if filled == quota {
                 shares.push(Vec::new());
@@ -77,7 +77,10 @@ fn split(groups: &[(String, u32)], workers: usize) -> Vec<Vec<(String, u32)>> {
             }
             let take = left.min(quota - filled);
             if let Some(share) = shares.last_mut() {
-                share.push((path.clone(), take as u32));
+                share.push(Group {
+                    count: take as u32,
+                    ..group.clone()
+                });
             }
             filled += take;
             left -= take;
@@ -89,7 +92,7 @@ fn split(groups: &[(String, u32)], workers: usize) -> Vec<Vec<(String, u32)>> {
 impl Fleet {
     /// Starts enough workers for `spec.groups` (at least `min_workers`), each with its share.
     pub async fn start(spec: &Spec, min_workers: usize) -> std::io::Result<Fleet> {
-        let total: u64 = spec.groups.iter().map(|g| u64::from(g.1)).sum();
+        let total: u64 = spec.groups.iter().map(|g| u64::from(g.count)).sum();
         let count = (total.div_ceil(PER_WORKER) as usize).max(min_workers);
         let exe = std::env::current_exe()?;
         let (tx, events) = mpsc::unbounded_channel();
@@ -274,13 +277,21 @@ async fn forward(mut from: BufReader<tokio::process::ChildStdout>, tx: mpsc::Unb
 #[cfg(test)]
 mod tests {
     use super::split;
+    use crate::worker::Group;
 
     #[test]
     fn shares_are_even_and_keep_every_subscriber() {
-        let groups = vec![("/a".to_owned(), 10_000), ("/b".to_owned(), 3)];
+        let group = |port, path: &str, count| Group {
+            server: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            path: path.to_owned(),
+            count,
+        };
+        let groups = vec![group(1, "/a", 10_000), group(2, "/b", 3)];
         let shares = split(&groups, 2);
         assert_eq!(shares.len(), 2);
-        let counts: Vec<u32> = shares.iter().map(|s| s.iter().map(|g| g.1).sum()).collect();
+        let counts: Vec<u32> = shares.iter().map(|s| s.iter().map(|g| g.count).sum()).collect();
         assert_eq!(counts, vec![5_002, 5_001]);
+        let servers: Vec<u16> = shares.iter().flatten().map(|g| g.server.port()).collect();
+        assert_eq!(servers, vec![1, 1, 2], "a split group keeps its server");
     }
 }

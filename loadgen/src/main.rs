@@ -1,5 +1,6 @@
-//! `orderbell-loadgen`: drives Orderbell and nginx + nchan through the same scenarios over
-//! loopback and reports them side by side (docs/bench/). `scripts/bench` is the documented way
+//! `orderbell-loadgen`: drives Orderbell (embedded, on PostgreSQL, or a cluster on PostgreSQL
+//! and Redis) and nginx + nchan through the same scenarios over loopback and reports them side
+//! by side (docs/bench/). `scripts/bench` is the documented way
 //! to run it; `orderbell-loadgen worker` is its own subscriber process, started by itself.
 
 mod clock;
@@ -20,7 +21,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use figures::Row;
 use scenarios::Run;
-use targets::{Nchan, Orderbell, Target};
+use targets::{Engine, Nchan, Orderbell, Target};
 
 #[derive(Parser)]
 #[command(about = "The push path's load generator: Orderbell and nginx+nchan side by side")]
@@ -43,7 +44,8 @@ struct Options {
     /// How big: full (the report's figures, ~10 min), quick (a minute), smoke (seconds).
     #[arg(long, value_enum, default_value = "full")]
     size: Size,
-    /// Which servers, comma-separated.
+    /// Which servers, comma-separated: orderbell (embedded SQLite), orderbell-pg (one instance
+    /// on PostgreSQL), orderbell-cluster (instances on PostgreSQL and Redis), nchan.
     #[arg(long, value_delimiter = ',', default_value = "orderbell,nchan")]
     targets: Vec<TargetName>,
     /// Which scenarios, comma-separated (default: all for the size).
@@ -73,6 +75,8 @@ enum Size {
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum TargetName {
     Orderbell,
+    OrderbellPg,
+    OrderbellCluster,
     Nchan,
 }
 
@@ -82,6 +86,8 @@ enum Scenario {
     Fanout,
     Store,
     Open,
+    /// Idle connections beyond one process's open files, over many instances (the cluster only).
+    IdleWide,
 }
 
 /// The figures of a size.
@@ -93,11 +99,22 @@ struct Plan {
     store: (u32, u64),
     open_sse: Vec<(u64, u64)>,
     open_ws: Vec<(u64, u64)>,
+    /// Idle connections over how many cluster instances.
+    wide: (u32, usize),
     scenarios: Vec<Scenario>,
 }
 
+/// A cluster's instances in every scenario but the wide idle one.
+const CLUSTER: usize = 2;
+
 fn plan(size: Size) -> Plan {
-    let all = vec![Scenario::Idle, Scenario::Fanout, Scenario::Store, Scenario::Open];
+    let all = vec![
+        Scenario::Idle,
+        Scenario::Fanout,
+        Scenario::Store,
+        Scenario::Open,
+        Scenario::IdleWide,
+    ];
     match size {
         Size::Full => Plan {
             tables: 2_500,
@@ -107,6 +124,9 @@ fn plan(size: Size) -> Plan {
             store: (1_000, 50),
             open_sse: vec![(1_000, 5), (2_000, 3), (3_000, 3), (4_000, 3), (5_000, 3), (6_000, 3)],
             open_ws: vec![(1_000, 5)],
+            // 12,500 connections an instance: below its 20,000 open files with room for its
+            // database connections.
+            wide: (100_000, 8),
             scenarios: all,
         },
         Size::Quick => Plan {
@@ -117,6 +137,7 @@ fn plan(size: Size) -> Plan {
             store: (100, 10),
             open_sse: vec![(500, 2), (1_000, 2)],
             open_ws: vec![(500, 2)],
+            wide: (6_000, 3),
             scenarios: all,
         },
         Size::Smoke => Plan {
@@ -127,6 +148,7 @@ fn plan(size: Size) -> Plan {
             store: (20, 5),
             open_sse: vec![(20, 1)],
             open_ws: vec![(20, 1)],
+            wide: (40, 3),
             scenarios: vec![Scenario::Fanout, Scenario::Store],
         },
     }
@@ -135,22 +157,26 @@ fn plan(size: Size) -> Plan {
 /// The tables a scenario's fresh server is set up with.
 fn tables_for(scenario: Scenario, plan: &Plan) -> usize {
     match scenario {
-        Scenario::Idle | Scenario::Open => plan.tables,
+        Scenario::Idle | Scenario::Open | Scenario::IdleWide => plan.tables,
         Scenario::Fanout => plan.fanout.len(),
         // Payments' orders go round these.
         Scenario::Store => 16,
     }
 }
 
-async fn start(name: TargetName, options: &Options, tables: usize) -> std::io::Result<Target> {
+async fn start(name: TargetName, options: &Options, tables: usize, instances: usize) -> std::io::Result<Target> {
     let setup = std::time::Instant::now();
+    let orderbell = |engine| Orderbell::start(&options.orderbell_bin, engine, instances, tables);
     let target = match name {
-        TargetName::Orderbell => Target::Orderbell(Box::new(Orderbell::start(&options.orderbell_bin, tables).await?)),
+        TargetName::Orderbell => Target::Orderbell(Box::new(orderbell(Engine::Sqlite).await?)),
+        TargetName::OrderbellPg => Target::Orderbell(Box::new(orderbell(Engine::Postgres).await?)),
+        TargetName::OrderbellCluster => Target::Orderbell(Box::new(orderbell(Engine::Cluster).await?)),
         TargetName::Nchan => Target::Nchan(Nchan::start(&options.nginx, &options.nchan_module).await?),
     };
     eprintln!(
-        "{} started and set up ({tables} tables) in {:.1} s",
+        "{} started and set up ({} instance(s), {tables} tables) in {:.1} s",
         target.name(),
+        target.instance_count(),
         setup.elapsed().as_secs_f64()
     );
     Ok(target)
@@ -166,8 +192,13 @@ async fn scenario(
     websocket: bool,
     seq: &mut u64,
 ) -> std::io::Result<Vec<Row>> {
+    let instances = if scenario == Scenario::IdleWide {
+        plan.wide.1
+    } else {
+        CLUSTER
+    };
     let mut run = Run {
-        target: start(name, options, tables_for(scenario, plan)).await?,
+        target: start(name, options, tables_for(scenario, plan), instances).await?,
         seq: *seq,
         used_tables: 0,
     };
@@ -175,6 +206,11 @@ async fn scenario(
         let mut rows = Vec::new();
         match scenario {
             Scenario::Idle => rows.push(scenarios::idle(&mut run, plan.tables, plan.idle, websocket).await?),
+            Scenario::IdleWide => {
+                let mut row = scenarios::idle(&mut run, plan.tables, plan.wide.0, websocket).await?;
+                row.scenario = format!("{} over {} instances", row.scenario, row.instances);
+                rows.push(row);
+            }
             Scenario::Fanout => {
                 for &(subscribers, changes) in &plan.fanout {
                     rows.push(scenarios::fanout(&mut run, false, subscribers, changes, websocket).await?);
@@ -212,6 +248,10 @@ async fn run(options: Options) -> std::io::Result<bool> {
     let mut seq = 1;
     for name in &options.targets {
         for kind in &plan.scenarios {
+            // One process holds at most 20,000 connections: only a cluster takes the wide run.
+            if *kind == Scenario::IdleWide && *name != TargetName::OrderbellCluster {
+                continue;
+            }
             for websocket in [false, true] {
                 let done = scenario(*name, &options, &plan, *kind, websocket, &mut seq).await?;
                 report::print(&done);

@@ -23,7 +23,12 @@ struct Series {
 
 fn series(rows: &[Row], kind: &str, x: fn(&Row) -> Option<f64>) -> Vec<Series> {
     let mut out = Vec::new();
-    for (target, color) in [("orderbell", "#d62728"), ("nchan", "#1f77b4")] {
+    for (target, color) in [
+        ("orderbell", "#d62728"),
+        ("orderbell-pg", "#2ca02c"),
+        ("orderbell-cluster", "#9467bd"),
+        ("nchan", "#1f77b4"),
+    ] {
         for transport in ["sse", "ws"] {
             let mut points: Vec<(f64, f64)> = rows
                 .iter()

@@ -1,5 +1,6 @@
 //! CPU time and resident memory of a process, read from /proc: the servers' and our own.
 
+use std::collections::HashMap;
 use std::fs;
 
 /// User plus system CPU time of `pid` (all its threads), in clock ticks.
@@ -40,21 +41,48 @@ pub fn children(pid: u32) -> Vec<u32> {
         .unwrap_or_default()
 }
 
+/// Proportional set size of `pid` in KiB: shared pages divided among the processes mapping them
+/// (PostgreSQL's shared buffers counted once across its backends). 0 once it is gone.
+pub fn pss_kib(pid: u32) -> u64 {
+    fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// CPU ticks of a set of processes between two readings, as a percentage of one core.
 pub struct CpuMeter {
     pids: Vec<u32>,
-    start_ticks: u64,
+    /// Processes whose children count too, those of the moment of each reading (PostgreSQL's
+    /// backends, forked as connections come).
+    parents: Vec<u32>,
+    start_ticks: HashMap<u32, u64>,
     start_ns: u64,
 }
 
 impl CpuMeter {
     pub fn start(pids: Vec<u32>) -> Self {
-        let start_ticks = pids.iter().map(|p| cpu_ticks(*p)).sum();
-        CpuMeter {
+        CpuMeter::start_with_children(pids, Vec::new())
+    }
+
+    pub fn start_with_children(pids: Vec<u32>, parents: Vec<u32>) -> Self {
+        let mut meter = CpuMeter {
             pids,
-            start_ticks,
+            parents,
+            start_ticks: HashMap::new(),
             start_ns: crate::clock::now_ns(),
-        }
+        };
+        meter.start_ticks = meter.members().into_iter().map(|p| (p, cpu_ticks(p))).collect();
+        meter
+    }
+
+    fn members(&self) -> Vec<u32> {
+        let children = self.parents.iter().flat_map(|p| children(*p));
+        self.pids.iter().chain(&self.parents).copied().chain(children).collect()
     }
 
     /// Processes born during the stretch (their whole CPU time counts).
@@ -63,11 +91,15 @@ impl CpuMeter {
     }
 
     pub fn percent(&self) -> f64 {
-        let ticks: u64 = self.pids.iter().map(|p| cpu_ticks(*p)).sum();
+        let ticks: u64 = self
+            .members()
+            .into_iter()
+            .map(|p| cpu_ticks(p).saturating_sub(self.start_ticks.get(&p).copied().unwrap_or(0)))
+            .sum();
         let secs = (crate::clock::now_ns() - self.start_ns) as f64 / 1e9;
         if secs <= 0.0 {
             return 0.0;
         }
-        ticks.saturating_sub(self.start_ticks) as f64 / ticks_per_sec() / secs * 100.0
+        ticks as f64 / ticks_per_sec() / secs * 100.0
     }
 }

@@ -1,5 +1,6 @@
 //! The run's outputs: a table on stdout, `results.json` (every row) and `results.md` (the
-//! figures side by side, with the ratio Orderbell ÷ nchan per line).
+//! figures side by side, a column per target, with the ratios Orderbell ÷ nchan and each
+//! engine ÷ the embedded default per line).
 
 use std::fmt::Write;
 use std::io;
@@ -14,7 +15,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 /// One line per row, for the terminal.
 pub fn print(rows: &[Row]) {
     println!(
-        "{:<20} {:<9} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>6} {:>6}",
+        "{:<27} {:<17} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>6} {:>6}",
         "scenario",
         "target",
         "tr",
@@ -35,7 +36,7 @@ pub fn print(rows: &[Row]) {
     for r in rows {
         let lat = r.latency_ms;
         println!(
-            "{:<20} {:<9} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>5.0}% {:>5.0}%{}",
+            "{:<27} {:<17} {:<3} {:>7} {:>13} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>7} {:>5.0}% {:>5.0}%{}",
             r.scenario,
             r.target,
             r.transport,
@@ -65,10 +66,14 @@ pub fn print(rows: &[Row]) {
 
 type Metric = (&'static str, fn(&Row) -> Option<f64>);
 
-/// What is compared for each kind of scenario.
-fn metrics(kind: &str) -> Vec<Metric> {
+/// What PostgreSQL and Redis cost beside the servers (none on the embedded default or nchan).
+const ENGINE_CPU: Metric = ("PostgreSQL + Redis CPU % of a core", |r| r.engine_cpu_pct);
+const ENGINE_PSS: Metric = ("PostgreSQL + Redis memory (PSS) MiB", |r| r.engine_pss_mib);
+
+/// What is compared for each kind of scenario; what the engines cost when a target has them.
+fn metrics(kind: &str, engines: bool) -> Vec<Metric> {
     let delivered: Metric = ("received / expected (dups)", |_| None);
-    match kind {
+    let mut metrics: Vec<Metric> = match kind {
         "fanout" | "store" => vec![
             delivered,
             ("delivery p50 ms", |r| r.latency_ms.map(|l| l.p50)),
@@ -98,7 +103,11 @@ fn metrics(kind: &str) -> Vec<Metric> {
             ("server RSS 2 s after close MiB", |r| r.rss_after_close_mib),
             ("server CPU % of a core", |r| Some(r.server_cpu_pct)),
         ],
+    };
+    if engines {
+        metrics.extend([ENGINE_CPU, ENGINE_PSS]);
     }
+    metrics
 }
 
 fn cell(row: Option<&Row>, index: usize, metric: &Metric) -> String {
@@ -125,21 +134,61 @@ a fresh channel), one after another on that server.
 subscribers connect, so only the payments are timed.
 - **open loop**: a fresh server with the run's tables (2,500 at full size), 4 subscribers \
 each; the rates are steps one after another on the same connections, up to the first not held.
+- **idle over many instances** (the cluster only; 100,000 over 8 instances at full size): as \
+idle, past what one process holds (20,000 open files).
+
+The targets: **Orderbell** is the embedded default (SQLite in its data directory, fan-out in \
+the process). **on PostgreSQL** is one instance on a private PostgreSQL 15. **cluster** is two \
+instances (8 for the wide idle run) on one PostgreSQL and one Redis; each table's subscribers \
+connect to one instance (table by table in turn; the store stream's to the first) and its \
+triggers go to the next, so every delivery crosses Redis. PostgreSQL and Redis are fresh for \
+each scenario too, on loopback, durable as shipped (fsync on). Server CPU and RSS add up the \
+instances; PostgreSQL + Redis are reported apart: CPU of the postmaster, every backend and \
+Redis, and their memory as PSS (shared buffers counted once).
 
 Subscribers are the load generator's worker processes (15,000 connections at most each); their \
 CPU (\"loadgen CPU\") is reported beside the server's.
 ";
 
+/// The targets, in their columns' order.
+const TARGETS: [(&str, &str); 4] = [
+    ("nchan", "nchan"),
+    ("orderbell", "Orderbell"),
+    ("orderbell-pg", "Orderbell on PostgreSQL"),
+    ("orderbell-cluster", "Orderbell, cluster on PostgreSQL + Redis"),
+];
+
+/// The ratios shown, (numerator, denominator): Orderbell against the reference, and each engine
+/// against the embedded default.
+const RATIOS: [(&str, &str, &str); 3] = [
+    ("orderbell", "nchan", "Orderbell ÷ nchan"),
+    ("orderbell-pg", "orderbell", "PostgreSQL ÷ embedded"),
+    ("orderbell-cluster", "orderbell", "cluster ÷ embedded"),
+];
+
 pub fn markdown(rows: &[Row], command: &str) -> String {
+    let present = |target: &str| rows.iter().any(|r| r.target == target);
+    let targets: Vec<_> = TARGETS.iter().filter(|(t, _)| present(t)).collect();
+    let ratios: Vec<_> = RATIOS.iter().filter(|(a, b, _)| present(a) && present(b)).collect();
+    let engines = rows.iter().any(|r| r.engine_cpu_pct.is_some());
     let mut md = String::new();
     let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
     let _ = writeln!(
         md,
-        "Made by `{command}` (loadgen/). Ratio: Orderbell ÷ nchan (below 1 is Orderbell lower).\n"
+        "Made by `{command}` (loadgen/). A column per target; ratios below 1 are the first lower.\n"
     );
     let _ = writeln!(md, "{STARTS_FROM}");
-    let _ = writeln!(md, "| scenario | transport | figure | nchan | Orderbell | ratio |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    let mut header = String::from("| scenario | transport | figure |");
+    let mut rule = String::from("|---|---|---|");
+    for (_, title) in &targets {
+        let _ = write!(header, " {title} |");
+        rule.push_str("---|");
+    }
+    for (_, _, title) in &ratios {
+        let _ = write!(header, " {title} |");
+        rule.push_str("---|");
+    }
+    let _ = writeln!(md, "{header}\n{rule}");
     let mut seen = Vec::new();
     for r in rows {
         let key = (r.scenario.clone(), r.transport.clone());
@@ -151,21 +200,19 @@ pub fn markdown(rows: &[Row], command: &str) -> String {
             rows.iter()
                 .find(|x| x.scenario == r.scenario && x.transport == r.transport && x.target == target)
         };
-        let (nchan, ours) = (find("nchan"), find("orderbell"));
-        for (i, metric) in metrics(&r.kind).iter().enumerate() {
-            let ratio = match (ours.and_then(metric.1), nchan.and_then(metric.1)) {
-                (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
-                _ => "".into(),
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {ratio} |",
-                r.scenario,
-                r.transport,
-                metric.0,
-                cell(nchan, i, metric),
-                cell(ours, i, metric)
-            );
+        for (i, metric) in metrics(&r.kind, engines).iter().enumerate() {
+            let mut line = format!("| {} | {} | {} |", r.scenario, r.transport, metric.0);
+            for (target, _) in &targets {
+                let _ = write!(line, " {} |", cell(find(target), i, metric));
+            }
+            for (a, b, _) in &ratios {
+                let ratio = match (find(a).and_then(metric.1), find(b).and_then(metric.1)) {
+                    (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+                    _ => "".into(),
+                };
+                let _ = write!(line, " {ratio} |");
+            }
+            let _ = writeln!(md, "{line}");
         }
     }
     md

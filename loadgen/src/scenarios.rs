@@ -2,7 +2,10 @@
 //! trigger at a time, each awaited until every subscriber has it), the store stream (the same,
 //! with payments), the open loop (fixed rates over many tables) and idle connections.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io;
+use std::net::SocketAddr;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,9 +16,9 @@ use crate::clock::now_ns;
 use crate::figures::{Ledger, Row};
 use crate::fleet::{Collected, Ended, Fleet, Ready, Report};
 use crate::http::{Conn, Request};
-use crate::procfs::{CpuMeter, rss_kib};
+use crate::procfs::CpuMeter;
 use crate::targets::{Channel, Target};
-use crate::worker::Spec;
+use crate::worker::{Group, Spec};
 
 /// One scenario's server (started for it alone), the next sequence number (unique over the
 /// whole run) and the tables fan-out has used.
@@ -29,42 +32,45 @@ fn transport(websocket: bool) -> &'static str {
     if websocket { "ws" } else { "sse" }
 }
 
-/// Server and load generator CPU over a measured stretch.
+/// Server, engine and load generator CPU over a measured stretch.
 struct Meters {
     server: CpuMeter,
+    engines: Option<CpuMeter>,
     loadgen: CpuMeter,
     started: u64,
 }
 
 impl Meters {
-    fn start(server: u32, workers: Vec<u32>) -> Meters {
+    fn start(target: &Target, workers: Vec<u32>) -> Meters {
         let mut ours = workers;
         ours.push(std::process::id());
         Meters {
-            server: CpuMeter::start(vec![server]),
+            server: CpuMeter::start(target.pids()),
+            engines: target.engine_meter(),
             loadgen: CpuMeter::start(ours),
             started: now_ns(),
         }
     }
 
-    fn fill(&self, row: &mut Row, server: u32) {
+    fn fill(&self, row: &mut Row, target: &Target) {
         row.server_cpu_pct = self.server.percent();
+        row.engine_cpu_pct = self.engines.as_ref().map(CpuMeter::percent);
         row.loadgen_cpu_pct = self.loadgen.percent();
-        row.server_rss_mib = rss_kib(server) as f64 / 1024.0;
+        row.server_rss_mib = target.rss_kib() as f64 / 1024.0;
+        row.engine_pss_mib = target.engine_pss_mib();
         row.secs = (now_ns() - self.started) as f64 / 1e9;
     }
 }
 
 async fn subscribe(
     run: &Run,
-    groups: Vec<(String, u32)>,
+    groups: Vec<Group>,
     channel: &Channel,
     websocket: bool,
     keys: Range<u64>,
 ) -> io::Result<(Fleet, Ready)> {
-    let total: u32 = groups.iter().map(|g| g.1).sum();
+    let total: u32 = groups.iter().map(|g| g.count).sum();
     let spec = Spec {
-        server: run.target.addr(),
         websocket,
         groups,
         filter: run.target.filter(channel, websocket),
@@ -74,7 +80,10 @@ async fn subscribe(
         max_secs: 900,
     };
     let mut fleet = Fleet::start(&spec, if total >= 2_000 { 2 } else { 1 }).await?;
-    let ready = fleet.ready(Duration::from_secs(120)).await;
+    // A busy cluster accepted ~1,200/s (idle 6,000 over 3 instances): 100,000 would pass a fixed
+    // 120 s. The wait grows with the count (250 s for 100,000).
+    let limit = Duration::from_secs(120.max(u64::from(total) / 400));
+    let ready = fleet.ready(limit).await;
     // Give the last subscriptions a moment to be registered behind their response heads.
     tokio::time::sleep(Duration::from_millis(300)).await;
     Ok((fleet, ready))
@@ -85,6 +94,7 @@ fn base_row(kind: &str, scenario: String, run: &Run, websocket: bool, ready: &Re
         kind: kind.into(),
         scenario,
         target: run.target.name().into(),
+        instances: run.target.instance_count() as u64,
         transport: transport(websocket).into(),
         connections_ok: ready.ok,
         connections_failed: ready.failed,
@@ -138,18 +148,19 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
     let first = run.seq;
     run.seq += triggers;
     run.target.prepare(&channel, first..first + triggers).await?;
-    let path = run.target.sub_path(&channel, websocket);
+    let group = run.target.group(&channel, subscribers, websocket);
     let keys = first..first + triggers;
-    let (mut fleet, ready) = subscribe(run, vec![(path, subscribers)], &channel, websocket, keys).await?;
-    let meters = Meters::start(run.target.pid(), fleet.pids());
-    let mut conn = Conn::connect(run.target.addr()).await?;
+    let (mut fleet, ready) = subscribe(run, vec![group], &channel, websocket, keys).await?;
+    let meters = Meters::start(&run.target, fleet.pids());
+    let addr = run.target.trigger_addr(&channel);
+    let mut conn = Conn::connect(addr).await?;
     let mut ledger = Ledger::new(first, triggers as usize);
     let mut failed = 0;
     for seq in first..first + triggers {
         let requests = run.target.trigger(&channel, seq);
         let Some(sent) = send_all(&mut conn, &requests).await else {
             failed += 1;
-            conn = Conn::connect(run.target.addr()).await?;
+            conn = Conn::connect(addr).await?;
             continue;
         };
         ledger.sent(seq, sent, ready.ok);
@@ -158,7 +169,7 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
     // The records come inside the measured stretch: shipping them is the load generator's work.
     let collected = fleet.collect().await;
     let mut row = Row::default();
-    meters.fill(&mut row, run.target.pid());
+    meters.fill(&mut row, &run.target);
     let mut ended = fleet.end().await;
     ended.collected.add(collected);
     ledger.record(&ended.collected);
@@ -183,6 +194,8 @@ pub async fn fanout(run: &mut Run, store: bool, subscribers: u32, triggers: u64,
 impl Row {
     fn with_meters(mut self, measured: Row) -> Row {
         self.server_cpu_pct = measured.server_cpu_pct;
+        self.engine_cpu_pct = measured.engine_cpu_pct;
+        self.engine_pss_mib = measured.engine_pss_mib;
         self.loadgen_cpu_pct = measured.loadgen_cpu_pct;
         self.server_rss_mib = measured.server_rss_mib;
         self.secs = measured.secs;
@@ -203,14 +216,22 @@ pub async fn open_loop(
     let channels = run.target.tables(tables);
     let groups = channels
         .iter()
-        .map(|c| (run.target.sub_path(c, websocket), phones))
+        .map(|c| run.target.group(c, phones, websocket))
         .collect();
     let all: u64 = steps.iter().map(|(rate, secs)| rate * secs).sum();
     let keys = run.seq..run.seq + all;
     let (mut fleet, ready) = subscribe(run, groups, &channels[0], websocket, keys).await?;
-    let (idle_tx, mut idle) = mpsc::unbounded_channel();
-    for _ in 0..64 {
-        let _ = idle_tx.send(Conn::connect(run.target.addr()).await?);
+    // Idle trigger connections, 64 to each instance triggers go to.
+    let mut pools = HashMap::new();
+    for channel in &channels {
+        let addr = run.target.trigger_addr(channel);
+        if let Entry::Vacant(entry) = pools.entry(addr) {
+            let (idle_tx, idle) = mpsc::unbounded_channel();
+            for _ in 0..64 {
+                let _ = idle_tx.send(Conn::connect(addr).await?);
+            }
+            entry.insert((idle_tx, idle));
+        }
     }
     let per_trigger = ready.ok / channels.len().max(1) as u64;
     let mut rows = Vec::new();
@@ -218,29 +239,32 @@ pub async fn open_loop(
         let count = rate * secs;
         let first = run.seq;
         run.seq += count;
-        let jobs: Vec<Vec<Request>> = (first..first + count)
+        let jobs: Vec<(SocketAddr, Vec<Request>)> = (first..first + count)
             .map(|seq| {
-                run.target
-                    .trigger(&channels[(seq % channels.len() as u64) as usize], seq)
+                let channel = &channels[(seq % channels.len() as u64) as usize];
+                (run.target.trigger_addr(channel), run.target.trigger(channel, seq))
             })
             .collect();
         let sent = Arc::new(Mutex::new(Vec::with_capacity(count as usize)));
-        let meters = Meters::start(run.target.pid(), fleet.pids());
+        let meters = Meters::start(&run.target, fleet.pids());
         let start = now_ns() + 10_000_000;
         let mut lag = 0u64;
         let mut last_send = start;
         let mut tasks = Vec::with_capacity(count as usize);
-        for (i, requests) in jobs.into_iter().enumerate() {
+        for (i, (addr, requests)) in jobs.into_iter().enumerate() {
             let seq = first + i as u64;
             let scheduled = start + i as u64 * 1_000_000_000 / rate;
             let now = now_ns();
             if scheduled > now {
                 tokio::time::sleep(Duration::from_nanos(scheduled - now)).await;
             }
+            let Some((idle_tx, idle)) = pools.get_mut(&addr) else {
+                break;
+            };
             let Some(mut conn) = idle.recv().await else { break };
             last_send = now_ns();
             lag = lag.max(last_send.saturating_sub(scheduled));
-            let (idle_tx, sent, addr) = (idle_tx.clone(), sent.clone(), run.target.addr());
+            let (idle_tx, sent) = (idle_tx.clone(), sent.clone());
             tasks.push(tokio::spawn(async move {
                 let outcome = send_all(&mut conn, &requests).await;
                 if outcome.is_none() {
@@ -278,7 +302,7 @@ pub async fn open_loop(
         let collected = fleet.collect().await;
         ledger.record(&collected);
         let mut measured = Row::default();
-        meters.fill(&mut measured, run.target.pid());
+        meters.fill(&mut measured, &run.target);
         let achieved = count as f64 / ((last_send - start) as f64 / 1e9).max(secs as f64);
         let row = Row {
             subscribers: ready.ok,
@@ -327,20 +351,19 @@ pub async fn idle(run: &mut Run, tables: usize, count: u32, websocket: bool) -> 
     let groups = channels
         .iter()
         .enumerate()
-        .map(|(i, c)| (run.target.sub_path(c, websocket), each + u32::from(i < extra)))
+        .map(|(i, c)| run.target.group(c, each + u32::from(i < extra), websocket))
         .collect();
-    let pid = run.target.pid();
-    let baseline = rss_kib(pid);
-    let mut meters = Meters::start(pid, Vec::new());
+    let baseline = run.target.rss_kib();
+    let mut meters = Meters::start(&run.target, Vec::new());
     let (fleet, ready) = subscribe(run, groups, &channels[0], websocket, 0..0).await?;
     meters.loadgen.include(fleet.pids());
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let held = rss_kib(pid);
+    let held = run.target.rss_kib();
     let mut measured = Row::default();
-    meters.fill(&mut measured, pid);
+    meters.fill(&mut measured, &run.target);
     let ended = fleet.end().await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(pid);
+    let after = run.target.rss_kib();
     let secs = (ready.last.saturating_sub(ready.first)) as f64 / 1e9;
     Ok(Row {
         subscribers: u64::from(count),

@@ -25,12 +25,18 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use crate::clock::now_ns;
 use crate::http::{BodyLength, Chunked, read_head};
 
+/// `count` subscribers of one path (with its query) on one server.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Group {
+    pub server: SocketAddr,
+    pub path: String,
+    pub count: u32,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Spec {
-    pub server: SocketAddr,
     pub websocket: bool,
-    /// Paths (with their query) and how many subscribers open each.
-    pub groups: Vec<(String, u32)>,
+    pub groups: Vec<Group>,
     /// A frame counts only when it holds this text (the event's name or type).
     pub filter: Option<String>,
     /// The scenario's sequence numbers: any other (a new subscriber's first cart) is not counted.
@@ -188,8 +194,8 @@ pub async fn run() -> std::io::Result<()> {
     let (outcomes, mut outcome) = mpsc::unbounded_channel::<bool>();
     let first = now_ns();
     let mut inboxes = Vec::new();
-    for (path, count) in &spec.groups {
-        for _ in 0..*count {
+    for group in &spec.groups {
+        for _ in 0..group.count {
             let source = spec.sources[inboxes.len() % spec.sources.len()];
             let inbox = Arc::new(Mutex::new(Inbox::default()));
             inboxes.push(inbox.clone());
@@ -198,10 +204,12 @@ pub async fn run() -> std::io::Result<()> {
                 shared: shared.clone(),
                 keys: spec.keys.clone(),
             };
-            let (spec, path, permits, outcomes) = (spec.clone(), path.clone(), permits.clone(), outcomes.clone());
+            let (spec, server, path) = (spec.clone(), group.server, group.path.clone());
+            let (permits, outcomes) = (permits.clone(), outcomes.clone());
             tokio::spawn(async move {
                 let permit = permits.acquire_owned().await;
-                let opened = tokio::time::timeout(Duration::from_secs(30), open(&spec, &path, source)).await;
+                let opening = open(server, spec.websocket, &path, source);
+                let opened = tokio::time::timeout(Duration::from_secs(30), opening).await;
                 drop(permit);
                 let Ok(Ok(stream)) = opened else {
                     let _ = outcomes.send(false);
@@ -253,13 +261,13 @@ enum Subscription {
     Ws(Box<tokio_tungstenite::WebSocketStream<TcpStream>>),
 }
 
-async fn open(spec: &Spec, path: &str, source: Ipv4Addr) -> std::io::Result<Subscription> {
+async fn open(server: SocketAddr, websocket: bool, path: &str, source: Ipv4Addr) -> std::io::Result<Subscription> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::new(source.into(), 0))?;
-    let mut stream = socket.connect(spec.server).await?;
+    let mut stream = socket.connect(server).await?;
     stream.set_nodelay(true)?;
-    if spec.websocket {
-        let url = format!("ws://{}{}", spec.server, path);
+    if websocket {
+        let url = format!("ws://{server}{path}");
         // tungstenite zeroes its whole read buffer (128 KiB by default) before every read: an
         // event is a few hundred bytes.
         let config = WebSocketConfig::default().read_buffer_size(4096);

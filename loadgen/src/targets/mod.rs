@@ -2,6 +2,8 @@
 //! triggered. Scenarios see a [`Target`] and name channels; each target maps them to its own
 //! paths and requests.
 
+mod engines;
+mod instance;
 mod nchan;
 mod orderbell;
 
@@ -10,9 +12,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use nchan::Nchan;
-pub use orderbell::Orderbell;
+pub use orderbell::{Engine, Orderbell};
 
 use crate::http::{Conn, Request};
+use crate::procfs::{CpuMeter, rss_kib};
+use crate::worker::Group;
 
 /// Something subscribers watch and triggers change.
 #[derive(Clone, Debug)]
@@ -32,23 +36,71 @@ pub enum Target {
 impl Target {
     pub fn name(&self) -> &'static str {
         match self {
-            Target::Orderbell(_) => "orderbell",
+            Target::Orderbell(o) => o.name(),
             Target::Nchan(_) => "nchan",
         }
     }
 
-    pub fn addr(&self) -> SocketAddr {
+    /// Server processes serving the connections.
+    pub fn instance_count(&self) -> usize {
         match self {
-            Target::Orderbell(o) => o.addr,
-            Target::Nchan(n) => n.addr,
+            Target::Orderbell(o) => o.instance_count(),
+            Target::Nchan(_) => 1,
         }
     }
 
-    /// The process serving the connections (for nginx, its one worker).
-    pub fn pid(&self) -> u32 {
+    /// Where `channel`'s subscribers connect.
+    pub fn sub_addr(&self, channel: &Channel) -> SocketAddr {
+        match (self, channel) {
+            (Target::Orderbell(o), Channel::Table(i)) => o.sub_addr(Some(*i)),
+            (Target::Orderbell(o), _) => o.sub_addr(None),
+            (Target::Nchan(n), _) => n.addr,
+        }
+    }
+
+    /// Where `channel`'s triggers go: in a cluster, another instance than its subscribers'.
+    pub fn trigger_addr(&self, channel: &Channel) -> SocketAddr {
+        match (self, channel) {
+            (Target::Orderbell(o), Channel::Table(i)) => o.trigger_addr(Some(*i)),
+            (Target::Orderbell(o), _) => o.trigger_addr(None),
+            (Target::Nchan(n), _) => n.addr,
+        }
+    }
+
+    /// `count` subscribers of `channel`, at its address.
+    pub fn group(&self, channel: &Channel, count: u32, websocket: bool) -> Group {
+        Group {
+            server: self.sub_addr(channel),
+            path: self.sub_path(channel, websocket),
+            count,
+        }
+    }
+
+    /// The processes serving the connections (Orderbell's instances; nginx's one worker).
+    pub fn pids(&self) -> Vec<u32> {
         match self {
-            Target::Orderbell(o) => o.pid(),
-            Target::Nchan(n) => n.pid(),
+            Target::Orderbell(o) => o.pids(),
+            Target::Nchan(n) => vec![n.pid()],
+        }
+    }
+
+    /// The serving processes' resident memory together, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        self.pids().into_iter().map(rss_kib).sum()
+    }
+
+    /// CPU of the engines behind the servers (PostgreSQL, Redis) from now on, when there are.
+    pub fn engine_meter(&self) -> Option<CpuMeter> {
+        match self {
+            Target::Orderbell(o) => o.engine_meter(),
+            Target::Nchan(_) => None,
+        }
+    }
+
+    pub fn engine_pss_mib(&self) -> Option<f64> {
+        match self {
+            Target::Orderbell(o) => o.engine_pss_mib(),
+            Target::Nchan(_) => None,
         }
     }
 
@@ -130,11 +182,15 @@ fn free_port() -> io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Waits (at most 60 s) until `addr` accepts a connection, and returns it.
-async fn wait_listening(addr: SocketAddr) -> io::Result<Conn> {
+/// Waits (at most 60 s) until `addr`, served by `process`, accepts a connection; fails at once
+/// when the process has exited.
+async fn wait_listening(addr: SocketAddr, process: &mut std::process::Child) -> io::Result<()> {
     for _ in 0..600 {
-        if let Ok(conn) = Conn::connect(addr).await {
-            return Ok(conn);
+        if Conn::connect(addr).await.is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = process.try_wait()? {
+            return Err(io::Error::other(format!("the server for {addr} exited ({status})")));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -57,7 +57,7 @@ impl Nchan {
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
         let conf = dir.path().join("nginx.conf");
         std::fs::write(&conf, config(dir.path(), addr, module))?;
-        let master = Command::new(nginx)
+        let mut master = Command::new(nginx)
             .arg("-c")
             .arg(&conf)
             .arg("-p")
@@ -65,7 +65,7 @@ impl Nchan {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        wait_listening(addr).await?;
+        wait_listening(addr, &mut master).await?;
         let mut worker = None;
         for _ in 0..100 {
             worker = procfs::children(master.id()).first().copied();

@@ -1,17 +1,23 @@
-//! Orderbell as a target: the release binary started on a private data dir and loopback port,
-//! set up through its own CLI and HTTP API (tables, their links, one diner per table), and
-//! triggered with real cart changes and real payments through the simulator's signed callback.
+//! Orderbell as a target: one or more release binaries, each on a private data dir and loopback
+//! port, on the embedded SQLite (`orderbell`), on a private PostgreSQL (`orderbell-pg`), or
+//! several on PostgreSQL and Redis (`orderbell-cluster`). Set up through its own CLI and HTTP API
+//! (tables, their links, one diner per table), and triggered with real cart changes and real
+//! payments through the simulator's signed callback.
+//!
+//! In a cluster each channel has a home instance its subscribers connect to, and its triggers go
+//! to the next one: every delivery crosses Redis.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 
-use super::{free_port, wait_listening};
+use super::engines::{Postgres, Redis};
+use super::instance::{Instance, Urls};
 use crate::http::{Conn, Request};
+use crate::procfs::{CpuMeter, pss_kib};
 use crate::worker::MARKER;
 
 /// The demo store, with its menu (dish 1001 is on it).
@@ -20,6 +26,17 @@ const DISH: i64 = 1001;
 /// A cart line holds at most 99: a table's cart is cleared before its line would pass that.
 const ADDS_PER_CLEAR: u32 = 98;
 
+/// What the instances keep their data in and fan out through.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Engine {
+    /// The embedded default: SQLite in the data dir, in-process fan-out; one instance.
+    Sqlite,
+    /// One instance on PostgreSQL.
+    Postgres,
+    /// Several instances on PostgreSQL and Redis.
+    Cluster,
+}
+
 struct Table {
     id: i64,
     watch: String,
@@ -27,9 +44,11 @@ struct Table {
 }
 
 pub struct Orderbell {
-    child: Child,
-    pub addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    engine: Engine,
+    // Declared before the engines: the instances stop before PostgreSQL and Redis do.
+    instances: Vec<Instance>,
+    postgres: Option<Postgres>,
+    redis: Option<Redis>,
     owner: String,
     tables: Vec<Table>,
     adds: HashMap<i64, u32>,
@@ -68,57 +87,92 @@ async fn expect(conn: &mut Conn, request: &Request) -> io::Result<Value> {
     Ok(response.json())
 }
 
-/// The owner's credential, from the lines the server prints once its database is open (it
-/// listens before that, and its CLI must not open the database while it migrates). The rest of
-/// its output is read and dropped, so that it never blocks on a full pipe.
-async fn owner_credential(child: &mut Child) -> io::Result<String> {
-    let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout"))?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let mut tx = Some(tx);
-        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
-            if let Some(owner) = line.strip_prefix("owner\t")
-                && let Some(tx) = tx.take()
-            {
-                let _ = tx.send(owner.trim().to_owned());
-            }
-        }
-    });
-    match tokio::time::timeout(std::time::Duration::from_secs(60), rx).await {
-        Ok(Ok(owner)) => Ok(owner),
-        _ => Err(io::Error::other("the server printed no owner credential")),
-    }
-}
-
 impl Orderbell {
-    pub async fn start(binary: &Path, tables: usize) -> io::Result<Orderbell> {
-        let dir = tempfile::tempdir()?;
-        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
-        let log = std::fs::File::create(dir.path().join("server.log"))?;
-        let child = Command::new(binary)
-            .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
-            .arg(dir.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()?;
+    /// Starts the engines `engine` needs and `instances` servers on them (one after another: the
+    /// first migrates the fresh database), then sets up `tables` tables.
+    pub async fn start(binary: &Path, engine: Engine, instances: usize, tables: usize) -> io::Result<Orderbell> {
+        let postgres = match engine {
+            Engine::Sqlite => None,
+            Engine::Postgres | Engine::Cluster => Some(Postgres::start().await?),
+        };
+        let redis = match engine {
+            Engine::Cluster => Some(Redis::start().await?),
+            Engine::Sqlite | Engine::Postgres => None,
+        };
+        let urls = Urls {
+            database: postgres.as_ref().map(Postgres::url),
+            redis: redis.as_ref().map(Redis::url),
+        };
+        let count = if engine == Engine::Cluster { instances.max(2) } else { 1 };
+        let mut started = Vec::with_capacity(count);
+        for _ in 0..count {
+            started.push(Instance::start(binary, &urls).await?);
+        }
         let mut server = Orderbell {
-            child,
-            addr,
-            owner: String::new(),
+            engine,
+            owner: started[0].owner.clone(),
+            setup: Conn::connect(started[0].addr).await?,
+            instances: started,
+            postgres,
+            redis,
             tables: Vec::new(),
             adds: HashMap::new(),
             orders: HashMap::new(),
-            setup: wait_listening(addr).await?,
-            _dir: dir,
         };
-        server.owner = owner_credential(&mut server.child).await?;
         server.add_tables(tables).await?;
         Ok(server)
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    pub fn name(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite => "orderbell",
+            Engine::Postgres => "orderbell-pg",
+            Engine::Cluster => "orderbell-cluster",
+        }
+    }
+
+    pub fn instance_count(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// The serving processes.
+    pub fn pids(&self) -> Vec<u32> {
+        self.instances.iter().map(Instance::pid).collect()
+    }
+
+    /// CPU of PostgreSQL (the postmaster and every backend, also those forked meanwhile) and
+    /// Redis from now on; none on the embedded default.
+    pub fn engine_meter(&self) -> Option<CpuMeter> {
+        let postgres = self.postgres.as_ref()?;
+        let redis = self.redis.as_ref().map(Redis::pid);
+        Some(CpuMeter::start_with_children(
+            redis.into_iter().collect(),
+            vec![postgres.postmaster()],
+        ))
+    }
+
+    /// Proportional memory (PSS: PostgreSQL's shared buffers counted once across its
+    /// processes) of the engines, in MiB.
+    pub fn engine_pss_mib(&self) -> Option<f64> {
+        let postgres = self.postgres.as_ref()?;
+        let redis = self.redis.as_ref().map(Redis::pid);
+        let kib: u64 = postgres.pids().into_iter().chain(redis).map(pss_kib).sum();
+        Some(kib as f64 / 1024.0)
+    }
+
+    /// The instance a channel's subscribers connect to: a table's by its index, the store's
+    /// the first.
+    fn home(&self, table: Option<usize>) -> usize {
+        table.map_or(0, |i| i % self.instances.len())
+    }
+
+    pub fn sub_addr(&self, table: Option<usize>) -> SocketAddr {
+        self.instances[self.home(table)].addr
+    }
+
+    /// The instance after the channel's home (itself when there is one).
+    pub fn trigger_addr(&self, table: Option<usize>) -> SocketAddr {
+        self.instances[(self.home(table) + 1) % self.instances.len()].addr
     }
 
     /// Tables for the run, each with its link's token and one diner, over a few connections.
@@ -126,7 +180,9 @@ impl Orderbell {
         let lanes = 8;
         let mut tasks = Vec::new();
         for lane in 0..lanes {
-            let (addr, owner) = (self.addr, self.owner.clone());
+            // Spread over the instances: they share the database.
+            let addr = self.instances[lane % self.instances.len()].addr;
+            let owner = self.owner.clone();
             tasks.push(tokio::spawn(async move {
                 let mut conn = Conn::connect(addr).await?;
                 let mut made = Vec::new();
@@ -246,9 +302,11 @@ impl Orderbell {
         }]
     }
 
+    /// Stops the instances, then the engines.
     pub fn stop(&mut self) {
-        super::signal(self.child.id(), rustix::process::Signal::TERM);
-        let _ = self.child.wait();
+        self.instances.clear();
+        self.redis = None;
+        self.postgres = None;
     }
 }
 
