@@ -23,7 +23,8 @@ use futures_util::StreamExt as _;
 
 use orderbell_shared::events::{Connected, kind};
 use orderbell_shared::{Event, MenuDTO, SubmittedOrder};
-use orderbell_tests::providers::FakeWebhook;
+pub use orderbell_tests::providers::webhook_provider as provider;
+use orderbell_tests::providers::{FakeWebhook, paid_now};
 use orderbell_tests::{Api, Sse};
 use serde_json::json;
 
@@ -35,25 +36,6 @@ pub fn long() -> bool {
 /// `short` in `cargo test`, `long` with `ORDERBELL_FAULTS=long`.
 pub fn scale<T>(short: T, long: T) -> T {
     if self::long() { long } else { short }
-}
-
-/// The payment provider adapter these servers trust, and the flags that make them trust it.
-pub fn provider() -> (FakeWebhook, Vec<String>) {
-    let provider = FakeWebhook::new();
-    let flags = vec![
-        "--webhook-secret".to_owned(),
-        provider.secret.clone(),
-        "--webhook-merchant-id".to_owned(),
-        provider.merchant_id.clone(),
-    ];
-    (provider, flags)
-}
-
-pub fn now_secs() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970");
-    i64::try_from(since.as_secs()).expect("seconds fit")
 }
 
 pub fn now_ms() -> i64 {
@@ -83,17 +65,11 @@ pub async fn many_orders(api: &Api, n: usize) -> Vec<SubmittedOrder> {
 /// (money lost), so it fails the test.
 pub async fn deliver(api_url: &str, http: &reqwest::Client, provider: &FakeWebhook, order: &SubmittedOrder) -> u32 {
     let url = format!("{api_url}/api/pay/notify/hmac");
-    let transaction = format!("tx-{}", order.order.order_no);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let signed = provider.notify(
-            &order.order.order_no,
-            &transaction,
-            order.order.total_amount,
-            now_secs(),
-        );
+        let signed = paid_now(provider, order);
         let sent = http
             .post(&url)
             .headers(signed.header_map())
@@ -124,13 +100,7 @@ pub async fn deliver(api_url: &str, http: &reqwest::Client, provider: &FakeWebho
 
 /// One delivery attempt, as a provider makes it: the status, or `None` when nothing answered.
 pub async fn deliver_once(api: &Api, provider: &FakeWebhook, order: &SubmittedOrder) -> Option<u16> {
-    let transaction = format!("tx-{}", order.order.order_no);
-    let signed = provider.notify(
-        &order.order.order_no,
-        &transaction,
-        order.order.total_amount,
-        now_secs(),
-    );
+    let signed = paid_now(provider, order);
     let sent = api
         .http
         .post(api.url("/api/pay/notify/hmac"))

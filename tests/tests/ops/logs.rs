@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use orderbell_tests::ServerProcess;
-use orderbell_tests::providers::FakeWebhook;
+use orderbell_tests::providers::{FakeWebhook, paid_now};
 
-use crate::{notify_paid, now_secs, provider};
+use crate::{notify_paid, provider};
 
 #[tokio::test]
 async fn json_log_lines_carry_the_request_id_of_the_response() {
@@ -23,13 +23,7 @@ async fn json_log_lines_carry_the_request_id_of_the_response() {
         ..FakeWebhook::new()
     };
     let forged = |id: Option<&str>| {
-        let transaction = format!("tx-{}", order.order.order_no);
-        let signed = forger.notify(
-            &order.order.order_no,
-            &transaction,
-            order.order.total_amount,
-            now_secs(),
-        );
+        let signed = paid_now(&forger, &order);
         let mut request = server
             .http
             .post(server.url("/api/pay/notify/hmac"))
