@@ -14,6 +14,7 @@ mod printers;
 mod refunds;
 mod setup;
 mod tray;
+mod webkit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -74,7 +75,7 @@ pub fn run() -> ExitCode {
             app.manage(desk::Shell::new(saved.clone()));
             tray::create(app.handle())?;
             if let Some(window) = app.get_webview_window(tray::WINDOW) {
-                lean_webview(&window);
+                webkit::lean_webview(&window);
             }
             // Nothing about the pairing may stop the app: at worst the window asks for it again,
             // as on first run, with the reason on the form.
@@ -95,12 +96,13 @@ pub fn run() -> ExitCode {
             tracing::info!(data = %saved.dir().display(), "orderbell-desktop started");
             Ok(())
         })
-        .on_window_event(|_, event| {
+        .on_window_event(|window, event| {
             // Closing goes to the tray: the window and its web view are dropped (its web process,
-            // about 100 MB, exits), and the core goes on alerting. The tray or a second launch
-            // builds the window again; quit from the tray menu.
+            // about 100 MB, exits, then WebKit's network process), and the core goes on alerting.
+            // The tray or a second launch builds the window again; quit from the tray menu.
             if let WindowEvent::Destroyed = event {
                 tracing::info!("window closed to the tray: its web view is released, alerts go on");
+                webkit::release_network_process(window.app_handle());
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -176,23 +178,6 @@ pub fn run() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "orderbell-desktop stopped");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// The board is text and a few colours: WebKit's GPU compositing (here software GL) costs the
-/// window's web process about half its memory for nothing it draws.
-pub(crate) fn lean_webview(window: &tauri::WebviewWindow) {
-    #[cfg(target_os = "linux")]
-    {
-        let lean = window.with_webview(|webview| {
-            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
-            if let Some(settings) = webview.inner().settings() {
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            }
-        });
-        if let Err(e) = lean {
-            tracing::warn!(error = %e, "cannot turn off the window's GPU compositing");
         }
     }
 }

@@ -95,7 +95,7 @@ fn build_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let config = app.config().app.windows.iter().find(|w| w.label == WINDOW);
     let config = config.ok_or_else(|| tauri::Error::WindowNotFound)?;
     let window = WebviewWindowBuilder::from_config(app, config)?.build()?;
-    crate::lean_webview(&window);
+    crate::webkit::lean_webview(&window);
     tracing::info!("window opened again from the tray");
     Ok(window)
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use orderbell_tests::TestServer;
-use support::{close_window, web_processes};
+use support::{close_window, web_processes, webkit_processes};
 use tempfile::TempDir;
 
 mod support;
@@ -237,6 +237,10 @@ async fn closing_the_window_releases_its_web_view_and_the_alerts_go_on() {
     close_window(pid);
     tokio::task::block_in_place(|| app.logs(&["window closed to the tray"]));
     eventually("the web process exits with the window", || web_processes(pid) == 0);
+    // Then WebKit's network process: nothing of WebKit stays while the app sits in the tray.
+    eventually("no WebKit process is left in the tray", || {
+        webkit_processes(pid, "WebKit") == 0
+    });
     assert!(matches!(app.child.try_wait(), Ok(None)), "the app goes on in the tray");
 
     // An order paid now is announced from the tray, as with the window open.
@@ -258,4 +262,7 @@ async fn closing_the_window_releases_its_web_view_and_the_alerts_go_on() {
         app.logs(&["window shows the board", "orders=1"]);
     });
     eventually("the new window has its web process", || web_processes(pid) > 0);
+    eventually("and a network process again", || {
+        webkit_processes(pid, "WebKitNetwork") > 0
+    });
 }

@@ -38,10 +38,13 @@ pub fn name(pid: u32) -> String {
 /// How many web processes (WebKit's renderer of the window's page) run under the app `root`.
 pub fn web_processes(root: u32) -> usize {
     // `comm` keeps 15 characters: WebKitWebProces(s).
-    tree(root)
-        .into_iter()
-        .filter(|p| name(*p).starts_with("WebKitWebProc"))
-        .count()
+    webkit_processes(root, "WebKitWebProc")
+}
+
+/// How many of WebKit's processes whose name starts with `prefix` (`WebKit` for all of them)
+/// run under the app `root`.
+pub fn webkit_processes(root: u32, prefix: &str) -> usize {
+    tree(root).into_iter().filter(|p| name(*p).starts_with(prefix)).count()
 }
 
 /// Ask the app's window to close, as a window manager does when its close button is pressed
