@@ -172,7 +172,8 @@ pub fn markdown(rows: &[Row], command: &str) -> String {
     let ratios: Vec<_> = RATIOS.iter().filter(|(a, b, _)| present(a) && present(b)).collect();
     let engines = rows.iter().any(|r| r.engine_cpu_pct.is_some());
     let mut md = String::new();
-    let _ = writeln!(md, "# Push path: Orderbell and nginx + nchan side by side\n");
+    let names: Vec<&str> = targets.iter().map(|(_, title)| *title).collect();
+    let _ = writeln!(md, "# Push path, side by side: {}\n", names.join(" · "));
     let _ = writeln!(
         md,
         "Made by `{command}` (loadgen/). A column per target; ratios below 1 are the first lower.\n"
