@@ -9,6 +9,7 @@ mod api;
 mod clients;
 pub mod cluster;
 mod engine;
+pub mod metrics;
 pub mod money;
 mod process;
 pub mod providers;

@@ -5,6 +5,7 @@ use orderbell_shared::Event;
 use orderbell_shared::ws::AddItem;
 use orderbell_shared::{CartCommand, MessageType};
 use orderbell_tests::cluster::Cluster;
+use orderbell_tests::metrics::{scrape, value};
 use orderbell_tests::services::nginx::Nginx;
 use orderbell_tests::{Sse, Ws};
 use serde_json::json;
@@ -65,7 +66,7 @@ async fn phones_spread_over_two_instances_by_nginx_see_every_change_made_through
     let nginx = Nginx::start(&addrs).await;
     let front = nginx.front(&cluster.instances[0]);
 
-    // nginx sends each new connection to the instance with fewer: the phones are on both.
+    // nginx sends each new connection to the instance with fewer (least_conn).
     let diner = front.join(3, None).await;
     let mut phones = Vec::new();
     for _ in 0..4 {
@@ -75,6 +76,16 @@ async fn phones_spread_over_two_instances_by_nginx_see_every_change_made_through
         assert_eq!(phone.next_cart().await.0, 0, "the empty cart first");
         phones.push(phone);
     }
+    // Each instance's own count of open cart streams: both serve, two phones each.
+    let mut open = Vec::new();
+    for instance in &cluster.instances {
+        let metrics = scrape(instance).await;
+        open.push(value(
+            &metrics,
+            r#"orderbell_connections{transport="sse",stream="cart"}"#,
+        ));
+    }
+    assert_eq!(open, [2.0, 2.0], "nginx spread the four phones over both instances");
     // Changes through nginx land on either instance; every phone sees every one, in order.
     for (version, dish) in (1..).zip([1001, 1002, 1003, 1004]) {
         let response = front.add(&diner.token, json!({"tableId": 3, "cuisineId": dish})).await;

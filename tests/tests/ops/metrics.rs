@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use orderbell_shared::access::{IssuedDevice, Role};
 use orderbell_shared::events::kind;
+use orderbell_tests::metrics::{scrape, value};
 use orderbell_tests::providers::FakeWebhook;
-use orderbell_tests::{Api, PATIENCE, Sse, TestServer};
+use orderbell_tests::{PATIENCE, Sse, TestServer};
 use serde_json::json;
 
 use crate::notify_paid;
@@ -172,25 +173,4 @@ async fn metrics_count_connections_events_lag_resumes_payments_and_requests() {
         value(&text, r#"orderbell_clients_cut_off_total{reason="revoked"}"#),
         1.0
     );
-}
-
-/// `GET /metrics`, checked for the format Prometheus reads.
-pub async fn scrape(api: &Api) -> String {
-    let response = api.http.get(api.url("/metrics")).send().await.expect("scrape");
-    assert_eq!(response.status(), 200);
-    let content_type = response.headers()["content-type"].to_str().expect("ASCII").to_owned();
-    assert!(
-        content_type.starts_with("application/openmetrics-text"),
-        "{content_type}"
-    );
-    let text = response.text().await.expect("text");
-    assert!(text.ends_with("# EOF\n"), "a whole exposition");
-    text
-}
-
-/// The value of one series (its name and labels exactly as exposed); 0 when it is not there yet.
-pub fn value(text: &str, series: &str) -> f64 {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
-        .map_or(0.0, |v| v.parse().expect("a number"))
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use futures_util::StreamExt as _;
 use orderbell_shared::Event;
 use orderbell_tests::Api;
+use orderbell_tests::metrics::{scrape, value};
 
 use super::two;
 
@@ -106,13 +107,8 @@ async fn redis_killed_and_restarted_mid_flow_loses_and_doubles_no_order_event() 
             "the counters say delivery was degraded: {status:?}"
         );
         eventually_ready(instance, true).await;
-        let metrics = instance.get("/metrics", "").await.text().await.expect("metrics");
-        let value = |name: &str| {
-            metrics
-                .lines()
-                .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
-                .unwrap_or_else(|| panic!("{name} in /metrics:\n{metrics}"))
-        };
+        let metrics = scrape(instance).await;
+        let value = |series: &str| value(&metrics, series);
         assert_eq!(value("orderbell_redis_connected"), 1.0, "subscribed again");
         assert_eq!(value("orderbell_redis_reconnects_total"), 1.0, "one reconnect");
         assert!(
