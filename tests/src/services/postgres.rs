@@ -71,9 +71,32 @@ impl PostgresServer {
         self.url_of("postgres")
     }
 
-    /// The URL of database `name` in this cluster.
+    /// The URL of database `name` in this cluster, as the admin.
     pub fn url_of(&self, name: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+        self.url_as("postgres", name)
+    }
+
+    /// The URL of database `name` in this cluster, as `user` (trusted on loopback).
+    pub fn url_as(&self, user: &str, name: &str) -> String {
+        format!("postgres://{user}@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// One of PostgreSQL's client programs (`psql`, `pg_dump`, `pg_restore`, `createdb` …) of
+    /// this installation, run with `args` against this cluster (`--host` and `--port` are
+    /// added). Panics, with its stderr, unless it succeeds.
+    pub async fn run_tool(&self, program: &str, args: &[&str]) -> String {
+        let output = Command::new(self.bin.join(program))
+            .args(["--host", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(args)
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
     pub fn pid(&self) -> Option<u32> {
