@@ -71,6 +71,20 @@ pub const DISH_COLUMNS: &str = "d.id, d.store_id, d.category_id, d.position, d.n
 /// The table (locked until the transaction ends: READ COMMITTED would otherwise let two changes
 /// start from the same version), its cart's version, the dish and its line.
 pub async fn cart_head(conn: &mut PgConnection, table_id: i64, dish_id: Option<i64>) -> Result<Option<CartHead>> {
+    // The dish, and the dishes of a set meal, are share-locked before the table: a 估清 (which
+    // updates the dish, then the tables whose carts hold it, in that order) either commits first,
+    // and this change reads the dish sold out, or waits for this one, and then finds this cart
+    // among those holding the dish and sends it again flagged. Without it, a cart could be sent
+    // with a dish marked sold out meanwhile and stay shown as available until its next change.
+    if let Some(dish_id) = dish_id {
+        sqlx::query(
+            "SELECT 1 FROM dishes WHERE id = $1 OR id IN (SELECT dish_id FROM set_items WHERE set_id = $1)
+             ORDER BY id FOR SHARE",
+        )
+        .bind(dish_id)
+        .execute(&mut *conn)
+        .await?;
+    }
     // Locked first, read after in a statement of its own, whose snapshot then holds what the
     // change before this one wrote (a locking read joined to cart_items would see the old line).
     sqlx::query("SELECT 1 FROM tables WHERE id = $1 FOR UPDATE")

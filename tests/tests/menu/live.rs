@@ -222,3 +222,53 @@ async fn a_set_meal_is_sold_out_while_a_dish_it_holds_is() {
     refused(server.add(&diner.token, add(2001)).await, 409, "dish_sold_out").await;
     assert_eq!(server.add(&diner.token, add(2002)).await.status(), 200);
 }
+
+/// 估清 at the very moment a diner adds the dish, again and again: whichever commits first, the
+/// newest cart the table's phones were sent is the cart as it is, sold-out flag included (on
+/// PostgreSQL the two run at once; a cart pushed without the flag would stay wrong until the
+/// next change).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dish_sold_out_while_it_is_added_is_flagged_in_the_newest_cart_sent() {
+    let server = TestServer::start().await;
+    let diner = server.join(1, None).await;
+    let mut phone = Sse::connect(&server.url("/api/store/order/sse/1"), server.table_token(1), None)
+        .connected()
+        .await;
+    let mark = |sold_out: bool| {
+        owner(
+            &server,
+            Method::PUT,
+            "/api/stores/1/dishes/1001/sold-out",
+            Some(json!({"soldOut": sold_out})),
+        )
+    };
+    for round in 0..30 {
+        let clear = server
+            .http
+            .delete(server.url("/api/store/order/cart/clear?tableId=1"))
+            .bearer_auth(&diner.token)
+            .send()
+            .await
+            .expect("clear");
+        assert_eq!(clear.status(), 200);
+        assert_eq!(mark(false).await.status(), 200);
+        let add = server.add(&diner.token, json!({"tableId": 1, "cuisineId": 1001, "quantity": 1}));
+        let (added, marked) = tokio::join!(add, mark(true));
+        assert_eq!(marked.status(), 200);
+        assert!(
+            [200, 409].contains(&added.status().as_u16()),
+            "added, or refused as sold out: {}",
+            added.status()
+        );
+        let now = server.cart(1).await;
+        let sent = phone.cart_at(now.version).await;
+        assert_eq!(
+            sent.items
+                .iter()
+                .map(|i| (i.cuisine_id, i.sold_out))
+                .collect::<Vec<_>>(),
+            now.items.iter().map(|i| (i.cuisine_id, i.sold_out)).collect::<Vec<_>>(),
+            "round {round}: the phone's newest cart is the cart as it is"
+        );
+    }
+}
