@@ -240,7 +240,12 @@ impl App {
         let streams = self.state.shutdown.clone();
         let router = self.router();
         let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), self.schedule));
-        let fanout = tokio::spawn(bus::run(self.state.clone()));
+        // The bus hands what other instances say to this one's state (`peers`).
+        let fanout = tokio::spawn(bus::run(
+            self.state.bus.clone(),
+            self.state.shutdown.clone(),
+            self.state.clone(),
+        ));
         // The peer's address: a provider wants the payer's IP (`wechat_h5`).
         let router = router.into_make_service_with_connect_info::<net::Peer>();
         let stalled = self.state.metrics.cut_off.slow.clone();

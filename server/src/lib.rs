@@ -30,6 +30,7 @@ pub mod net;
 mod openapi;
 mod orders;
 pub mod payments;
+mod peers;
 mod printers;
 mod push;
 mod refunds;

@@ -3,7 +3,7 @@
 //! revoking it cancels, which ends the streams its device holds open.
 //!
 //! With several instances (`--redis-url`), a revocation is told on the bus and every instance
-//! reads the credentials again (`push::bus`), which ends the device's streams there too; one issued
+//! reads the credentials again (`peers`), which ends the device's streams there too; one issued
 //! elsewhere is read from the database on first use (`devices::credential`).
 
 use std::collections::HashMap;

@@ -9,7 +9,7 @@
 //!
 //! With several instances (`--redis-url`) the instance that regenerates or removes a table tells
 //! the others on the bus, and they do the same; after an outage of the bus each checks the tables
-//! its phones watch against the database (`push::bus`).
+//! its phones watch against the database (`peers`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

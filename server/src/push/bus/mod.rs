@@ -7,13 +7,16 @@
 //! rows, so what pub/sub drops is read again from the database. Each message carries its
 //! origin (an instance skips its own) and the event already encoded for both wires, so a
 //! receiver only hands it to its feed. After a disconnect each instance catches up every topic
-//! it watches from the database ([`catch_up`]); the feeds pass on only what is newer than what
-//! they sent, so nothing is lost and nothing doubled. See docs/SCALE-OUT.md.
+//! it watches from the database ([`Recipient::catch_up`]); the feeds pass on only what is newer
+//! than what they sent, so nothing is lost and nothing doubled. See docs/SCALE-OUT.md.
+//!
+//! The bus is a transport: what a note does on this instance, and how it catches up, is its
+//! [`Recipient`]'s (`crate::peers`), so that the push layer does not reach into the resources.
 
-mod catch_up;
 mod redis;
 mod wire;
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,7 +26,6 @@ use tokio::sync::mpsc;
 use super::Encoded;
 use crate::error::{Error, Result};
 use crate::journal::Stream;
-use crate::state::AppState;
 
 pub use self::redis::run;
 
@@ -66,6 +68,32 @@ pub enum Note {
     },
     /// The sender dropped notes (Redis was away): catch up from the database.
     CatchUp,
+}
+
+/// How much to read again from the database (see [`Recipient::catch_up`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Every second while Redis is away: streams, carts, menus and credentials, so clients stay
+    /// near-live.
+    Poll,
+    /// After (re)subscribing, or when another instance dropped notes: also table links and bills
+    /// (a bill is sent whole and unversioned, so it is sent once, not every poll).
+    Full,
+}
+
+/// This instance, as the bus sees it: where the notes of the others go, and what is read again
+/// from the database when some may have been missed.
+pub trait Recipient: Send + Sync + 'static {
+    /// Hand a note from instance `origin` to this one's feeds and state.
+    fn deliver(&self, origin: u64, note: Note) -> impl Future<Output = ()> + Send;
+
+    /// Catch up from the database what the bus may have missed. Failures are logged: the next
+    /// round tries again.
+    fn catch_up(&self, depth: Depth) -> impl Future<Output = ()> + Send;
+
+    /// Forget the devices other instances have not mentioned for `silence`, and say which
+    /// devices of each store are connected here (the bus tells the others).
+    fn presence_round(&self, silence: Duration) -> Vec<(i64, Vec<String>)>;
 }
 
 /// The bus of this instance: `None` inside on a single node.
@@ -130,11 +158,8 @@ impl Bus {
     /// Tell the other instances `note`. Never waits: a note that finds the outbox full is
     /// dropped and the others are told to catch up.
     pub fn note(&self, note: Note) {
-        if let Some(remote) = &self.remote
-            && remote.outbox.try_send(note).is_err()
-        {
-            remote.health.dropped.fetch_add(1, Ordering::Relaxed);
-            remote.health.overflowed.store(true, Ordering::Relaxed);
+        if let Some(remote) = &self.remote {
+            remote.note(note);
         }
     }
 
@@ -162,6 +187,16 @@ impl Bus {
             reconnects: health.reconnects.load(Ordering::Relaxed),
             outage_seconds: outage.as_secs_f64(),
             dropped: health.dropped.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl Remote {
+    /// As [`Bus::note`], for the bus's own tasks, which hold the remote end already.
+    fn note(&self, note: Note) {
+        if self.outbox.try_send(note).is_err() {
+            self.health.dropped.fetch_add(1, Ordering::Relaxed);
+            self.health.overflowed.store(true, Ordering::Relaxed);
         }
     }
 }
@@ -202,31 +237,5 @@ impl Health {
             *since = Some(Instant::now());
             tracing::warn!(error = %why, "Redis is unreachable: writes still commit, but live delivery between instances is degraded (clients here are fed from the database) until it is back");
         }
-    }
-}
-
-/// Hand a note from another instance to this one's feeds and state.
-async fn deliver(state: &AppState, origin: u64, note: Note) {
-    match note {
-        Note::Event(Topic::Cart(table_id), event) => state.carts.deliver(table_id, event),
-        Note::Event(Topic::Menu(store_id), event) => state.menus.deliver(store_id, event),
-        Note::Event(Topic::Bill(table_id), event) => state.bills.deliver(table_id, event),
-        Note::Event(Topic::Journal(stream), event) => state.journal.deliver(stream, event),
-        Note::Link { table_id, generation } => {
-            // As on the instance that regenerated it: the map first, then the streams.
-            state.links.learn(table_id, generation);
-            state.carts.close(&table_id);
-        }
-        Note::TableRemoved(table_id) => {
-            state.links.removed(table_id);
-            state.carts.close(&table_id);
-        }
-        Note::Credential(_) => {
-            if let Err(e) = crate::devices::refresh(state).await {
-                tracing::warn!(error = ?e, "reading credentials changed elsewhere failed; the next catch-up reads them");
-            }
-        }
-        Note::Presence { store_id, devices } => state.presence.heard(origin, store_id, devices),
-        Note::CatchUp => catch_up::run(state, catch_up::Depth::Full).await,
     }
 }

@@ -1,20 +1,19 @@
 //! The bus's connections to Redis: one subscribed to the channel every instance publishes on,
 //! one that publishes this instance's notes in pipelined batches, and the presence round. Each
 //! keeps trying after Redis goes away; meanwhile writes commit as ever and this instance's
-//! clients are fed from the database ([`super::catch_up`]).
+//! clients are fed from the database ([`Recipient::catch_up`]).
 
-use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use ::redis::aio::{MultiplexedConnection, PubSub};
 use ::redis::{AsyncConnectionConfig, Client};
 use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
-use super::catch_up::{self, Depth};
-use super::{Note, Remote, deliver, wire};
-use crate::state::AppState;
+use super::{Bus, Depth, Note, Recipient, Remote, wire};
 
 /// The one channel: every instance hears every note, and its feeds drop at once what nobody
 /// connected to it watches (a topic without listeners does not exist).
@@ -31,23 +30,24 @@ const BATCH: usize = 256;
 /// within three rounds is forgotten (the instance died).
 const PRESENCE_ROUND: Duration = Duration::from_secs(5);
 
-/// Run the bus until the server shuts down (nothing to do on a single node).
-pub async fn run(state: AppState) {
-    let Some(remote) = &state.bus.remote else { return };
+/// Run the bus until `shutdown`, handing what it hears to `here` (nothing to do on a single
+/// node).
+pub async fn run(bus: Arc<Bus>, shutdown: CancellationToken, here: impl Recipient) {
+    let Some(remote) = &bus.remote else { return };
     let outgoing = remote.outgoing.lock().unwrap_or_else(PoisonError::into_inner).take();
     let Some(outgoing) = outgoing else { return };
     tokio::join!(
-        listen(&state, remote),
-        publish(&state, remote, outgoing),
-        presence(&state, remote)
+        listen(&shutdown, remote, &here),
+        publish(&shutdown, remote, outgoing),
+        presence(&shutdown, remote, &here)
     );
 }
 
 /// Subscribe, catch up, then hand every note to this instance; again after each disconnect.
-async fn listen(state: &AppState, remote: &Remote) {
+async fn listen(shutdown: &CancellationToken, remote: &Remote, here: &impl Recipient) {
     loop {
         let subscribed = tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = shutdown.cancelled() => return,
             subscribed = tokio::time::timeout(TIMEOUT, subscribe(&remote.client)) => subscribed,
         };
         match subscribed {
@@ -55,13 +55,13 @@ async fn listen(state: &AppState, remote: &Remote) {
                 remote.health.up();
                 // Subscribed first, then read: a change committed before is in the database, one
                 // committed after comes on the channel (the feeds drop a copy of both).
-                catch_up::run(state, Depth::Full).await;
+                here.catch_up(Depth::Full).await;
                 let (mut sink, mut messages) = pubsub.split();
                 let mut check = tokio::time::interval(CHECK);
                 check.reset();
                 loop {
                     let message = tokio::select! {
-                        () = state.shutdown.cancelled() => return,
+                        () = shutdown.cancelled() => return,
                         message = messages.next() => message,
                         // A connection that hangs without closing (no reset) is found out here.
                         _ = check.tick() => match tokio::time::timeout(TIMEOUT, sink.ping::<::redis::Value>()).await {
@@ -72,7 +72,7 @@ async fn listen(state: &AppState, remote: &Remote) {
                     let Some(message) = message else { break };
                     match wire::decode(message.get_payload_bytes()) {
                         Some((origin, _)) if origin == remote.origin => {}
-                        Some((origin, note)) => deliver(state, origin, note).await,
+                        Some((origin, note)) => here.deliver(origin, note).await,
                         None => tracing::warn!("a note on the bus could not be read; ignored"),
                     }
                 }
@@ -82,11 +82,11 @@ async fn listen(state: &AppState, remote: &Remote) {
             Err(_) => remote.health.down(&"no answer in time"),
         }
         tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = shutdown.cancelled() => return,
             () = tokio::time::sleep(RETRY) => {}
         }
         // Degraded: clients here stay near-live from the database until Redis is back.
-        catch_up::run(state, Depth::Poll).await;
+        here.catch_up(Depth::Poll).await;
     }
 }
 
@@ -106,13 +106,13 @@ async fn connect(client: &Client) -> ::redis::RedisResult<MultiplexedConnection>
 /// Publish this instance's notes in order, a batch per round trip. Notes that cannot be
 /// published are dropped, and once Redis takes notes again the first says `CatchUp`: the other
 /// instances read from the database what they missed.
-async fn publish(state: &AppState, remote: &Remote, mut outgoing: mpsc::Receiver<Note>) {
+async fn publish(shutdown: &CancellationToken, remote: &Remote, mut outgoing: mpsc::Receiver<Note>) {
     let mut connection: Option<MultiplexedConnection> = None;
     let mut batch = Vec::with_capacity(BATCH);
     let mut lost = false;
     loop {
         tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = shutdown.cancelled() => return,
             taken = outgoing.recv_many(&mut batch, BATCH) => if taken == 0 { return },
             // Nothing to send, but the others must hear `CatchUp` as soon as Redis is back.
             () = tokio::time::sleep(RETRY), if lost => {}
@@ -158,20 +158,19 @@ fn drop_notes(remote: &Remote, batch: &mut Vec<Note>) {
 /// Say again which devices are connected here, and forget what other instances stopped saying.
 /// Nothing is forgotten while Redis is away: an instance that cannot be heard is not presumed
 /// dead (an alert must not escalate because its device sits on another instance).
-async fn presence(state: &AppState, remote: &Remote) {
+async fn presence(shutdown: &CancellationToken, remote: &Remote, here: &impl Recipient) {
     let mut round = tokio::time::interval(PRESENCE_ROUND);
     round.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            () = state.shutdown.cancelled() => return,
+            () = shutdown.cancelled() => return,
             _ = round.tick() => {}
         }
         if !remote.health.connected.load(Ordering::Relaxed) {
             continue;
         }
-        state.presence.forget_silent(PRESENCE_ROUND * 3);
-        for (store_id, devices) in state.presence.local() {
-            state.bus.note(Note::Presence { store_id, devices });
+        for (store_id, devices) in here.presence_round(PRESENCE_ROUND * 3) {
+            remote.note(Note::Presence { store_id, devices });
         }
     }
 }

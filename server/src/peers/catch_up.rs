@@ -9,18 +9,9 @@ use crate::carts::{cart_dto, cart_event};
 use crate::error::Result;
 use crate::journal;
 use crate::menu::menu_event;
+use crate::push::bus::Depth;
 use crate::state::AppState;
 use crate::tables::links::Verdict;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Depth {
-    /// Every second while Redis is away: streams, carts, menus and credentials, so clients stay
-    /// near-live.
-    Poll,
-    /// After (re)subscribing, or when another instance dropped notes: also table links and bills
-    /// (a bill is sent whole and unversioned, so it is sent once, not every poll).
-    Full,
-}
 
 pub async fn run(state: &AppState, depth: Depth) {
     if let Err(e) = catch_up(state, depth).await {
