@@ -1,6 +1,6 @@
 //! What the fake can be told to get wrong: notifications dropped, doubled or late, answers held
-//! past the client's timeout, refunds failing or taking a while — all things the real providers
-//! do now and then.
+//! past the client's timeout or replayed from long ago, refunds failing or taking a while — all
+//! things the real providers (or the network between) do now and then.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -42,6 +42,9 @@ pub struct Faults {
     /// WeChat refunds answer PROCESSING, and succeed (with their notification) `processingMs` later.
     pub refund_processing: bool,
     pub processing_ms: u64,
+    /// The next n WeChat API answers are signed ten minutes in the past: an old answer, authentic
+    /// but replayed, as an attacker between the merchant and WeChat could send.
+    pub stale_answers: u32,
 }
 
 impl Default for Faults {
@@ -54,6 +57,7 @@ impl Default for Faults {
             fail_refunds: 0,
             refund_processing: false,
             processing_ms: 500,
+            stale_answers: 0,
         }
     }
 }
@@ -91,6 +95,17 @@ impl Control {
             Duration::from_millis(faults.hold_ms)
         };
         let _ = tokio::time::timeout(hold, self.release.notified()).await;
+    }
+
+    /// How many seconds before now this answer is signed: 0, or ten minutes for one of the
+    /// `staleAnswers`.
+    pub(crate) fn answer_age_secs(&self) -> i64 {
+        let mut faults = self.faults.lock().unwrap_or_else(PoisonError::into_inner);
+        if faults.stale_answers == 0 {
+            return 0;
+        }
+        faults.stale_answers -= 1;
+        10 * 60
     }
 
     /// Whether this refund request is one to fail.

@@ -47,6 +47,12 @@ impl Clock for ManualClock {
     }
 }
 
+/// Wall-clock seconds, for what a payment provider signs and checks against its own real time
+/// (a test's manual clock would make every signature look stale to it).
+pub fn now_secs() -> i64 {
+    now_ms() / 1000
+}
+
 /// Wall-clock milliseconds, for timestamps that nothing depends on (message envelopes).
 pub fn now_ms() -> i64 {
     SystemTime::now()

@@ -87,14 +87,15 @@ pub(super) fn rsa_verified(key: &RsaPublicKey, message: &str, signature: &str) -
         .is_ok()
 }
 
-/// The answer with WeChat's `Wechatpay-*` signature headers (an empty body signed as "").
-pub(super) fn signed(keys: &Keys, reply: Reply) -> Response {
+/// The answer with WeChat's `Wechatpay-*` signature headers (an empty body signed as ""), signed
+/// `age_secs` before now.
+pub(super) fn signed(keys: &Keys, reply: Reply, age_secs: i64) -> Response {
     let body = reply.body.map(|b| b.to_string()).unwrap_or_default();
     let signed = sign_message(
         &keys.wechat_platform_key,
         &keys.wechat.platform_serial,
         &body,
-        now().timestamp(),
+        now().timestamp() - age_secs,
     );
     let mut response = (reply.status, body).into_response();
     let headers = response.headers_mut();

@@ -148,7 +148,7 @@ async fn api(State(fake): State<Arc<Fake>>, method: Method, uri: Uri, headers: H
         code: reply.code(),
     });
     fake.faults.hold_answer().await;
-    auth::signed(&fake.keys, reply)
+    auth::signed(&fake.keys, reply, fake.faults.answer_age_secs())
 }
 
 fn operation(method: &Method, path: &str) -> &'static str {

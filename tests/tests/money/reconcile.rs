@@ -93,3 +93,34 @@ async fn an_alipay_code_scanned_after_the_order_was_cancelled_is_refunded() {
         "the order stays cancelled"
     );
 }
+
+/// WeChat signs its answers with the time: an authentic SUCCESS from long ago, replayed to the
+/// server by someone between it and WeChat, must not pay an order. The stale answer is refused,
+/// and the query after it (fresh) is the one that finds the payment.
+#[tokio::test]
+async fn an_old_wechat_answer_replayed_is_not_believed() {
+    let (server, fake) = money_server().await;
+    fake.faults(|f| f.notify = NotifyMode::Drop);
+    let (order, charge) = charged(&server, 3, &[(1001, 1)], channel("wechat_native")).await;
+    fake.pay(Provider::Wechat, &charge.trade_no).expect("paid at WeChat");
+    fake.faults(|f| f.stale_answers = 1);
+    // The first query (5 s after the charge) gets the answer signed ten minutes ago.
+    server.clock.advance_secs(5);
+    asked_times(&fake, "query", 1).await;
+    // Believed, it would pay the order and no query would follow. Refused, the charge is asked
+    // again 10 s later. Four steps of 10 s stay inside the unpaid timeout (60 s).
+    for _ in 0..4 {
+        if asked(&fake, "query").len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        server.clock.advance_secs(10);
+    }
+    server.order_becomes(&order, OrderStatus::Paid).await;
+    assert_eq!(
+        asked(&fake, "query").len(),
+        2,
+        "the stale answer was refused, the fresh one believed"
+    );
+    assert_eq!(paid_events(&server, &order).await, 1, "one payment, one order_paid");
+}

@@ -4,7 +4,7 @@
 //! for good ([`GatewayError::Refused`]) or not trusted ([`GatewayError::Untrusted`]).
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rand::distr::{Alphanumeric, SampleString};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -15,8 +15,9 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use super::PlatformKeys;
+use crate::clock;
 use crate::payments::GatewayError;
-use crate::payments::signing::sha256_rsa_sign;
+use crate::payments::signing::{fresh, sha256_rsa_sign};
 
 /// The whole exchange, connecting included: an answer later than this is asked for again later.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -88,7 +89,7 @@ impl Client {
     async fn send(&self, method: Method, path_and_query: &str, body: String) -> Result<Value, GatewayError> {
         let url = Url::parse(&format!("{}{path_and_query}", self.base))
             .map_err(|e| GatewayError::Unavailable(format!("微信支付地址无效：{e}")))?;
-        let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let timestamp = clock::now_secs();
         let nonce = Alphanumeric.sample_string(&mut rand::rng(), 32);
         let signature = self.sign(&message(method.as_str(), &signed_path(&url), timestamp, &nonce, &body));
         let mut request = self
@@ -153,7 +154,13 @@ impl Client {
             return Err(GatewayError::Untrusted);
         };
         match self.platform_keys.verifies(serial, timestamp, nonce, body, signature) {
-            Some(true) => Ok(()),
+            // Signed by WeChat, but when: an authentic answer from long ago (a query that once
+            // said SUCCESS, replayed by someone between us) must not pass for today's.
+            Some(true) if timestamp.parse().is_ok_and(|t| fresh(t, clock::now_secs())) => Ok(()),
+            Some(true) => {
+                tracing::warn!(%status, timestamp, "WeChat Pay answer signed more than 5 minutes from now: an old answer replayed, or this machine's clock is wrong");
+                Err(GatewayError::Untrusted)
+            }
             Some(false) => {
                 tracing::warn!(%status, serial, "WeChat Pay answer with a wrong signature");
                 Err(GatewayError::Untrusted)
@@ -175,11 +182,11 @@ fn signed_path(url: &Url) -> String {
 }
 
 /// What a request's signature covers: `"{METHOD}\n{path?query}\n{timestamp}\n{nonce}\n{body}\n"`.
-fn message(method: &str, path_and_query: &str, timestamp: u64, nonce: &str, body: &str) -> String {
+fn message(method: &str, path_and_query: &str, timestamp: i64, nonce: &str, body: &str) -> String {
     format!("{method}\n{path_and_query}\n{timestamp}\n{nonce}\n{body}\n")
 }
 
-fn authorization(mchid: &str, nonce: &str, signature: &str, timestamp: u64, serial: &str) -> String {
+fn authorization(mchid: &str, nonce: &str, signature: &str, timestamp: i64, serial: &str) -> String {
     format!(
         r#"{SCHEME} mchid="{mchid}",nonce_str="{nonce}",signature="{signature}",timestamp="{timestamp}",serial_no="{serial}""#
     )
