@@ -4,7 +4,7 @@
 //! for good ([`GatewayError::Refused`]) or not trusted ([`GatewayError::Untrusted`]).
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rand::distr::{Alphanumeric, SampleString};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -88,7 +88,7 @@ impl Client {
     async fn send(&self, method: Method, path_and_query: &str, body: String) -> Result<Value, GatewayError> {
         let url = Url::parse(&format!("{}{path_and_query}", self.base))
             .map_err(|e| GatewayError::Unavailable(format!("微信支付地址无效：{e}")))?;
-        let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let timestamp = crate::clock::now_secs();
         let nonce = Alphanumeric.sample_string(&mut rand::rng(), 32);
         let signature = self.sign(&message(method.as_str(), &signed_path(&url), timestamp, &nonce, &body));
         let mut request = self

@@ -1,8 +1,6 @@
 //! WeChat Pay behind the [`Gateway`] trait: 下单 (Native, JSAPI, H5), 查单, 关单, 退款 and 查询退款,
 //! each a request to its documented path with its documented fields. Amounts go in fen.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use async_trait::async_trait;
 use orderbell_shared::Money;
 use orderbell_shared::charges::{JsapiParams, PayChannel};
@@ -142,7 +140,7 @@ impl Gateway for WechatPay {
         };
         Ok(match charge.channel {
             PayChannel::WechatJsapi => {
-                let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let now = crate::clock::now_secs();
                 let nonce = Alphanumeric.sample_string(&mut rand::rng(), 32);
                 ChargeStart::Jsapi(self.jsapi_params(&field("prepay_id")?, now.to_string(), nonce))
             }
