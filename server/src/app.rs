@@ -53,7 +53,7 @@ impl App {
     /// As [`App::open`], with time from `clock` (tests move it by hand).
     pub async fn open_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<App> {
         let db: Arc<dyn Database> = match &config.database_url {
-            Some(url) => Arc::new(Postgres::open(url).await?),
+            Some(url) => Arc::new(Postgres::open(url.as_str()).await?),
             None => Arc::new(Sqlite::open(&config.data_dir).await?),
         };
         if !config.no_demo && db.seed_demo(&DEMO).await? {
@@ -66,7 +66,7 @@ impl App {
         let payments = payments::load(&config.payments, &*db, &config.self_url(), &config.public_url()).await?;
         let credentials = Credentials::new(db.credentials().await?);
         let bus = Arc::new(match &config.redis_url {
-            Some(url) => Bus::connect(url)?,
+            Some(url) => Bus::connect(url.as_str())?,
             None => Bus::default(),
         });
         let metrics = Metrics::new();

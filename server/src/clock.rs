@@ -2,7 +2,7 @@
 //! the clock through [`Clock`], so tests can move time instead of waiting for it.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
@@ -50,13 +50,21 @@ impl Clock for ManualClock {
 /// Wall-clock seconds, for what a payment provider signs and checks against its own real time
 /// (a test's manual clock would make every signature look stale to it).
 pub fn now_secs() -> i64 {
-    now_ms() / 1000
+    i64::try_from(since_epoch().as_secs()).unwrap_or(i64::MAX)
 }
 
 /// Wall-clock milliseconds, for timestamps that nothing depends on (message envelopes).
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    i64::try_from(since_epoch().as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Wall-clock microseconds, for the bills' hybrid clock: it orders changes made on several
+/// instances, so it must be the real time the other instances read too, never a test's clock.
+pub fn now_micros() -> u64 {
+    u64::try_from(since_epoch().as_micros()).unwrap_or(u64::MAX)
+}
+
+/// The one place the server reads the wall clock; before 1970 counts as 1970.
+fn since_epoch() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 // Switches set in the environment take what people write there: 1/0, true/false, yes/no, on/off.
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
+use reqwest::Url;
 
 use crate::auth::Role;
 use crate::logs::LogFormat;
@@ -105,7 +106,7 @@ pub struct Config {
     /// PostgreSQL instead of the embedded database (`postgres://user@host/db`): what several
     /// instances share. Media files stay in `--data-dir`.
     #[arg(long, env = "ORDERBELL_DATABASE_URL", hide_env_values = true, global = true)]
-    pub database_url: Option<String>,
+    pub database_url: Option<ServiceUrl>,
     /// The address customers' phones reach this server at; table links are made from it.
     /// Defaults to `http://<listen>`.
     #[arg(long, env = "ORDERBELL_PUBLIC_URL", global = true)]
@@ -139,7 +140,7 @@ pub struct Config {
     /// Redis for fan-out between several instances (`redis://host:6379`): what one instance
     /// publishes reaches the clients of every other. Without it, fan-out stays in this process.
     #[arg(long, env = "ORDERBELL_REDIS_URL", hide_env_values = true, global = true)]
-    pub redis_url: Option<String>,
+    pub redis_url: Option<ServiceUrl>,
     /// How logs are written to stderr: text for people, or json (one object a line, with each
     /// request's id) for a log collector.
     #[arg(long, env = "ORDERBELL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -280,5 +281,110 @@ impl std::str::FromStr for Secret {
             return Err("a secret must be at least 16 characters".into());
         }
         Ok(Secret(s.to_owned()))
+    }
+}
+
+/// A connection URL (`--database-url`, `--redis-url`) whose password never shows in logs or
+/// `Debug` output; scheme, user, host, port and path stay, so a log still says which server.
+#[derive(Clone)]
+pub struct ServiceUrl(String);
+
+impl ServiceUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with its password, in the user part or the query (`?password=`), as `***`. One
+    /// that does not parse is hidden whole: where its password would sit is unknown.
+    fn redacted(&self) -> String {
+        const HIDDEN: &str = "***";
+        let Ok(mut url) = Url::parse(&self.0) else {
+            return HIDDEN.to_owned();
+        };
+        if url.password().is_some() && url.set_password(Some(HIDDEN)).is_err() {
+            return HIDDEN.to_owned();
+        }
+        if url.query_pairs().any(|(key, _)| key == "password") {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(key, value)| {
+                    let value = if key == "password" { HIDDEN.into() } else { value };
+                    (key.into_owned(), value.into_owned())
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        url.into()
+    }
+}
+
+impl fmt::Debug for ServiceUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.redacted(), f)
+    }
+}
+
+impl From<String> for ServiceUrl {
+    fn from(url: String) -> Self {
+        ServiceUrl(url)
+    }
+}
+
+/// Any text is taken: the database and Redis clients say what is wrong with one that is not a URL.
+impl std::str::FromStr for ServiceUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ServiceUrl(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(url: &str) -> String {
+        format!("{:?}", ServiceUrl::from(url.to_owned()))
+    }
+
+    #[test]
+    fn a_password_never_shows_but_where_it_connects_does() {
+        let postgres = shown("postgres://orderbell:s3cret-pw@db.internal:5432/orderbell?sslmode=require");
+        assert_eq!(
+            postgres,
+            r#""postgres://orderbell:***@db.internal:5432/orderbell?sslmode=require""#
+        );
+        assert_eq!(
+            shown("redis://:s3cret-pw@redis.internal:6379/"),
+            r#""redis://:***@redis.internal:6379/""#
+        );
+        let in_query = shown("postgres://orderbell@db.internal/orderbell?password=s3cret-pw&sslmode=require");
+        assert!(!in_query.contains("s3cret-pw"), "{in_query}");
+        assert!(
+            in_query.contains("db.internal") && in_query.contains("sslmode=require"),
+            "{in_query}"
+        );
+    }
+
+    #[test]
+    fn a_url_without_a_password_shows_as_it_is() {
+        for url in ["postgres://orderbell@db.internal/orderbell", "redis://127.0.0.1:6379"] {
+            assert_eq!(shown(url), format!("{url:?}"));
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_url_is_hidden_whole() {
+        assert_eq!(shown("host=db password=s3cret-pw"), r#""***""#);
+    }
+
+    #[test]
+    fn the_flag_gives_the_url_unchanged() {
+        let url = "postgres://orderbell:s3cret-pw@db.internal/orderbell";
+        let cli = Cli::try_parse_from(["orderbell", "--database-url", url, "serve"]).expect("the flag parses");
+        assert_eq!(cli.config.database_url.as_ref().map(ServiceUrl::as_str), Some(url));
+        assert!(
+            !format!("{:?}", cli.config).contains("s3cret-pw"),
+            "Config's Debug hides it"
+        );
     }
 }

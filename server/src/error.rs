@@ -137,7 +137,7 @@ impl Error {
             Error::Notification { .. } => StatusCode::BAD_REQUEST,
             Error::BadRequest { status, .. } => *status,
             Error::Gateway(_) => StatusCode::BAD_GATEWAY,
-            Error::Database(e) if unreachable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(e) if Transient::of(e).is_some() => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -161,17 +161,17 @@ impl Error {
             Error::Gateway(crate::payments::GatewayError::Unavailable(_)) => "provider_unavailable",
             Error::Gateway(crate::payments::GatewayError::Refused { .. }) => "provider_refused",
             Error::Gateway(crate::payments::GatewayError::Untrusted) => "provider_untrusted",
-            Error::Database(e) if unreachable(e) => "database_unavailable",
-            Error::Config(_) | Error::Json(_) | Error::Database(_) | Error::Migrate(_) | Error::Io(_) => "internal",
+            Error::Database(e) => Transient::of(e).map_or("internal", Transient::code),
+            Error::Config(_) | Error::Json(_) | Error::Migrate(_) | Error::Io(_) => "internal",
         }
     }
 
     /// What a client may be told: for server faults, nothing of their cause.
     pub fn public_message(&self) -> String {
         if let Error::Database(e) = self
-            && unreachable(e)
+            && let Some(transient) = Transient::of(e)
         {
-            return "暂时连不上数据库，请稍等片刻再试".to_owned();
+            return transient.message().to_owned();
         }
         // A provider's failure is said as it is: the customer can try again or pay another way.
         if self.status().is_server_error() && !matches!(self, Error::Gateway(_)) {
@@ -204,24 +204,75 @@ impl Error {
     }
 }
 
-/// The database cannot be reached (PostgreSQL stopped or restarting, its network down): the
-/// same request will succeed once it is back, so the answer is 503, and a provider retries.
-fn unreachable(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
-        // PostgreSQL's connection exceptions (08…) and shutting down or starting up (57P…).
-        sqlx::Error::Database(e) => e.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
-        _ => false,
+/// A database fault the same request rides out when sent again: the answer is 503, which a
+/// payment provider retries like any 5xx.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Transient {
+    /// The database cannot be reached (PostgreSQL stopped or restarting, its network down).
+    Unreachable,
+    /// Another transaction held what this one needed (a deadlock, a serialization failure,
+    /// SQLite's lock past its busy timeout). The transaction was rolled back, so nothing is
+    /// half-written and an immediate retry succeeds.
+    Busy,
+}
+
+impl Transient {
+    fn of(e: &sqlx::Error) -> Option<Self> {
+        match e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => Some(Transient::Unreachable),
+            sqlx::Error::Database(e) => match e.code()?.as_ref() {
+                // PostgreSQL's connection exceptions (08…) and shutting down or starting up (57P…).
+                c if c.starts_with("08") || c.starts_with("57P") => Some(Transient::Unreachable),
+                // PostgreSQL's serialization failure and deadlock.
+                "40001" | "40P01" => Some(Transient::Busy),
+                // SQLite's extended result codes are numbers of at most four digits (PostgreSQL's
+                // SQLSTATEs always have five characters); their low byte is the primary code, and
+                // SQLITE_BUSY (5) or SQLITE_LOCKED (6) mean another connection held the lock.
+                c if c.len() < 5 => c
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|c| matches!(c & 0xff, 5 | 6))
+                    .map(|_| Transient::Busy),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Transient::Unreachable => "database_unavailable",
+            Transient::Busy => "database_busy",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Transient::Unreachable => "暂时连不上数据库，请稍等片刻再试",
+            Transient::Busy => "数据库正忙，请重试一次",
+        }
+    }
+
+    /// Seconds a client should wait: a busy database is free again at once; an unreachable one
+    /// comes back when it comes back, so no promise is made.
+    fn retry_after_secs(self) -> Option<u64> {
+        match self {
+            Transient::Unreachable => None,
+            Transient::Busy => Some(1),
+        }
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        let retry_after_secs = match &self {
+            Error::TooSoon { retry_after_secs } => Some(*retry_after_secs),
+            Error::Database(e) => Transient::of(e).and_then(Transient::retry_after_secs),
+            _ => None,
+        };
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let Error::TooSoon { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        if let Some(secs) = retry_after_secs {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -312,5 +363,102 @@ fn field_message(whole: &str, detail: &str) -> String {
     match detail.split('`').nth(1) {
         Some(field) if !field.is_empty() => format!("{whole}的字段「{field}」缺失或格式不对"),
         _ => format!("{whole}的格式不对"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+    use std::error::Error as StdError;
+
+    /// A database's refusal with the code a chosen engine would give.
+    #[derive(Debug)]
+    struct Refusal(&'static str);
+
+    impl std::fmt::Display for Refusal {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "refused with {}", self.0)
+        }
+    }
+
+    impl StdError for Refusal {}
+
+    impl sqlx::error::DatabaseError for Refusal {
+        fn message(&self) -> &str {
+            self.0
+        }
+
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed(self.0))
+        }
+
+        fn as_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
+            self
+        }
+
+        fn as_error_mut(&mut self) -> &mut (dyn StdError + Send + Sync + 'static) {
+            self
+        }
+
+        fn into_error(self: Box<Self>) -> Box<dyn StdError + Send + Sync + 'static> {
+            self
+        }
+
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    fn refused(code: &'static str) -> Error {
+        Error::Database(sqlx::Error::Database(Box::new(Refusal(code))))
+    }
+
+    fn retry_after(error: Error) -> Option<String> {
+        let response = error.into_response();
+        let header = response.headers().get(RETRY_AFTER)?;
+        Some(header.to_str().unwrap_or_default().to_owned())
+    }
+
+    #[test]
+    fn a_deadlock_or_a_lock_held_elsewhere_is_busy_and_retried_at_once() {
+        // PostgreSQL: serialization failure, deadlock. SQLite: BUSY, LOCKED, BUSY_SNAPSHOT (517).
+        for code in ["40001", "40P01", "5", "6", "517"] {
+            let error = refused(code);
+            assert_eq!(
+                error.status(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{code}: a 5xx providers retry"
+            );
+            assert_eq!(error.code(), "database_busy", "{code}");
+            assert_eq!(error.public_message(), "数据库正忙，请重试一次", "{code}");
+            assert_eq!(
+                error.body().code,
+                "database_busy",
+                "{code}: streams carry the same code"
+            );
+            assert_eq!(retry_after(error).as_deref(), Some("1"), "{code}: nothing to wait for");
+        }
+    }
+
+    #[test]
+    fn a_lost_connection_is_unavailable_without_a_promised_wait() {
+        let error = refused("08006");
+        assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error.code(), "database_unavailable");
+        assert_eq!(error.public_message(), "暂时连不上数据库，请稍等片刻再试");
+        assert_eq!(retry_after(error), None);
+    }
+
+    #[test]
+    fn other_database_faults_stay_internal_and_say_nothing_of_their_cause() {
+        // PostgreSQL's unique violation, SQLite's CONSTRAINT_UNIQUE (2067) and CORRUPT (11).
+        for code in ["23505", "2067", "11"] {
+            let error = refused(code);
+            assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR, "{code}");
+            assert_eq!(error.code(), "internal", "{code}");
+            assert_eq!(error.public_message(), "服务器内部错误，请稍后再试", "{code}");
+            assert_eq!(retry_after(error), None, "{code}");
+        }
     }
 }

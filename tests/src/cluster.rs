@@ -39,14 +39,14 @@ impl Cluster {
         let redis = RedisServer::start().await;
         let clock = Arc::new(ManualClock::new());
         // On PostgreSQL (`ORDERBELL_TEST_DATABASE_URL`) one fresh database for all of them.
-        let database_url = crate::fresh_database().await;
+        let database_url = crate::fresh_database().await.map(Into::into);
         let mut instances = Vec::with_capacity(n);
         // One after the other: the first creates and migrates the database.
         for _ in 0..n {
             let mut config = Config::new(dir.path());
             config.heartbeat_secs = 1;
             config.maintenance_millis = 100;
-            config.redis_url = Some(redis.url());
+            config.redis_url = Some(redis.url().into());
             config.database_url.clone_from(&database_url);
             instances.push(Instance::start(config, clock.clone()).await);
         }

@@ -80,7 +80,7 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temporary data dir");
         let mut config = Config::new(dir.path());
         // Kept in the configuration, so restarts find the same database.
-        config.database_url = fresh_database().await;
+        config.database_url = fresh_database().await.map(Into::into);
         config.heartbeat_secs = 1;
         config.maintenance_millis = 100;
         configure(&mut config);
@@ -189,7 +189,7 @@ impl TestServer {
     pub fn data_flags(&self) -> Vec<String> {
         let mut flags = vec!["--data-dir".to_owned(), self.data_dir().display().to_string()];
         if let Some(url) = &self.config.database_url {
-            flags.extend(["--database-url".to_owned(), url.clone()]);
+            flags.extend(["--database-url".to_owned(), url.as_str().to_owned()]);
         }
         flags
     }

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use orderbell_shared::bills::{BillDTO, BillDiner};
 use orderbell_shared::{MessageType, ServerMessage, sse};
@@ -84,9 +83,7 @@ impl BillFeed {
     }
 
     fn next_stamp(&self) -> u64 {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| u64::try_from(since.as_micros()).unwrap_or(u64::MAX));
+        let now = crate::clock::now_micros();
         let previous = self
             .stamp
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some((last + 1).max(now)))
