@@ -17,6 +17,7 @@ pub mod config;
 mod db;
 mod demo;
 mod devices;
+mod domain;
 mod error;
 mod extract;
 mod health;

@@ -9,7 +9,7 @@ use orderbell_shared::Actor;
 
 use orderbell_shared::charges::ChargeStatus;
 
-use crate::db::Paid;
+use crate::domain::charges::Paid;
 use crate::error::{Error, Result};
 use crate::orders::rules::Action;
 use crate::orders::transition;

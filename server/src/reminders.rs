@@ -16,9 +16,10 @@ use utoipa_axum::routes;
 
 use crate::auth::{Credential, Duty};
 use crate::bills::{self, Outbox};
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::state::AppState;
 
 pub const MAX_REPLY_CHARS: usize = 30;

@@ -12,7 +12,7 @@ use crate::carts::CartWriter;
 use crate::clock::Clock;
 use crate::db::Database;
 use crate::devices::{Credentials, Presence};
-use crate::journal::Stream;
+use crate::domain::journal::Stream;
 use crate::media::Media;
 use crate::metrics::Metrics;
 use crate::payments::Payments;

@@ -10,9 +10,10 @@ use crate::auth::{Credential, Duty};
 use crate::bills::Outbox;
 use crate::db::DeviceRow;
 use crate::devices::rules::kind_for;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::state::AppState;
 
 /// How many unheard stretches the report lists.

@@ -3,7 +3,7 @@
 
 use orderbell_shared::heard::{AlertSettings, EscalationReason, UnheardAction};
 
-use crate::db::AlertRow;
+use crate::domain::alerts::AlertRow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -57,7 +57,7 @@ pub fn next_step(alert: &AlertRow, devices: Devices, settings: &AlertSettings, n
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::heard::EscalationRow;
+    use crate::domain::alerts::EscalationRow;
 
     const PAID: i64 = 1_000_000;
     const ONLINE: Devices = Devices {

@@ -5,7 +5,7 @@ use orderbell_shared::bills::{BillDTO, BillStatus, PayMethod, SettleRequest, Tab
 use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
 use crate::carts::rules::MAX_QUANTITY;
-use crate::db::LineState;
+use crate::domain::carts::LineState;
 use crate::error::{Error, Result};
 
 /// The bill's money: `total` of the counted rounds, what of it was `paid` online order by order

@@ -13,9 +13,10 @@ use super::{Outbox, leave, read, staff};
 use crate::auth::{Credential, Duty};
 use crate::db::Tx;
 use crate::db::bills::Closing;
+use crate::domain::journal::Stream;
 use crate::error::Result;
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/bills/{bill_id}/settle", tag = "bills",

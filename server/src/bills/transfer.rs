@@ -11,12 +11,14 @@ use super::rules::{self, not_open};
 use super::settle::end;
 use super::{Outbox, leave, read, staff};
 use crate::auth::{Credential, Duty};
-use crate::carts::rules::LineWrite;
+use crate::db::Tx;
 use crate::db::bills::Closing;
-use crate::db::{TableRow, Tx};
+use crate::domain::carts::LineWrite;
+use crate::domain::journal::Stream;
+use crate::domain::tables::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/bills/{bill_id}/move", tag = "bills",

@@ -2,7 +2,9 @@
 //! current line and dish are read, [`plan`] decides what to write, and that is written. A change
 //! that breaks a rule is refused before anything is written.
 
-use crate::db::{DishRow, LineState, TableRow};
+use crate::domain::carts::{LineState, LineWrite};
+use crate::domain::menu::DishRow;
+use crate::domain::tables::TableRow;
 use crate::error::{Error, Result};
 
 pub const MAX_QUANTITY: u32 = 99;
@@ -25,14 +27,6 @@ pub enum CartChange {
         dish_id: i64,
     },
     Clear,
-}
-
-/// What to write for a change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LineWrite {
-    Upsert { dish_id: i64, line: LineState },
-    Delete { dish_id: i64 },
-    DeleteAll,
 }
 
 impl CartChange {

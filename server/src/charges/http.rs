@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{close, rules};
 use crate::auth::Credential;
 use crate::bills::payable_bill;
-use crate::db::{ChargeRow, Paid};
+use crate::domain::charges::{ChargeRow, Paid};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::net::Peer;

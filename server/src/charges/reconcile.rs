@@ -14,7 +14,7 @@ use orderbell_shared::bills::BillStatus;
 use orderbell_shared::charges::ChargeStatus;
 
 use super::{receive, rules};
-use crate::db::{ChargeRow, Paid};
+use crate::domain::charges::{ChargeRow, Paid};
 use crate::error::Result;
 use crate::payments::{CloseOutcome, Gateway, GatewayError, PaymentNotice, Provider, TradeState};
 use crate::state::AppState;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use orderbell_shared::Money;
 use orderbell_shared::charges::{ChargeStatus, PayChannel, charge_trade_no};
 
-use crate::db::ChargeRow;
+use crate::domain::charges::ChargeRow;
 
 /// Waits before each query of an open charge: soon at first, when a lost notification is most
 /// likely to matter to a customer waiting at the table, then every five minutes.
@@ -51,7 +51,7 @@ pub fn next_query_at(now: i64, queries: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Paid;
+    use crate::domain::charges::Paid;
 
     fn charge(trade_no: &str, channel: PayChannel, cents: i64, status: ChargeStatus) -> ChargeRow {
         ChargeRow {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use orderbell_shared::access::Role;
 
-use super::StoreRow;
+use crate::domain::stores::StoreRow;
 use crate::error::Result;
 
 /// Whose a credential is: one role at one store, or the operator's.

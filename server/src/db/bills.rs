@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use orderbell_shared::OrderDTO;
 use orderbell_shared::bills::{BillStatus, OrderingMode, RoundReply, Settlement};
 
-use super::TableRow;
+use crate::domain::tables::TableRow;
 use crate::error::Result;
 
 /// A bill as stored, with the number of the table it is at now.

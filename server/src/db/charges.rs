@@ -2,31 +2,10 @@
 //! the customer page was handed for each, and when each is next queried (查单).
 
 use async_trait::async_trait;
-use orderbell_shared::Money;
-use orderbell_shared::charges::{ChargeStatus, PayChannel};
+use orderbell_shared::charges::ChargeStatus;
 
-use super::Paid;
+use crate::domain::charges::{ChargeRow, Paid};
 use crate::error::Result;
-
-/// A charge as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChargeRow {
-    pub store_id: i64,
-    pub paid: Paid,
-    /// `out_trade_no`: the order's or bill's number, then `_2`, `_3` ….
-    pub trade_no: String,
-    /// The provider that holds it (`wechat`, `alipay`, `hmac`).
-    pub provider: String,
-    pub channel: PayChannel,
-    pub amount: Money,
-    pub status: ChargeStatus,
-    /// The `ChargeDTO` the customer page was handed (JSON), handed again on a second tap.
-    pub start_json: String,
-    pub created_at: i64,
-    /// Queries made so far.
-    pub queries: u32,
-    pub next_query_at: i64,
-}
 
 #[async_trait]
 pub trait ChargeStore: Send + Sync {

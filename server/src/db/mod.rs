@@ -1,6 +1,6 @@
 //! Persistence behind one small trait, with one implementation per engine. SQLite is the embedded
-//! default; a PostgreSQL implementation joins for scale-out. Each engine owns its migrations, and
-//! the cart rules they apply inside their transactions are shared ([`crate::carts::rules`]).
+//! default; a PostgreSQL implementation joins for scale-out. Each engine owns its migrations; what
+//! they read and write, the rules decide on too, and it lives in [`crate::domain`].
 
 pub mod access;
 pub mod bills;
@@ -48,45 +48,28 @@ use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::ReminderState;
 use orderbell_shared::{Money, OrderDTO, OrderItemDTO, OrderStatus};
 
-use crate::carts::rules::LineWrite;
-use crate::demo::DemoStore;
+use crate::domain::alerts::AlertRow;
+use crate::domain::carts::{LineState, LineWrite};
+use crate::domain::charges::Paid;
+use crate::domain::demo::DemoStore;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::menu::DishRow;
+use crate::domain::tables::TableRow;
 use crate::error::Result;
-use crate::journal::{Entry, Stream};
 
 pub use access::{AccessStore, CredentialRow, Holder, Issued};
 pub use bills::{BillStore, BillTx};
-pub use charges::{ChargeRow, ChargeStore};
-pub use heard::{AlertRow, DeviceRow, alert_of};
-pub use menu::{DishRow, MenuStore};
+pub use charges::ChargeStore;
+pub use heard::{DeviceRow, alert_of};
+pub use menu::MenuStore;
 pub use postgres::Postgres;
-pub use printers::{PrinterStore, PrinterTx, PrinterWrite};
+pub use printers::{PrinterStore, PrinterTx};
 pub use refunds::{RefundRecord, RefundStore, RefundTx};
-pub use reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
+pub use reports::{HistoryFilter, ReportStore};
 pub use returns::{ReturnStore, ReturnWrite};
 pub use sqlite::Sqlite;
-pub use store_settings::{StoreSettingsRow, StoreSettingsStore};
-pub use tables::{PlacedTable, TableEdit, TableRefusal, TableStore};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreRow {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableRow {
-    pub id: i64,
-    pub store_id: i64,
-    pub number: String,
-}
-
-/// What a cart line holds before it is priced from the menu.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineState {
-    pub quantity: u32,
-    pub remark: Option<String>,
-    pub diner_id: Option<i64>,
-}
+pub use store_settings::StoreSettingsStore;
+pub use tables::{TableEdit, TableRefusal, TableStore};
 
 /// One cart line joined with its dish and the diner who added it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,13 +113,6 @@ pub struct NewOrder {
     pub total: Money,
     pub created_at: i64,
     pub items: Vec<OrderItemDTO>,
-}
-
-/// What a payment pays: one order (`OB…`), or a table's whole bill (`BL…`, 先吃后付).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Paid {
-    Order(i64),
-    Bill(i64),
 }
 
 /// A payment a provider told us of.

@@ -12,10 +12,12 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
 use super::postgres_tx::PgTx;
-use super::{AlertRow, CartSnapshot, Database, DeviceRow, TableRow, Tx, postgres_heard, postgres_menu, postgres_rows};
-use crate::demo::DemoStore;
+use super::{CartSnapshot, Database, DeviceRow, Tx, postgres_heard, postgres_menu, postgres_rows};
+use crate::domain::alerts::AlertRow;
+use crate::domain::demo::DemoStore;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::tables::TableRow;
 use crate::error::Result;
-use crate::journal::{Entry, Stream};
 
 pub struct Postgres {
     pub(super) pool: PgPool,

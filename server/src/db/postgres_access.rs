@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use orderbell_shared::access::Role;
 use sqlx::PgPool;
 
-use super::StoreRow;
 use super::access::{AccessStore, CredentialRow, Holder, Issued};
 use super::postgres::Postgres;
+use crate::domain::stores::StoreRow;
 use crate::error::Result;
 
 type Record = (i64, Option<i64>, String, String, i64, Option<i64>);

@@ -10,12 +10,12 @@ use orderbell_shared::Money;
 use orderbell_shared::bills::{RoundReply, Settlement};
 use sqlx::PgConnection;
 
-use super::TableRow;
 use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing};
 use super::postgres::Postgres;
 use super::postgres_rows;
 use super::postgres_tx::PgTx;
 use super::sqlite_bills::{BILL_COLUMNS, BillRecord, SettlementRecord, UNFINISHED, count, settled, status_str};
+use crate::domain::tables::TableRow;
 use crate::error::Result;
 
 /// The bills matching `where_` (one parameter, `$1`) with everything on them; `lock` ends the

@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use orderbell_shared::charges::ChargeStatus;
 
-use super::Paid;
-use super::charges::{ChargeRow, ChargeStore};
+use super::charges::ChargeStore;
 use super::postgres::Postgres;
 use super::sqlite_charges::{COLUMNS, charge, status_name};
+use crate::domain::charges::{ChargeRow, Paid};
 use crate::error::Result;
 
 #[async_trait]

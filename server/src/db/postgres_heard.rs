@@ -4,8 +4,9 @@ use orderbell_shared::heard::{AlertEscalated, AlertReceipt, UnheardAlert};
 use orderbell_shared::order::{ReminderState, order_no};
 use sqlx::{PgConnection, PgPool};
 
-use super::heard::{AlertRow, DeviceRow, EscalationRow, alert_of};
+use super::heard::{DeviceRow, alert_of};
 use super::sqlite_heard::{name, parse};
+use crate::domain::alerts::{AlertRow, EscalationRow};
 use crate::error::Result;
 
 pub async fn touch_device(pool: &PgPool, device: &DeviceRow) -> Result<()> {

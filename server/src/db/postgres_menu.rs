@@ -6,11 +6,14 @@
 use async_trait::async_trait;
 use sqlx::{PgConnection, Transaction};
 
-use super::menu::{CategoryRow, Menu, MenuStore, MenuTx, SetItemRow};
+use super::CartSnapshot;
+use super::menu::{MenuStore, MenuTx};
 use super::postgres::Postgres;
 use super::postgres_rows::{self, DISH_COLUMNS, DishRecord};
-use super::{CartSnapshot, DishRow, StoreRow, TableRow};
-use crate::demo::DemoStore;
+use crate::domain::demo::DemoStore;
+use crate::domain::menu::{CategoryRow, DishRow, Menu, SetItemRow};
+use crate::domain::stores::StoreRow;
+use crate::domain::tables::TableRow;
 use crate::error::Result;
 
 fn version(value: i64) -> u64 {

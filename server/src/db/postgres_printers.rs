@@ -7,9 +7,10 @@ use sqlx::PgConnection;
 
 use super::postgres::Postgres;
 use super::postgres_tx::PgTx;
-use super::printers::{PrinterStore, PrinterTx, PrinterWrite};
+use super::printers::{PrinterStore, PrinterTx};
 use super::sqlite_heard::name;
 use super::sqlite_printers::{COLUMNS, PrinterRecord};
+use crate::domain::printers::PrinterWrite;
 use crate::error::Result;
 
 async fn select(conn: &mut PgConnection, filter: &str, value: i64) -> Result<Vec<PrinterDTO>> {

@@ -11,8 +11,8 @@ use super::postgres::Postgres;
 use super::postgres_tx::PgTx;
 use super::refunds::{RefundRecord, RefundStore, RefundTx};
 use super::sqlite_refunds::{PaymentRecord, Record, SELECT, paid_with, records};
+use crate::domain::refunds::{NewRefund, Outcome, PaidWith};
 use crate::error::{Error, Result};
-use crate::refunds::rules::{NewRefund, Outcome, PaidWith};
 
 async fn read(conn: &mut PgConnection, refund_id: i64) -> Result<Option<RefundRecord>> {
     let row: Option<Record> = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))

@@ -9,7 +9,8 @@ use sqlx::query::QueryAs;
 
 use super::postgres::Postgres;
 use super::postgres_rows::{ORDER_COLUMNS, OrderRecord, with_items};
-use super::reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
+use super::reports::{HistoryFilter, ReportStore};
+use crate::domain::reports::{BookedOrder, RefundDue, StatusTotal};
 use crate::error::{Error, Result};
 
 /// Every order of the store ($1) with its settlement. An order paid by itself was settled online

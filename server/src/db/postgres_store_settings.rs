@@ -6,7 +6,8 @@ use orderbell_shared::store::ManualHours;
 use sqlx::PgConnection;
 
 use super::postgres::Postgres;
-use super::store_settings::{SettingsChange, StoreSettingsRow, StoreSettingsStore};
+use super::store_settings::{SettingsChange, StoreSettingsStore};
+use crate::domain::stores::StoreSettingsRow;
 use crate::error::{Error, Result};
 use orderbell_shared::bills::OrderingMode;
 

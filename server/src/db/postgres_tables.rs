@@ -7,7 +7,8 @@ use sqlx::PgConnection;
 
 use super::postgres::Postgres;
 use super::sqlite_tables::{COLUMNS, TableRecord, number_taken};
-use super::tables::{PlacedTable, Refusable, TableEdit, TableRefusal, TableStore};
+use super::tables::{Refusable, TableEdit, TableRefusal, TableStore};
+use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 
 async fn placed(conn: &mut PgConnection, table_id: i64) -> Result<Option<PlacedTable>> {

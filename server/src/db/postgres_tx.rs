@@ -8,10 +8,12 @@ use orderbell_shared::heard::{AlertEscalated, AlertReceipt};
 use orderbell_shared::{OrderDTO, OrderStatus};
 
 use super::postgres_rows::{self, lines};
-use super::{CartHead, CartLine, LineState, NewOrder, Paid, PaymentRow, TableRow, Tx, postgres_heard};
-use crate::carts::rules::LineWrite;
+use super::{CartHead, CartLine, NewOrder, PaymentRow, Tx, postgres_heard};
+use crate::domain::carts::{LineState, LineWrite};
+use crate::domain::charges::Paid;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::tables::TableRow;
 use crate::error::Result;
-use crate::journal::{Entry, Stream};
 
 pub(super) struct PgTx(pub(super) sqlx::Transaction<'static, sqlx::Postgres>);
 

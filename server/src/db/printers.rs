@@ -2,27 +2,11 @@
 //! `printers_changed` event that tells the store's devices, so no device misses one.
 
 use async_trait::async_trait;
-use orderbell_shared::printing::{PaperWidth, PrintRules, PrinterConnection, PrinterDTO, PrinterRole};
+use orderbell_shared::printing::{PrinterConnection, PrinterDTO};
 
 use super::Tx;
+use crate::domain::printers::PrinterWrite;
 use crate::error::Result;
-
-/// A printer as it is written: everything of a [`PrinterDTO`] but what storage gives it (its id,
-/// the owning device's name).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PrinterWrite {
-    pub store_id: i64,
-    pub name: String,
-    pub role: PrinterRole,
-    pub connection: PrinterConnection,
-    pub paper: PaperWidth,
-    pub copies: u8,
-    pub category_ids: Vec<i64>,
-    pub rules: PrintRules,
-    /// The owning device's credential id.
-    pub device_id: i64,
-    pub enabled: bool,
-}
 
 /// A transaction that can also write printers; it is a [`Tx`], so the event goes in with it.
 #[async_trait]

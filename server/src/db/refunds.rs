@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use orderbell_shared::Money;
 use orderbell_shared::refunds::{RefundDTO, RefundStatus};
 
+use crate::domain::refunds::{NewRefund, Outcome, PaidWith};
 use crate::error::Result;
-use crate::refunds::rules::{NewRefund, Outcome, PaidWith};
 
 /// A refund with what the worker needs beside what people see.
 #[derive(Clone, Debug, PartialEq, Eq)]

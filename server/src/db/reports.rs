@@ -7,22 +7,11 @@
 //! It is *booked* at that instant, and at its creation while unsettled.
 
 use async_trait::async_trait;
+use orderbell_shared::OrderStatus;
 use orderbell_shared::bills::PayMethod;
-use orderbell_shared::{Money, OrderDTO, OrderStatus};
 
+use crate::domain::reports::{BookedOrder, RefundDue, StatusTotal};
 use crate::error::Result;
-
-/// An order and how its money was settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BookedOrder {
-    pub order: OrderDTO,
-    /// `online` for an order paid by itself; its bill's settlement's method otherwise; `None`
-    /// while unsettled.
-    pub method: Option<PayMethod>,
-    pub settled_at: Option<i64>,
-    /// The phones that joined the order's bill (0 for an order without a bill).
-    pub diners: u32,
-}
 
 /// Which orders: booked in `[start, end)` (milliseconds), and matching every filter given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,22 +22,6 @@ pub struct HistoryFilter<'a> {
     pub table: Option<&'a str>,
     pub status: Option<OrderStatus>,
     pub method: Option<PayMethod>,
-}
-
-/// How many matching orders have one status and are settled (or not), and their totals.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusTotal {
-    pub status: OrderStatus,
-    pub settled: bool,
-    pub count: u64,
-    pub amount: Money,
-}
-
-/// A refund that became due, whatever its cause.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefundDue {
-    pub amount: Money,
-    pub at: i64,
 }
 
 #[async_trait]

@@ -13,10 +13,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::sqlite_rows::{self, TableRecord};
 use super::sqlite_tx::SqliteTx;
-use super::{AlertRow, CartSnapshot, Database, DeviceRow, TableRow, Tx, sqlite_heard, sqlite_menu};
-use crate::demo::DemoStore;
+use super::{CartSnapshot, Database, DeviceRow, Tx, sqlite_heard, sqlite_menu};
+use crate::domain::alerts::AlertRow;
+use crate::domain::demo::DemoStore;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::tables::TableRow;
 use crate::error::Result;
-use crate::journal::{Entry, Stream};
 
 pub struct Sqlite {
     pub(super) pool: SqlitePool,

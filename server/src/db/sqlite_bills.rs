@@ -5,11 +5,11 @@ use orderbell_shared::Money;
 use orderbell_shared::bills::{BillStatus, OrderingMode, PayMethod, RoundReply, Settlement};
 use sqlx::{FromRow, SqliteConnection};
 
-use super::TableRow;
 use super::bills::{BillDinerRow, BillRow, BillSnapshot, BillStore, BillTx, Closing};
 use super::sqlite::Sqlite;
 use super::sqlite_rows;
 use super::sqlite_tx::SqliteTx;
+use crate::domain::tables::TableRow;
 use crate::error::{Error, Result};
 
 /// The rounds a table still serves: moved with the party on 换桌 and 并台 (PostgreSQL's too).

@@ -5,9 +5,9 @@ use orderbell_shared::Money;
 use orderbell_shared::charges::{ChargeStatus, PayChannel};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use super::Paid;
-use super::charges::{ChargeRow, ChargeStore};
+use super::charges::ChargeStore;
 use super::sqlite::Sqlite;
+use crate::domain::charges::{ChargeRow, Paid};
 use crate::error::{Error, Result};
 
 pub(super) const COLUMNS: &str =

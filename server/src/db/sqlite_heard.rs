@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::heard::{AlertRow, DeviceRow, EscalationRow, alert_of};
+use super::heard::{DeviceRow, alert_of};
+use crate::domain::alerts::{AlertRow, EscalationRow};
 use crate::error::Result;
 
 /// An enum's name on the wire (`"sounded"`), which is also how it is stored.

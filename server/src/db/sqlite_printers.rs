@@ -6,10 +6,11 @@ use async_trait::async_trait;
 use orderbell_shared::printing::{PrinterConnection, PrinterDTO};
 use sqlx::{FromRow, SqliteConnection};
 
-use super::printers::{PrinterStore, PrinterTx, PrinterWrite};
+use super::printers::{PrinterStore, PrinterTx};
 use super::sqlite::Sqlite;
 use super::sqlite_heard::{name, parse};
 use super::sqlite_tx::SqliteTx;
+use crate::domain::printers::PrinterWrite;
 use crate::error::Result;
 
 pub(super) const COLUMNS: &str = "p.id, p.store_id, p.name, p.role, p.connection, p.paper, p.copies, p.categories, \

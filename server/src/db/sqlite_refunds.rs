@@ -10,8 +10,8 @@ use sqlx::{FromRow, SqliteConnection};
 use super::refunds::{RefundRecord, RefundStore, RefundTx};
 use super::sqlite::Sqlite;
 use super::sqlite_tx::SqliteTx;
+use crate::domain::refunds::{NewRefund, Outcome, PaidWith};
 use crate::error::{Error, Result};
-use crate::refunds::rules::{NewRefund, Outcome, PaidWith};
 
 /// A refund with its order's number and its table's (the order's, or the bill's table now).
 pub(super) const SELECT: &str =

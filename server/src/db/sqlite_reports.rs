@@ -5,9 +5,10 @@ use orderbell_shared::bills::PayMethod;
 use orderbell_shared::{Money, OrderStatus};
 use sqlx::FromRow;
 
-use super::reports::{BookedOrder, HistoryFilter, RefundDue, ReportStore, StatusTotal};
+use super::reports::{HistoryFilter, ReportStore};
 use super::sqlite::Sqlite;
 use super::sqlite_rows::{ORDER_COLUMNS, OrderRecord, with_items};
+use crate::domain::reports::{BookedOrder, RefundDue, StatusTotal};
 use crate::error::{Error, Result};
 
 /// Every order of the store with its settlement. An order paid by itself was settled online

@@ -4,8 +4,10 @@ use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, FromRow, Row, SqliteConnection};
 
-use super::{CartHead, CartLine, DishRow, LineState, TableRow};
-use crate::carts::rules::LineWrite;
+use super::{CartHead, CartLine};
+use crate::domain::carts::{LineState, LineWrite};
+use crate::domain::menu::DishRow;
+use crate::domain::tables::TableRow;
 use crate::error::{Error, Result};
 use orderbell_shared::order::order_no;
 

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::Sqlite;
-use super::tables::{PlacedTable, Refusable, TableEdit, TableRefusal, TableStore};
+use super::tables::{Refusable, TableEdit, TableRefusal, TableStore};
+use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 
 /// The columns of a [`PlacedTable`], from `tables t`. A table is occupied while its cart holds

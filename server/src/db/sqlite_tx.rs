@@ -9,10 +9,12 @@ use orderbell_shared::{OrderDTO, OrderStatus};
 use sqlx::{Sqlite, Transaction};
 
 use super::sqlite_rows::{self, lines};
-use super::{CartHead, CartLine, LineState, NewOrder, Paid, PaymentRow, TableRow, Tx, sqlite_heard};
-use crate::carts::rules::LineWrite;
+use super::{CartHead, CartLine, NewOrder, PaymentRow, Tx, sqlite_heard};
+use crate::domain::carts::{LineState, LineWrite};
+use crate::domain::charges::Paid;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::tables::TableRow;
 use crate::error::Result;
-use crate::journal::{Entry, Stream};
 
 pub struct SqliteTx(pub Transaction<'static, Sqlite>);
 

@@ -3,20 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::domain::tables::PlacedTable;
 use crate::error::Result;
-
-/// A table in use (not removed).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlacedTable {
-    pub id: i64,
-    pub store_id: i64,
-    pub number: String,
-    pub area: String,
-    /// The generation of the table's current link.
-    pub link_generation: u32,
-    /// An order is open at the table, or its cart is not empty.
-    pub occupied: bool,
-}
 
 /// Why a table was not written; nothing changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

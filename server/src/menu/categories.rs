@@ -8,7 +8,7 @@ use orderbell_shared::{ErrorBody, MenuCategoryDTO, MenuDTO};
 use super::read::{category_dto, menu_dto};
 use super::{Edit, rules};
 use crate::auth::{Credential, Duty};
-use crate::db::menu::{CategoryRow, Menu};
+use crate::domain::menu::{CategoryRow, Menu};
 use crate::error::Result;
 use crate::extract::{Json, Path};
 use crate::state::AppState;

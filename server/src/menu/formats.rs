@@ -6,7 +6,7 @@ use orderbell_shared::CuisineType;
 use orderbell_shared::menu::{CategoryFile, DishFile, MenuFile, PriceInput, RowError, SetItemFile};
 
 use super::import::{Draft, DraftRow, error};
-use crate::db::menu::Menu;
+use crate::domain::menu::Menu;
 
 /// The CSV columns, in the order export writes them. The header row names them (line 1).
 pub const COLUMNS: [&str; 9] = [

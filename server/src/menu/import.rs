@@ -8,7 +8,7 @@ use orderbell_shared::menu::RowError;
 use orderbell_shared::{CuisineType, Money};
 
 use super::rules;
-use crate::db::menu::Menu;
+use crate::domain::menu::Menu;
 
 /// More dishes than any restaurant's menu: a file this long is a mistake.
 pub const MAX_DISHES: usize = 1000;
@@ -189,7 +189,7 @@ pub fn check(menu: &Menu, draft: Draft, photos: &HashSet<String>) -> Result<Plan
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::StoreRow;
+    use crate::domain::stores::StoreRow;
     use crate::menu::formats::parse_csv;
 
     fn empty_menu() -> Menu {

@@ -8,7 +8,7 @@ use orderbell_shared::{DishDTO, ErrorBody};
 use super::Edit;
 use super::dishes::{current, the_dish};
 use crate::auth::{Credential, Duty};
-use crate::db::DishRow;
+use crate::domain::menu::DishRow;
 use crate::error::Result;
 use crate::extract::{Json, Path};
 use crate::media::{self, image};

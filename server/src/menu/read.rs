@@ -4,8 +4,7 @@
 use axum::extract::State;
 use orderbell_shared::{DishDTO, ErrorBody, MenuCategoryDTO, MenuDTO, SetItemDTO};
 
-use crate::db::DishRow;
-use crate::db::menu::{CategoryRow, Menu};
+use crate::domain::menu::{CategoryRow, DishRow, Menu};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::media;

@@ -5,8 +5,7 @@ use orderbell_shared::menu::{DishInput, SetItemInput};
 use orderbell_shared::{CuisineType, Money};
 use rust_decimal::Decimal;
 
-use crate::db::DishRow;
-use crate::db::menu::Menu;
+use crate::domain::menu::{DishRow, Menu};
 use crate::error::{Error, Result};
 
 pub const MAX_CATEGORY_NAME: usize = 20;
@@ -273,8 +272,8 @@ mod tests {
     use orderbell_shared::menu::PriceInput;
 
     use super::*;
-    use crate::db::StoreRow;
-    use crate::db::menu::{CategoryRow, SetItemRow};
+    use crate::domain::menu::{CategoryRow, SetItemRow};
+    use crate::domain::stores::StoreRow;
 
     fn menu() -> Menu {
         let dish = |id, name: &str, kind| DishRow {

@@ -8,9 +8,9 @@ use super::rules::Action;
 use super::transition;
 use crate::auth::{Credential, Device, Duty, Grant, Role};
 use crate::bills;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::Stream;
 use crate::reminders::wait_before_next;
 use crate::state::AppState;
 

@@ -10,9 +10,11 @@ use orderbell_shared::{Actor, Event, OrderStatus};
 
 use super::rules;
 use crate::bills::Outbox;
-use crate::db::{Paid, PaymentRow};
+use crate::db::PaymentRow;
+use crate::domain::charges::Paid;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::payments::PaymentNotice;
 use crate::refunds;
 use crate::state::AppState;

@@ -13,9 +13,10 @@ use super::rules;
 use crate::auth::{Credential, Duty};
 use crate::bills::{self, Outbox};
 use crate::db::ReturnWrite;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::refunds;
 use crate::state::AppState;
 

@@ -7,8 +7,9 @@ use orderbell_shared::{Actor, Event, OrderDTO, OrderStatus};
 
 use super::rules::{self, Action, Decision};
 use crate::bills::Outbox;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::refunds;
 use crate::state::AppState;
 

@@ -12,11 +12,13 @@ use utoipa_axum::routes;
 
 use super::rules;
 use crate::auth::{Credential, Duty, Grant};
-use crate::db::{PrinterTx, PrinterWrite};
+use crate::db::PrinterTx;
 use crate::devices;
+use crate::domain::journal::Stream;
+use crate::domain::printers::PrinterWrite;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
-use crate::journal::{self, Stream};
+use crate::journal;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

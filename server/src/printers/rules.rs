@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use orderbell_shared::printing::{PrintRules, PrinterChange, PrinterConnection, PrinterDTO};
 
-use crate::db::PrinterWrite;
+use crate::domain::printers::PrinterWrite;
 use crate::error::{Error, Result};
 
 /// Longest printer name, in characters: it heads the test page and the offline banner.

@@ -15,11 +15,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::db::Tx;
+use crate::domain::journal::{Entry, Stream};
+use crate::domain::refunds::NewRefund;
 use crate::error::Result;
-use crate::journal::{self, Entry, Stream};
+use crate::journal;
 use crate::payments::RefundNotice;
 use crate::state::AppState;
-use rules::NewRefund;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -5,21 +5,9 @@ use orderbell_shared::events::AnomalyKind;
 use orderbell_shared::refunds::{RefundCause, RefundStatus};
 use orderbell_shared::{Money, OrderDTO};
 
+use crate::domain::refunds::{NewRefund, Outcome, PaidWith};
 use crate::error::{Error, Result};
 use crate::payments::{GatewayError, GatewayResult, PaymentNotice, RefundState};
-
-/// The payment a refund gives money back from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PaidWith {
-    /// `wechat`, `alipay`, `hmac` (the simulator).
-    pub provider: String,
-    /// Our `out_trade_no`.
-    pub trade_no: String,
-    /// The provider's id of the payment.
-    pub transaction_id: String,
-    /// The whole payment.
-    pub amount: Money,
-}
 
 impl From<&PaymentNotice> for PaidWith {
     fn from(notice: &PaymentNotice) -> Self {
@@ -30,20 +18,6 @@ impl From<&PaymentNotice> for PaidWith {
             amount: notice.amount,
         }
     }
-}
-
-/// A refund to record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewRefund {
-    pub store_id: i64,
-    pub order_id: Option<i64>,
-    pub bill_id: Option<i64>,
-    pub cause: RefundCause,
-    pub amount: Money,
-    /// `None`: the money was taken offline (cash at the counter); the merchant hands it back.
-    pub payment: Option<PaidWith>,
-    pub reason: Option<String>,
-    pub created_at: i64,
 }
 
 /// A paid order rejected: what is left of its payment goes back (a 退菜 before it was refunded
@@ -138,17 +112,6 @@ pub fn backoff_ms(attempts: u32) -> i64 {
     const STEPS: [i64; 5] = [5_000, 30_000, 120_000, 600_000, 1_800_000];
     let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX);
     STEPS.get(index).copied().unwrap_or(1_800_000)
-}
-
-/// A refund after a provider's answer (or a refund notification).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub status: RefundStatus,
-    /// When to ask again; `None` once the refund is settled.
-    pub next_attempt_at: Option<i64>,
-    pub last_error: Option<String>,
-    pub provider_refund_id: Option<String>,
-    pub completed_at: Option<i64>,
 }
 
 /// What `answer` makes of a refund in `status`, asked `attempts` times now (this answer counted).

@@ -5,7 +5,7 @@
 use orderbell_shared::reports::DaySummary;
 
 use super::rules;
-use crate::db::BookedOrder;
+use crate::domain::reports::BookedOrder;
 
 pub const COLUMNS: [&str; 9] = [
     "时间",

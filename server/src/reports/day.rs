@@ -3,7 +3,8 @@
 use orderbell_shared::reports::DaySummary;
 
 use super::rules;
-use crate::db::{BookedOrder, HistoryFilter};
+use crate::db::HistoryFilter;
+use crate::domain::reports::BookedOrder;
 use crate::error::Result;
 use crate::state::AppState;
 

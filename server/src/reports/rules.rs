@@ -8,7 +8,7 @@ use orderbell_shared::bills::PayMethod;
 use orderbell_shared::order::OrderStatus;
 use orderbell_shared::reports::{DaySummary, DishTotal, HourTotal, MethodTotal};
 
-use crate::db::{BookedOrder, RefundDue, StatusTotal};
+use crate::domain::reports::{BookedOrder, RefundDue, StatusTotal};
 use crate::error::{Error, Result};
 
 const MINUTE_MS: i64 = 60_000;

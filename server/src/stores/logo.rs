@@ -9,7 +9,7 @@ use orderbell_shared::store::StoreDTO;
 
 use super::settings::{dto, not_found};
 use crate::auth::{Credential, Duty};
-use crate::db::StoreSettingsRow;
+use crate::domain::stores::StoreSettingsRow;
 use crate::error::Result;
 use crate::extract::{Json, Path};
 use crate::media::{self, image};

@@ -8,7 +8,7 @@ use orderbell_shared::store::{StoreDTO, StoreSettingsPatch};
 
 use super::settings_rules;
 use crate::auth::{Credential, Duty};
-use crate::db::StoreSettingsRow;
+use crate::domain::stores::StoreSettingsRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::media;

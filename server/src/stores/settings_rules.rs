@@ -6,7 +6,7 @@
 
 use orderbell_shared::store::{HoursPeriod, ManualChoice, ManualHours, StoreSettingsPatch, StoreState};
 
-use crate::db::StoreSettingsRow;
+use crate::domain::stores::StoreSettingsRow;
 use crate::error::{Error, Result};
 
 pub const MAX_STORE_NAME: usize = 30;

@@ -18,8 +18,9 @@ use orderbell_shared::sse::CONNECTED_DATA;
 use serde_json::json;
 use tokio::sync::broadcast::{self, error::RecvError};
 
+use crate::domain::journal::Stream;
 use crate::error::Result;
-use crate::journal::{Stream, encode};
+use crate::journal::encode;
 use crate::metrics::Kind;
 use crate::push::{Encoded, Subscription};
 use crate::state::AppState;

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::auth::{COOKIE_NAME, Credential, Grant, cookie};
 use crate::bills;
-use crate::db::TableRow;
+use crate::domain::tables::TableRow;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::state::AppState;

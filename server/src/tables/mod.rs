@@ -12,7 +12,7 @@ mod sheet;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Grant;
-use crate::db::PlacedTable;
+use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 use crate::state::AppState;
 

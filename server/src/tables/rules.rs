@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::db::PlacedTable;
+use crate::domain::tables::PlacedTable;
 use crate::error::{Error, Result};
 
 /// The area of a table added without one.

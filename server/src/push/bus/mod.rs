@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::Encoded;
+use crate::domain::journal::Stream;
 use crate::error::{Error, Result};
-use crate::journal::Stream;
 
 pub use self::redis::run;
 

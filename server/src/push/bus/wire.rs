@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
 
 use super::{Note, Topic};
-use crate::journal::Stream;
+use crate::domain::journal::Stream;
 use crate::push::Encoded;
 
 const CART: u8 = 0;
