@@ -3,8 +3,6 @@
 
 use tauri::{AppHandle, Manager as _};
 
-use crate::tray::WINDOW;
-
 /// The board is text and a few colours: WebKit's GPU compositing (here software GL) costs the
 /// window's web process about half its memory for nothing it draws.
 pub fn lean_webview(window: &tauri::WebviewWindow) {
@@ -42,7 +40,7 @@ pub fn release_network_process(app: &AppHandle) {
             // On the main thread, where a window is built: a window opened meanwhile keeps it.
             let main = app.clone();
             let ended = app.run_on_main_thread(move || {
-                if main.get_webview_window(WINDOW).is_some() {
+                if !main.webview_windows().is_empty() {
                     return;
                 }
                 for pid in children("WebKitNetwork") {
