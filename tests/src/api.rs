@@ -96,6 +96,16 @@ impl Api {
             .expect("add request")
     }
 
+    /// `DELETE /api/store/order/cart/clear?tableId=…` as this diner; the raw response.
+    pub async fn clear(&self, token: &str, table_id: i64) -> reqwest::Response {
+        self.http
+            .delete(self.url(&format!("/api/store/order/cart/clear?tableId={table_id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("clear request")
+    }
+
     /// POST `body` as JSON with `token`; the raw response. The future owns its request, so
     /// callers may build arguments on the fly.
     pub fn post(

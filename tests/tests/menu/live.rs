@@ -243,14 +243,7 @@ async fn a_dish_sold_out_while_it_is_added_is_flagged_in_the_newest_cart_sent() 
         )
     };
     for round in 0..30 {
-        let clear = server
-            .http
-            .delete(server.url("/api/store/order/cart/clear?tableId=1"))
-            .bearer_auth(&diner.token)
-            .send()
-            .await
-            .expect("clear");
-        assert_eq!(clear.status(), 200);
+        assert_eq!(server.clear(&diner.token, 1).await.status(), 200);
         assert_eq!(mark(false).await.status(), 200);
         let add = server.add(&diner.token, json!({"tableId": 1, "cuisineId": 1001, "quantity": 1}));
         let (added, marked) = tokio::join!(add, mark(true));

@@ -185,14 +185,7 @@ async fn a_table_in_use_is_neither_renumbered_nor_removed() {
     assert_eq!(moved.status(), 200, "moving it to another area troubles nobody");
     assert_eq!(table(&server, "A03").await.area, "露台");
 
-    let cleared = server
-        .http
-        .delete(server.url("/api/store/order/cart/clear?tableId=3"))
-        .bearer_auth(&diner.token)
-        .send()
-        .await
-        .expect("clear");
-    assert_eq!(cleared.status(), 200);
+    assert_eq!(server.clear(&diner.token, 3).await.status(), 200);
     assert!(!table(&server, "A03").await.occupied);
 
     // An order waiting for payment holds the table, though its cart is empty again.
