@@ -5,7 +5,7 @@ use orderbell_shared::order::order_no;
 use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 use sqlx::{FromRow, PgConnection, Row};
 
-use super::{CartHead, CartLine};
+use super::{CartHead, CartLine, CartSnapshot};
 use crate::domain::carts::{LineState, LineWrite};
 use crate::domain::menu::DishRow;
 use crate::domain::tables::TableRow;
@@ -172,6 +172,30 @@ pub async fn lines(conn: &mut PgConnection, table_id: i64) -> Result<Vec<CartLin
             })
         })
         .collect()
+}
+
+/// The table's cart under a new version, for everyone to be sent again: its dishes changed on the
+/// menu, or the table its number. `None` if there is no such table.
+pub async fn bump_cart(conn: &mut PgConnection, table_id: i64) -> Result<Option<CartSnapshot>> {
+    let head: Option<(i64, String, i64)> = sqlx::query_as(
+        "UPDATE tables SET cart_version = cart_version + 1 WHERE id = $1
+         RETURNING store_id, number, cart_version",
+    )
+    .bind(table_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((store_id, number, version)) = head else {
+        return Ok(None);
+    };
+    Ok(Some(CartSnapshot {
+        table: TableRow {
+            id: table_id,
+            store_id,
+            number,
+        },
+        version: u64::try_from(version).unwrap_or(0),
+        lines: lines(conn, table_id).await?,
+    }))
 }
 
 /// Write a cart change; `version` is the cart's new version (a line keeps the one that added it).

@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use super::postgres::Postgres;
 use super::sqlite_tables::{COLUMNS, TableRecord, number_taken};
 use super::tables::{Refusable, TableEdit, TableRefusal, TableStore};
+use super::{CartSnapshot, postgres_rows};
 use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 
@@ -70,7 +71,7 @@ impl TableStore for Postgres {
         Ok(number_taken(inserted)?.and_then(|id| id.map(|(id,)| id).ok_or(TableRefusal::Missing)))
     }
 
-    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<()>> {
+    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<Option<CartSnapshot>>> {
         let mut tx = self.pool.begin().await?;
         let Some(table) = locked(&mut tx, table_id).await? else {
             return Ok(Err(TableRefusal::Missing));
@@ -89,8 +90,14 @@ impl TableStore for Postgres {
         if let Err(refused) = number_taken(written)? {
             return Ok(Err(refused));
         }
+        // A phone at the table holds its cart with the number in it: send it again.
+        let cart = if renumbered {
+            postgres_rows::bump_cart(&mut tx, table_id).await?
+        } else {
+            None
+        };
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(cart))
     }
 
     async fn remove_table(&self, table_id: i64, at: i64) -> Result<Refusable<()>> {

@@ -10,7 +10,6 @@ use super::sqlite_rows::{self, DISH_COLUMNS, DishRecord};
 use crate::domain::demo::DemoStore;
 use crate::domain::menu::{CategoryRow, DishRow, Menu, SetItemRow};
 use crate::domain::stores::StoreRow;
-use crate::domain::tables::TableRow;
 use crate::error::Result;
 
 fn version(value: i64) -> u64 {
@@ -290,25 +289,7 @@ impl MenuTx for SqliteMenuTx {
     async fn bump_carts(&mut self, table_ids: &[i64]) -> Result<Vec<CartSnapshot>> {
         let mut carts = Vec::with_capacity(table_ids.len());
         for table_id in table_ids {
-            let head: Option<(i64, String, i64)> = sqlx::query_as(
-                "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? RETURNING store_id, number, cart_version",
-            )
-            .bind(table_id)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-            let Some((store_id, number, cart_version)) = head else {
-                continue;
-            };
-            let lines = sqlite_rows::lines(&mut self.tx, *table_id).await?;
-            carts.push(CartSnapshot {
-                table: TableRow {
-                    id: *table_id,
-                    store_id,
-                    number,
-                },
-                version: version(cart_version),
-                lines,
-            });
+            carts.extend(sqlite_rows::bump_cart(&mut self.tx, *table_id).await?);
         }
         Ok(carts)
     }

@@ -4,7 +4,7 @@ use orderbell_shared::{CuisineType, Money, OrderDTO, OrderItemDTO, OrderStatus};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, FromRow, Row, SqliteConnection};
 
-use super::{CartHead, CartLine};
+use super::{CartHead, CartLine, CartSnapshot};
 use crate::domain::carts::{LineState, LineWrite};
 use crate::domain::menu::DishRow;
 use crate::domain::tables::TableRow;
@@ -162,6 +162,29 @@ fn cart_lines(records: Vec<LineRecord>) -> Result<Vec<CartLine>> {
 pub async fn lines(conn: &mut SqliteConnection, table_id: i64) -> Result<Vec<CartLine>> {
     let records: Vec<LineRecord> = sqlx::query_as(&lines_query("?")).bind(table_id).fetch_all(conn).await?;
     cart_lines(records)
+}
+
+/// The table's cart under a new version, for everyone to be sent again: its dishes changed on the
+/// menu, or the table its number. `None` if there is no such table.
+pub async fn bump_cart(conn: &mut SqliteConnection, table_id: i64) -> Result<Option<CartSnapshot>> {
+    let head: Option<(i64, String, i64)> = sqlx::query_as(
+        "UPDATE tables SET cart_version = cart_version + 1 WHERE id = ? RETURNING store_id, number, cart_version",
+    )
+    .bind(table_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((store_id, number, version)) = head else {
+        return Ok(None);
+    };
+    Ok(Some(CartSnapshot {
+        table: TableRow {
+            id: table_id,
+            store_id,
+            number,
+        },
+        version: u64::try_from(version).unwrap_or(0),
+        lines: lines(conn, table_id).await?,
+    }))
 }
 
 /// The statement writing `write` to a cart, and its arguments: ?1 the cart's new version (a line

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use sqlx::{FromRow, SqliteConnection};
 
-use super::Sqlite;
 use super::tables::{Refusable, TableEdit, TableRefusal, TableStore};
+use super::{CartSnapshot, Sqlite, sqlite_rows};
 use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 
@@ -92,7 +92,7 @@ impl TableStore for Sqlite {
         Ok(number_taken(inserted)?.and_then(|id| id.map(|(id,)| id).ok_or(TableRefusal::Missing)))
     }
 
-    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<()>> {
+    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<Option<CartSnapshot>>> {
         // Under the write lock: no order or cart line can arrive between the check and the change.
         let mut tx = self
             .pool
@@ -115,8 +115,14 @@ impl TableStore for Sqlite {
         if let Err(refused) = number_taken(written)? {
             return Ok(Err(refused));
         }
+        // A phone at the table holds its cart with the number in it: send it again.
+        let cart = if renumbered {
+            sqlite_rows::bump_cart(&mut tx, table_id).await?
+        } else {
+            None
+        };
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(cart))
     }
 
     async fn remove_table(&self, table_id: i64, at: i64) -> Result<Refusable<()>> {

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::CartSnapshot;
 use crate::domain::tables::PlacedTable;
 use crate::error::Result;
 
@@ -40,8 +41,9 @@ pub trait TableStore: Send + Sync {
     /// Add a table to a store; its id.
     async fn add_table(&self, store_id: i64, number: &str, area: &str) -> Result<Refusable<i64>>;
 
-    /// Change a table's number or area. A new number is refused while the table is occupied.
-    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<()>>;
+    /// Change a table's number or area. A new number is refused while the table is occupied;
+    /// when it is taken, the (empty) cart is bumped and returned, to be sent with the new number.
+    async fn edit_table(&self, table_id: i64, edit: TableEdit<'_>) -> Result<Refusable<Option<CartSnapshot>>>;
 
     /// Remove a table, unless it is occupied. Its orders stay, and its links stop working.
     async fn remove_table(&self, table_id: i64, at: i64) -> Result<Refusable<()>>;

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use super::qr::Code;
 use super::{link, rules, sheet};
 use crate::auth::{Credential, Duty, Grant};
+use crate::carts::{cart_dto, cart_event};
 use crate::clock::now_ms;
 use crate::db::{TableEdit, TableRefusal};
 use crate::domain::tables::PlacedTable;
@@ -106,11 +107,14 @@ async fn change(
         number: number.as_deref(),
         area: area.as_deref(),
     };
-    state
+    let cart = state
         .db
         .edit_table(table_id, edit)
         .await?
         .map_err(|refusal| refused(refusal, number.as_deref().unwrap_or(&table.number)))?;
+    if let Some(cart) = cart {
+        state.carts.publish(table_id, cart_event(&cart_dto(&cart)));
+    }
     let table = owned_table(&state, store_id, table_id).await?;
     Ok(Json(dto(&state, &table)))
 }

@@ -2,7 +2,7 @@
 //! removed, and a refusal changes nothing.
 
 use orderbell_shared::TableDTO;
-use orderbell_tests::TestServer;
+use orderbell_tests::{Sse, TestServer};
 use serde_json::json;
 
 use crate::owner::{all, refusal, table, tables, token_of};
@@ -162,6 +162,41 @@ async fn bad_names_and_taken_numbers_are_refused_and_change_nothing() {
         assert_eq!(refusal(response).await, (status, code.to_owned()));
     }
     assert_eq!(tables(&server).await, before, "nothing changed");
+}
+
+/// A phone at the table when it is renumbered is sent its cart with the new number, and a phone
+/// that joins afterwards, while the first still listens, is not given the cart kept from before.
+#[tokio::test]
+async fn a_renumbered_table_sends_its_cart_with_the_new_number() {
+    let server = TestServer::start().await;
+    let stream = server.url("/api/store/order/sse/1");
+    let diner = server.join(1, None).await;
+    let mut phone = Sse::connect(&stream, &diner.token, None).connected().await;
+    let (before, cart) = phone.next_cart().await;
+    assert_eq!(cart.table_number, "A01");
+
+    let response = patch(&server, 1, json!({"number": "窗边1"})).await;
+    assert_eq!(response.status(), 200);
+    let (after, cart) = phone.next_cart().await;
+    assert_eq!(cart.table_number, "窗边1", "the phone at the table is told");
+    assert!(after > before, "a new version, so a phone that resumes gets it too");
+
+    let later = server.join(1, None).await;
+    let mut second = Sse::connect(&stream, &later.token, None).connected().await;
+    assert_eq!(second.next_cart().await.1.table_number, "窗边1");
+    assert_eq!(server.cart(1).await.table_number, "窗边1");
+
+    // The area alone is not the cart's: nothing is sent for it.
+    let response = patch(&server, 1, json!({"area": "包间"})).await;
+    assert_eq!(response.status(), 200);
+    let diner_add = server.add(&diner.token, json!({"tableId": 1, "cuisineId": 1001})).await;
+    assert_eq!(diner_add.status(), 200);
+    let (next, cart) = phone.next_cart().await;
+    assert_eq!(
+        (next, cart.items.len()),
+        (after + 1, 1),
+        "the next cart sent is the dish added"
+    );
 }
 
 #[tokio::test]
